@@ -1,0 +1,39 @@
+# The README's two commands are `make start` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: start test install lint check messages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+## Set up (venv, install, migrate, demo content) and run portal, worker and timers.
+start: install
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	$(BIN)/python manage.py start_portal
+
+## Run the whole test suite (unit, view, concurrency on PostgreSQL, browser).
+test: install
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+## Fails when a model change has no migration.
+check: install
+	DJANGO_SETTINGS_MODULE=portal_site.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+## Rewrites the German and English catalogues from the source.
+messages: install
+	$(BIN)/python manage.py translations --update

@@ -1,0 +1,1 @@
+"""Models of this package are added by the issues that need them."""

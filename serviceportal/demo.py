@@ -1,0 +1,250 @@
+"""Demo pages of the portal, in German, from the city of Kassel's presentation."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from portal_site.core.demo import register_demo_step
+
+from .models import ContentPage, HomePage, PortalSettings, ServiceIndexPage, ServicePage
+
+HOME_INTRO = (
+    "Willkommen im Serviceportal der Stadt Kassel. Hier erledigen Sie Ihre "
+    "Anliegen online – rund um die Uhr, ohne Wartezeiten und ohne Medienbruch."
+)
+
+SERVICES = [
+    {
+        "slug": "personenstandsurkunden",
+        "title": "Personenstandsurkunden anfordern",
+        "summary": (
+            "Geburts-, Sterbe-, Ehe- und Lebenspartnerschaftsurkunden online beim "
+            "Standesamt bestellen und bequem bezahlen."
+        ),
+        "fees": "10,00 € für die erste Urkunde, 5,00 € für jede weitere",
+        "processing_time": "in der Regel 3 bis 5 Werktage nach Zahlungseingang",
+        "text": (
+            "Sie erhalten nach dem Absenden eine Eingangsbestätigung per E-Mail. "
+            "Das Standesamt prüft Ihren Antrag und sendet Ihnen eine Gebührenrechnung. "
+            "Nach Zahlungseingang werden die Urkunden mit einem Begleitschreiben versandt. "
+            "Für verschiedene Urkundenarten ist jeweils ein eigener Antrag erforderlich."
+        ),
+        "contact": (
+            "Standesamt",
+            "Obere Königsstraße 8\n34117 Kassel",
+            "0561 787-0",
+            "standesamt@kassel.de",
+        ),
+    },
+    {
+        "slug": "fortbildung",
+        "title": "Anmeldung zum internen Fortbildungsprogramm",
+        "summary": (
+            "Für Mitarbeiterinnen und Mitarbeiter der Stadtverwaltung: Anmeldung zu "
+            "Seminaren des Fortbildungsprogramms mit Personalnummer und Nachname."
+        ),
+        "fees": "keine",
+        "processing_time": "Entscheidung durch Vorgesetzte und Personalentwicklung",
+        "text": (
+            "Sachgebietsleitung und Abteilungsleitung entscheiden über Ihre Teilnahme; "
+            "die Personalentwicklung vergibt die Plätze. Sie werden bei jedem Schritt "
+            "automatisch per E-Mail informiert und erhalten nach dem Seminar eine "
+            "Teilnahmebescheinigung."
+        ),
+        "contact": (
+            "Personalentwicklung",
+            "Rathaus, Obere Königsstraße 8\n34117 Kassel",
+            "0561 787-1111",
+            "fortbildung@kassel.de",
+        ),
+    },
+    {
+        "slug": "stadtarchiv-bilder",
+        "title": "Bilder aus dem Stadtarchiv bestellen",
+        "summary": (
+            "Den gesamten Bildbestand des Stadtarchivs durchsuchen, Bilder für die "
+            "gewünschte Nutzung bestellen, online bezahlen und herunterladen."
+        ),
+        "fees": "nach Nutzungsart laut Preisliste des Stadtarchivs",
+        "processing_time": "sofort nach Zahlung; gewerbliche Nutzung nach Freigabe",
+        "text": (
+            "Mit der Bestellung erhalten Sie automatisch eine Nutzungsgenehmigung und "
+            "eine Rechnung. Gewerbliche Nutzungen gibt das Stadtarchiv vorher frei."
+        ),
+        "contact": (
+            "Stadtarchiv",
+            "Wildemannsgasse 1\n34117 Kassel",
+            "0561 787-4071",
+            "stadtarchiv@kassel.de",
+        ),
+    },
+    {
+        "slug": "digitaler-briefkasten",
+        "title": "Digitaler Briefkasten",
+        "summary": (
+            "Ihr Anliegen an die Stadtverwaltung – mit Anhängen, rund um die Uhr. "
+            "Wir leiten es an die zuständige Stelle weiter."
+        ),
+        "fees": "keine",
+        "processing_time": "Antwort in der Regel innerhalb von 10 Werktagen",
+        "text": (
+            "Beschreiben Sie Ihr Anliegen und fügen Sie bei Bedarf Dokumente oder Fotos "
+            "bei. Sie erhalten eine Eingangsbestätigung mit Ihrer Vorgangsnummer."
+        ),
+        "contact": (
+            "Bürgerservice",
+            "Obere Königsstraße 8\n34117 Kassel",
+            "0561 115",
+            "buergerservice@kassel.de",
+        ),
+    },
+    {
+        "slug": "sterbefallvoranmeldung",
+        "title": "Sterbefallvoranmeldung für Bestattungsunternehmen",
+        "summary": (
+            "Registrierte Bestattungsunternehmen melden Sterbefälle online beim "
+            "Standesamt an – ohne Wartezeiten."
+        ),
+        "fees": "nach Gebührenordnung",
+        "processing_time": "Terminvergabe durch das Standesamt",
+        "text": "Die Anmeldung steht registrierten Bestattungsunternehmen mit Konto offen.",
+        "contact": (
+            "Standesamt",
+            "Obere Königsstraße 8\n34117 Kassel",
+            "0561 787-0",
+            "standesamt@kassel.de",
+        ),
+    },
+]
+
+CONTENT_PAGES = [
+    (
+        "kontakt",
+        "Kontakt",
+        "So erreichen Sie die Stadtverwaltung Kassel.",
+        [
+            (
+                "contact",
+                {
+                    "name": "Bürgerservice / Servicecenter 115",
+                    "address": "Rathaus\nObere Königsstraße 8\n34117 Kassel",
+                    "phone": "0561 115",
+                    "email": "buergerservice@kassel.de",
+                    "opening_hours": "Mo–Fr 8:00–18:00",
+                },
+            ),
+        ],
+    ),
+    (
+        "barrierefreiheit",
+        "Erklärung zur Barrierefreiheit",
+        "Die Stadt Kassel ist bemüht, ihr Serviceportal barrierefrei zugänglich zu machen.",
+        [
+            (
+                "paragraph",
+                "<p>Dieses Portal soll die Anforderungen der BITV 2.0 erfüllen. "
+                "Barrieren melden Sie bitte an buergerservice@kassel.de.</p>",
+            ),
+        ],
+    ),
+    (
+        "datenschutz",
+        "Datenschutz",
+        "Wie die Stadt Kassel Ihre Daten im Serviceportal verarbeitet.",
+        [
+            (
+                "paragraph",
+                "<p>Ihre Angaben werden ausschließlich zur Bearbeitung Ihres "
+                "Anliegens verwendet und nach Ablauf der Aufbewahrungsfrist "
+                "gelöscht.</p>",
+            ),
+        ],
+    ),
+    (
+        "impressum",
+        "Impressum",
+        "Magistrat der Stadt Kassel",
+        [
+            ("paragraph", "<p>Magistrat der Stadt Kassel, Obere Königsstraße 8, 34117 Kassel</p>"),
+        ],
+    ),
+]
+
+
+def _child(parent: Page, slug: str) -> Page | None:
+    return parent.get_children().filter(slug=slug).first()
+
+
+@transaction.atomic
+def load_portal_demo() -> dict[str, int]:
+    site = Site.objects.filter(is_default_site=True).first()
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        home = HomePage(
+            title="Serviceportal Stadt Kassel",
+            slug="start",
+            intro=HOME_INTRO,
+            seo_title="Serviceportal der Stadt Kassel",
+        )
+        root.add_child(instance=home)
+        home.save_revision().publish()
+        welcome = root.get_children().exclude(pk=home.pk).filter(slug="home").first()
+        if site is None:
+            site = Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+        site.root_page = home
+        site.site_name = "Serviceportal Stadt Kassel"
+        site.save()
+        if welcome is not None and welcome.specific_class is Page:
+            welcome.delete()
+    PortalSettings.for_site(site).save()
+
+    index = _child(home, "online-dienste")
+    if index is None:
+        index = ServiceIndexPage(
+            title="Online-Dienste",
+            slug="online-dienste",
+            intro="<p>Alle Anliegen, die Sie bei der Stadt Kassel online erledigen können.</p>",
+            show_in_menus=True,
+        )
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    for service in SERVICES:
+        if _child(index, service["slug"]) is not None:
+            continue
+        name, address, phone, email = service["contact"]
+        page = ServicePage(
+            title=service["title"],
+            slug=service["slug"],
+            summary=service["summary"],
+            fees=service["fees"],
+            processing_time=service["processing_time"],
+            body=[
+                ("paragraph", f"<p>{service['text']}</p>"),
+                (
+                    "contact",
+                    {
+                        "name": name,
+                        "address": address,
+                        "phone": phone,
+                        "email": email,
+                        "opening_hours": "",
+                    },
+                ),
+            ],
+        )
+        index.add_child(instance=page)
+        page.save_revision().publish()
+    for slug, title, intro, body in CONTENT_PAGES:
+        if _child(home, slug) is not None:
+            continue
+        page = ContentPage(
+            title=title, slug=slug, intro=intro, body=body, show_in_menus=slug == "kontakt"
+        )
+        home.add_child(instance=page)
+        page.save_revision().publish()
+    return {"pages": Page.objects.live().descendant_of(home, inclusive=True).count()}
+
+
+register_demo_step(order=30, name="portal", run=load_portal_demo)

@@ -1,0 +1,119 @@
+"""Staff roles: one Django group each, with the permissions the role needs.
+
+Roles are defined here in code and written to the database by
+:func:`sync_roles`, which is idempotent (called by migrations' data step, the
+demo loader and ``manage.py sync_roles``). Packages higher up add the
+permissions of their own models through :func:`register_role_permissions`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    group_name: str
+    description: str
+    permissions: list[str] = field(default_factory=list)
+
+
+EDITOR = "editor"
+CLERK = "clerk"
+TEAM_LEAD = "team_lead"
+DEPARTMENT_HEAD = "department_head"
+HR_DEVELOPMENT = "hr_development"
+REGISTRY_OFFICE = "registry_office"
+CASH_OFFICE = "cash_office"
+ARCHIVE = "archive"
+ADMINISTRATOR = "administrator"
+
+# Group names are German: they are what administrators see and what LDAP group
+# mapping refers to. Descriptions are translated.
+ROLES: dict[str, Role] = {
+    role.key: role
+    for role in [
+        Role(EDITOR, "Redaktion", _("Maintains portal pages and online forms.")),
+        Role(CLERK, "Sachbearbeitung", _("Works on cases and tasks of their office.")),
+        Role(TEAM_LEAD, "Sachgebietsleitung", _("Recommends and approves for their team.")),
+        Role(DEPARTMENT_HEAD, "Abteilungsleitung", _("Decides for their department.")),
+        Role(HR_DEVELOPMENT, "Personalentwicklung", _("Runs the training programme.")),
+        Role(REGISTRY_OFFICE, "Standesamt", _("Issues civil-status certificates.")),
+        Role(CASH_OFFICE, "Stadtkasse", _("Checks payments and bookings.")),
+        Role(ARCHIVE, "Stadtarchiv", _("Maintains the media archive and its orders.")),
+        Role(ADMINISTRATOR, "Administration", _("Runs the installation.")),
+    ]
+}
+
+# Every staff role may open the Wagtail admin (the one staff workspace).
+_COMMON = ["wagtailadmin.access_admin"]
+_EXTRA: dict[str, set[str]] = {key: set() for key in ROLES}
+
+
+def register_role_permissions(role_key: str, *permissions: str) -> None:
+    """Let a package grant ``app_label.codename`` permissions to a role."""
+    _EXTRA[role_key].update(permissions)
+
+
+def permissions_for(role_key: str) -> list[str]:
+    return sorted({*_COMMON, *ROLES[role_key].permissions, *_EXTRA[role_key]})
+
+
+def _resolve(permission: str) -> Permission | None:
+    app_label, codename = permission.split(".", 1)
+    return Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+
+
+# Editors work on the whole page tree and on the root image/document collection.
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+EDITOR_COLLECTION_PERMISSIONS = [
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+]
+
+
+def _grant_editor_tree(group: Group) -> None:
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+    root_page = Page.get_first_root_node()
+    if root_page is not None:
+        for codename in EDITOR_PAGE_PERMISSIONS:
+            permission = _resolve(f"wagtailcore.{codename}")
+            if permission is not None:
+                GroupPagePermission.objects.get_or_create(
+                    group=group, page=root_page, permission=permission
+                )
+    root_collection = Collection.get_first_root_node()
+    if root_collection is not None:
+        for name in EDITOR_COLLECTION_PERMISSIONS:
+            permission = _resolve(name)
+            if permission is not None:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root_collection, permission=permission
+                )
+
+
+@transaction.atomic
+def sync_roles() -> dict[str, Group]:
+    """Create or update one group per role with exactly its permissions."""
+    groups: dict[str, Group] = {}
+    for key, role in ROLES.items():
+        group, _created = Group.objects.get_or_create(name=role.group_name)
+        perms = [p for p in (_resolve(name) for name in permissions_for(key)) if p]
+        group.permissions.set(perms)
+        groups[key] = group
+    _grant_editor_tree(groups[EDITOR])
+    return groups
+
+
+def group_for(role_key: str) -> Group:
+    return Group.objects.get(name=ROLES[role_key].group_name)

@@ -1,0 +1,176 @@
+"""The case (Vorgang): one application and everything that happens to it."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Portal")
+    COUNTER = "counter", _("Counter")
+    POST = "post", _("Post")
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone")
+
+
+class CaseStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    IN_PROGRESS = "in_progress", _("In progress")
+    PAUSED = "paused", _("Paused")
+    WAITING_FOR_PAYMENT = "waiting_for_payment", _("Waiting for payment")
+    COMPLETED = "completed", _("Completed")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATUSES = (
+    CaseStatus.RECEIVED,
+    CaseStatus.IN_PROGRESS,
+    CaseStatus.PAUSED,
+    CaseStatus.WAITING_FOR_PAYMENT,
+)
+
+
+class CaseNumberSequence(models.Model):
+    """The last case number handed out per year; locked row by row (gap-free)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last_value = models.PositiveIntegerField(_("last value"), default=0)
+
+    class Meta:
+        verbose_name = _("case number sequence")
+        verbose_name_plural = _("case number sequences")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_value}"
+
+
+class Case(models.Model):
+    number = models.CharField(_("case number"), max_length=20, unique=True, editable=False)
+    process_key = models.CharField(_("case type"), max_length=100, db_index=True)
+    title = models.CharField(_("title"), max_length=255)
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.PORTAL
+    )
+    received_at = models.DateTimeField(_("received at"), db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=30,
+        choices=CaseStatus.choices,
+        default=CaseStatus.RECEIVED,
+        db_index=True,
+    )
+    office = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("responsible office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    applicant_name = models.CharField(_("applicant"), max_length=255, blank=True)
+    applicant_email = models.EmailField(_("applicant e-mail"), blank=True)
+    applicant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="applied_cases",
+    )
+    data = models.JSONField(_("answers"), default=dict, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("main case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sub_cases",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    paused_until = models.DateField(_("paused until"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    personal_data_deleted_at = models.DateTimeField(
+        _("personal data deleted at"), null=True, blank=True
+    )
+    # The citizen's status page is reached with this, never with the number.
+    public_token = models.UUIDField(_("public token"), default=uuid.uuid4, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-received_at", "-number"]
+        permissions = [
+            ("view_all_cases", _("Can see the cases of every office and process")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class TimelineEntry(models.Model):
+    """One line of the case history (Verlauf). Append-only."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        STATUS = "status", _("Status changed")
+        TASK = "task", _("Task")
+        DECISION = "decision", _("Decision")
+        MESSAGE = "message", _("Message to the applicant")
+        NOTE = "note", _("Internal note")
+        DOCUMENT = "document", _("Document")
+        EMAIL = "email", _("E-mail")
+        PAYMENT = "payment", _("Payment")
+        LINK = "link", _("Linked case")
+        SYSTEM = "system", _("System")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="timeline"
+    )
+    at = models.DateTimeField(_("time"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept even when the user account is removed later.
+    actor_label = models.CharField(_("by"), max_length=255)
+    message = models.TextField(_("message"))
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.at:%d.%m.%Y %H:%M} {self.message}"
+
+    def save(self, *args, **kwargs):
+        # Integrity guard, not business logic: history is never rewritten.
+        if self.pk is not None and not self._state.adding:
+            raise TimelineIsAppendOnly(self.pk)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TimelineIsAppendOnly(self.pk)
+
+
+class TimelineIsAppendOnly(Exception):
+    def __init__(self, pk: object) -> None:
+        super().__init__(f"Timeline entry {pk} cannot be changed or deleted.")

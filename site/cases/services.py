@@ -1,0 +1,113 @@
+"""Writes on cases: open a case, record history, change status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal_site.accounts.models import OrgUnit, User
+
+from .models import Case, CaseStatus, Channel, TimelineEntry
+from .numbering import next_case_number
+
+
+def actor_label_for(user: User | None) -> str:
+    if user is None:
+        return _("System")
+    return user.get_full_name() or user.get_username()
+
+
+def record(
+    *,
+    case: Case,
+    kind: str,
+    message: str,
+    actor: User | None = None,
+    actor_label: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> TimelineEntry:
+    """Append one entry to the case's timeline."""
+    return TimelineEntry.objects.create(
+        case=case,
+        at=timezone.now(),
+        kind=kind,
+        actor=actor,
+        actor_label=actor_label or actor_label_for(actor),
+        message=message,
+        data=data or {},
+    )
+
+
+@transaction.atomic
+def open_case(
+    *,
+    process_key: str,
+    title: str,
+    data: dict[str, Any],
+    channel: str = Channel.PORTAL,
+    applicant_name: str = "",
+    applicant_email: str = "",
+    applicant_user: User | None = None,
+    office: OrgUnit | None = None,
+    parent: Case | None = None,
+    actor: User | None = None,
+) -> Case:
+    """Create a case with the next number and its first timeline entry.
+
+    Runs in the caller's transaction when there is one, so that the stored
+    submission, the case and the process start commit together or not at all.
+    """
+    received_at = timezone.now()
+    case = Case.objects.create(
+        number=next_case_number(at=timezone.localtime(received_at)),
+        process_key=process_key,
+        title=title,
+        channel=channel,
+        received_at=received_at,
+        applicant_name=applicant_name,
+        applicant_email=applicant_email,
+        applicant_user=applicant_user,
+        office=office,
+        parent=parent,
+        data=data,
+    )
+    record(
+        case=case,
+        kind=TimelineEntry.Kind.RECEIVED,
+        message=_("Case received via %(channel)s.") % {"channel": case.get_channel_display()},
+        actor=actor,
+        actor_label=None if actor else (applicant_name or None),
+        data={"channel": channel},
+    )
+    if parent is not None:
+        record(
+            case=parent,
+            kind=TimelineEntry.Kind.LINK,
+            message=_("Sub-case %(number)s linked.") % {"number": case.number},
+            actor=actor,
+        )
+    return case
+
+
+@transaction.atomic
+def change_status(*, case: Case, status: str, actor: User | None = None, reason: str = "") -> Case:
+    """Set the case's status and write the change to the timeline."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status == status:
+        return locked
+    old = locked.get_status_display()
+    locked.status = status
+    if status in (CaseStatus.COMPLETED, CaseStatus.REJECTED, CaseStatus.CANCELLED):
+        locked.closed_at = timezone.now()
+    locked.save(update_fields=["status", "closed_at", "updated_at"])
+    message = _("Status changed from %(old)s to %(new)s.") % {
+        "old": old,
+        "new": locked.get_status_display(),
+    }
+    if reason:
+        message = f"{message} {reason}"
+    record(case=locked, kind=TimelineEntry.Kind.STATUS, message=message, actor=actor)
+    return locked

@@ -1,0 +1,69 @@
+"""Set up and run everything a local installation needs, in one command."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from portal_site.accounts.roles import ROLES
+from portal_site.core.demo import DEMO_PASSWORD
+from portal_site.core.demo_kernel import DEMO_USERS
+
+
+class Command(BaseCommand):
+    help = (
+        "Migrate, load the demo content, then run the web server, the background "
+        "worker and the periodic jobs until Ctrl-C."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--setup-only", action="store_true", help="Migrate and load the demo, start nothing."
+        )
+
+    def handle(self, *args, addr: str, setup_only: bool, **options):
+        Path(settings.BASE_DIR, "var").mkdir(exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write(self.style.SUCCESS("Datenbank ist auf dem neuesten Stand."))
+        call_command("load_demo", stdout=self.stdout)
+        self._print_logins(addr)
+        if setup_only:
+            return
+        manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+        processes = [
+            subprocess.Popen([*manage, "db_worker", "--interval", "1"]),  # noqa: S603
+            subprocess.Popen([*manage, "run_periodic"]),  # noqa: S603
+            subprocess.Popen([*manage, "runserver", addr, "--noreload"]),  # noqa: S603
+        ]
+        try:
+            while all(p.poll() is None for p in processes):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.send_signal(signal.SIGINT)
+            for process in processes:
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+    def _print_logins(self, addr: str) -> None:
+        base = f"http://{addr}"
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Serviceportal:   {base}/"))
+        self.stdout.write(self.style.SUCCESS(f"Verwaltung:      {base}/admin/"))
+        self.stdout.write(f"Demo-Passwort für alle Konten: {DEMO_PASSWORD}")
+        for username, first, last, role, _unit, _number in DEMO_USERS:
+            self.stdout.write(f"  {username:<22} {ROLES[role].group_name:<22} {first} {last}")
+        self.stdout.write("")

@@ -1,0 +1,25 @@
+"""The process registry: how lower layers start a process they cannot import.
+
+``flows`` registers each back-office process under a key at start-up; the
+service portal (and anything else) starts one with :func:`start_process`.
+"""
+
+from .registry import (
+    ProcessDefinition,
+    UnknownProcess,
+    get_process,
+    process_choices,
+    register_process,
+    registered_processes,
+    start_process,
+)
+
+__all__ = [
+    "ProcessDefinition",
+    "UnknownProcess",
+    "get_process",
+    "process_choices",
+    "register_process",
+    "registered_processes",
+    "start_process",
+]

@@ -1,0 +1,21 @@
+"""Settings for pytest: same apps and databases as production, fast hashing."""
+
+from .base import *  # noqa: F403
+from .environment import BASE_DIR
+
+SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run in-process so a test sees their effect right after commit.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")
+PRIVATE_MEDIA_ROOT = str(BASE_DIR / "var" / "test-private")
+STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
+WAGTAILADMIN_BASE_URL = "http://testserver"
+ALLOWED_HOSTS = ["*"]
+# Static files are served by the test server from the app folders, not collected.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.test import override_settings
+
+from portal_site.notifications.delivery import MAX_ATTEMPTS, retry_failed, send_now
+from portal_site.notifications.models import OutboxMessage
+from portal_site.notifications.services import queue_email
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_message_is_sent_after_commit_not_before():
+    with transaction.atomic():
+        message = queue_email(to=["a@example.org"], subject="Eingangsbestätigung", body="Hallo")
+        assert mail.outbox == []
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT
+    assert [m.subject for m in mail.outbox] == ["Eingangsbestätigung"]
+
+
+def test_rolled_back_transaction_sends_nothing():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        queue_email(to=["a@example.org"], subject="x", body="y")
+        raise RuntimeError
+    assert OutboxMessage.objects.count() == 0
+    assert mail.outbox == []
+
+
+@override_settings(
+    EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+    EMAIL_HOST="127.0.0.1",
+    EMAIL_PORT=9,
+    EMAIL_TIMEOUT=2,
+)
+def test_mail_server_down_keeps_the_message_for_retry_then_fails_visibly():
+    message = queue_email(to=["a@example.org"], subject="x", body="y")
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.RETRYING
+    assert message.next_attempt_at is not None
+    assert "Error" in message.last_error or "refused" in message.last_error.lower()
+    for _ in range(MAX_ATTEMPTS):
+        send_now(message_id=str(message.pk))
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.FAILED
+    assert message.attempts == MAX_ATTEMPTS
+
+
+def test_a_sent_message_is_not_sent_twice():
+    message = queue_email(to=["a@example.org"], subject="x", body="y")
+    send_now(message_id=str(message.pk))
+    assert len(mail.outbox) == 1
+
+
+def test_admin_retry_sends_a_failed_message():
+    message = OutboxMessage.objects.create(
+        to=["a@example.org"], subject="x", body="y", status=OutboxMessage.Status.FAILED
+    )
+    with transaction.atomic():
+        retry_failed(message=message)
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT
