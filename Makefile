@@ -17,12 +17,12 @@ install: $(VENV)/.installed
 
 ## Set up (venv, install, migrate, demo content) and run portal, worker and timers.
 start: install
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	$(BIN)/python manage.py translations --compile
 	$(BIN)/python manage.py start_portal
 
 ## Run the whole test suite (unit, view, concurrency on PostgreSQL, browser).
 test: install
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	$(BIN)/python manage.py translations --compile
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -6,6 +6,7 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from portal_site.core.demo import register_demo_step
+from portal_site.core.demo_kernel import ensure_wagtail_roots
 
 from .models import ContentPage, HomePage, PortalSettings, ServiceIndexPage, ServicePage
 
@@ -178,10 +179,10 @@ def _child(parent: Page, slug: str) -> Page | None:
 
 @transaction.atomic
 def load_portal_demo() -> dict[str, int]:
+    root = ensure_wagtail_roots()
     site = Site.objects.filter(is_default_site=True).first()
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
         home = HomePage(
             title="Serviceportal Stadt Kassel",
             slug="start",

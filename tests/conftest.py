@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
+
+from tests.mail_server import SMTPServer
 
 
 @pytest.fixture
 def demo(db):
     """The whole demo content, loaded the way the quick start loads it."""
-    call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_demo", verbosity=0, stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -17,7 +21,23 @@ def postgres_only(db):
         pytest.skip("needs PostgreSQL row locks (run with DATABASE_URL set)")
 
 
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback; Django sends to it through its SMTP backend."""
+    server = SMTPServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    yield server
+    server.stop()
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres_only" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.postgres)
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from wagtail.models import Collection, Locale, Page
 
 from portal_site.accounts import roles
 from portal_site.accounts.models import Employee, OrgUnit, User
@@ -48,8 +49,21 @@ DEMO_EMPLOYEES = [
 ]
 
 
+def ensure_wagtail_roots() -> Page:
+    """Wagtail's migrations create these; a flushed database (tests) lacks them."""
+    if not Locale.objects.exists():
+        Locale.objects.create(language_code="de")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(instance=Collection(name="Root"))
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.get_default()))
+    return root
+
+
 @transaction.atomic
 def load_kernel_demo() -> dict[str, int]:
+    ensure_wagtail_roots()
     groups = roles.sync_roles()
     units: dict[str, OrgUnit] = {}
     for short, name, kind, parent, email in DEMO_ORG_UNITS:

@@ -49,6 +49,7 @@ def test_production_settings_pass_the_deploy_check():
         "ALLOWED_HOSTS": "portal.kassel.de",
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     result = subprocess.run(  # noqa: S603
         [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
         capture_output=True,

@@ -55,10 +55,17 @@ class Command(BaseCommand):
         group = parser.add_mutually_exclusive_group(required=True)
         group.add_argument("--update", action="store_true")
         group.add_argument("--check", action="store_true")
+        group.add_argument(
+            "--compile", action="store_true", help="Write the .mo files (no gettext tools needed)."
+        )
 
-    def handle(self, *args, update: bool, check: bool, **options):
+    def handle(self, *args, update: bool, check: bool, compile: bool, **options):  # noqa: A002
         problems: list[str] = []
         base = Path(settings.BASE_DIR)
+        if compile:
+            for po_path in sorted(base.glob("*/locale/*/LC_MESSAGES/django.po")):
+                polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+            return
         for name in PACKAGE_DIRS:
             package_dir = base / name
             if update:

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import admin_login
+
+
+def test_citizen_finds_a_service_from_the_home_page(page):
+    page.goto("/")
+    expect(page.locator("h1")).to_have_text("Serviceportal Stadt Kassel")
+    page.get_by_role("link", name="Personenstandsurkunden anfordern").first.click()
+    expect(page.locator("h1")).to_have_text("Personenstandsurkunden anfordern")
+    expect(page.get_by_text("10,00 € für die erste Urkunde")).to_be_visible()
+
+
+def test_skip_link_moves_focus_to_the_main_content(page):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Zum Inhalt springen")).to_be_focused()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_editor_logs_into_the_admin(page):
+    admin_login(page, "redaktion")
+    expect(page.locator("body")).to_contain_text("Erika")
