@@ -5,8 +5,14 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def private_storage():
+    """Files of cases are never under MEDIA_URL; see STORAGES["private"]."""
+    return storages["private"]
 
 
 class Channel(models.TextChoices):
@@ -174,3 +180,52 @@ class TimelineEntry(models.Model):
 class TimelineIsAppendOnly(Exception):
     def __init__(self, pk: object) -> None:
         super().__init__(f"Timeline entry {pk} cannot be changed or deleted.")
+
+
+def case_file_path(instance: CaseFile, filename: str) -> str:
+    return f"cases/{instance.case.public_token}/{uuid.uuid4().hex}/{filename}"
+
+
+class CaseFile(models.Model):
+    """A file filed with a case: an applicant's upload or a generated document.
+
+    Stored in the private storage (never under a public URL); staff download it
+    through a permission-checked view. The checksum proves it was not changed.
+    """
+
+    class Kind(models.TextChoices):
+        UPLOAD = "upload", _("Upload by the applicant")
+        GENERATED = "generated", _("Generated document")
+        STAFF = "staff", _("Added by staff")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="files"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=255)
+    file = models.FileField(
+        _("file"), upload_to=case_file_path, storage=private_storage, max_length=500
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    # For uploads: the form field it answered; for documents: the template used.
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case file")
+        verbose_name_plural = _("case files")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.title}"

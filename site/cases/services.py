@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal_site.accounts.models import OrgUnit, User
 
-from .models import Case, CaseStatus, Channel, TimelineEntry
+from .models import Case, CaseFile, CaseStatus, Channel, TimelineEntry
 from .numbering import next_case_number
 
 
@@ -111,3 +113,38 @@ def change_status(*, case: Case, status: str, actor: User | None = None, reason:
         message = f"{message} {reason}"
     record(case=locked, kind=TimelineEntry.Kind.STATUS, message=message, actor=actor)
     return locked
+
+
+def attach_file(
+    *,
+    case: Case,
+    content: bytes,
+    filename: str,
+    content_type: str,
+    kind: str,
+    title: str = "",
+    source: str = "",
+    actor: User | None = None,
+) -> CaseFile:
+    """File ``content`` with the case (private storage, SHA-256) and note it on the timeline."""
+    case_file = CaseFile(
+        case=case,
+        kind=kind,
+        title=title or filename,
+        filename=filename,
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        source=source,
+        created_by=actor,
+    )
+    case_file.file.save(filename, ContentFile(content), save=False)
+    case_file.save()
+    record(
+        case=case,
+        kind=TimelineEntry.Kind.DOCUMENT,
+        message=_("File filed: %(title)s") % {"title": case_file.title},
+        actor=actor,
+        data={"case_file": case_file.pk, "sha256": case_file.sha256},
+    )
+    return case_file
