@@ -5,8 +5,17 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from tests.mail_server import SMTPServer
+
+
+@pytest.fixture(autouse=True)
+def german_by_default():
+    """Each test starts in the portal's default language (requests may switch it)."""
+    translation.activate("de")
+    yield
+    translation.activate("de")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import translation
 
 
 def _static_only_fetcher():
@@ -36,14 +37,17 @@ def _static_only_fetcher():
     return StaticOnlyFetcher(fail_on_errors=False)
 
 
-def render_pdf(*, template_name: str, context: dict[str, Any], archival: bool = True) -> bytes:
+def render_pdf(
+    *, template_name: str, context: dict[str, Any], archival: bool = True, language: str = "de"
+) -> bytes:
     """Render a Django template to PDF; ``archival`` gives PDF/A-3b for the archive.
 
     Templates refer to static files with ``{% static %}`` as usual.
     """
     import weasyprint  # heavy import, kept out of module level
 
-    html = render_to_string(template_name, context)
+    with translation.override(language):
+        html = render_to_string(template_name, context)
     document = weasyprint.HTML(string=html, base_url="file:///", url_fetcher=_static_only_fetcher())
     if archival:
         return document.write_pdf(pdf_variant="pdf/a-3b")
