@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from portal_site.accounts.roles import ROLES
 from portal_site.core.demo import DEMO_PASSWORD
@@ -32,38 +34,55 @@ class Command(BaseCommand):
     def handle(self, *args, addr: str, setup_only: bool, **options):
         Path(settings.BASE_DIR, "var").mkdir(exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write(self.style.SUCCESS("Datenbank ist auf dem neuesten Stand."))
+        self.stdout.write(self.style.SUCCESS(_("The database is up to date.")))
         call_command("load_demo", stdout=self.stdout)
         self._print_logins(addr)
         if setup_only:
             return
         manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+        commands = [
+            [*manage, "db_worker", "--interval", "1"],
+            [*manage, "run_periodic"],
+            [*manage, "runserver", addr, "--noreload"],
+        ]
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        # Ctrl-C and SIGTERM both stop everything, even when started in the background.
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        # Each child gets its own process group, so its own children stop with it.
         processes = [
-            subprocess.Popen([*manage, "db_worker", "--interval", "1"]),  # noqa: S603
-            subprocess.Popen([*manage, "run_periodic"]),  # noqa: S603
-            subprocess.Popen([*manage, "runserver", addr, "--noreload"]),  # noqa: S603
+            subprocess.Popen(command, start_new_session=True)  # noqa: S603
+            for command in commands
         ]
         try:
-            while all(p.poll() is None for p in processes):
+            while not stopping and all(p.poll() is None for p in processes):
                 time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
         finally:
+            self.stdout.write(_("Stopping the web server, worker and periodic jobs …"))
             for process in processes:
                 if process.poll() is None:
-                    process.send_signal(signal.SIGINT)
+                    os.killpg(process.pid, signal.SIGTERM)
             for process in processes:
                 try:
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
-                    process.kill()
+                    os.killpg(process.pid, signal.SIGKILL)
 
     def _print_logins(self, addr: str) -> None:
         base = f"http://{addr}"
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Serviceportal:   {base}/"))
-        self.stdout.write(self.style.SUCCESS(f"Verwaltung:      {base}/admin/"))
-        self.stdout.write(f"Demo-Passwort für alle Konten: {DEMO_PASSWORD}")
+        self.stdout.write(self.style.SUCCESS(_("Service portal: %(url)s") % {"url": f"{base}/"}))
+        self.stdout.write(
+            self.style.SUCCESS(_("Staff workspace: %(url)s") % {"url": f"{base}/admin/"})
+        )
+        self.stdout.write(
+            _("Demo password for every account: %(password)s") % {"password": DEMO_PASSWORD}
+        )
         for username, first, last, role, _unit, _number in DEMO_USERS:
             self.stdout.write(f"  {username:<22} {ROLES[role].group_name:<22} {first} {last}")
         self.stdout.write("")
