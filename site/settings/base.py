@@ -203,3 +203,6 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Directory login (LDAP / Active Directory), off unless LDAP_SERVER_URI is set.
+from .directory import *  # noqa: E402, F403
