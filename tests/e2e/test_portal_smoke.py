@@ -24,3 +24,29 @@ def test_skip_link_moves_focus_to_the_main_content(page):
 def test_editor_logs_into_the_admin(page):
     admin_login(page, "redaktion")
     expect(page.locator("body")).to_contain_text("Erika")
+
+
+def serious_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_portal_pages_have_no_serious_accessibility_violations(page):
+    for path in ["/", "/online-dienste/", "/online-dienste/personenstandsurkunden/", "/kontakt/"]:
+        page.goto(path)
+        assert serious_violations(page) == [], path
+
+
+def test_accessibility_check_sees_a_real_violation(page):
+    page.goto("/")
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend',"
+        " '<input type=text id=unlabelled>')"
+    )
+    assert any(v.startswith("label ") for v in serious_violations(page))
