@@ -7,4 +7,18 @@ class ServicePortalConfig(AppConfig):
     verbose_name = _("Service portal")
 
     def ready(self) -> None:
-        from . import demo  # noqa: F401 - registers the portal's demo step
+        from portal_site.accounts import roles
+        from portal_site.core.periodic import register_periodic
+
+        from . import demo, demo_forms  # noqa: F401 - register the portal's demo steps
+        from .uploads import purge_stale_uploads
+
+        register_periodic("serviceportal.purge_stale_uploads", purge_stale_uploads)
+        roles.register_role_permissions(
+            roles.EDITOR,
+            *[
+                f"serviceportal.{action}_{model}"
+                for action in ("add", "change", "delete", "view")
+                for model in ("catalogue", "applicantorganisation")
+            ],
+        )

@@ -40,7 +40,11 @@ class HomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     max_count = 1
-    subpage_types = ["serviceportal.ServiceIndexPage", "serviceportal.ContentPage"]
+    subpage_types = [
+        "serviceportal.ServiceIndexPage",
+        "serviceportal.ContentPage",
+        "serviceportal.ServiceFormPage",
+    ]
 
     class Meta:
         verbose_name = _("home page")
@@ -68,14 +72,22 @@ class ServiceIndexPage(Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    subpage_types = ["serviceportal.ContentPage", "serviceportal.ServicePage"]
+    subpage_types = [
+        "serviceportal.ContentPage",
+        "serviceportal.ServicePage",
+        "serviceportal.ServiceFormPage",
+    ]
 
     class Meta:
         verbose_name = _("service index page")
 
+    def service_pages(self):
+        """The service descriptions; their online forms are reached from each service page."""
+        return self.get_children().live().public().not_type(ServiceFormPage).specific()
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["services"] = self.get_children().live().public().specific()
+        context["services"] = self.service_pages()
         return context
 
 
@@ -133,3 +145,8 @@ class PortalSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("portal settings")
+
+
+# Models defined in their own modules, imported so that Django registers them.
+from .catalogues import ApplicantOrganisation, Catalogue, CatalogueEntry  # noqa: E402, F401
+from .form_pages import ServiceFormPage, ServiceFormSubmission  # noqa: E402, F401

@@ -125,6 +125,7 @@ def attach_file(
     title: str = "",
     source: str = "",
     actor: User | None = None,
+    actor_label: str | None = None,
 ) -> CaseFile:
     """File ``content`` with the case (private storage, SHA-256) and note it on the timeline."""
     case_file = CaseFile(
@@ -145,6 +146,7 @@ def attach_file(
         kind=TimelineEntry.Kind.DOCUMENT,
         message=_("File filed: %(title)s") % {"title": case_file.title},
         actor=actor,
+        actor_label=actor_label,
         data={"case_file": case_file.pk, "sha256": case_file.sha256},
     )
     return case_file

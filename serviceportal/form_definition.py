@@ -1,0 +1,269 @@
+"""The structure of an editor-built form: steps of fields, with conditions.
+
+Editors compose it in the page editor as a StreamField of steps (each a list of
+fields). :func:`build_steps` turns the stored blocks into plain specs that the
+form engine works with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.contrib.forms.utils import get_field_clean_name
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+
+class FieldType:
+    SINGLELINE = "singleline"
+    MULTILINE = "multiline"
+    EMAIL = "email"
+    NUMBER = "number"
+    DATE = "date"
+    DROPDOWN = "dropdown"
+    RADIO = "radio"
+    CHECKBOXES = "checkboxes"
+    CHECKBOX = "checkbox"
+    FILE = "file"
+    CATALOGUE = "catalogue"
+
+    CHOICES = [
+        (SINGLELINE, _("Single line text")),
+        (MULTILINE, _("Multi-line text")),
+        (EMAIL, _("E-mail")),
+        (NUMBER, _("Number")),
+        (DATE, _("Date")),
+        (DROPDOWN, _("Drop-down list")),
+        (RADIO, _("Radio buttons")),
+        (CHECKBOXES, _("Checkboxes")),
+        (CHECKBOX, _("Single checkbox")),
+        (FILE, _("File upload")),
+        (CATALOGUE, _("Choice from a catalogue")),
+    ]
+    WITH_CHOICES = {DROPDOWN, RADIO, CHECKBOXES}
+
+
+class ApplicantRole:
+    NONE = ""
+    EMAIL = "email"
+    FIRST_NAME = "first_name"
+    LAST_NAME = "last_name"
+    FULL_NAME = "full_name"
+
+    CHOICES = [
+        (NONE, _("—")),
+        (EMAIL, _("Applicant's e-mail")),
+        (FIRST_NAME, _("Applicant's first name")),
+        (LAST_NAME, _("Applicant's last name")),
+        (FULL_NAME, _("Applicant's full name")),
+    ]
+
+
+FILE_TYPE_CHOICES = [("pdf", "PDF"), ("jpeg", "JPEG"), ("png", "PNG")]
+
+
+class ConditionBlock(blocks.StructBlock):
+    field = blocks.CharBlock(
+        label=_("Show only when field"),
+        required=False,
+        help_text=_("Name of a field of an earlier step, e.g. urkundenart."),
+    )
+    values = blocks.CharBlock(
+        label=_("has one of the values"),
+        required=False,
+        help_text=_("One value or several separated by commas."),
+    )
+
+    class Meta:
+        label = _("Condition")
+        form_classname = "condition-block"
+
+
+class FieldBlock(blocks.StructBlock):
+    label = blocks.CharBlock(label=_("Label"))
+    name = blocks.CharBlock(
+        label=_("Name"),
+        required=False,
+        help_text=_(
+            "Technical name used in conditions and exports; derived from the label if empty."
+        ),
+    )
+    field_type = blocks.ChoiceBlock(choices=FieldType.CHOICES, label=_("Field type"))
+    required = blocks.BooleanBlock(label=_("Required"), required=False)
+    help_text = blocks.CharBlock(label=_("Help text"), required=False)
+    default_value = blocks.CharBlock(label=_("Default value"), required=False)
+    placeholder = blocks.CharBlock(label=_("Placeholder"), required=False)
+    choices = blocks.TextBlock(
+        label=_("Choices"),
+        required=False,
+        help_text=_("For drop-down lists, radio buttons and checkboxes: one choice per line."),
+    )
+    catalogue = SnippetChooserBlock("serviceportal.Catalogue", label=_("Catalogue"), required=False)
+    file_types = blocks.MultipleChoiceBlock(
+        choices=FILE_TYPE_CHOICES, label=_("Allowed file types"), required=False
+    )
+    max_size_mb = blocks.IntegerBlock(
+        label=_("Maximum file size (MB)"), required=False, min_value=1, max_value=50
+    )
+    applicant_role = blocks.ChoiceBlock(
+        choices=ApplicantRole.CHOICES, label=_("Identifies the applicant as"), required=False
+    )
+    condition = ConditionBlock()
+
+    class Meta:
+        label = _("Field")
+        icon = "form"
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors = {}
+        if value["field_type"] in FieldType.WITH_CHOICES and not (value["choices"] or "").strip():
+            errors["choices"] = ValidationError(_("Enter at least one choice."))
+        if value["field_type"] == FieldType.CATALOGUE and not value["catalogue"]:
+            errors["catalogue"] = ValidationError(_("Choose the catalogue to offer."))
+        if errors:
+            raise blocks.StructBlockValidationError(block_errors=errors)
+        return value
+
+
+class StepBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Step title"))
+    intro = blocks.TextBlock(label=_("Introduction"), required=False)
+    condition = ConditionBlock()
+    fields = blocks.ListBlock(FieldBlock(), label=_("Fields"))
+
+    class Meta:
+        label = _("Step")
+        icon = "list-ol"
+
+
+class StepsBlock(blocks.StreamBlock):
+    step = StepBlock()
+
+    def clean(self, value):
+        value = super().clean(value)
+        seen: set[str] = set()
+        for step in value:
+            for field_value in step.value["fields"]:
+                name = field_name(field_value)
+                if not name:
+                    raise ValidationError(_("Every field needs a label or a name."))
+                if name in seen:
+                    raise ValidationError(
+                        _("The field name “%(name)s” is used twice; names must be unique.")
+                        % {"name": name}
+                    )
+                seen.add(name)
+        for step in value:
+            conditions = [step.value["condition"]] + [f["condition"] for f in step.value["fields"]]
+            for condition in conditions:
+                if condition["field"] and get_field_clean_name(condition["field"]) not in seen:
+                    raise ValidationError(
+                        _("A condition refers to the unknown field “%(name)s”.")
+                        % {"name": condition["field"]}
+                    )
+        return value
+
+
+def field_name(value: Any) -> str:
+    return get_field_clean_name(value.get("name") or value.get("label") or "")
+
+
+@dataclass(frozen=True)
+class Condition:
+    field: str
+    values: tuple[str, ...]
+
+    def holds(self, answers: dict[str, Any]) -> bool:
+        answer = answers.get(self.field)
+        if answer is None or answer == "" or answer == []:
+            return False
+        if isinstance(answer, bool):
+            candidates = {"ja", "yes", "true", "1"} if answer else {"nein", "no", "false", "0"}
+            return any(v.lower() in candidates for v in self.values)
+        if isinstance(answer, list):
+            return any(str(item) in self.values for item in answer)
+        return str(answer) in self.values
+
+
+def _condition(value: Any) -> Condition | None:
+    if not value or not value.get("field"):
+        return None
+    values = tuple(v.strip() for v in (value.get("values") or "").split(",") if v.strip())
+    return Condition(field=get_field_clean_name(value["field"]), values=values)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    field_type: str
+    required: bool = False
+    help_text: str = ""
+    default_value: str = ""
+    placeholder: str = ""
+    choices: tuple[str, ...] = ()
+    catalogue_id: int | None = None
+    file_types: tuple[str, ...] = ("pdf", "jpeg", "png")
+    max_size_mb: int = 10
+    applicant_role: str = ""
+    condition: Condition | None = None
+
+    @property
+    def clean_name(self) -> str:  # what Wagtail's FormBuilder reads
+        return self.name
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    key: str
+    title: str
+    intro: str = ""
+    fields: tuple[FieldSpec, ...] = field(default_factory=tuple)
+    condition: Condition | None = None
+
+    def visible_fields(self, answers: dict[str, Any]) -> tuple[FieldSpec, ...]:
+        return tuple(f for f in self.fields if f.condition is None or f.condition.holds(answers))
+
+
+def build_steps(stream: Any) -> list[StepSpec]:
+    steps = []
+    for index, child in enumerate(stream):
+        value = child.value
+        fields = []
+        for fv in value["fields"]:
+            catalogue = fv.get("catalogue")
+            fields.append(
+                FieldSpec(
+                    name=field_name(fv),
+                    label=fv["label"],
+                    field_type=fv["field_type"],
+                    required=bool(fv.get("required")),
+                    help_text=fv.get("help_text") or "",
+                    default_value=fv.get("default_value") or "",
+                    placeholder=fv.get("placeholder") or "",
+                    choices=tuple(
+                        line.strip()
+                        for line in (fv.get("choices") or "").splitlines()
+                        if line.strip()
+                    ),
+                    catalogue_id=catalogue.pk if catalogue else None,
+                    file_types=tuple(fv.get("file_types") or ("pdf", "jpeg", "png")),
+                    max_size_mb=fv.get("max_size_mb") or 10,
+                    applicant_role=fv.get("applicant_role") or "",
+                    condition=_condition(fv.get("condition")),
+                )
+            )
+        steps.append(
+            StepSpec(
+                key=f"s{index}",
+                title=value["title"],
+                intro=value.get("intro") or "",
+                fields=tuple(fields),
+                condition=_condition(value.get("condition")),
+            )
+        )
+    return steps
