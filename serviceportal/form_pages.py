@@ -186,7 +186,7 @@ class ServiceFormPage(FormMixin, Page):
         return [s for s in self.step_specs if s.condition is None or s.condition.holds(answers)]
 
     def positions(self, state) -> list[str]:
-        head = [] if self.identification == IdentificationMode.ANYONE else [IDENTIFY]
+        head = [IDENTIFY] if self.identification == IdentificationMode.EMPLOYEE else []
         return head + [s.key for s in self.visible_steps(state["answers"])] + [SUMMARY]
 
     def _step(self, key: str) -> StepSpec | None:
@@ -252,6 +252,7 @@ class ServiceFormPage(FormMixin, Page):
                 "email": request.user.email or organisation.email,
                 "organisation_id": organisation.pk,
             }
+            self._store_form_state(request, state)
         positions = self.positions(state)
         position = state.get("position") if state.get("position") in positions else positions[0]
         if request.method == "POST":
@@ -355,7 +356,7 @@ class ServiceFormPage(FormMixin, Page):
                 page=self, token=_as_uuid(request.POST.get("token"))
             ).first()
             if existing and existing.case_id:
-                return redirect(self._confirmation_url(existing.token))
+                return redirect(self._confirmation_url(existing.token.hex))
             messages.error(request, gettext("Please check your answers and send them again."))
             return HttpResponseRedirect(self.url)
         if self._missing_required_upload(state):

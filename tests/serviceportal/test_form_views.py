@@ -1,0 +1,221 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from openpyxl import load_workbook
+
+from portal_site.cases.models import Case, CaseFile, TimelineEntry
+from portal_site.core.demo import DEMO_PASSWORD
+from serviceportal.catalogues import ApplicantOrganisation
+from serviceportal.form_pages import ServiceFormSubmission
+from serviceportal.identification import IdentificationMode
+from tests.serviceportal.builders import PDF, Applicant, make_form, upload
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _fill_birth(applicant: Applicant) -> None:
+    applicant.next({"name": "Frank Mustermann", "email": "frank.mustermann@kassel.de"})
+    applicant.next({"art": "Geburtsurkunde"})
+    applicant.next({"geburtsort": "Musterstadt"})
+    applicant.next({})  # no upload
+
+
+def test_a_required_field_left_empty_gives_a_german_message_at_the_field(demo, client):
+    applicant = Applicant(client, make_form())
+    response = applicant.next({"name": "", "email": "kein-email"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Dieses Feld muss ausgefüllt werden." in content
+    assert "Bitte gültige E-Mail-Adresse eingeben." in content
+    assert 'aria-invalid="true"' in content
+    assert applicant.position() == "s0"
+
+
+def test_the_chosen_answer_decides_which_step_follows(demo, client):
+    applicant = Applicant(client, make_form())
+    applicant.next({"name": "A", "email": "a@example.org"})
+    applicant.next({"art": "Sterbeurkunde"})
+    assert applicant.position() == "s3"
+    page = client.get(applicant.url).content.decode()
+    assert "Sterbeort" in page and "Geburtsort" not in page
+    assert "Bemerkung" in page  # field-level condition holds too
+
+
+def test_back_keeps_every_answer(demo, client):
+    applicant = Applicant(client, make_form())
+    applicant.next({"name": "Frank Mustermann", "email": "frank@example.org"})
+    applicant.back()
+    page = client.get(applicant.url).content.decode()
+    assert 'value="Frank Mustermann"' in page
+    assert 'value="frank@example.org"' in page
+
+
+def test_sending_opens_one_case_with_number_answers_timeline_and_confirmation(demo, client):
+    applicant = Applicant(client, make_form())
+    _fill_birth(applicant)
+    assert applicant.position() == "summary"
+    summary = client.get(applicant.url).content.decode()
+    assert "Angaben prüfen" in summary and "Musterstadt" in summary
+    response = applicant.submit()
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.channel == "portal"
+    assert case.applicant_name == "Frank Mustermann"
+    assert case.office.short_name == "Bürgerservice"
+    assert case.data["values"]["geburtsort"] == "Musterstadt"
+    assert "sterbeort" not in case.data["values"]  # hidden step not stored
+    assert {
+        "step": "Geburt",
+        "name": "geburtsort",
+        "label": "Geburtsort",
+        "value": "Musterstadt",
+    } in case.data["answers"]
+    assert case.timeline.filter(kind=TimelineEntry.Kind.RECEIVED).exists()
+    confirmation = client.get(response["Location"]).content.decode()
+    assert case.number in confirmation
+    [message] = mail.outbox
+    assert case.number in message.subject
+    assert "Musterstadt" in message.body
+    assert f"{settings.WAGTAILADMIN_BASE_URL}/vorgang/" in message.body
+
+
+def test_a_replayed_or_double_send_creates_one_case(demo, client):
+    applicant = Applicant(client, make_form())
+    _fill_birth(applicant)
+    token = applicant.state()["token"]
+    first = applicant.submit(token)
+    second = applicant.submit(token)  # double click / replayed POST
+    assert Case.objects.count() == 1
+    assert ServiceFormSubmission.objects.count() == 1
+    assert second.status_code == 302
+    assert second["Location"] == first["Location"]
+
+
+def test_without_a_registered_process_the_case_is_kept_and_noted(demo, client):
+    applicant = Applicant(client, make_form(process_key="gibt_es_nicht"))
+    _fill_birth(applicant)
+    applicant.submit()
+    case = Case.objects.get()
+    notes = case.timeline.filter(kind=TimelineEntry.Kind.SYSTEM).values_list("message", flat=True)
+    assert any("gibt_es_nicht" in note for note in notes)
+
+
+def test_upload_is_filed_privately_with_the_case(demo, client):
+    applicant = Applicant(client, make_form())
+    applicant.next({"name": "A", "email": "a@example.org"})
+    applicant.next({"art": "Geburtsurkunde"})
+    applicant.next({"geburtsort": "Kassel"})
+    applicant.next({"nachweis": upload("nachweis.pdf", PDF)})
+    applicant.submit()
+    case_file = CaseFile.objects.get()
+    assert case_file.kind == CaseFile.Kind.UPLOAD
+    assert case_file.source == "nachweis"
+    assert case_file.file.path.startswith(settings.PRIVATE_MEDIA_ROOT)
+    with case_file.file.open("rb") as handle:
+        assert handle.read() == PDF
+    assert client.get(settings.MEDIA_URL + case_file.file.name).status_code == 404
+
+
+def test_a_renamed_program_is_refused_by_its_content(demo, client):
+    applicant = Applicant(client, make_form())
+    applicant.next({"name": "A", "email": "a@example.org"})
+    applicant.next({"art": "Geburtsurkunde"})
+    applicant.next({"geburtsort": "Kassel"})
+    response = applicant.next({"nachweis": upload("rechnung.pdf", b"MZ\x90\x00" + b"\x00" * 64)})
+    assert "Dieser Dateityp ist nicht erlaubt. Erlaubt: PDF, PNG." in response.content.decode()
+    too_big = applicant.next({"nachweis": upload("gross.pdf", PDF + b"0" * 1024 * 1024)})
+    assert "Die Datei ist zu groß" in too_big.content.decode()
+
+
+def test_employee_identification_checks_the_directory(demo, client):
+    page = make_form(identification=IdentificationMode.EMPLOYEE)
+    applicant = Applicant(client, page)
+    wrong = applicant.next({"personnel_number": "2001", "last_name": "Falsch"})
+    assert "passen nicht zu unserem Mitarbeiterverzeichnis" in wrong.content.decode()
+    applicant.next({"personnel_number": "2001", "last_name": "mustermann"})
+    assert applicant.state()["identity"]["last_name"] == "Mustermann"
+    applicant.next({"name": "x", "email": "x@example.org"})
+    applicant.next({"art": "Geburtsurkunde"})
+    applicant.next({"geburtsort": "Kassel"})
+    applicant.next({})
+    applicant.submit()
+    case = Case.objects.get()
+    assert case.applicant_name == "Hans Mustermann"
+    assert case.applicant_email == "hans.mustermann@kassel.de"
+    assert case.data["values"]["personnel_number"] == "2001"
+
+
+def test_failed_identifications_are_throttled(demo, client):
+    applicant = Applicant(client, make_form(identification=IdentificationMode.EMPLOYEE))
+    for _ in range(5):
+        applicant.next({"personnel_number": "2001", "last_name": "Falsch"})
+    locked = applicant.next({"personnel_number": "2001", "last_name": "Mustermann"})
+    assert "Zu viele Fehlversuche" in locked.content.decode()
+    assert not applicant.state()["identity"]
+
+
+def test_organisation_forms_require_a_member_login(demo, client, django_user_model):
+    page = make_form(identification=IdentificationMode.ORGANISATION)
+    response = client.get(page.url)
+    assert "/anmelden/?next=" in response.content.decode()
+    user = django_user_model.objects.create_user(
+        "bestatter", password=DEMO_PASSWORD, email="info@bestattung-kassel.de"
+    )
+    organisation = ApplicantOrganisation.objects.create(
+        name="Bestattungen Kassel", kind="funeral_home", email="info@bestattung-kassel.de"
+    )
+    organisation.members.add(user)
+    login = client.post(
+        "/anmelden/", {"username": "bestatter", "password": DEMO_PASSWORD, "next": page.url}
+    )
+    assert login.status_code == 302
+    applicant = Applicant(client, page)
+    assert applicant.position() == "s0"
+    assert applicant.state()["identity"]["name"] == "Bestattungen Kassel"
+
+
+def test_failed_organisation_logins_are_throttled(demo, client):
+    for _ in range(5):
+        client.post("/anmelden/", {"username": "nobody", "password": "wrong"})
+    response = client.post("/anmelden/", {"username": "nobody", "password": "wrong"})
+    assert "Zu viele Fehlversuche" in response.content.decode()
+
+
+def test_status_page_shows_the_status_only_and_refuses_forged_links(demo, client):
+    applicant = Applicant(client, make_form())
+    _fill_birth(applicant)
+    applicant.submit()
+    body = mail.outbox[0].body
+    path = body[body.index("/vorgang/") :].split()[0]
+    response = client.get(path)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Eingegangen" in content and Case.objects.get().number in content
+    assert "Mustermann" not in content and "Musterstadt" not in content
+    forged = client.get(path[:-3] + "abc/")
+    assert forged.status_code == 404
+    assert "Link ungültig" in forged.content.decode()
+
+
+def test_submissions_are_listed_and_exported_as_xlsx(demo, client):
+    page = make_form()
+    applicant = Applicant(client, page)
+    _fill_birth(applicant)
+    applicant.submit()
+    client.logout()
+    client.login(username="redaktion", password=DEMO_PASSWORD)
+    listing = client.get(f"/admin/forms/submissions/{page.pk}/")
+    assert listing.status_code == 200
+    assert Case.objects.get().number in listing.content.decode()
+    export = client.get(f"/admin/forms/submissions/{page.pk}/?export=xlsx")
+    assert export.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    header = [c.value for c in sheet[1]]
+    row = [c.value for c in sheet[2]]
+    assert header[:2] == ["Vorgangsnummer", "Eingangsdatum"]
+    assert row[0] == Case.objects.get().number
+    assert "Musterstadt" in row

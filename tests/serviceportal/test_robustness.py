@@ -1,0 +1,140 @@
+"""Garbage never gives a 500; parallel submissions get distinct, consecutive numbers."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+from django.db import close_old_connections
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from portal_site.cases.models import Case
+from serviceportal.form_pages import ServiceFormPage
+from serviceportal.submission import Application, submit_application
+
+FORM = "personenstandsunterlagen-anfordern"
+FIELD_NAMES = [
+    "datenschutz",
+    "anrede",
+    "name",
+    "vorname",
+    "postleitzahl",
+    "ort",
+    "strasse",
+    "email",
+    "urkundenart",
+    "geburt_anzahl",
+    "geburt_datum",
+    "geburt_zweck",
+    "personnel_number",
+    "last_name",
+]
+POSITIONS = ["s0", "s1", "s2", "s3", "s4", "summary", "identify", "", "x" * 300]
+ACTIONS = ["next", "back", "submit", "edit:s1", "edit:zzz", "", "\x00"]
+
+garbage = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(["", "0", "-1", "1e309", "31.02.2020", "NaN", "<script>", "Geburtsurkunde"]),
+)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    position=st.sampled_from(POSITIONS),
+    action=st.sampled_from(ACTIONS),
+    data=st.dictionaries(st.sampled_from(FIELD_NAMES), garbage, max_size=8),
+    token=st.one_of(st.none(), st.text(max_size=40), st.uuids().map(str)),
+)
+def test_garbage_posted_to_any_step_never_gives_a_500(demo_once, position, action, data, token):
+    client = Client(raise_request_exception=True)
+    for path in [f"/online-dienste/{FORM}/", "/online-dienste/anmeldung-fortbildung/"]:
+        payload = {"position": position, "action": action, **data}
+        if token is not None:
+            payload["token"] = token
+        response = client.post(path, payload)
+        assert response.status_code in (200, 302)
+        assert client.get(path).status_code == 200
+
+
+@pytest.fixture
+def demo_once(demo):
+    return None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_parallel_submissions_get_fifty_consecutive_numbers(postgres_only, demo):
+    page = ServiceFormPage.objects.get(slug=FORM)
+    numbers: list[str] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(50)
+
+    def send(index: int) -> None:
+        try:
+            barrier.wait()
+            case = submit_application(
+                page=page,
+                application=Application(
+                    token=uuid.uuid4(),
+                    answers=[{"step": "Start", "name": "n", "label": "N", "value": str(index)}],
+                    values={"n": index},
+                    applicant_name=f"Person {index}",
+                    applicant_email=f"person{index}@example.org",
+                ),
+            )
+            numbers.append(case.number)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(set(numbers)) == 50
+    assert sorted(int(n.split(".")[1]) for n in numbers) == list(range(1, 51))
+    assert Case.objects.count() == 50
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_submission_sent_twice_in_parallel_gives_one_case(postgres_only, demo):
+    page = ServiceFormPage.objects.get(slug=FORM)
+    token = uuid.uuid4()
+    results: list[str] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def send() -> None:
+        try:
+            barrier.wait()
+            application = Application(
+                token=token,
+                answers=[],
+                values={},
+                applicant_name="Frank Mustermann",
+                applicant_email="",
+            )
+            results.append(submit_application(page=page, application=application).number)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Case.objects.count() == 1
+    assert results[0] == results[1]
