@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import Collection, Locale, Page
 
@@ -55,6 +57,13 @@ def ensure_wagtail_roots() -> Page:
         Locale.objects.create(language_code="de")
     if Collection.get_first_root_node() is None:
         Collection.add_root(instance=Collection(name="Root"))
+    # Wagtail creates its admin-access permission in a data migration, not post_migrate.
+    admin_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
+    Permission.objects.get_or_create(
+        content_type=admin_type,
+        codename="access_admin",
+        defaults={"name": "Can access Wagtail admin"},
+    )
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.get_default()))

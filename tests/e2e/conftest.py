@@ -6,12 +6,12 @@ chromium``). Without it the browser tests are skipped locally and fail in CI.
 
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+
+from tests.conftest import load_demo_content
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -49,7 +49,7 @@ def browser():
 @pytest.fixture
 def live_demo(transactional_db, live_server):
     """The demo content behind a live server."""
-    call_command("load_demo", verbosity=0, stdout=io.StringIO())
+    load_demo_content()
     return live_server
 
 
