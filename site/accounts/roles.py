@@ -23,6 +23,9 @@ class Role:
     permissions: list[str] = field(default_factory=list)
 
 
+# Staff who work on cases may see cases and the files filed with them.
+CASE_WORK = ["cases.view_case", "cases.view_casefile"]
+
 EDITOR = "editor"
 CLERK = "clerk"
 TEAM_LEAD = "team_lead"
@@ -39,13 +42,15 @@ ROLES: dict[str, Role] = {
     role.key: role
     for role in [
         Role(EDITOR, "Redaktion", _("Maintains portal pages and online forms.")),
-        Role(CLERK, "Sachbearbeitung", _("Works on cases and tasks of their office.")),
-        Role(TEAM_LEAD, "Sachgebietsleitung", _("Recommends and approves for their team.")),
-        Role(DEPARTMENT_HEAD, "Abteilungsleitung", _("Decides for their department.")),
-        Role(HR_DEVELOPMENT, "Personalentwicklung", _("Runs the training programme.")),
-        Role(REGISTRY_OFFICE, "Standesamt", _("Issues civil-status certificates.")),
-        Role(CASH_OFFICE, "Stadtkasse", _("Checks payments and bookings.")),
-        Role(ARCHIVE, "Stadtarchiv", _("Maintains the media archive and its orders.")),
+        Role(CLERK, "Sachbearbeitung", _("Works on cases and tasks of their office."), CASE_WORK),
+        Role(
+            TEAM_LEAD, "Sachgebietsleitung", _("Recommends and approves for their team."), CASE_WORK
+        ),
+        Role(DEPARTMENT_HEAD, "Abteilungsleitung", _("Decides for their department."), CASE_WORK),
+        Role(HR_DEVELOPMENT, "Personalentwicklung", _("Runs the training programme."), CASE_WORK),
+        Role(REGISTRY_OFFICE, "Standesamt", _("Issues civil-status certificates."), CASE_WORK),
+        Role(CASH_OFFICE, "Stadtkasse", _("Checks payments and bookings."), CASE_WORK),
+        Role(ARCHIVE, "Stadtarchiv", _("Maintains the media archive and its orders."), CASE_WORK),
         Role(ADMINISTRATOR, "Administration", _("Runs the installation.")),
     ]
 }

@@ -1,0 +1,25 @@
+"""Staff-only access to files filed with a case (uploads and generated documents)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+
+from .models import CaseFile
+
+
+def download_case_file(request, pk: int):
+    """Stream a case file from the private storage to staff allowed to see case files."""
+    case_file = get_object_or_404(CaseFile.objects.select_related("case"), pk=pk)
+    if not request.user.has_perm("cases.view_casefile"):
+        raise PermissionDenied
+    response = FileResponse(
+        case_file.file.open("rb"),
+        as_attachment=True,
+        filename=case_file.filename,
+        content_type=case_file.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

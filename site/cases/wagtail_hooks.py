@@ -1,0 +1,10 @@
+from django.urls import path
+from wagtail import hooks
+
+from .views import download_case_file
+
+
+@hooks.register("register_admin_urls")
+def case_file_urls():
+    # Inside /admin/: Wagtail's admin login protects it before the permission check.
+    return [path("cases/files/<int:pk>/", download_case_file, name="case_file_download")]
