@@ -325,6 +325,61 @@ def mailbox_steps() -> list[tuple]:
     ]
 
 
+def death_notice_steps() -> list[tuple]:
+    return [
+        step(
+            "Angaben zur verstorbenen Person",
+            [
+                f("Familienname", name="familienname"),
+                f("Vorname", name="vorname"),
+                f("Geburtsdatum", "date", name="geburtsdatum"),
+                f("Sterbedatum", "date", name="sterbedatum"),
+                f("Sterbeort", name="sterbeort"),
+            ],
+        ),
+        step(
+            "Unterlagen",
+            [
+                f(
+                    "Todesbescheinigung",
+                    "file",
+                    name="todesbescheinigung",
+                    file_types=["pdf"],
+                    max_size_mb=10,
+                    help_text="PDF, höchstens 10 MB.",
+                ),
+                f("Bemerkungen", "multiline", name="bemerkungen", required=False),
+            ],
+        ),
+    ]
+
+
+DEMO_ORGANISATION = ("Bestattungshaus Kassel", "bestattungshaus", "info@bestattungshaus-kassel.de")
+
+
+def _demo_organisation() -> None:
+    from portal_site.accounts.models import User
+    from portal_site.core.demo import DEMO_PASSWORD
+
+    from .catalogues import ApplicantOrganisation
+
+    name, username, email = DEMO_ORGANISATION
+    organisation, _ = ApplicantOrganisation.objects.get_or_create(
+        name=name,
+        defaults={
+            "kind": ApplicantOrganisation.Kind.FUNERAL_HOME,
+            "email": email,
+            "address": "Friedrich-Ebert-Straße 1\n34117 Kassel",
+        },
+    )
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, email=email, first_name="Bernd", last_name="Bestatter")
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    organisation.members.add(user)
+
+
 def _catalogue(name: str, entries: list[tuple[str, str]]) -> Catalogue:
     catalogue, created = Catalogue.objects.get_or_create(name=name)
     if created:
@@ -364,6 +419,15 @@ FORMS = [
         IdentificationMode.ANYONE,
         "Allgemeine Anfrage",
     ),
+    (
+        "sterbefall-voranmelden",
+        "Sterbefall voranmelden",
+        "sterbefallvoranmeldung",
+        "generic",
+        "34",
+        IdentificationMode.ORGANISATION,
+        "Sterbefallvoranmeldung",
+    ),
 ]
 
 
@@ -379,7 +443,9 @@ def load_form_demo() -> dict[str, int]:
         "personenstandsunterlagen-anfordern": certificate_steps(),
         "anmeldung-fortbildung": training_steps(catalogues),
         "briefkasten": mailbox_steps(),
+        "sterbefall-voranmelden": death_notice_steps(),
     }
+    _demo_organisation()
     created = 0
     for slug, title, service_slug, process_key, office, mode, case_title in FORMS:
         page = ServiceFormPage.objects.filter(slug=slug).first()

@@ -9,8 +9,9 @@ from openpyxl import load_workbook
 
 from portal_site.cases.models import Case, CaseFile, TimelineEntry
 from portal_site.core.demo import DEMO_PASSWORD
+from portal_site.notifications.models import OutboxMessage
 from serviceportal.catalogues import ApplicantOrganisation
-from serviceportal.form_pages import ServiceFormSubmission
+from serviceportal.form_pages import ServiceFormPage, ServiceFormSubmission
 from serviceportal.identification import IdentificationMode
 from tests.serviceportal.builders import PDF, Applicant, make_form, upload
 
@@ -219,3 +220,37 @@ def test_submissions_are_listed_and_exported_as_xlsx(demo, client):
     assert header[:2] == ["Vorgangsnummer", "Eingangsdatum"]
     assert row[0] == Case.objects.get().number
     assert "Musterstadt" in row
+
+
+def test_with_the_mail_server_down_the_case_is_kept_and_the_mail_waits(demo, client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    applicant = Applicant(client, make_form())
+    _fill_birth(applicant)
+    response = applicant.submit()
+    assert response.status_code == 302
+    case = Case.objects.get()
+    message = OutboxMessage.objects.get(case=case)
+    assert message.status == OutboxMessage.Status.RETRYING
+    assert case.number in message.subject
+
+
+def test_demo_funeral_home_applies_with_its_account(demo, client):
+    client.post("/anmelden/", {"username": "bestattungshaus", "password": DEMO_PASSWORD})
+    page = ServiceFormPage.objects.get(slug="sterbefall-voranmelden")
+    applicant = Applicant(client, page)
+    applicant.next(
+        {
+            "familienname": "Beispiel",
+            "vorname": "Berta",
+            "geburtsdatum": "1930-05-01",
+            "sterbedatum": "2026-11-20",
+            "sterbeort": "Kassel",
+        }
+    )
+    applicant.next({"todesbescheinigung": upload("bescheinigung.pdf", PDF)})
+    applicant.submit()
+    case = Case.objects.get()
+    assert case.applicant_name == "Bestattungshaus Kassel"
+    assert case.applicant_user.username == "bestattungshaus"
+    assert case.office.short_name == "34"

@@ -27,7 +27,7 @@ def test_demo_command_is_idempotent(demo):
     before = _counts()
     call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _counts() == before
-    assert before["users"] == len(DEMO_USERS)
+    assert before["users"] == len(DEMO_USERS) + 1  # staff plus the demo funeral home
 
 
 def test_every_demo_page_answers_200(demo, client):

@@ -85,4 +85,8 @@ class Command(BaseCommand):
         )
         for username, first, last, role, _unit, _number in DEMO_USERS:
             self.stdout.write(f"  {username:<22} {ROLES[role].group_name:<22} {first} {last}")
+        self.stdout.write(
+            _("Portal login of the demo funeral home: %(username)s (%(url)s)")
+            % {"username": "bestattungshaus", "url": f"{base}/anmelden/"}
+        )
         self.stdout.write("")
