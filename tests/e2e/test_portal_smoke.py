@@ -26,12 +26,12 @@ def test_editor_logs_into_the_admin(page):
     expect(page.locator("body")).to_contain_text("Erika")
 
 
-def serious_violations(page) -> list[str]:
+def serious_violations(page, context=None) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page)
+    results = Axe().run(page, context=context)
     return [
-        f"{v['id']} ({v['impact']}): {v['help']}"
+        f"{v['id']} ({v['impact']}): {v['help']} {[n['target'] for n in v['nodes']]}"
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]

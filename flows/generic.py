@@ -1,0 +1,47 @@
+"""The generic process: any editor-built form without a special process.
+
+The responsible office's queue gets a task; a clerk claims it, answers the
+applicant and closes the case. Every step is on the case's timeline.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+from viewflow.workflow.models import Process
+
+from portal_site.cases.models import Case
+
+
+class CaseProcess(Process):
+    """A viewflow process whose artifact is a kernel case."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("case process")
+        verbose_name_plural = _("case processes")
+
+    @property
+    def case(self) -> Case:
+        return Case.objects.get(pk=self.data["case_id"])
+
+
+def _no_view(request, **kwargs):  # pragma: no cover - tasks are worked in the staff workspace
+    raise NotImplementedError("Generic tasks are handled in the staff workspace.")
+
+
+class GenericFlow(flow.Flow):
+    process_class = CaseProcess
+    # Row lock on the process: two clerks acting on one case wait for each other.
+    lock_impl = lock.SelectForUpdateLock(nowait=False)
+    process_title = _("Generic request")
+
+    start = flow.StartHandle(this.start_case).Next(this.handle)
+    handle = flow.View(_no_view).Annotation(title=_("Handle the request")).Next(this.end)
+    end = flow.End()
+
+    def start_case(self, activation, case: Case, **kwargs):
+        activation.process.data = {"case_id": case.pk, "office_id": case.office_id}
+        activation.process.artifact = case
+        return activation.process

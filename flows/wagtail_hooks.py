@@ -1,0 +1,47 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+
+from . import selectors, views
+
+
+@hooks.register("register_admin_urls")
+def workspace_urls():
+    return [
+        path("aufgaben/", views.task_inbox, name="flows_task_inbox"),
+        path("aufgaben/<int:task_id>/", views.task_detail, name="flows_task"),
+        path("aufgaben/<int:task_id>/uebernehmen/", views.claim, name="flows_task_claim"),
+        path("aufgaben/<int:task_id>/freigeben/", views.release, name="flows_task_release"),
+        path("vorgaenge/<str:number>/", views.case_detail, name="flows_case"),
+    ]
+
+
+class CaseWorkMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("cases.view_case")
+
+
+@hooks.register("register_admin_menu_item")
+def tasks_menu_item():
+    return CaseWorkMenuItem(_("My tasks"), reverse("flows_task_inbox"), icon_name="tasks", order=50)
+
+
+class TaskCountsPanel(Component):
+    name = "task_counts"
+    order = 50
+    template_name = "flows/panels/task_counts.html"
+
+    def get_context_data(self, parent_context):
+        user = parent_context["request"].user
+        return {
+            "mine": selectors.my_tasks(user=user).count(),
+            "queue": selectors.queue_tasks(user=user).count(),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_task_counts(request, panels):
+    if request.user.has_perm("cases.view_case"):
+        panels.insert(0, TaskCountsPanel())

@@ -1,0 +1,112 @@
+"""The staff workspace's writes: claim, release and complete tasks of case processes.
+
+Every write takes the process row lock (viewflow's ``task.activation()`` with
+``SelectForUpdateLock``) and re-reads the task under it, so of two clerks acting
+at the same moment exactly one succeeds; the other gets a clear message.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from portal_site.accounts.models import User
+from portal_site.cases.models import Case, CaseStatus, TimelineEntry
+from portal_site.cases.services import actor_label_for, change_status, record
+from portal_site.notifications.services import queue_email
+
+from .generic import GenericFlow
+
+
+class TaskNotAvailable(Exception):
+    """The task was taken, finished or is not the user's: say so, don't crash."""
+
+
+def _case_of(task: Task) -> Case:
+    return Case.objects.get(pk=task.process.data["case_id"])
+
+
+def start_generic(*, case: Case, actor: User | None = None) -> object:
+    """Registry entry point: start the generic process for a freshly opened case."""
+    process = GenericFlow.start.run(case=case)
+    record(
+        case=case,
+        kind=TimelineEntry.Kind.TASK,
+        message=_("Task “%(task)s” created for %(office)s.")
+        % {"task": GenericFlow.handle.task_title, "office": case.office or _("the back office")},
+        actor=actor,
+    )
+    return process
+
+
+def claim_task(*, task_id: int, user: User) -> Task:
+    task = Task.objects.get(pk=task_id)
+    with task.activation() as activation:
+        task = activation.task
+        if task.status != STATUS.NEW or task.owner_id:
+            owner = actor_label_for(task.owner) if task.owner_id else None
+            raise TaskNotAvailable(
+                _("%(name)s has already taken this task.") % {"name": owner}
+                if owner
+                else _("This task is no longer open.")
+            )
+        activation.assign(user)
+        case = _case_of(task)
+        record(
+            case=case,
+            kind=TimelineEntry.Kind.TASK,
+            actor=user,
+            message=_("Task “%(task)s” taken.") % {"task": task.flow_task.task_title},
+        )
+        if case.status == CaseStatus.RECEIVED:
+            change_status(case=case, status=CaseStatus.IN_PROGRESS, actor=user)
+    return task
+
+
+def release_task(*, task_id: int, user: User) -> Task:
+    task = Task.objects.get(pk=task_id)
+    with task.activation() as activation:
+        task = activation.task
+        if task.status != STATUS.ASSIGNED or task.owner_id != user.pk:
+            raise TaskNotAvailable(_("Only the clerk who took an open task can release it."))
+        activation.unassign()
+        record(
+            case=_case_of(task),
+            kind=TimelineEntry.Kind.TASK,
+            actor=user,
+            message=_("Task “%(task)s” released to the queue.")
+            % {"task": task.flow_task.task_title},
+        )
+    return task
+
+
+def answer_and_close(*, task_id: int, user: User, subject: str, message: str) -> Case:
+    """The clerk's answer goes to the applicant by e-mail, then the case is closed."""
+    task = Task.objects.get(pk=task_id)
+    with transaction.atomic(), task.activation() as activation:
+        task = activation.task
+        if task.status != STATUS.ASSIGNED or task.owner_id != user.pk:
+            raise TaskNotAvailable(
+                _("This task has been completed or taken by someone else in the meantime.")
+            )
+        case = _case_of(task)
+        activation.start(request=None)
+        if case.applicant_email:
+            queue_email(to=[case.applicant_email], subject=subject, body=message, case=case)
+        record(
+            case=case,
+            kind=TimelineEntry.Kind.MESSAGE,
+            actor=user,
+            message=_("Answer sent to the applicant: %(subject)s") % {"subject": subject},
+            data={"subject": subject, "body": message},
+        )
+        activation.execute()
+        record(
+            case=case,
+            kind=TimelineEntry.Kind.TASK,
+            actor=user,
+            message=_("Task “%(task)s” completed.") % {"task": task.flow_task.task_title},
+        )
+        return change_status(case=case, status=CaseStatus.COMPLETED, actor=user)
