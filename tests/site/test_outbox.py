@@ -62,3 +62,37 @@ def test_admin_retry_sends_a_failed_message():
         retry_failed(message=message)
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT
+
+
+def test_smtp_outage_loses_no_message_and_the_retry_delivers_it(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal_site.notifications.delivery import enqueue_due_messages
+    from tests.mail_server import SMTPServer, free_port
+
+    port = free_port()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    message = queue_email(
+        to=["frank.mustermann@kassel.de"],
+        subject="Eingangsbestätigung 26.0001",
+        body="Ihr Antrag ist eingegangen.",
+    )
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.RETRYING  # server down: kept, not lost
+
+    server = SMTPServer(port=port).start()
+    try:
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            next_attempt_at=timezone.now() - timedelta(seconds=1)
+        )
+        assert enqueue_due_messages() == 1  # the periodic job picks it up
+        message.refresh_from_db()
+        assert message.status == OutboxMessage.Status.SENT
+        [received] = server.messages
+        assert received["Subject"] == "Eingangsbestätigung 26.0001"
+        assert "Ihr Antrag ist eingegangen." in server.bodies_to("frank.mustermann@kassel.de")[0]
+    finally:
+        server.stop()
