@@ -46,6 +46,16 @@ def can_see_case(*, user: User, case: Case) -> bool:
     )
 
 
+def visible_cases(*, user: User) -> QuerySet[Case]:
+    """The cases of the user's office (all for administrators); see :func:`can_see_case`."""
+    cases = Case.objects.select_related("office")
+    if user.is_superuser or user.has_perm("cases.view_all_cases"):
+        return cases
+    if not user.has_perm("cases.view_case") or user.org_unit_id is None:
+        return cases.none()
+    return cases.filter(office_id=user.org_unit_id)
+
+
 def open_task_for_case(*, case: Case) -> Task | None:
     return (
         _human_tasks()

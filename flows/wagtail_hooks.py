@@ -3,6 +3,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
+
+from portal_site.cases.models import Case
+from portal_site.core.read_only import ReadOnlyPermissionPolicy
 
 from . import selectors, views
 
@@ -45,3 +52,42 @@ class TaskCountsPanel(Component):
 def add_task_counts(request, panels):
     if request.user.has_perm("cases.view_case"):
         panels.insert(0, TaskCountsPanel())
+
+
+case_link = TitleColumn(
+    "number",
+    label=_("Case number"),
+    get_url=lambda case: reverse("flows_case", args=[case.number]),
+)
+
+
+class CaseIndexView(IndexView):
+    def get_base_queryset(self):
+        return selectors.visible_cases(user=self.request.user)
+
+
+class CaseViewSet(ModelViewSet):
+    """All cases the user may see, with search and filters."""
+
+    model = Case
+    name = "cases"
+    url_prefix = "vorgangsliste"
+    icon = "folder-open-inverse"
+    menu_label = _("Cases")
+    add_to_admin_menu = True
+    menu_order = 60
+    list_display = [case_link, "title", "applicant_name", "status", "office", "received_at"]
+    list_filter = ["status", "process_key", "office", "channel", "received_at"]
+    search_fields = ["number", "applicant_name", "title"]
+    search_backend_name = None
+    exclude_form_fields = []
+
+    index_view_class = CaseIndexView
+
+
+@hooks.register("register_admin_viewset")
+def register_cases():
+    return CaseViewSet()
+
+
+register_permission_policy(Case, ReadOnlyPermissionPolicy(Case))
