@@ -7,11 +7,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
+from portal_site.cases import services as case_services
 from portal_site.cases.models import Case
 
 from . import selectors, workspace
@@ -90,17 +92,82 @@ def task_detail(request, task_id: int):
     )
 
 
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Internal note"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
+    text = forms.CharField(
+        label=gettext_lazy("Message to the applicant"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class PauseForm(forms.Form):
+    until = forms.DateField(
+        label=gettext_lazy("Resume on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=500)
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if until <= timezone.localdate():
+            raise forms.ValidationError(_("Choose a date in the future."))
+        return until
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason for the cancellation"), max_length=500)
+
+
+CASE_ACTIONS = {"note": NoteForm, "message": MessageForm, "pause": PauseForm, "cancel": CancelForm}
+
+
+def _run_case_action(request, case, action, data) -> str:
+    if action == "note":
+        case_services.add_note(case=case, actor=request.user, text=data["text"])
+        return _("The note was added.")
+    if action == "message":
+        case_services.message_applicant(
+            case=case, actor=request.user, subject=data["subject"], text=data["text"]
+        )
+        return _("The message is on its way to the applicant.")
+    if action == "pause":
+        case_services.pause_case(
+            case=case, actor=request.user, until=data["until"], reason=data["reason"]
+        )
+        return _("The case is paused.")
+    workspace.cancel_with_tasks(case=case, user=request.user, reason=data["reason"])
+    return _("The case was cancelled.")
+
+
 def case_detail(request, number: str):
-    case = get_object_or_404(Case.objects.select_related("office"), number=number)
+    case = get_object_or_404(Case.objects.select_related("office", "parent"), number=number)
     if not selectors.can_see_case(user=request.user, case=case):
         raise PermissionDenied
+    forms_by_action = {key: form_class(prefix=key) for key, form_class in CASE_ACTIONS.items()}
+    action = request.POST.get("action")
+    if request.method == "POST" and action in CASE_ACTIONS:
+        form = CASE_ACTIONS[action](request.POST, prefix=action)
+        forms_by_action[action] = form
+        if form.is_valid():
+            try:
+                messages.success(
+                    request, _run_case_action(request, case, action, form.cleaned_data)
+                )
+            except ValueError as exc:
+                messages.error(request, str(exc))
+            return redirect("flows_case", number=case.number)
     return TemplateResponse(
         request,
         "flows/case_detail.html",
         {
             "case": case,
             "timeline": case.timeline.select_related("actor"),
-            "files": case.files.all(),
             "open_task": selectors.open_task_for_case(case=case),
+            "forms": forms_by_action,
+            "sub_cases": case.sub_cases.all(),
         },
     )

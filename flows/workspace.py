@@ -14,7 +14,7 @@ from viewflow.workflow.status import STATUS
 
 from portal_site.accounts.models import User
 from portal_site.cases.models import Case, CaseStatus, TimelineEntry
-from portal_site.cases.services import actor_label_for, change_status, record
+from portal_site.cases.services import actor_label_for, cancel_case, change_status, record
 from portal_site.notifications.services import queue_email
 
 from .generic import GenericFlow
@@ -110,3 +110,15 @@ def answer_and_close(*, task_id: int, user: User, subject: str, message: str) ->
             message=_("Task “%(task)s” completed.") % {"task": task.flow_task.task_title},
         )
         return change_status(case=case, status=CaseStatus.COMPLETED, actor=user)
+
+
+def cancel_with_tasks(*, case: Case, user: User, reason: str) -> Case:
+    """Cancel the case's open tasks (under the process lock), then the case itself."""
+    from .selectors import open_task_for_case
+
+    task = open_task_for_case(case=case)
+    if task is not None:
+        with transaction.atomic(), task.activation() as activation:
+            if activation.task.status in (STATUS.NEW, STATUS.ASSIGNED):
+                activation.cancel()
+    return cancel_case(case=case, actor=user, reason=reason)

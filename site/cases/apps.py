@@ -6,3 +6,10 @@ class CasesConfig(AppConfig):
     name = "portal_site.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from portal_site.core.periodic import register_periodic
+
+        from .services import resume_due_cases
+
+        register_periodic("cases.resume_due_cases", resume_due_cases)

@@ -150,3 +150,57 @@ def attach_file(
         data={"case_file": case_file.pk, "sha256": case_file.sha256},
     )
     return case_file
+
+
+def add_note(*, case: Case, actor: User, text: str) -> TimelineEntry:
+    """An internal note: on the timeline, never shown to the applicant."""
+    return record(case=case, kind=TimelineEntry.Kind.NOTE, message=text, actor=actor)
+
+
+@transaction.atomic
+def message_applicant(*, case: Case, actor: User, subject: str, text: str) -> TimelineEntry:
+    """E-mail the applicant through the outbox and keep the message on the case."""
+    from portal_site.notifications.services import queue_email
+
+    if not case.applicant_email:
+        raise ValueError(_("This case has no e-mail address of the applicant."))
+    queue_email(to=[case.applicant_email], subject=subject, body=text, case=case)
+    return record(
+        case=case,
+        kind=TimelineEntry.Kind.MESSAGE,
+        message=_("Message to the applicant: %(subject)s") % {"subject": subject},
+        actor=actor,
+        data={"subject": subject, "body": text},
+    )
+
+
+@transaction.atomic
+def pause_case(*, case: Case, actor: User, until, reason: str = "") -> Case:
+    """Pause until a date; the periodic job resumes the case on that day."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not locked.is_open:
+        raise ValueError(_("A closed case cannot be paused."))
+    locked.paused_until = until
+    locked.save(update_fields=["paused_until", "updated_at"])
+    message = _("Paused until %(date)s.") % {"date": until.strftime("%d.%m.%Y")}
+    return change_status(
+        case=locked, status=CaseStatus.PAUSED, actor=actor, reason=f"{message} {reason}".strip()
+    )
+
+
+def resume_due_cases() -> int:
+    """Periodic job: cases whose pause has ended are in progress again."""
+    today = timezone.localdate()
+    resumed = 0
+    for case in Case.objects.filter(status=CaseStatus.PAUSED, paused_until__lte=today):
+        change_status(case=case, status=CaseStatus.IN_PROGRESS, reason=_("Pause ended."))
+        Case.objects.filter(pk=case.pk).update(paused_until=None)
+        resumed += 1
+    return resumed
+
+
+def cancel_case(*, case: Case, actor: User | None, reason: str) -> Case:
+    """Cancel with a reason (the owning process cancels its open tasks first)."""
+    if not reason.strip():
+        raise ValueError(_("Please give a reason for the cancellation."))
+    return change_status(case=case, status=CaseStatus.CANCELLED, actor=actor, reason=reason)
