@@ -7,9 +7,13 @@ class FlowsConfig(AppConfig):
     verbose_name = _("Back-office processes")
 
     def ready(self) -> None:
+        from portal_site.core.periodic import register_periodic
         from portal_site.processes import register_process
 
+        from .deadlines import remind_and_escalate
         from .workspace import start_generic
+
+        register_periodic("flows.remind_and_escalate", remind_and_escalate)
 
         register_process(
             key="generic",

@@ -63,3 +63,13 @@ def open_task_for_case(*, case: Case) -> Task | None:
         .order_by("-created")
         .first()
     )
+
+
+def overdue_count(*, user: User) -> int:
+    """Open tasks (mine and my office's queue) whose case is past its due date."""
+    from django.utils import timezone
+
+    tasks = list(my_tasks(user=user)) + list(queue_tasks(user=user))
+    cases = cases_for_tasks(tasks)
+    today = timezone.localdate()
+    return sum(1 for case in cases.values() if case.due_date is not None and case.due_date < today)

@@ -29,6 +29,7 @@ def task_inbox(request):
         {
             "mine": [(task, cases.get(task.process.data.get("case_id"))) for task in mine],
             "queue": [(task, cases.get(task.process.data.get("case_id"))) for task in queue],
+            "today": timezone.localdate(),
         },
     )
 

@@ -45,6 +45,7 @@ class TaskCountsPanel(Component):
         return {
             "mine": selectors.my_tasks(user=user).count(),
             "queue": selectors.queue_tasks(user=user).count(),
+            "overdue": selectors.overdue_count(user=user),
         }
 
 

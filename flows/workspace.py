@@ -30,6 +30,11 @@ def _case_of(task: Task) -> Case:
 
 def start_generic(*, case: Case, actor: User | None = None) -> object:
     """Registry entry point: start the generic process for a freshly opened case."""
+    from .deadlines import due_date_for
+
+    if case.due_date is None:
+        case.due_date = due_date_for(case=case)
+        case.save(update_fields=["due_date", "updated_at"])
     process = GenericFlow.start.run(case=case)
     record(
         case=case,

@@ -1,0 +1,112 @@
+"""Deadlines of case tasks: due dates, reminders and escalation, run by a periodic job.
+
+A task's case gets a due date when the task is created (``DEFAULT_DAYS_TO_DECIDE``
+calendar days, or the form's own setting later). When it passes, the clerk who
+has the task (or the office, for an unclaimed one) is reminded once; three days
+later the office's lead is told once. Both are on the case timeline. The job is
+idempotent: markers in ``task.data`` make each message go out once.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
+
+from portal_site.cases.models import Case, TimelineEntry
+from portal_site.cases.services import record
+from portal_site.notifications.services import queue_email
+
+from .selectors import OPEN, _human_tasks
+
+DEFAULT_DAYS_TO_DECIDE = 10
+ESCALATE_AFTER_DAYS = 3
+
+
+def due_date_for(*, case: Case):
+    return timezone.localtime(case.received_at).date() + timedelta(days=DEFAULT_DAYS_TO_DECIDE)
+
+
+def _recipient_for_reminder(task: Task, case: Case) -> list[str]:
+    if task.owner_id and task.owner.email:
+        return [task.owner.email]
+    if case.office and case.office.email:
+        return [case.office.email]
+    return []
+
+
+def _lead_of(case: Case) -> list[str]:
+    unit = case.office
+    while unit is not None:
+        if unit.lead_id and unit.lead.email:
+            return [unit.lead.email]
+        unit = unit.parent
+    return []
+
+
+def remind_and_escalate() -> dict[str, int]:
+    """Periodic job: remind about overdue tasks once, escalate to the lead once."""
+    today = timezone.localdate()
+    counts = {"reminded": 0, "escalated": 0}
+    for task in _human_tasks().filter(status__in=OPEN):
+        with transaction.atomic():
+            task = Task.objects.select_for_update().get(pk=task.pk)
+            case = Case.objects.select_related("office__lead").get(pk=task.process.data["case_id"])
+            if case.due_date is None or case.due_date >= today or not case.is_open:
+                continue
+            link = case.number
+            if not task.data.get("reminded"):
+                recipients = _recipient_for_reminder(task, case)
+                if recipients:
+                    queue_email(
+                        to=recipients,
+                        subject=_("Deadline passed: case %(number)s") % {"number": link},
+                        body=_(
+                            "The deadline of case %(number)s (%(title)s) was %(date)s. "
+                            "Please complete the task “%(task)s”."
+                        )
+                        % {
+                            "number": case.number,
+                            "title": case.title,
+                            "date": case.due_date.strftime("%d.%m.%Y"),
+                            "task": task.flow_task.task_title,
+                        },
+                        case=case,
+                    )
+                record(
+                    case=case,
+                    kind=TimelineEntry.Kind.SYSTEM,
+                    message=_("Deadline passed; reminder sent."),
+                )
+                task.data["reminded"] = today.isoformat()
+                task.save(update_fields=["data"])
+                counts["reminded"] += 1
+            if not task.data.get("escalated") and today >= case.due_date + timedelta(
+                days=ESCALATE_AFTER_DAYS
+            ):
+                leads = _lead_of(case)
+                if leads:
+                    queue_email(
+                        to=leads,
+                        subject=_("Escalation: case %(number)s is overdue") % {"number": link},
+                        body=_("Case %(number)s (%(title)s) has been overdue since %(date)s.")
+                        % {
+                            "number": case.number,
+                            "title": case.title,
+                            "date": case.due_date.strftime("%d.%m.%Y"),
+                        },
+                        case=case,
+                    )
+                record(
+                    case=case,
+                    kind=TimelineEntry.Kind.SYSTEM,
+                    message=_("Deadline passed by %(days)s days; escalated to the lead.")
+                    % {"days": ESCALATE_AFTER_DAYS},
+                )
+                task.data["escalated"] = today.isoformat()
+                task.save(update_fields=["data"])
+                counts["escalated"] += 1
+    return counts
