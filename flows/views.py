@@ -15,6 +15,7 @@ from viewflow.workflow.models import Task
 
 from portal_site.cases import services as case_services
 from portal_site.cases.models import Case
+from portal_site.documents.services import file_pdf_document
 
 from . import selectors, workspace
 
@@ -123,7 +124,17 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason for the cancellation"), max_length=500)
 
 
-CASE_ACTIONS = {"note": NoteForm, "message": MessageForm, "pause": PauseForm, "cancel": CancelForm}
+class CaseSheetForm(forms.Form):
+    """No fields: the case sheet is made from the case itself."""
+
+
+CASE_ACTIONS = {
+    "note": NoteForm,
+    "message": MessageForm,
+    "pause": PauseForm,
+    "cancel": CancelForm,
+    "sheet": CaseSheetForm,
+}
 
 
 def _run_case_action(request, case, action, data) -> str:
@@ -140,6 +151,15 @@ def _run_case_action(request, case, action, data) -> str:
             case=case, actor=request.user, until=data["until"], reason=data["reason"]
         )
         return _("The case is paused.")
+    if action == "sheet":
+        file_pdf_document(
+            case=case,
+            template_name="documents/case_sheet.html",
+            title=_("Case sheet"),
+            filename=f"Vorgangsblatt-{case.number}.pdf",
+            actor=request.user,
+        )
+        return _("The case sheet was filed with the case.")
     workspace.cancel_with_tasks(case=case, user=request.user, reason=data["reason"])
     return _("The case was cancelled.")
 

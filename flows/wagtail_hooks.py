@@ -81,6 +81,8 @@ class CaseViewSet(ModelViewSet):
     list_filter = ["status", "process_key", "office", "channel", "received_at"]
     search_fields = ["number", "applicant_name", "title"]
     search_backend_name = None
+    list_export = ["number", "title", "status", "channel", "office", "received_at", "due_date"]
+    export_filename = "vorgaenge"
     exclude_form_fields = []
 
     index_view_class = CaseIndexView
