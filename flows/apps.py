@@ -10,10 +10,11 @@ class FlowsConfig(AppConfig):
         from portal_site.core.periodic import register_periodic
         from portal_site.processes import register_process
 
-        from .deadlines import remind_and_escalate
+        from .deadlines import register_deadline_texts, remind_and_escalate
         from .workspace import start_generic
 
         register_periodic("flows.remind_and_escalate", remind_and_escalate)
+        register_deadline_texts()
 
         register_process(
             key="generic",

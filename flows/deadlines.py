@@ -18,6 +18,7 @@ from viewflow.workflow.models import Task
 
 from portal_site.cases.models import Case, TimelineEntry
 from portal_site.cases.services import record
+from portal_site.notifications.email_texts import register_email_text, render_email_text
 from portal_site.notifications.services import queue_email
 
 from .selectors import OPEN, _human_tasks
@@ -57,25 +58,17 @@ def remind_and_escalate() -> dict[str, int]:
             case = Case.objects.select_related("office__lead").get(pk=task.process.data["case_id"])
             if case.due_date is None or case.due_date >= today or not case.is_open:
                 continue
-            link = case.number
+            values = {
+                "case_number": case.number,
+                "case_title": case.title,
+                "due_date": case.due_date.strftime("%d.%m.%Y"),
+                "task": str(task.flow_task.task_title),
+            }
             if not task.data.get("reminded"):
                 recipients = _recipient_for_reminder(task, case)
                 if recipients:
-                    queue_email(
-                        to=recipients,
-                        subject=_("Deadline passed: case %(number)s") % {"number": link},
-                        body=_(
-                            "The deadline of case %(number)s (%(title)s) was %(date)s. "
-                            "Please complete the task “%(task)s”."
-                        )
-                        % {
-                            "number": case.number,
-                            "title": case.title,
-                            "date": case.due_date.strftime("%d.%m.%Y"),
-                            "task": task.flow_task.task_title,
-                        },
-                        case=case,
-                    )
+                    subject, body = render_email_text(key="task_reminder", values=values)
+                    queue_email(to=recipients, subject=subject, body=body, case=case)
                 record(
                     case=case,
                     kind=TimelineEntry.Kind.SYSTEM,
@@ -89,17 +82,8 @@ def remind_and_escalate() -> dict[str, int]:
             ):
                 leads = _lead_of(case)
                 if leads:
-                    queue_email(
-                        to=leads,
-                        subject=_("Escalation: case %(number)s is overdue") % {"number": link},
-                        body=_("Case %(number)s (%(title)s) has been overdue since %(date)s.")
-                        % {
-                            "number": case.number,
-                            "title": case.title,
-                            "date": case.due_date.strftime("%d.%m.%Y"),
-                        },
-                        case=case,
-                    )
+                    subject, body = render_email_text(key="task_escalation", values=values)
+                    queue_email(to=leads, subject=subject, body=body, case=case)
                 record(
                     case=case,
                     kind=TimelineEntry.Kind.SYSTEM,
@@ -110,3 +94,26 @@ def remind_and_escalate() -> dict[str, int]:
                 task.save(update_fields=["data"])
                 counts["escalated"] += 1
     return counts
+
+
+def register_deadline_texts() -> None:
+    register_email_text(
+        key="task_reminder",
+        name="Erinnerung: Frist überschritten",
+        subject="Frist überschritten: Vorgang {case_number}",
+        body=(
+            "Guten Tag,\n\ndie Frist des Vorgangs {case_number} ({case_title}) endete am "
+            "{due_date}. Bitte erledigen Sie die Aufgabe „{task}“.\n\nIhr Serviceportal"
+        ),
+        placeholders=("case_number", "case_title", "due_date", "task"),
+    )
+    register_email_text(
+        key="task_escalation",
+        name="Eskalation an die Leitung",
+        subject="Eskalation: Vorgang {case_number} ist überfällig",
+        body=(
+            "Guten Tag,\n\nder Vorgang {case_number} ({case_title}) ist seit {due_date} "
+            "überfällig. Offene Aufgabe: „{task}“.\n\nIhr Serviceportal"
+        ),
+        placeholders=("case_number", "case_title", "due_date", "task"),
+    )

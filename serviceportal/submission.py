@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from portal_site.cases.models import Case, CaseFile, Channel, TimelineEntry
 from portal_site.cases.services import attach_file, open_case, record
+from portal_site.notifications.email_texts import fill_placeholders
 from portal_site.notifications.services import queue_email
 from portal_site.processes import UnknownProcess, start_process
 
@@ -60,14 +60,6 @@ def case_for_status_token(token: str) -> Case | None:
     except signing.BadSignature:
         return None
     return Case.objects.filter(public_token=public_token).first()
-
-
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-def fill_placeholders(text: str, values: dict[str, str]) -> str:
-    """Replace ``{name}`` for known names; anything else stays as the editor wrote it."""
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 def _start(page: ServiceFormPage, case: Case) -> None:

@@ -48,3 +48,22 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
+
+
+class EmailText(models.Model):
+    """An e-mail text editors can change; the code brings a German default per key."""
+
+    key = models.CharField(_("key"), max_length=100, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("text"))
+    placeholders = models.CharField(_("placeholders"), max_length=500, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("e-mail text")
+        verbose_name_plural = _("e-mail texts")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

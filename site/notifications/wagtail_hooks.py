@@ -1,13 +1,16 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal_site.core.read_only import ReadOnlyPermissionPolicy
 
-from .models import OutboxMessage
+from .models import EmailText, OutboxMessage
 from .views import retry_message
 
 
@@ -53,3 +56,22 @@ def outbox_urls():
 
 
 register_permission_policy(OutboxMessage, ReadOnlyPermissionPolicy(OutboxMessage))
+
+
+class EmailTextViewSet(SnippetViewSet):
+    model = EmailText
+    icon = "mail"
+    menu_label = _("E-mail texts")
+    add_to_admin_menu = True
+    menu_order = 910
+    list_display = ["name", "subject", "placeholders", "updated_at"]
+    search_fields = ["name", "subject"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("subject"),
+        FieldPanel("body"),
+        FieldPanel("placeholders", read_only=True),
+    ]
+
+
+register_snippet(EmailTextViewSet)

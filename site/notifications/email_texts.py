@@ -1,0 +1,56 @@
+"""E-mail texts with placeholders: defaults in code, changes by editors in the admin."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .models import EmailText
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill_placeholders(text: str, values: dict[str, str]) -> str:
+    """Replace ``{name}`` for known names; anything else stays as the editor wrote it."""
+    return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
+
+
+@dataclass(frozen=True)
+class DefaultText:
+    key: str
+    name: str
+    subject: str
+    body: str
+    placeholders: tuple[str, ...]
+
+
+_DEFAULTS: dict[str, DefaultText] = {}
+
+
+def register_email_text(
+    *, key: str, name: str, subject: str, body: str, placeholders: tuple[str, ...]
+) -> None:
+    _DEFAULTS[key] = DefaultText(key, name, subject, body, placeholders)
+
+
+def ensure_email_texts() -> int:
+    """Create a database record for every registered text that editors have not seen yet."""
+    created = 0
+    for default in _DEFAULTS.values():
+        _text, was_created = EmailText.objects.get_or_create(
+            key=default.key,
+            defaults={
+                "name": default.name,
+                "subject": default.subject,
+                "body": default.body,
+                "placeholders": ", ".join(f"{{{p}}}" for p in default.placeholders),
+            },
+        )
+        created += was_created
+    return created
+
+
+def render_email_text(*, key: str, values: dict[str, str]) -> tuple[str, str]:
+    """Subject and body of ``key`` with placeholders filled (the editor's version wins)."""
+    text = EmailText.objects.filter(key=key).first() or _DEFAULTS[key]
+    return fill_placeholders(text.subject, values), fill_placeholders(text.body, values)

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pytest
+
+from portal_site.core.demo import DEMO_PASSWORD
+from portal_site.notifications.email_texts import (
+    fill_placeholders,
+    render_email_text,
+)
+from portal_site.notifications.models import EmailText
+
+pytestmark = pytest.mark.django_db
+
+VALUES = {
+    "case_number": "26.0001",
+    "case_title": "Anfrage",
+    "due_date": "01.12.2026",
+    "task": "Anliegen bearbeiten",
+}
+
+
+def test_unknown_placeholders_stay_as_written():
+    assert fill_placeholders("{case_number} {gibtsnicht}", {"case_number": "26.0001"}) == (
+        "26.0001 {gibtsnicht}"
+    )
+
+
+def test_the_german_default_is_used_until_an_editor_changes_the_text(demo):
+    subject, body = render_email_text(key="task_reminder", values=VALUES)
+    assert subject == "Frist überschritten: Vorgang 26.0001"
+    assert "01.12.2026" in body
+    text = EmailText.objects.get(key="task_reminder")
+    text.subject = "Bitte erledigen: {case_number} ({task})"
+    text.save()
+    subject, _ = render_email_text(key="task_reminder", values=VALUES)
+    assert subject == "Bitte erledigen: 26.0001 (Anliegen bearbeiten)"
+
+
+def test_editors_change_email_texts_in_the_admin(demo, client):
+    client.login(username="redaktion", password=DEMO_PASSWORD)
+    text = EmailText.objects.get(key="task_escalation")
+    listing = client.get("/admin/snippets/notifications/emailtext/")
+    assert listing.status_code == 200 and "Eskalation an die Leitung" in listing.content.decode()
+    response = client.post(
+        f"/admin/snippets/notifications/emailtext/edit/{text.pk}/",
+        {"name": text.name, "subject": "Überfällig: {case_number}", "body": text.body},
+    )
+    assert response.status_code == 302
+    text.refresh_from_db()
+    assert text.subject == "Überfällig: {case_number}"
