@@ -23,13 +23,11 @@ def my_tasks(*, user: User) -> QuerySet[Task]:
 
 
 def queue_tasks(*, user: User) -> QuerySet[Task]:
-    """Unclaimed tasks of the user's office (every office for administrators)."""
+    """Unclaimed tasks of the user's office and the offices they lead (all for admins)."""
     tasks = _human_tasks().filter(status=STATUS.NEW, owner__isnull=True)
     if user.is_superuser:
         return tasks
-    if user.org_unit_id is None:
-        return tasks.none()
-    return tasks.filter(process__data__office_id=user.org_unit_id)
+    return tasks.filter(process__data__office_id__in=list(office_ids_of(user=user)))
 
 
 def cases_for_tasks(tasks) -> dict[int, Case]:
@@ -37,12 +35,41 @@ def cases_for_tasks(tasks) -> dict[int, Case]:
     return Case.objects.select_related("office").in_bulk([i for i in ids if i])
 
 
+def led_unit_ids(*, user: User) -> set[int]:
+    """The org units the user leads, with every unit below them."""
+    from portal_site.accounts.models import OrgUnit
+
+    found = set(OrgUnit.objects.filter(lead=user).values_list("pk", flat=True))
+    frontier = set(found)
+    while frontier:
+        frontier = (
+            set(OrgUnit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+        )
+        found |= frontier
+    return found
+
+
+def office_ids_of(*, user: User) -> set[int]:
+    """Offices whose cases the user works on: their own and those they lead."""
+    ids = led_unit_ids(user=user)
+    if user.org_unit_id:
+        ids.add(user.org_unit_id)
+    return ids
+
+
+def is_lead_for(*, user: User, case: Case) -> bool:
+    """Administrators and the leads of the case's office (or of a unit above it)."""
+    return user.is_superuser or case.office_id in led_unit_ids(user=user)
+
+
 def can_see_case(*, user: User, case: Case) -> bool:
-    """Staff of the responsible office (and administrators) see a case and its personal data."""
+    """Staff of the responsible office, its leads and administrators see a case."""
     if user.is_superuser or user.has_perm("cases.view_all_cases"):
         return True
     return bool(
-        user.has_perm("cases.view_case") and case.office_id and case.office_id == user.org_unit_id
+        user.has_perm("cases.view_case")
+        and case.office_id
+        and case.office_id in office_ids_of(user=user)
     )
 
 
@@ -51,9 +78,9 @@ def visible_cases(*, user: User) -> QuerySet[Case]:
     cases = Case.objects.select_related("office")
     if user.is_superuser or user.has_perm("cases.view_all_cases"):
         return cases
-    if not user.has_perm("cases.view_case") or user.org_unit_id is None:
+    if not user.has_perm("cases.view_case"):
         return cases.none()
-    return cases.filter(office_id=user.org_unit_id)
+    return cases.filter(office_id__in=office_ids_of(user=user))
 
 
 def open_task_for_case(*, case: Case) -> Task | None:

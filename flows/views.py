@@ -57,6 +57,18 @@ def release(request, task_id: int):
     return redirect("flows_task_inbox")
 
 
+@require_POST
+def reassign(request, task_id: int):
+    try:
+        to = workspace.User.objects.get(pk=request.POST.get("user"))
+        workspace.reassign_task(task_id=task_id, by=request.user, to=to)
+    except (workspace.TaskNotAvailable, workspace.User.DoesNotExist, ValueError) as exc:
+        messages.error(request, str(exc) if not isinstance(exc, ValueError) else _("Unknown user."))
+    else:
+        messages.success(request, _("The task was reassigned."))
+    return redirect("flows_task", task_id=task_id)
+
+
 class AnswerForm(forms.Form):
     subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
     message = forms.CharField(
@@ -90,6 +102,8 @@ def task_detail(request, task_id: int):
             "case": case,
             "form": form,
             "is_mine": task.owner_id == request.user.pk,
+            "can_reassign": selectors.is_lead_for(user=request.user, case=case),
+            "members": workspace.office_members(case=case),
         },
     )
 

@@ -21,6 +21,7 @@ def workspace_urls():
         path("aufgaben/<int:task_id>/", views.task_detail, name="flows_task"),
         path("aufgaben/<int:task_id>/uebernehmen/", views.claim, name="flows_task_claim"),
         path("aufgaben/<int:task_id>/freigeben/", views.release, name="flows_task_release"),
+        path("aufgaben/<int:task_id>/zuweisen/", views.reassign, name="flows_task_reassign"),
         path("vorgaenge/<str:number>/", views.case_detail, name="flows_case"),
     ]
 

@@ -18,6 +18,7 @@ from portal_site.cases.services import actor_label_for, cancel_case, change_stat
 from portal_site.notifications.services import queue_email
 
 from .generic import GenericFlow
+from .selectors import is_lead_for
 
 
 class TaskNotAvailable(Exception):
@@ -127,3 +128,37 @@ def cancel_with_tasks(*, case: Case, user: User, reason: str) -> Case:
             if activation.task.status in (STATUS.NEW, STATUS.ASSIGNED):
                 activation.cancel()
     return cancel_case(case=case, actor=user, reason=reason)
+
+
+def office_members(*, case: Case):
+    return (
+        User.objects.filter(org_unit=case.office, is_active=True)
+        if case.office_id
+        else (User.objects.none())
+    )
+
+
+def reassign_task(*, task_id: int, by: User, to: User) -> Task:
+    """A lead gives an open task to a member of the case's office."""
+    task = Task.objects.get(pk=task_id)
+    with task.activation() as activation:
+        task = activation.task
+        case = _case_of(task)
+        if not is_lead_for(user=by, case=case):
+            raise TaskNotAvailable(_("Only the lead of the office can reassign tasks."))
+        if not office_members(case=case).filter(pk=to.pk).exists():
+            raise TaskNotAvailable(_("Tasks can only go to members of the responsible office."))
+        if task.status == STATUS.NEW:
+            activation.assign(to)
+        elif task.status == STATUS.ASSIGNED:
+            activation.reassign(to)
+        else:
+            raise TaskNotAvailable(_("This task is no longer open."))
+        record(
+            case=case,
+            kind=TimelineEntry.Kind.TASK,
+            actor=by,
+            message=_("Task “%(task)s” reassigned to %(name)s.")
+            % {"task": task.flow_task.task_title, "name": actor_label_for(to)},
+        )
+    return task
