@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.db import close_old_connections
 from viewflow.workflow.status import STATUS
 
 from flows import selectors, workspace
@@ -15,6 +12,7 @@ from portal_site.cases.models import CaseStatus, TimelineEntry
 from portal_site.cases.services import open_case
 from portal_site.core.demo import DEMO_PASSWORD
 from portal_site.processes import start_process
+from tests.concurrency import run_in_parallel
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -103,29 +101,26 @@ def test_a_taken_task_cannot_be_taken_again_and_only_its_clerk_can_close_it(demo
     workspace.claim_task(task_id=task.pk, user=second)
 
 
+def _outcome(call):
+    def run():
+        try:
+            call()
+        except workspace.TaskNotAvailable:
+            return "refused"
+        return "ok"
+
+    return run
+
+
 def test_two_clerks_claiming_at_the_same_moment_one_wins(postgres_only, demo):
     _portal_case()
     clerks = [_clerk(), _clerk("sachbearbeitung2")]
     task = selectors.queue_tasks(user=clerks[0]).get()
-    results: list[str] = []
-    barrier = threading.Barrier(2)
-
-    def claim(user):
-        try:
-            barrier.wait()
-            workspace.claim_task(task_id=task.pk, user=user)
-            results.append("won")
-        except workspace.TaskNotAvailable:
-            results.append("refused")
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=claim, args=(user,)) for user in clerks]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(results) == ["refused", "won"]
+    results, errors = run_in_parallel(
+        [_outcome(lambda u=u: workspace.claim_task(task_id=task.pk, user=u)) for u in clerks]
+    )
+    assert errors == []
+    assert sorted(results) == ["ok", "refused"]
     task.refresh_from_db()
     assert task.owner in clerks
 
@@ -136,25 +131,12 @@ def test_two_clerks_completing_at_the_same_moment_send_one_answer(postgres_only,
     task = selectors.queue_tasks(user=clerk).get()
     workspace.claim_task(task_id=task.pk, user=clerk)
     mail.outbox.clear()
-    results: list[str] = []
-    barrier = threading.Barrier(2)
-
-    def complete():
-        try:
-            barrier.wait()
-            workspace.answer_and_close(task_id=task.pk, user=clerk, subject="A", message="B")
-            results.append("done")
-        except workspace.TaskNotAvailable:
-            results.append("refused")
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=complete) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(results) == ["done", "refused"]
+    complete = _outcome(
+        lambda: workspace.answer_and_close(task_id=task.pk, user=clerk, subject="A", message="B")
+    )
+    results, errors = run_in_parallel([complete, complete])
+    assert errors == []
+    assert sorted(results) == ["ok", "refused"]
     assert len(mail.outbox) == 1
 
 

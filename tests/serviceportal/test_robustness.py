@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
-from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,6 +12,7 @@ from hypothesis import strategies as st
 from portal_site.cases.models import Case
 from serviceportal.form_pages import ServiceFormPage
 from serviceportal.submission import Application, submit_application
+from tests.concurrency import run_in_parallel
 
 FORM = "personenstandsunterlagen-anfordern"
 FIELD_NAMES = [
@@ -69,37 +68,25 @@ def demo_once(demo):
     return None
 
 
+def _application(index: int, token: uuid.UUID | None = None) -> Application:
+    return Application(
+        token=token or uuid.uuid4(),
+        answers=[{"step": "Start", "name": "n", "label": "N", "value": str(index)}],
+        values={"n": index},
+        applicant_name=f"Person {index}",
+        applicant_email=f"person{index}@example.org",
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_fifty_parallel_submissions_get_fifty_consecutive_numbers(postgres_only, demo):
     page = ServiceFormPage.objects.get(slug=FORM)
-    numbers: list[str] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(50)
-
-    def send(index: int) -> None:
-        try:
-            barrier.wait()
-            case = submit_application(
-                page=page,
-                application=Application(
-                    token=uuid.uuid4(),
-                    answers=[{"step": "Start", "name": "n", "label": "N", "value": str(index)}],
-                    values={"n": index},
-                    applicant_name=f"Person {index}",
-                    applicant_email=f"person{index}@example.org",
-                ),
-            )
-            numbers.append(case.number)
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    numbers, errors = run_in_parallel(
+        [
+            lambda i=i: submit_application(page=page, application=_application(i)).number
+            for i in range(50)
+        ]
+    )
     assert errors == []
     assert len(set(numbers)) == 50
     assert sorted(int(n.split(".")[1]) for n in numbers) == list(range(1, 51))
@@ -110,31 +97,9 @@ def test_fifty_parallel_submissions_get_fifty_consecutive_numbers(postgres_only,
 def test_the_same_submission_sent_twice_in_parallel_gives_one_case(postgres_only, demo):
     page = ServiceFormPage.objects.get(slug=FORM)
     token = uuid.uuid4()
-    results: list[str] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(2)
-
-    def send() -> None:
-        try:
-            barrier.wait()
-            application = Application(
-                token=token,
-                answers=[],
-                values={},
-                applicant_name="Frank Mustermann",
-                applicant_email="",
-            )
-            results.append(submit_application(page=page, application=application).number)
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = run_in_parallel(
+        [lambda: submit_application(page=page, application=_application(1, token)).number] * 2
+    )
     assert errors == []
     assert Case.objects.count() == 1
     assert results[0] == results[1]

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 
 import pytest
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from portal_site.cases.models import Case, CaseStatus, TimelineEntry, TimelineIsAppendOnly
 from portal_site.cases.numbering import format_case_number, next_case_number
 from portal_site.cases.services import change_status, open_case
+from tests.concurrency import run_in_parallel
 
 
 def _open(**kwargs) -> Case:
@@ -75,24 +75,7 @@ def test_status_change_is_on_the_timeline():
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_cases_get_distinct_consecutive_numbers(postgres_only):
-    numbers: list[str] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(20)
-
-    def submit():
-        try:
-            barrier.wait()
-            numbers.append(_open().number)
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=submit) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    numbers, errors = run_in_parallel([lambda: _open().number for _ in range(20)])
     assert errors == []
     values = sorted(int(n.split(".")[1]) for n in numbers)
     assert values == list(range(1, 21))
