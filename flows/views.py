@@ -70,6 +70,15 @@ def reassign(request, task_id: int):
 
 
 class AnswerForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=workspace.Decision.CHOICES,
+        widget=forms.RadioSelect,
+        initial=workspace.Decision.DONE,
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment (internal)"), required=False, max_length=1000
+    )
     subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
     message = forms.CharField(
         label=gettext_lazy("Answer to the applicant"), widget=forms.Textarea(attrs={"rows": 8})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -88,8 +89,28 @@ def release_task(*, task_id: int, user: User) -> Task:
     return task
 
 
-def answer_and_close(*, task_id: int, user: User, subject: str, message: str) -> Case:
-    """The clerk's answer goes to the applicant by e-mail, then the case is closed."""
+class Decision:
+    """The clerk's decision on a generic request and the case status it leads to."""
+
+    DONE = "done"
+    REJECTED = "rejected"
+    CHOICES = [
+        (DONE, gettext_lazy("Done: request fulfilled")),
+        (REJECTED, gettext_lazy("Rejected")),
+    ]
+    STATUS = {DONE: CaseStatus.COMPLETED, REJECTED: CaseStatus.REJECTED}
+
+
+def answer_and_close(
+    *,
+    task_id: int,
+    user: User,
+    subject: str,
+    message: str,
+    decision: str = Decision.DONE,
+    comment: str = "",
+) -> Case:
+    """Record the decision, send the answer to the applicant by e-mail, close the case."""
     task = Task.objects.get(pk=task_id)
     with transaction.atomic(), task.activation() as activation:
         task = activation.task
@@ -99,6 +120,14 @@ def answer_and_close(*, task_id: int, user: User, subject: str, message: str) ->
             )
         case = _case_of(task)
         activation.start(request=None)
+        record(
+            case=case,
+            kind=TimelineEntry.Kind.DECISION,
+            actor=user,
+            message=_("Decision: %(decision)s") % {"decision": dict(Decision.CHOICES)[decision]}
+            + (f" – {comment}" if comment else ""),
+            data={"decision": decision, "comment": comment},
+        )
         if case.applicant_email:
             queue_email(to=[case.applicant_email], subject=subject, body=message, case=case)
         record(
@@ -115,7 +144,7 @@ def answer_and_close(*, task_id: int, user: User, subject: str, message: str) ->
             actor=user,
             message=_("Task “%(task)s” completed.") % {"task": task.flow_task.task_title},
         )
-        return change_status(case=case, status=CaseStatus.COMPLETED, actor=user)
+        return change_status(case=case, status=Decision.STATUS[decision], actor=user)
 
 
 def cancel_with_tasks(*, case: Case, user: User, reason: str) -> Case:

@@ -151,7 +151,8 @@ def test_workspace_views(demo, client):
     detail = client.get(response["Location"]).content.decode()
     assert "Sperrmüll abholen" in detail
     done = client.post(
-        f"/admin/aufgaben/{task.pk}/", {"subject": "Ihre Anfrage", "message": "Erledigt."}
+        f"/admin/aufgaben/{task.pk}/",
+        {"decision": "done", "subject": "Ihre Anfrage", "message": "Erledigt."},
     )
     assert done["Location"] == f"/admin/vorgaenge/{case.number}/"
     page = client.get(done["Location"]).content.decode()
@@ -164,3 +165,22 @@ def test_staff_of_other_offices_cannot_open_the_case(demo, client):
     response = client.get(f"/admin/vorgaenge/{case.number}/", follow=True)
     assert "Frank Mustermann" not in response.content.decode()
     assert "keinen Zugang" in response.content.decode()
+
+
+def test_a_rejection_is_recorded_as_decision_with_comment(demo):
+    case = _portal_case()
+    clerk = _clerk()
+    task = selectors.queue_tasks(user=clerk).get()
+    workspace.claim_task(task_id=task.pk, user=clerk)
+    closed = workspace.answer_and_close(
+        task_id=task.pk,
+        user=clerk,
+        subject="Ihre Anfrage",
+        message="Leider nicht möglich.",
+        decision=workspace.Decision.REJECTED,
+        comment="Nicht zuständig",
+    )
+    assert closed.status == CaseStatus.REJECTED
+    decision = case.timeline.get(kind=TimelineEntry.Kind.DECISION)
+    assert decision.message == "Entscheidung: Abgelehnt – Nicht zuständig"
+    assert decision.data == {"decision": "rejected", "comment": "Nicht zuständig"}
