@@ -48,6 +48,25 @@ def _lead_of(case: Case) -> list[str]:
     return []
 
 
+def _notify_once(
+    *,
+    task: Task,
+    case: Case,
+    marker: str,
+    text_key: str,
+    recipients: list[str],
+    values: dict[str, str],
+    note: str,
+) -> None:
+    """Send one e-mail text (if anyone can receive it), note it, and mark the task."""
+    if recipients:
+        subject, body = render_email_text(key=text_key, values=values)
+        queue_email(to=recipients, subject=subject, body=body, case=case)
+    record(case=case, kind=TimelineEntry.Kind.SYSTEM, message=note)
+    task.data[marker] = timezone.localdate().isoformat()
+    task.save(update_fields=["data"])
+
+
 def remind_and_escalate() -> dict[str, int]:
     """Periodic job: remind about overdue tasks once, escalate to the lead once."""
     today = timezone.localdate()
@@ -65,33 +84,28 @@ def remind_and_escalate() -> dict[str, int]:
                 "task": str(task.flow_task.task_title),
             }
             if not task.data.get("reminded"):
-                recipients = _recipient_for_reminder(task, case)
-                if recipients:
-                    subject, body = render_email_text(key="task_reminder", values=values)
-                    queue_email(to=recipients, subject=subject, body=body, case=case)
-                record(
+                _notify_once(
+                    task=task,
                     case=case,
-                    kind=TimelineEntry.Kind.SYSTEM,
-                    message=_("Deadline passed; reminder sent."),
+                    marker="reminded",
+                    text_key="task_reminder",
+                    recipients=_recipient_for_reminder(task, case),
+                    values=values,
+                    note=_("Deadline passed; reminder sent."),
                 )
-                task.data["reminded"] = today.isoformat()
-                task.save(update_fields=["data"])
                 counts["reminded"] += 1
-            if not task.data.get("escalated") and today >= case.due_date + timedelta(
-                days=ESCALATE_AFTER_DAYS
-            ):
-                leads = _lead_of(case)
-                if leads:
-                    subject, body = render_email_text(key="task_escalation", values=values)
-                    queue_email(to=leads, subject=subject, body=body, case=case)
-                record(
+            escalate_on = case.due_date + timedelta(days=ESCALATE_AFTER_DAYS)
+            if not task.data.get("escalated") and today >= escalate_on:
+                _notify_once(
+                    task=task,
                     case=case,
-                    kind=TimelineEntry.Kind.SYSTEM,
-                    message=_("Deadline passed by %(days)s days; escalated to the lead.")
+                    marker="escalated",
+                    text_key="task_escalation",
+                    recipients=_lead_of(case),
+                    values=values,
+                    note=_("Deadline passed by %(days)s days; escalated to the lead.")
                     % {"days": ESCALATE_AFTER_DAYS},
                 )
-                task.data["escalated"] = today.isoformat()
-                task.save(update_fields=["data"])
                 counts["escalated"] += 1
     return counts
 
