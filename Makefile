@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# Directory (LDAP) support needs C headers to build python-ldap; add it when present.
+LDAP_EXTRA := $(shell test -f /usr/include/ldap.h && test -f /usr/include/sasl/sasl.h && echo ",ldap")
 
 .PHONY: start test install lint check messages
 
@@ -10,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev$(LDAP_EXTRA)]'
 	@touch $@
 
 install: $(VENV)/.installed

@@ -28,12 +28,20 @@ LDAP_USER_BASE = env_str("LDAP_USER_BASE")
 LDAP_EMPLOYEE_FILTER = env_str("LDAP_EMPLOYEE_FILTER", "(employeeNumber=*)")
 
 if LDAP_SERVER_URI:  # pragma: no cover - exercised through a subprocess test
-    import ldap
-    from django_auth_ldap.config import (
-        GroupOfNamesType,
-        LDAPSearch,
-        NestedActiveDirectoryGroupType,
-    )
+    try:
+        import ldap
+        from django_auth_ldap.config import (
+            GroupOfNamesType,
+            LDAPSearch,
+            NestedActiveDirectoryGroupType,
+        )
+    except ImportError as exc:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "LDAP_SERVER_URI is set but the 'ldap' extra is not installed: "
+            "apt-get install libldap2-dev libsasl2-dev, then pip install -e '.[ldap]'."
+        ) from exc
 
     AUTHENTICATION_BACKENDS = [
         "portal_site.accounts.directory.DirectoryBackend",
