@@ -69,7 +69,9 @@ class OrgUnit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.short_name} {self.name}".strip() if self.short_name else self.name
+        if self.short_name and self.short_name != self.name:
+            return f"{self.short_name} {self.name}"
+        return self.name
 
 
 class Employee(models.Model):

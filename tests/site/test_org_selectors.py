@@ -16,3 +16,11 @@ def test_no_lead_known_gives_none(demo):
     wiebke = Employee.objects.get(personnel_number="2004")  # department 33 without a lead
     assert team_lead_of(wiebke) is None
     assert department_head_of(wiebke) is None
+
+
+def test_org_unit_names_read_well():
+    from portal_site.accounts.models import OrgUnit
+
+    assert str(OrgUnit(name="Standesamt", short_name="34")) == "34 Standesamt"
+    assert str(OrgUnit(name="Bürgerservice", short_name="Bürgerservice")) == "Bürgerservice"
+    assert str(OrgUnit(name="Stadtkasse")) == "Stadtkasse"
