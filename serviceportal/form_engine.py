@@ -14,8 +14,7 @@ from typing import Any
 from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
-from wagtail.contrib.forms.forms import FormBuilder
+from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 
 from .catalogues import Catalogue
 from .form_definition import FieldSpec, FieldType
@@ -80,10 +79,6 @@ class UploadValidator:
 class StepFormBuilder(FormBuilder):
     """Wagtail's form builder with placeholders, German dates, uploads and catalogues."""
 
-    def get_field_options(self, field: FieldSpec) -> dict[str, Any]:
-        options = super().get_field_options(field)
-        return options
-
     def create_date_field(self, field, options):
         options["input_formats"] = DATE_INPUT_FORMATS
         options["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -100,6 +95,11 @@ class StepFormBuilder(FormBuilder):
         options["validators"] = [
             UploadValidator(allowed=field.file_types, max_bytes=field.max_size_mb * 1024 * 1024)
         ]
+        if not options.get("help_text"):
+            options["help_text"] = gettext("Allowed: %(types)s, at most %(size)s MB.") % {
+                "types": ", ".join(t.upper() for t in field.file_types),
+                "size": field.max_size_mb,
+            }
         accept = ",".join(f".{EXTENSIONS[t]}" for t in field.file_types)
         options["widget"] = forms.ClearableFileInput(attrs={"accept": accept})
         return forms.FileField(**options)
@@ -134,7 +134,9 @@ class StepFormBuilder(FormBuilder):
         return formfields
 
 
-class StepForm(forms.Form):
+class StepForm(BaseForm):
+    """One step's form; like Wagtail's form pages' forms it accepts ``page`` and ``user``."""
+
     required_css_class = "required"
 
 
@@ -184,6 +186,3 @@ def display_value(spec: FieldSpec, value: Any) -> str:
     if spec.field_type == FieldType.NUMBER:
         return str(value).replace(".", ",")
     return str(value)
-
-
-FILE_FIELD_HELP = _("Allowed: %(types)s, at most %(size)s MB.")

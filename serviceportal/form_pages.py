@@ -11,22 +11,31 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.forms.models import AbstractFormSubmission, FormMixin
+from wagtail.contrib.forms.models import AbstractForm, AbstractFormSubmission
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from portal_site.cases.models import Case
 from portal_site.processes import process_choices
 
 from . import uploads
-from .form_definition import ApplicantRole, FieldType, StepsBlock, StepSpec, build_steps
-from .form_engine import build_step_form, display_value, initial_from_json, to_json
+from .form_definition import (
+    ApplicantRole,
+    FieldSpec,
+    FieldType,
+    StepsBlock,
+    StepSpec,
+    build_steps,
+)
+from .form_engine import StepForm, build_step_form, display_value, initial_from_json, to_json
 from .identification import EmployeeIdentificationForm, IdentificationMode, organisation_of
-from .submission import Application, submit_application
+from .submission import Application, status_path, submit_application
 
 IDENTIFY = "identify"
 SUMMARY = "summary"
@@ -54,7 +63,14 @@ class ProcessKeyField(models.CharField):
         return models.Field.formfield(self, **kwargs)
 
 
-class ServiceFormPage(FormMixin, Page):
+class ServiceFormPage(AbstractForm):
+    """An online form of named steps that opens a case when it is sent.
+
+    Built on Wagtail's form page: the submission class, data fields, submissions
+    listing and export, ``process_form_submission`` and ``render_landing_page``
+    are Wagtail's hooks; the steps, conditions and identification are added here.
+    """
+
     intro = RichTextField(_("introduction"), blank=True)
     steps = StreamField(StepsBlock(), verbose_name=_("steps"), blank=True)
     process_key = ProcessKeyField(
@@ -136,43 +152,64 @@ class ServiceFormPage(FormMixin, Page):
         verbose_name = _("online form")
         verbose_name_plural = _("online forms")
 
+    preview_modes = [("form", _("Form")), ("landing", _("Confirmation page"))]
+
     # -- structure -----------------------------------------------------------
 
     @cached_property
     def step_specs(self) -> list[StepSpec]:
         return build_steps(self.steps)
 
-    def all_fields(self):
+    def all_fields(self) -> list[FieldSpec]:
         return [f for step in self.step_specs for f in step.fields]
 
     def get_form_fields(self):
         return self.all_fields()
 
     def get_data_fields(self):
-        return [
+        fields = [
             ("case_number", gettext("Case number")),
             ("submit_time", gettext("Submission date")),
-            *[(f.name, f.label) for f in self.all_fields()],
+            ("applicant_name", gettext("Applicant")),
         ]
+        if self.identification == IdentificationMode.EMPLOYEE:
+            fields.append(("personnel_number", gettext("Personnel number")))
+        return fields + [(f.name, f.label) for f in self.all_fields()]
 
     def get_submission_class(self):
         return ServiceFormSubmission
 
-    # -- the applicant's session ----------------------------------------------
+    def get_submissions(self):
+        return super().get_submissions().select_related("case")
+
+    def get_form_class(self):
+        """Wagtail's one-form hook: the form of the first step."""
+        if not self.step_specs:
+            return StepForm
+        return self.get_step_form_class(self.step_specs[0], answers={})
+
+    def get_step_form_class(self, step: StepSpec, *, answers: dict[str, Any]) -> type[StepForm]:
+        """The form of ``step`` with the fields its conditions show for ``answers``."""
+        return build_step_form(step.visible_fields(answers))
+
+    # -- the applicant's progress, kept server-side in the session ---------------
+
+    @staticmethod
+    def _fresh_state() -> dict[str, Any]:
+        return {
+            "token": uuid.uuid4().hex,
+            "position": "",
+            "answers": {},
+            "drafts": {},
+            "uploads": {},
+            "identity": {},
+        }
 
     def _form_state(self, request) -> dict[str, Any]:
-        key = f"serviceform:{self.pk}"
-        state = request.session.get(key)
+        state = request.session.get(f"serviceform:{self.pk}")
         if not isinstance(state, dict) or "token" not in state:
-            state = {
-                "token": uuid.uuid4().hex,
-                "position": "",
-                "answers": {},
-                "drafts": {},
-                "uploads": {},
-                "identity": {},
-            }
-            request.session[key] = state
+            state = self._fresh_state()
+            request.session[f"serviceform:{self.pk}"] = state
         return state
 
     def _store_form_state(self, request, state) -> None:
@@ -192,24 +229,85 @@ class ServiceFormPage(FormMixin, Page):
     def _step(self, key: str) -> StepSpec | None:
         return next((s for s in self.step_specs if s.key == key), None)
 
+    def is_identified(self, state) -> bool:
+        return (state.get("identity") or {}).get("kind") == "employee"
+
+    def position_is_complete(self, position: str, state) -> bool:
+        """Whether the answers kept for ``position`` pass its validation (again)."""
+        if position == IDENTIFY:
+            return self.is_identified(state)
+        step = self._step(position)
+        if step is None:
+            return False
+        fields = step.visible_fields(state["answers"])
+        kept = {
+            spec.name: state["answers"][spec.name]
+            for spec in fields
+            if spec.field_type != FieldType.FILE and spec.name in state["answers"]
+        }
+        form_class = build_step_form(tuple(s for s in fields if s.field_type != FieldType.FILE))
+        if not form_class(data=kept).is_valid():
+            return False
+        return all(
+            spec.name in state["uploads"]
+            for spec in fields
+            if spec.field_type == FieldType.FILE and spec.required
+        )
+
+    def first_incomplete_position(self, state) -> str | None:
+        """The first identification or step still missing valid answers, if any."""
+        for position in self.positions(state)[:-1]:
+            if not self.position_is_complete(position, state):
+                return position
+        return None
+
+    def reachable_positions(self, state) -> list[str]:
+        """Where the applicant may go: every position up to the first incomplete one.
+
+        The summary (and so sending) is reachable only when the identification and
+        every visible step's kept answers pass validation again: a step cannot be
+        skipped by posting another position, and a form changed meanwhile asks again.
+        """
+        positions = self.positions(state)
+        stop = self.first_incomplete_position(state)
+        return positions if stop is None else positions[: positions.index(stop) + 1]
+
+    def _next_position(self, state, position: str) -> str:
+        positions = self.positions(state)
+        if position not in positions:  # the step's own answer hid it
+            return self.reachable_positions(state)[-1]
+        return positions[min(positions.index(position) + 1, len(positions) - 1)]
+
+    def _previous_position(self, state, position: str) -> str:
+        positions = self.positions(state)
+        earlier = positions[: positions.index(position)] if position in positions else []
+        if earlier[-1:] == [IDENTIFY] and self.is_identified(state):
+            earlier.pop()  # an identified applicant is not asked again
+        return earlier[-1] if earlier else position
+
+    def _visible_answers(self, state):
+        """(step, field, kept value) of every step and field the conditions show."""
+        for step in self.visible_steps(state["answers"]):
+            for spec in step.visible_fields(state["answers"]):
+                if spec.field_type == FieldType.FILE:
+                    value = state["uploads"].get(spec.name)
+                    yield step, spec, {"filename": value["filename"]} if value else None
+                else:
+                    yield step, spec, state["answers"].get(spec.name)
+
     def collected(self, state) -> tuple[list[dict[str, str]], dict[str, Any]]:
         """Answers of the visible steps and fields only, in form order."""
         answers, values = [], {}
-        for step in self.visible_steps(state["answers"]):
-            for spec in step.visible_fields(state["answers"]):
-                value = state["answers"].get(spec.name)
-                if spec.field_type == FieldType.FILE:
-                    value = state["uploads"].get(spec.name)
-                    value = {"filename": value["filename"]} if value else None
-                values[spec.name] = value
-                answers.append(
-                    {
-                        "step": step.title,
-                        "name": spec.name,
-                        "label": spec.label,
-                        "value": display_value(spec, value),
-                    }
-                )
+        for step, spec, value in self._visible_answers(state):
+            values[spec.name] = value
+            answers.append(
+                {
+                    "step": step.title,
+                    "name": spec.name,
+                    "label": spec.label,
+                    "value": display_value(spec, value),
+                }
+            )
         identity = state.get("identity") or {}
         if identity.get("personnel_number"):
             values["personnel_number"] = identity["personnel_number"]
@@ -232,6 +330,17 @@ class ServiceFormPage(FormMixin, Page):
         )
         return name, roles.get(ApplicantRole.EMAIL, "")
 
+    def organisation_identity(self, user) -> dict[str, Any] | None:
+        organisation = organisation_of(user)
+        if organisation is None:
+            return None
+        return {
+            "kind": "organisation",
+            "name": organisation.name,
+            "email": user.email or organisation.email,
+            "organisation_id": organisation.pk,
+        }
+
     # -- serving ------------------------------------------------------------------
 
     def serve(self, request, *args, **kwargs):
@@ -240,68 +349,90 @@ class ServiceFormPage(FormMixin, Page):
             return HttpResponseRedirect(self.url)
         done = request.GET.get("eingang")
         if done:
-            return self._serve_confirmation(request, done)
+            return self.serve_confirmation(request, done)
+        if request.method == "POST" and request.POST.get("action") == "submit":
+            sent = self._sent_submission(request.POST.get("token"))
+            if sent is not None:  # a double click, a reload or a replayed POST
+                return redirect(self._confirmation_url(sent.token.hex))
         state = self._form_state(request)
         if self.identification == IdentificationMode.ORGANISATION:
-            organisation = organisation_of(request.user)
-            if organisation is None:
-                return self._render(request, state, IDENTIFY, form=None, login_required=True)
-            state["identity"] = {
-                "kind": "organisation",
-                "name": organisation.name,
-                "email": request.user.email or organisation.email,
-                "organisation_id": organisation.pk,
-            }
-            self._store_form_state(request, state)
-        positions = self.positions(state)
-        position = state.get("position") if state.get("position") in positions else positions[0]
+            identity = self.organisation_identity(request.user)
+            if identity is None:
+                return self.render_step(request, state, IDENTIFY, form=None, login_required=True)
+            if state["identity"] != identity:
+                state["identity"] = identity
+                self._store_form_state(request, state)
+        reachable = self.reachable_positions(state)
         if request.method == "POST":
             posted = request.POST.get("position", "")
-            if posted in positions:
-                position = posted
-            return self._handle_post(request, state, positions, position)
-        if position == IDENTIFY and state.get("identity"):
-            position = positions[1]
-        return self._render(request, state, position, form=self._unbound_form(state, position))
+            if posted not in reachable:
+                # A step not open yet: a forged position, or answers that the form,
+                # changed meanwhile, no longer accepts. Nothing is stored or sent.
+                state["position"] = reachable[-1]
+                self._store_form_state(request, state)
+                messages.error(
+                    request,
+                    gettext("Some answers are missing or no longer valid. Please check them."),
+                )
+                return HttpResponseRedirect(self.url)
+            return self._handle_post(request, state, posted)
+        position = state["position"] if state["position"] in reachable else reachable[-1]
+        if position == IDENTIFY and self.is_identified(state):
+            position = reachable[1]
+        return self.render_step(request, state, position, form=self._unbound_form(state, position))
 
     def _unbound_form(self, state, position):
         if position == IDENTIFY:
-            return EmployeeIdentificationForm(request=None)
+            return EmployeeIdentificationForm()
         step = self._step(position)
         if step is None:
             return None
-        fields = step.visible_fields(state["answers"])
-        form_class = build_step_form(fields)
-        initial = {}
-        for spec in fields:
-            if spec.name in state["answers"]:
-                initial[spec.name] = initial_from_json(spec, state["answers"][spec.name])
+        form_class = self.get_step_form_class(step, answers=state["answers"])
+        initial = {
+            spec.name: initial_from_json(spec, state["answers"][spec.name])
+            for spec in step.visible_fields(state["answers"])
+            if spec.name in state["answers"]
+        }
         # Answers left by "Back" without validation are shown again as typed.
         initial.update(state["drafts"].get(position) or {})
         return form_class(initial=initial)
 
-    def _handle_post(self, request, state, positions, position):
+    def _keep_draft(self, request, state, position) -> None:
+        step = self._step(position)
+        if step is None:
+            return
+        state["drafts"][position] = {
+            spec.name: (
+                request.POST.getlist(spec.name)
+                if spec.field_type == FieldType.CHECKBOXES
+                else request.POST.get(spec.name)
+            )
+            for spec in step.fields
+            if spec.name in request.POST
+        }
+
+    def _keep_answers(self, step: StepSpec, form, state) -> None:
+        for spec in step.visible_fields(state["answers"]):
+            value = form.cleaned_data.get(spec.name)
+            if spec.field_type != FieldType.FILE:
+                state["answers"][spec.name] = to_json(value)
+            elif value:
+                old = state["uploads"].get(spec.name)
+                if old:
+                    uploads.delete_temporary(old)
+                state["uploads"][spec.name] = uploads.store_temporary(value)
+        state["drafts"].pop(step.key, None)
+
+    def _handle_post(self, request, state, position):
         action = request.POST.get("action", "next")
-        index = positions.index(position)
         if action == "back":
-            if position not in (IDENTIFY, SUMMARY):
-                step = self._step(position)
-                names = {f.name for f in step.fields} if step else set()
-                state["drafts"][position] = {
-                    k: (
-                        request.POST.getlist(k)
-                        if len(request.POST.getlist(k)) > 1
-                        else request.POST.get(k)
-                    )
-                    for k in names
-                    if k in request.POST
-                }
-            state["position"] = positions[max(index - 1, 0)]
+            self._keep_draft(request, state, position)
+            state["position"] = self._previous_position(state, position)
             self._store_form_state(request, state)
             return HttpResponseRedirect(self.url)
         if action.startswith("edit:"):
             target = action.split(":", 1)[1]
-            if target in positions:
+            if target in self.reachable_positions(state):
                 state["position"] = target
                 self._store_form_state(request, state)
             return HttpResponseRedirect(self.url)
@@ -314,118 +445,98 @@ class ServiceFormPage(FormMixin, Page):
                 request.POST, request=request, scope=f"employee-form-{self.pk}"
             )
             if not form.is_valid():
-                return self._render(request, state, position, form=form, status=200)
+                return self.render_step(request, state, position, form=form)
             state["identity"] = form.identity.as_session()
         else:
             step = self._step(position)
-            form_class = build_step_form(step.visible_fields(state["answers"]))
+            form_class = self.get_step_form_class(step, answers=state["answers"])
             form = form_class(request.POST, request.FILES)
             if not form.is_valid():
-                return self._render(request, state, position, form=form, status=200)
-            for spec in step.visible_fields(state["answers"]):
-                value = form.cleaned_data.get(spec.name)
-                if spec.field_type == FieldType.FILE:
-                    if value:
-                        old = state["uploads"].get(spec.name)
-                        if old:
-                            uploads.delete_temporary(old)
-                        state["uploads"][spec.name] = uploads.store_temporary(value)
-                    continue
-                state["answers"][spec.name] = to_json(value)
-            state["drafts"].pop(position, None)
-        positions = self.positions(state)
-        state["position"] = positions[min(positions.index(position) + 1, len(positions) - 1)]
+                return self.render_step(request, state, position, form=form)
+            self._keep_answers(step, form, state)
+        state["position"] = self._next_position(state, position)
         self._store_form_state(request, state)
         return HttpResponseRedirect(self.url)
 
-    def _missing_required_upload(self, state) -> bool:
-        for step in self.visible_steps(state["answers"]):
-            for spec in step.visible_fields(state["answers"]):
-                if (
-                    spec.field_type == FieldType.FILE
-                    and spec.required
-                    and spec.name not in state["uploads"]
-                ):
-                    return True
-        return False
-
     def _submit(self, request, state):
         if request.POST.get("token") != state["token"]:
-            # A replayed or stale POST: if this token's application was sent, show it.
-            existing = ServiceFormSubmission.objects.filter(
-                page=self, token=_as_uuid(request.POST.get("token"))
-            ).first()
-            if existing and existing.case_id:
-                return redirect(self._confirmation_url(existing.token.hex))
             messages.error(request, gettext("Please check your answers and send them again."))
             return HttpResponseRedirect(self.url)
-        if self._missing_required_upload(state):
-            messages.error(request, gettext("A required file is missing."))
-            return HttpResponseRedirect(self.url)
+        submission = self.process_form_submission(self.build_application(request, state))
+        self._reset_form_state(request)
+        request.session[f"serviceform-done:{self.pk}"] = submission.token.hex
+        return redirect(self._confirmation_url(submission.token.hex))
+
+    def build_application(self, request, state) -> Application:
+        """Everything the applicant entered and who they are, ready to be sent."""
         answers, values = self.collected(state)
         name, email = self.applicant(state)
-        uploads_to_file = {
-            spec_name: info
-            for spec_name, info in state["uploads"].items()
-            if values.get(spec_name) is not None
-        }
-        submit_application(
-            page=self,
-            application=Application(
-                token=uuid.UUID(state["token"]),
-                answers=answers,
-                values=values,
-                applicant_name=name,
-                applicant_email=email,
-                uploads=uploads_to_file,
-                applicant_user=request.user if request.user.is_authenticated else None,
-            ),
+        return Application(
+            token=uuid.UUID(state["token"]),
+            answers=answers,
+            values=values,
+            applicant_name=name,
+            applicant_email=email,
+            uploads={
+                field: info
+                for field, info in state["uploads"].items()
+                if values.get(field) is not None
+            },
+            applicant_user=request.user if request.user.is_authenticated else None,
         )
-        token = state["token"]
-        self._reset_form_state(request)
-        request.session[f"serviceform-done:{self.pk}"] = token
-        return redirect(self._confirmation_url(token))
+
+    def process_form_submission(self, application: Application) -> ServiceFormSubmission:
+        """Send the application: submission, case, files, process and e-mail in one go.
+
+        Wagtail's hook, called with the whole multi-step application instead of one
+        form; override it to add to the submission.
+        """
+        case = submit_application(page=self, application=application)
+        return ServiceFormSubmission.objects.get(case=case)
+
+    def _sent_submission(self, token) -> ServiceFormSubmission | None:
+        token = _as_uuid(token)
+        if token is None:
+            return None
+        return ServiceFormSubmission.objects.filter(
+            page=self, token=token, case__isnull=False
+        ).first()
 
     def _confirmation_url(self, token) -> str:
         return f"{self.url}?{urlencode({'eingang': str(token)})}"
 
-    def _serve_confirmation(self, request, token):
+    def serve_confirmation(self, request, token):
         # Only the browser that sent the application sees its confirmation.
         if request.session.get(f"serviceform-done:{self.pk}") != token:
             return HttpResponseRedirect(self.url)
-        submission = (
-            ServiceFormSubmission.objects.filter(page=self, token=_as_uuid(token))
-            .select_related("case")
-            .first()
-        )
-        if submission is None or submission.case is None:
+        submission = self._sent_submission(token)
+        if submission is None:
             return HttpResponseRedirect(self.url)
-        from .submission import status_path
+        return self.render_landing_page(request, submission)
 
-        return TemplateResponse(
-            request,
-            "serviceportal/service_form_page_landing.html",
-            {
-                "page": self,
-                "self": self,
-                "case": submission.case,
-                "status_url": status_path(submission.case),
-            },
+    def render_landing_page(self, request, form_submission=None, *args, **kwargs):
+        """The confirmation page with the case number (an example in the editor's preview)."""
+        if form_submission is not None:
+            case, status = form_submission.case, status_path(form_submission.case)
+        else:
+            now = timezone.now()
+            case, status = Case(number=f"{timezone.localdate(now):%y}.0001", received_at=now), ""
+        context = self.get_context(request)
+        context.update({"form_submission": form_submission, "case": case, "status_url": status})
+        return TemplateResponse(request, self.get_landing_page_template(request), context)
+
+    def get_preview_context(self, request, mode_name):
+        state = self._fresh_state()
+        position = self.positions(state)[0]
+        return self.get_step_context(
+            request, state, position, form=self._unbound_form(state, position)
         )
 
-    def _render(self, request, state, position, *, form, status=200, login_required=False):
+    def get_step_context(self, request, state, position, *, form, login_required=False):
         positions = self.positions(state)
-        titles = []
-        for key in positions:
-            if key == IDENTIFY:
-                titles.append((key, gettext("Identification")))
-            elif key == SUMMARY:
-                titles.append((key, gettext("Check your answers")))
-            else:
-                titles.append((key, self._step(key).title))
         current = positions.index(position) if position in positions else 0
+        titles = {IDENTIFY: gettext("Identification"), SUMMARY: gettext("Check your answers")}
         context = self.get_context(request)
-        answers, _values = self.collected(state)
         context.update(
             {
                 "form": form,
@@ -433,39 +544,38 @@ class ServiceFormPage(FormMixin, Page):
                 "step": self._step(position),
                 "progress": [
                     {
-                        "key": k,
-                        "title": t,
-                        "number": i + 1,
-                        "current": i == current,
-                        "done": i < current,
+                        "key": key,
+                        "title": titles.get(key) or self._step(key).title,
+                        "number": number,
+                        "current": number - 1 == current,
+                        "done": number - 1 < current,
                     }
-                    for i, (k, t) in enumerate(titles)
+                    for number, key in enumerate(positions, start=1)
                 ],
-                "is_first": current == 0,
+                "is_first": current == 0
+                or (positions[current - 1] == IDENTIFY and self.is_identified(state)),
                 "is_identify": position == IDENTIFY,
                 "is_summary": position == SUMMARY,
-                "summary": self._summary(state),
+                "summary": self._summary(state) if position == SUMMARY else [],
                 "token": state["token"],
                 "login_required": login_required,
                 "login_url": f"{reverse('serviceportal:login')}?{urlencode({'next': self.url})}",
-                "answers": answers,
             }
         )
-        return TemplateResponse(
-            request, "serviceportal/service_form_page.html", context, status=status
-        )
+        return context
 
-    def _summary(self, state):
-        groups = []
-        for step in self.visible_steps(state["answers"]):
-            rows = []
-            for spec in step.visible_fields(state["answers"]):
-                value = state["answers"].get(spec.name)
-                if spec.field_type == FieldType.FILE:
-                    value = state["uploads"].get(spec.name)
-                rows.append({"label": spec.label, "value": display_value(spec, value)})
-            groups.append({"key": step.key, "title": step.title, "rows": rows})
-        return groups
+    def render_step(self, request, state, position, *, form, login_required=False):
+        context = self.get_step_context(
+            request, state, position, form=form, login_required=login_required
+        )
+        return TemplateResponse(request, self.get_template(request), context)
+
+    def _summary(self, state) -> list[dict[str, Any]]:
+        groups: dict[str, dict[str, Any]] = {}
+        for step, spec, value in self._visible_answers(state):
+            group = groups.setdefault(step.key, {"key": step.key, "title": step.title, "rows": []})
+            group["rows"].append({"label": spec.label, "value": display_value(spec, value)})
+        return list(groups.values())
 
 
 def _as_uuid(value) -> uuid.UUID | None:
@@ -495,5 +605,11 @@ class ServiceFormSubmission(AbstractFormSubmission):
 
     def get_data(self):
         data = super().get_data()
+        # Exports show the local time the applicant saw (Wagtail writes naive UTC).
+        data["submit_time"] = timezone.make_naive(self.submit_time)
         data["case_number"] = self.case.number if self.case_id else ""
+        data["applicant_name"] = self.case.applicant_name if self.case_id else ""
+        data["personnel_number"] = (
+            self.case.data.get("values", {}).get("personnel_number", "") if self.case_id else ""
+        )
         return data

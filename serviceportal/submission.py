@@ -94,7 +94,9 @@ def submit_application(*, page: ServiceFormPage, application: Application) -> Ca
     try:
         with transaction.atomic():
             submission = ServiceFormSubmission.objects.create(
-                page=page, token=application.token, form_data=application.values
+                page=page,
+                token=application.token,
+                form_data={a["name"]: a["value"] for a in application.answers},
             )
             case = open_case(
                 process_key=page.process_key or GENERIC_PROCESS,

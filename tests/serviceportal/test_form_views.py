@@ -11,9 +11,10 @@ from portal_site.cases.models import Case, CaseFile, TimelineEntry
 from portal_site.core.demo import DEMO_PASSWORD
 from portal_site.notifications.models import OutboxMessage
 from serviceportal.catalogues import ApplicantOrganisation
+from serviceportal.demo_forms import f
 from serviceportal.form_pages import ServiceFormPage, ServiceFormSubmission
 from serviceportal.identification import IdentificationMode
-from tests.serviceportal.builders import PDF, Applicant, make_form, upload
+from tests.serviceportal.builders import PDF, Applicant, make_form, simple_steps, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -254,3 +255,78 @@ def test_demo_funeral_home_applies_with_its_account(demo, client):
     assert case.applicant_name == "Bestattungshaus Kassel"
     assert case.applicant_user.username == "bestattungshaus"
     assert case.office.short_name == "34"
+
+
+def test_a_later_step_cannot_be_posted_before_the_earlier_ones_are_answered(demo, client):
+    applicant = Applicant(client, make_form())
+    client.get(applicant.url)
+    skipped = client.post(applicant.url, {"position": "s4", "action": "next"})
+    assert skipped.status_code == 302
+    assert applicant.position() == "s0"
+    forged = client.post(
+        applicant.url,
+        {"position": "summary", "action": "submit", "token": applicant.state()["token"]},
+    )
+    assert forged.status_code == 302
+    assert not Case.objects.exists()
+    assert applicant.position() == "s0"
+
+
+def test_employee_identification_cannot_be_skipped(demo, client):
+    applicant = Applicant(client, make_form(identification=IdentificationMode.EMPLOYEE))
+    client.get(applicant.url)
+    client.post(
+        applicant.url,
+        {"position": "s0", "action": "next", "name": "x", "email": "x@example.org"},
+    )
+    assert applicant.position() == "identify"
+    assert "name" not in applicant.state()["answers"]
+
+
+def test_changing_the_kind_of_certificate_requires_the_new_detail_step(demo, client):
+    applicant = Applicant(client, make_form())
+    _fill_birth(applicant)
+    client.post(applicant.url, {"position": "summary", "action": "edit:s1"})
+    applicant.next({"art": "Sterbeurkunde"})
+    assert applicant.position() == "s3"
+    # Jumping to the summary without the death certificate's details is refused.
+    client.post(applicant.url, {"position": "summary", "action": "submit", "token": "x"})
+    applicant.submit()
+    assert not Case.objects.exists()
+    assert applicant.position() == "s3"
+    applicant.next({"sterbeort": "Kassel"})
+    applicant.next({})
+    applicant.submit()
+    case = Case.objects.get()
+    assert case.data["values"]["sterbeort"] == "Kassel"
+    assert "geburtsort" not in case.data["values"]
+
+
+def test_answers_no_longer_valid_when_sending_lead_back_to_their_step(demo, client):
+    page = make_form()
+    applicant = Applicant(client, page)
+    _fill_birth(applicant)
+    # given: the editor makes a new field required while the applicant checks the summary
+    steps = simple_steps()
+    steps[2][1]["fields"].append(f("Geburtsjahr", name="geburtsjahr"))
+    page.steps = steps
+    page.save_revision().publish()
+    # when
+    response = applicant.submit()
+    # then
+    assert response.status_code == 302
+    assert not Case.objects.exists()
+    shown = client.get(applicant.url).content.decode()
+    assert "Einige Angaben fehlen oder sind nicht mehr gültig" in shown
+    assert "Geburtsjahr" in shown
+    assert applicant.position() == "s2"
+
+
+def test_back_from_the_first_step_after_identification_does_not_ask_again(demo, client):
+    applicant = Applicant(client, make_form(identification=IdentificationMode.EMPLOYEE))
+    applicant.next({"personnel_number": "2001", "last_name": "Mustermann"})
+    assert applicant.position() == "s0"
+    page = client.get(applicant.url).content.decode()
+    assert 'value="back"' not in page
+    applicant.back()
+    assert applicant.position() == "s0"
