@@ -6,12 +6,16 @@ applicant and closes the case. Every step is on the case's timeline.
 
 from __future__ import annotations
 
+from django import forms
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.models import Process
 
 from portal_site.cases.models import Case
+
+from .steps import HumanStep, StepForm, register_step
 
 
 class CaseProcess(Process):
@@ -45,3 +49,33 @@ class GenericFlow(flow.Flow):
         activation.process.data = {"case_id": case.pk, "office_id": case.office_id}
         activation.process.artifact = case
         return activation.process
+
+
+class AnswerForm(StepForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("done", _("Done: request fulfilled")), ("rejected", _("Rejected"))],
+        widget=forms.RadioSelect,
+        initial="done",
+    )
+    comment = forms.CharField(label=_("Comment (internal)"), required=False, max_length=1000)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    message = forms.CharField(
+        label=_("Answer to the applicant"), widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+
+def register_generic_steps() -> None:
+    from .workspace import handle_generic_answer
+
+    register_step(
+        HumanStep(
+            node=GenericFlow.handle,
+            form_class=AnswerForm,
+            handler=handle_generic_answer,
+            submit_label=_("Send answer and close case"),
+            initial=lambda case, task: {
+                "subject": gettext_now("Your request %(number)s") % {"number": case.number}
+            },
+        )
+    )

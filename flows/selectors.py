@@ -9,13 +9,12 @@ from viewflow.workflow.status import STATUS
 from portal_site.accounts.models import User
 from portal_site.cases.models import Case
 
-from .generic import GenericFlow
-
 OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
 
 def _human_tasks() -> QuerySet[Task]:
-    return Task.objects.filter(flow_task=GenericFlow.handle).select_related("process", "owner")
+    """Tasks people work on (viewflow ``View`` nodes) of every case process."""
+    return Task.objects.filter(flow_task_type="HUMAN").select_related("process", "owner")
 
 
 def my_tasks(*, user: User) -> QuerySet[Task]:

@@ -18,6 +18,7 @@ from portal_site.cases.models import Case
 from portal_site.documents.services import file_pdf_document
 
 from . import selectors, workspace
+from .steps import step_for
 
 
 def task_inbox(request):
@@ -69,40 +70,29 @@ def reassign(request, task_id: int):
     return redirect("flows_task", task_id=task_id)
 
 
-class AnswerForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=gettext_lazy("Decision"),
-        choices=workspace.Decision.CHOICES,
-        widget=forms.RadioSelect,
-        initial=workspace.Decision.DONE,
-    )
-    comment = forms.CharField(
-        label=gettext_lazy("Comment (internal)"), required=False, max_length=1000
-    )
-    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
-    message = forms.CharField(
-        label=gettext_lazy("Answer to the applicant"), widget=forms.Textarea(attrs={"rows": 8})
-    )
-
-
 def task_detail(request, task_id: int):
     task = get_object_or_404(Task.objects.select_related("process", "owner"), pk=task_id)
     case = get_object_or_404(Case, pk=task.process.data.get("case_id"))
     if not selectors.can_see_case(user=request.user, case=case):
         raise PermissionDenied
-    initial = {"subject": _("Your request %(number)s") % {"number": case.number}}
-    form = AnswerForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    step = step_for(task)
+    form = None
+    if step is not None:
+        initial = step.initial(case, task) if step.initial else {}
+        form = step.form_class(request.POST or None, initial=initial, case=case, task=task)
+    if request.method == "POST" and form is not None and form.is_valid():
         try:
-            workspace.answer_and_close(task_id=task.pk, user=request.user, **form.cleaned_data)
+            message = workspace.complete_step(
+                task_id=task.pk, user=request.user, data=form.cleaned_data
+            )
         except workspace.TaskNotAvailable as exc:
             messages.error(request, str(exc))
             return redirect("flows_task_inbox")
-        messages.success(
-            request,
-            _("The answer was sent and case %(number)s is closed.") % {"number": case.number},
-        )
-        return redirect("flows_case", number=case.number)
+        except ValueError as exc:  # a rule of the step refused the input
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, message)
+            return redirect("flows_case", number=case.number)
     return TemplateResponse(
         request,
         "flows/task_detail.html",
@@ -110,6 +100,7 @@ def task_detail(request, task_id: int):
             "task": task,
             "case": case,
             "form": form,
+            "step": step,
             "is_mine": task.owner_id == request.user.pk,
             "can_reassign": selectors.is_lead_for(user=request.user, case=case),
             "members": workspace.office_members(case=case),

@@ -7,6 +7,8 @@ at the same moment exactly one succeeds; the other gets a clear message.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +22,7 @@ from portal_site.notifications.services import queue_email
 
 from .generic import GenericFlow
 from .selectors import is_lead_for
+from .steps import StepContext, step_for
 
 
 class TaskNotAvailable(Exception):
@@ -89,6 +92,37 @@ def release_task(*, task_id: int, user: User) -> Task:
     return task
 
 
+def complete_step(*, task_id: int, user: User, data: dict[str, Any]) -> str:
+    """Complete the user's task with the step's handler, then let the flow move on.
+
+    Runs under the process row lock: of two clerks acting at once, one
+    completes the task and the other gets :class:`TaskNotAvailable`.
+    Returns the handler's message for the clerk.
+    """
+    task = Task.objects.get(pk=task_id)
+    step = step_for(task)
+    if step is None:
+        raise TaskNotAvailable(_("This task cannot be completed in the workspace."))
+    with transaction.atomic(), task.activation() as activation:
+        task = activation.task
+        if task.status != STATUS.ASSIGNED or task.owner_id != user.pk:
+            raise TaskNotAvailable(
+                _("This task has been completed or taken by someone else in the meantime.")
+            )
+        case = _case_of(task)
+        activation.start(request=None)
+        context = StepContext(task=task, process=activation.process, case=case, user=user)
+        message = step.handler(context, data)
+        record(
+            case=case,
+            kind=TimelineEntry.Kind.TASK,
+            actor=user,
+            message=_("Task “%(task)s” completed.") % {"task": task.flow_task.task_title},
+        )
+        activation.execute()
+    return message
+
+
 class Decision:
     """The clerk's decision on a generic request and the case status it leads to."""
 
@@ -101,6 +135,51 @@ class Decision:
     STATUS = {DONE: CaseStatus.COMPLETED, REJECTED: CaseStatus.REJECTED}
 
 
+def record_decision(*, context: StepContext, choices, decision: str, comment: str = "") -> None:
+    """The decision on the timeline (with the internal comment) and on the process."""
+    record(
+        case=context.case,
+        kind=TimelineEntry.Kind.DECISION,
+        actor=context.user,
+        message=_("Decision: %(decision)s") % {"decision": dict(choices)[decision]}
+        + (f" – {comment}" if comment else ""),
+        data={"decision": decision, "comment": comment},
+    )
+
+
+def send_answer(*, context: StepContext, subject: str, message: str, attachments=()) -> None:
+    """E-mail the applicant (through the outbox) and put the answer on the timeline."""
+    case = context.case
+    if case.applicant_email:
+        queue_email(
+            to=[case.applicant_email],
+            subject=subject,
+            body=message,
+            case=case,
+            attachments=attachments,
+        )
+    record(
+        case=case,
+        kind=TimelineEntry.Kind.MESSAGE,
+        actor=context.user,
+        message=_("Answer sent to the applicant: %(subject)s") % {"subject": subject},
+        data={"subject": subject, "body": message},
+    )
+
+
+def handle_generic_answer(context: StepContext, data: dict[str, Any]) -> str:
+    decision = data.get("decision") or Decision.DONE
+    record_decision(
+        context=context,
+        choices=Decision.CHOICES,
+        decision=decision,
+        comment=data.get("comment", ""),
+    )
+    send_answer(context=context, subject=data["subject"], message=data["message"])
+    change_status(case=context.case, status=Decision.STATUS[decision], actor=context.user)
+    return _("The answer was sent and case %(number)s is closed.") % {"number": context.case.number}
+
+
 def answer_and_close(
     *,
     task_id: int,
@@ -111,40 +190,13 @@ def answer_and_close(
     comment: str = "",
 ) -> Case:
     """Record the decision, send the answer to the applicant by e-mail, close the case."""
+    complete_step(
+        task_id=task_id,
+        user=user,
+        data={"subject": subject, "message": message, "decision": decision, "comment": comment},
+    )
     task = Task.objects.get(pk=task_id)
-    with transaction.atomic(), task.activation() as activation:
-        task = activation.task
-        if task.status != STATUS.ASSIGNED or task.owner_id != user.pk:
-            raise TaskNotAvailable(
-                _("This task has been completed or taken by someone else in the meantime.")
-            )
-        case = _case_of(task)
-        activation.start(request=None)
-        record(
-            case=case,
-            kind=TimelineEntry.Kind.DECISION,
-            actor=user,
-            message=_("Decision: %(decision)s") % {"decision": dict(Decision.CHOICES)[decision]}
-            + (f" – {comment}" if comment else ""),
-            data={"decision": decision, "comment": comment},
-        )
-        if case.applicant_email:
-            queue_email(to=[case.applicant_email], subject=subject, body=message, case=case)
-        record(
-            case=case,
-            kind=TimelineEntry.Kind.MESSAGE,
-            actor=user,
-            message=_("Answer sent to the applicant: %(subject)s") % {"subject": subject},
-            data={"subject": subject, "body": message},
-        )
-        activation.execute()
-        record(
-            case=case,
-            kind=TimelineEntry.Kind.TASK,
-            actor=user,
-            message=_("Task “%(task)s” completed.") % {"task": task.flow_task.task_title},
-        )
-        return change_status(case=case, status=Decision.STATUS[decision], actor=user)
+    return _case_of(task)
 
 
 def cancel_with_tasks(*, case: Case, user: User, reason: str) -> Case:
