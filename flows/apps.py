@@ -18,6 +18,10 @@ class FlowsConfig(AppConfig):
         register_deadline_texts()
         register_generic_steps()
 
+        from .civil_status import register_civil_status
+
+        register_civil_status()
+
         register_process(
             key="generic",
             label=_("Generic request (office queue, answer, close)"),

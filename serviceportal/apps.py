@@ -8,12 +8,15 @@ class ServicePortalConfig(AppConfig):
 
     def ready(self) -> None:
         from portal_site.accounts import roles
+        from portal_site.cases.erasure import register_eraser
         from portal_site.core.periodic import register_periodic
 
         from . import demo, demo_forms  # noqa: F401 - register the portal's demo steps
+        from .submission import erase_submission
         from .uploads import purge_stale_uploads
 
         register_periodic("serviceportal.purge_stale_uploads", purge_stale_uploads)
+        register_eraser("serviceportal.submission", erase_submission)
         roles.register_role_permissions(
             roles.EDITOR,
             *[

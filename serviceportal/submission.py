@@ -159,3 +159,10 @@ def _queue_confirmation(*, page: ServiceFormPage, case: Case, application: Appli
         body=fill_placeholders(page.confirmation_email_body, values),
         case=case,
     )
+
+
+def erase_submission(case: Case) -> None:
+    """The stored form answers of ``case`` go when its personal data is deleted."""
+    from .form_pages import ServiceFormSubmission
+
+    ServiceFormSubmission.objects.filter(case=case).update(form_data={})

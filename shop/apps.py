@@ -5,3 +5,30 @@ from django.utils.translation import gettext_lazy as _
 class ShopConfig(AppConfig):
     name = "shop"
     verbose_name = _("Fees, payments and the archive shop")
+
+    def ready(self) -> None:
+        from portal_site.accounts import roles
+        from portal_site.core.periodic import register_periodic
+
+        from . import demo  # noqa: F401 - registers the demo fee schedule
+        from .dunning import run_dunning
+        from .texts import register_texts
+
+        register_texts()
+        register_periodic("shop.run_dunning", run_dunning)
+        roles.register_role_permissions(
+            roles.CASH_OFFICE,
+            "shop.view_invoice",
+            "shop.change_invoice",
+            "shop.add_financeexport",
+            "shop.view_financeexport",
+            "shop.view_fee",
+            "shop.add_fee",
+            "shop.change_fee",
+            "shop.view_businesspartner",
+            "shop.change_businesspartner",
+            "shop.add_businesspartner",
+            "shop.view_booking",
+        )
+        roles.register_role_permissions(roles.REGISTRY_OFFICE, "shop.view_invoice", "shop.view_fee")
+        roles.register_role_permissions(roles.ARCHIVE, "shop.view_invoice", "shop.view_fee")

@@ -1,1 +1,392 @@
-"""Models of this package are added by the issues that need them."""
+"""Money: fee schedule, business partners, invoices, payments, bank statements, bookings.
+
+Every amount is a ``Decimal`` in euros with two places. Bookings are the
+ledger's records: they are written once and never changed (a cancellation is a
+booking of its own) and they survive the deletion of the personal data behind
+them, which keeps only the business partner's number.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+ZERO = Decimal("0.00")
+
+
+class Direction(models.TextChoices):
+    DEBIT = "S", _("Debit (Soll)")
+    CREDIT = "H", _("Credit (Haben)")
+
+
+class Counter(models.Model):
+    """A named gap-free counter (business partner numbers, payment references)."""
+
+    name = models.CharField(max_length=50, unique=True)
+    last_value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("counter")
+        verbose_name_plural = _("counters")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_value}"
+
+
+class Fee(models.Model):
+    """One entry of the fee schedule, identified by its booking key."""
+
+    booking_key = models.CharField(_("booking key"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.CharField(_("description"), max_length=255)
+    comment = models.TextField(_("comment"), blank=True)
+    direction = models.CharField(
+        _("debit/credit"), max_length=1, choices=Direction.choices, default=Direction.DEBIT
+    )
+    amount = models.DecimalField(
+        _("amount (€)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(ZERO)],
+    )
+    account = models.CharField(
+        _("revenue account"), max_length=30, blank=True, help_text=_("Sachkonto in the ledger.")
+    )
+    cost_object = models.CharField(
+        _("cost object"), max_length=30, blank=True, help_text=_("Kostenträger/Kostenstelle.")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["booking_key"]
+        verbose_name = _("fee")
+        verbose_name_plural = _("fee schedule")
+
+    def __str__(self) -> str:
+        return f"{self.booking_key} {self.description}"
+
+
+class BusinessPartner(models.Model):
+    """A debtor in the finance system (Geschäftspartner)."""
+
+    number = models.CharField(_("business partner number"), max_length=10, unique=True)
+    salutation = models.CharField(_("salutation"), max_length=30, blank=True)
+    academic_title = models.CharField(_("academic title"), max_length=50, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("name"), max_length=150)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    town = models.CharField(_("town"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    erased_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("business partner")
+        verbose_name_plural = _("business partners")
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.display_name}"
+
+    def save(self, *args, **kwargs):
+        if not self.number:  # e.g. created by the cash office in the admin
+            from django.db import transaction
+
+            from .services import next_partner_number
+
+            with transaction.atomic():
+                self.number = next_partner_number()
+                return super().save(*args, **kwargs)
+        return super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(p for p in (self.academic_title, self.first_name, self.last_name) if p)
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [
+            line
+            for line in (
+                " ".join(p for p in (self.salutation, self.display_name) if p),
+                self.street,
+                " ".join(p for p in (self.postcode, self.town) if p),
+            )
+            if line.strip()
+        ]
+
+
+class Invoice(models.Model):
+    """A fee invoice (Gebührenrechnung) with its payment reference (Kassenzeichen)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        PAID = "paid", _("paid")
+        CANCELLED = "cancelled", _("cancelled (Storno)")
+
+    class Flag(models.TextChoices):
+        NONE = "", _("none")
+        PARTIAL = "partial", _("partial payment")
+        EXCESS = "excess", _("excess payment")
+
+    reference = models.CharField(_("payment reference"), max_length=20, unique=True)
+    # The payment page's link carries this, never the reference alone.
+    pay_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partner = models.ForeignKey(
+        BusinessPartner,
+        verbose_name=_("business partner"),
+        on_delete=models.PROTECT,
+        related_name="invoices",
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoices",
+    )
+    subject = models.CharField(_("subject"), max_length=255)
+    issued_on = models.DateField(_("issued on"))
+    due_on = models.DateField(_("due on"))
+    total = models.DecimalField(_("total (€)"), max_digits=12, decimal_places=2)
+    paid_amount = models.DecimalField(_("paid (€)"), max_digits=12, decimal_places=2, default=ZERO)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    flag = models.CharField(
+        _("needs checking"), max_length=20, choices=Flag.choices, default="", blank=True
+    )
+    flag_cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reminded_on = models.DateField(_("reminder sent on"), null=True, blank=True)
+    final_due_on = models.DateField(_("final due date"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for the cancellation"), max_length=255, blank=True)
+    document = models.ForeignKey(
+        "cases.CaseFile",
+        verbose_name=_("invoice PDF"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.total} €)"
+
+    @property
+    def open_amount(self) -> Decimal:
+        return max(self.total - self.paid_amount, ZERO)
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(_("position"))
+    fee = models.ForeignKey(Fee, verbose_name=_("fee"), on_delete=models.PROTECT, related_name="+")
+    booking_key = models.CharField(_("booking key"), max_length=20)
+    description = models.CharField(_("description"), max_length=255)
+    direction = models.CharField(_("debit/credit"), max_length=1, choices=Direction.choices)
+    amount = models.DecimalField(_("amount (€)"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["invoice", "position"]
+        unique_together = [("invoice", "position")]
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+
+    def __str__(self) -> str:
+        return f"{self.booking_key} {self.amount}"
+
+
+class OnlinePayment(models.Model):
+    """One attempt to pay an invoice online with a provider."""
+
+    class Status(models.TextChoices):
+        STARTED = "started", _("started")
+        PAID = "paid", _("paid")
+        FAILED = "failed", _("failed or cancelled")
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="online_payments")
+    provider = models.CharField(_("provider"), max_length=30)
+    external_id = models.CharField(_("provider's id"), max_length=255, blank=True, db_index=True)
+    amount = models.DecimalField(_("amount (€)"), max_digits=12, decimal_places=2)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.STARTED
+    )
+    return_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("online payment")
+        verbose_name_plural = _("online payments")
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.amount} € ({self.status})"
+
+
+class BankStatement(models.Model):
+    """An imported account statement (CAMT.053); the same file is imported once."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    statement_id = models.CharField(_("statement"), max_length=100, blank=True)
+    account_iban = models.CharField(_("account"), max_length=34, blank=True)
+    filename = models.CharField(_("file"), max_length=255)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("bank statement")
+        verbose_name_plural = _("bank statements")
+
+    def __str__(self) -> str:
+        return self.statement_id or self.filename
+
+
+class StatementEntry(models.Model):
+    class Result(models.TextChoices):
+        MATCHED = "matched", _("matched, paid in full")
+        PARTIAL = "partial", _("matched, partial payment")
+        EXCESS = "excess", _("matched, excess payment")
+        UNMATCHED = "unmatched", _("no open invoice found")
+        DUPLICATE = "duplicate", _("already booked")
+        IGNORED = "ignored", _("debit, not a payment")
+
+    statement = models.ForeignKey(BankStatement, on_delete=models.CASCADE, related_name="entries")
+    entry_ref = models.CharField(_("bank reference"), max_length=100)
+    booked_on = models.DateField(_("booked on"))
+    amount = models.DecimalField(_("amount (€)"), max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="EUR")
+    debtor_name = models.CharField(_("payer"), max_length=255, blank=True)
+    remittance = models.TextField(_("remittance information"), blank=True)
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices)
+    invoice = models.ForeignKey(
+        Invoice, null=True, blank=True, on_delete=models.SET_NULL, related_name="statement_entries"
+    )
+
+    class Meta:
+        ordering = ["statement", "pk"]
+        verbose_name = _("statement entry")
+        verbose_name_plural = _("statement entries")
+
+    def __str__(self) -> str:
+        return f"{self.booked_on} {self.amount} € {self.debtor_name}"
+
+
+class Payment(models.Model):
+    """Money received for an invoice; ``(provider, external_id)`` books each payment once."""
+
+    class Method(models.TextChoices):
+        ONLINE = "online", _("online payment")
+        TRANSFER = "transfer", _("bank transfer")
+        CASH_OFFICE = "cash_office", _("confirmed by the cash office")
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(_("amount (€)"), max_digits=12, decimal_places=2)
+    received_on = models.DateField(_("received on"))
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    provider = models.CharField(_("provider"), max_length=30)
+    external_id = models.CharField(_("provider's id"), max_length=255)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "external_id"], name="shop_payment_once_per_provider_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} € ({self.get_method_display()})"
+
+
+class FinanceExport(models.Model):
+    """One hand-over of bookings to the finance system; each booking goes out once."""
+
+    period_from = models.DateField(_("from"))
+    period_to = models.DateField(_("to"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("finance export")
+        verbose_name_plural = _("finance exports")
+
+    def __str__(self) -> str:
+        return f"{self.period_from:%d.%m.%Y}–{self.period_to:%d.%m.%Y}"
+
+
+class Booking(models.Model):
+    """A ledger record (Buchungsbeleg line). Written once, kept after personal data is erased."""
+
+    class Kind(models.TextChoices):
+        RECEIVABLE = "receivable", _("receivable (Sollstellung)")
+        PAYMENT = "payment", _("payment received")
+        CANCELLATION = "cancellation", _("cancellation (Storno)")
+
+    booked_on = models.DateField(_("booking date"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    booking_key = models.CharField(_("booking key"), max_length=20)
+    account = models.CharField(_("account"), max_length=30, blank=True)
+    cost_object = models.CharField(_("cost object"), max_length=30, blank=True)
+    direction = models.CharField(_("debit/credit"), max_length=1, choices=Direction.choices)
+    amount = models.DecimalField(_("amount (€)"), max_digits=12, decimal_places=2)
+    reference = models.CharField(_("payment reference"), max_length=20, db_index=True)
+    partner_number = models.CharField(_("business partner number"), max_length=10)
+    text = models.CharField(_("booking text"), max_length=255)
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="bookings")
+    export = models.ForeignKey(
+        FinanceExport,
+        verbose_name=_("finance export"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+    )
+
+    class Meta:
+        ordering = ["booked_on", "pk"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+
+    def __str__(self) -> str:
+        return f"{self.booked_on} {self.booking_key} {self.direction} {self.amount}"

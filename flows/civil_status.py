@@ -1,0 +1,496 @@
+"""Civil-status certificates (Personenstandsurkunden), the seed's second example.
+
+1. The registry office checks that the application is complete.
+2. It decides whether the certificate can be issued: yes / not entitled /
+   certificate not on record; each answer e-mails the applicant, the last two
+   end the case.
+3. It records the certificate number.
+4. The fee invoice is issued automatically (booking key 300 for the first
+   certificate, 301 for each further one), filed with the case and e-mailed.
+5. The case waits for the payment (online, bank statement or cash office).
+   Unpaid after the reminder's final date, the invoice is cancelled, the case
+   is cancelled and the applicant's personal data is deleted (bookings stay).
+6. Once paid, the cover letter (Begleitschreiben) is filed for printing with
+   the certificates, the applicant is told, and the case ends.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django import forms
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from viewflow import this
+from viewflow.workflow import flow, lock
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from portal_site.accounts.models import User
+from portal_site.cases.erasure import erase_personal_data
+from portal_site.cases.models import Case, CaseStatus, TimelineEntry
+from portal_site.cases.services import change_status, record
+from portal_site.documents.services import file_pdf_document
+from portal_site.notifications.email_texts import register_email_text, render_email_text
+from portal_site.notifications.services import queue_email
+from shop import signals as shop_signals
+from shop.models import Invoice
+from shop.services import FeeItem, PartnerData, find_or_create_partner, issue_invoice
+
+from .generic import CaseProcess
+from .steps import HumanStep, StepContext, StepForm, register_step
+from .workspace import record_decision
+
+logger = logging.getLogger(__name__)
+
+PROCESS_KEY = "civil_status_certificate"
+FIRST_COPY_KEY = "300"
+FURTHER_COPY_KEY = "301"
+MAX_COPIES = 20
+
+# The portal form's kinds of certificate and the prefix of their detail fields.
+KINDS = {
+    "Geburtsurkunde": "geburt",
+    "Sterbeurkunde": "sterbe",
+    "Eheurkunde": "ehe",
+    "Lebenspartnerschaftsurkunde": "lp",
+}
+
+MAIL_INCOMPLETE = "civil_status.incomplete"
+MAIL_NOT_ENTITLED = "civil_status.not_entitled"
+MAIL_NOT_ON_RECORD = "civil_status.not_on_record"
+MAIL_COMPLETED = "civil_status.completed"
+
+
+def _no_view(request, **kwargs):  # pragma: no cover - tasks are worked in the staff workspace
+    raise NotImplementedError("Tasks are handled in the staff workspace.")
+
+
+def certificate_request(case: Case) -> tuple[str, int]:
+    """The kind of certificate and the number of copies the applicant asked for."""
+    values = case.data.get("values", {})
+    kind = str(values.get("urkundenart", ""))
+    prefix = KINDS.get(kind)
+    if prefix is None:
+        raise ValueError(_("The application names no known kind of certificate."))
+    try:
+        copies = int(str(values.get(f"{prefix}_anzahl", "1")).strip() or "1")
+    except ValueError as exc:
+        raise ValueError(_("The number of copies is not a whole number.")) from exc
+    if not 1 <= copies <= MAX_COPIES:
+        raise ValueError(
+            _("The number of copies must be between 1 and %(max)d.") % {"max": MAX_COPIES}
+        )
+    return kind, copies
+
+
+def fee_items(copies: int) -> list[FeeItem]:
+    """The seed's rule: key 300 for the first certificate, 301 for each further one."""
+    return [FeeItem(FIRST_COPY_KEY, 1), FeeItem(FURTHER_COPY_KEY, copies - 1)]
+
+
+def partner_data(case: Case) -> PartnerData:
+    values = case.data.get("values", {})
+
+    def value(name: str) -> str:
+        return str(values.get(name, "") or "")
+
+    return PartnerData(
+        salutation=value("anrede") if value("anrede") in ("Herr", "Frau") else "",
+        academic_title=value("akademischer_grad"),
+        first_name=value("vorname"),
+        last_name=value("name") or case.applicant_name,
+        street=value("strasse"),
+        postcode=value("postleitzahl"),
+        town=value("ort"),
+        email=value("email") or case.applicant_email,
+    )
+
+
+def _mail_values(case: Case) -> dict[str, str]:
+    kind = str(case.data.get("values", {}).get("urkundenart", ""))
+    return {
+        "name": case.applicant_name,
+        "case_number": case.number,
+        "kind": kind,
+        "certificate_number": str(case.data.get("certificate_number", "")),
+    }
+
+
+def _mail_applicant(case: Case, key: str, extra: dict[str, str] | None = None) -> None:
+    if not case.applicant_email:
+        return
+    subject, body = render_email_text(key=key, values={**_mail_values(case), **(extra or {})})
+    queue_email(to=[case.applicant_email], subject=subject, body=body, case=case)
+    record(
+        case=case,
+        kind=TimelineEntry.Kind.MESSAGE,
+        message=_("E-mail to the applicant: %(subject)s") % {"subject": subject},
+        data={"subject": subject, "body": body},
+    )
+
+
+class CivilStatusFlow(flow.Flow):
+    process_class = CaseProcess
+    lock_impl = lock.SelectForUpdateLock(nowait=False)
+    process_title = gettext_lazy("Civil-status certificates")
+
+    start = flow.StartHandle(this.start_case).Next(this.check_complete)
+    check_complete = (
+        flow.View(_no_view)
+        .Annotation(title=gettext_lazy("Is the application complete?"))
+        .Next(this.if_complete)
+    )
+    if_complete = (
+        flow.If(lambda activation: activation.process.data.get("complete") == "yes")
+        .Then(this.check_issuable)
+        .Else(this.end_incomplete)
+    )
+    check_issuable = (
+        flow.View(_no_view)
+        .Annotation(title=gettext_lazy("Can the certificate be issued?"))
+        .Next(this.if_issuable)
+    )
+    if_issuable = (
+        flow.If(lambda activation: activation.process.data.get("issuable") == "yes")
+        .Then(this.record_number)
+        .Else(this.end_refused)
+    )
+    record_number = (
+        flow.View(_no_view)
+        .Annotation(title=gettext_lazy("Record the certificate number"))
+        .Next(this.invoice)
+    )
+    invoice = flow.Function(this.issue_fee_invoice).Next(this.await_payment)
+    await_payment = flow.Handle(this.payment_received).Next(this.cover_letter)
+    cover_letter = flow.Function(this.file_cover_letter).Next(this.end)
+    end = flow.End()
+    end_incomplete = flow.End()
+    end_refused = flow.End()
+
+    def start_case(self, activation, case: Case, **kwargs):
+        activation.process.data = {"case_id": case.pk, "office_id": case.office_id}
+        activation.process.artifact = case
+        return activation.process
+
+    def issue_fee_invoice(self, activation):
+        case = Case.objects.get(pk=activation.process.data["case_id"])
+        kind, copies = certificate_request(case)
+        invoice = issue_invoice(
+            partner=find_or_create_partner(partner_data(case)),
+            items=fee_items(copies),
+            subject=_("%(count)d × %(kind)s, case %(number)s")
+            % {"count": copies, "kind": kind, "number": case.number},
+            case=case,
+        )
+        activation.process.data["invoice_id"] = invoice.pk
+        activation.process.save(update_fields=["data"])
+        change_status(case=case, status=CaseStatus.WAITING_FOR_PAYMENT)
+
+    def payment_received(self, activation, **kwargs):
+        """Called when the invoice is paid in full (see :func:`on_invoice_paid`)."""
+
+    def file_cover_letter(self, activation):
+        case = Case.objects.get(pk=activation.process.data["case_id"])
+        invoice = Invoice.objects.select_related("partner").get(
+            pk=activation.process.data["invoice_id"]
+        )
+        kind, copies = certificate_request(case)
+        file_pdf_document(
+            case=case,
+            template_name="flows/civil_status/cover_letter.html",
+            title=_("Cover letter"),
+            filename=f"Begleitschreiben-{case.number}.pdf",
+            context={
+                "invoice": invoice,
+                "kind": kind,
+                "copies": copies,
+                "certificate_number": case.data.get("certificate_number", ""),
+            },
+        )
+        _mail_applicant(case, MAIL_COMPLETED)
+        change_status(case=case, status=CaseStatus.COMPLETED)
+
+
+# -- the registry office's steps ----------------------------------------------
+
+YES = "yes"
+NO = "no"
+NOT_ENTITLED = "not_entitled"
+NOT_ON_RECORD = "not_on_record"
+
+COMPLETE_CHOICES = [
+    (YES, gettext_lazy("Yes, complete")),
+    (NO, gettext_lazy("No, information is missing")),
+]
+ISSUABLE_CHOICES = [
+    (YES, gettext_lazy("Yes")),
+    (NOT_ENTITLED, gettext_lazy("Not entitled to apply")),
+    (NOT_ON_RECORD, gettext_lazy("Certificate not on record")),
+]
+
+
+class CompleteForm(StepForm):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Is the application complete?"),
+        choices=COMPLETE_CHOICES,
+        widget=forms.RadioSelect,
+    )
+    missing = forms.CharField(
+        label=gettext_lazy("What is missing (goes to the applicant)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    comment = forms.CharField(label=gettext_lazy("Comment (internal)"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == NO and not data.get("missing", "").strip():
+            self.add_error("missing", _("Please say what is missing."))
+        return data
+
+
+class IssuableForm(StepForm):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Can the certificate be issued?"),
+        choices=ISSUABLE_CHOICES,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=gettext_lazy("Comment (internal)"), required=False)
+
+
+class CertificateNumberForm(StepForm):
+    certificate_number = forms.CharField(label=gettext_lazy("Certificate number"), max_length=50)
+
+    def clean(self):
+        data = super().clean()
+        try:
+            certificate_request(self.case)  # the fee needs a valid number of copies
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return data
+
+
+def handle_complete(context: StepContext, data: dict[str, Any]) -> str:
+    decision = data["decision"]
+    record_decision(
+        context=context,
+        choices=COMPLETE_CHOICES,
+        decision=decision,
+        comment=data.get("comment", ""),
+    )
+    context.remember(complete=decision)
+    if decision == YES:
+        return _("Recorded: the application is complete.")
+    _mail_applicant(context.case, MAIL_INCOMPLETE, {"missing": data.get("missing", "")})
+    change_status(case=context.case, status=CaseStatus.REJECTED, actor=context.user)
+    return _("The applicant has been told what is missing; the case is closed.")
+
+
+def handle_issuable(context: StepContext, data: dict[str, Any]) -> str:
+    decision = data["decision"]
+    record_decision(
+        context=context,
+        choices=ISSUABLE_CHOICES,
+        decision=decision,
+        comment=data.get("comment", ""),
+    )
+    context.remember(issuable=decision)
+    if decision == YES:
+        return _("Recorded: the certificate can be issued.")
+    _mail_applicant(
+        context.case, MAIL_NOT_ENTITLED if decision == NOT_ENTITLED else MAIL_NOT_ON_RECORD
+    )
+    change_status(case=context.case, status=CaseStatus.REJECTED, actor=context.user)
+    return _("The applicant has been told; the case is closed.")
+
+
+def handle_certificate_number(context: StepContext, data: dict[str, Any]) -> str:
+    number = data["certificate_number"].strip()
+    case = Case.objects.select_for_update().get(pk=context.case.pk)
+    case.data = {**case.data, "certificate_number": number}
+    case.save(update_fields=["data", "updated_at"])
+    record(
+        case=case,
+        kind=TimelineEntry.Kind.DECISION,
+        actor=context.user,
+        message=_("Certificate number recorded: %(number)s") % {"number": number},
+    )
+    context.remember(certificate_number=number)
+    return _("Certificate number recorded; the fee invoice is being sent to the applicant.")
+
+
+def start_civil_status(*, case: Case, actor: User | None = None) -> object:
+    from .deadlines import due_date_for
+
+    if case.due_date is None:
+        case.due_date = due_date_for(case=case)
+        case.save(update_fields=["due_date", "updated_at"])
+    process = CivilStatusFlow.start.run(case=case)
+    record(
+        case=case,
+        kind=TimelineEntry.Kind.TASK,
+        actor=actor,
+        message=_("Task “%(task)s” created for %(office)s.")
+        % {
+            "task": CivilStatusFlow.check_complete.task_title,
+            "office": case.office or _("the back office"),
+        },
+    )
+    return process
+
+
+# -- payment events from the money module --------------------------------------
+
+
+def _waiting_task(invoice: Invoice) -> Task | None:
+    if not invoice.case_id:
+        return None
+    return (
+        Task.objects.filter(
+            flow_task=CivilStatusFlow.await_payment,
+            process__data__case_id=invoice.case_id,
+            status=STATUS.NEW,
+        )
+        .select_related("process")
+        .first()
+    )
+
+
+def _continue(task: Task) -> bool:
+    """Move a paid case on (cover letter, e-mail, end); a failure waits for the next run."""
+    try:
+        with transaction.atomic():
+            CivilStatusFlow.await_payment.run(task)
+    except Exception:  # the payment stays booked; continue_paid_cases() retries
+        logger.exception("Could not continue case process %s after payment", task.process_id)
+        return False
+    return True
+
+
+def on_invoice_paid(sender, invoice: Invoice, actor=None, **kwargs) -> None:
+    task = _waiting_task(invoice)
+    if task is not None and task.process.data.get("invoice_id") == invoice.pk:
+        _continue(task)
+
+
+def continue_paid_cases() -> int:
+    """Periodic job: cases whose invoice is paid but whose process still waits."""
+    done = 0
+    waiting = Task.objects.filter(
+        flow_task=CivilStatusFlow.await_payment, status=STATUS.NEW
+    ).select_related("process")
+    for task in waiting:
+        invoice_id = task.process.data.get("invoice_id")
+        if Invoice.objects.filter(pk=invoice_id, status=Invoice.Status.PAID).exists():
+            done += _continue(task)
+    return done
+
+
+def on_invoice_cancelled(sender, invoice: Invoice, actor=None, reason: str = "", **kwargs):
+    """Storno: the waiting process ends, the case is cancelled, personal data deleted."""
+    task = _waiting_task(invoice)
+    if task is None:
+        return
+    from shop.services import erase_partner_if_unused
+
+    with transaction.atomic():
+        with task.activation() as activation:
+            if activation.task.status == STATUS.NEW:
+                activation.cancel()
+            process = activation.process
+            process.status = STATUS.CANCELED
+            process.save(update_fields=["status"])
+        case = Case.objects.get(pk=invoice.case_id)
+        change_status(case=case, status=CaseStatus.CANCELLED, actor=actor, reason=reason)
+        erase_personal_data(case=case, actor=actor, reason=reason)
+        erase_partner_if_unused(invoice.partner)
+
+
+def register_civil_status() -> None:
+    from portal_site.processes import register_process
+
+    register_process(
+        key=PROCESS_KEY,
+        label=gettext_lazy("Civil-status certificates (registry office, fees, payment)"),
+        start=start_civil_status,
+    )
+    for node, form_class, handler, label in (
+        (CivilStatusFlow.check_complete, CompleteForm, handle_complete, gettext_lazy("Save")),
+        (CivilStatusFlow.check_issuable, IssuableForm, handle_issuable, gettext_lazy("Save")),
+        (
+            CivilStatusFlow.record_number,
+            CertificateNumberForm,
+            handle_certificate_number,
+            gettext_lazy("Save and send the fee invoice"),
+        ),
+    ):
+        register_step(
+            HumanStep(node=node, form_class=form_class, handler=handler, submit_label=label)
+        )
+    shop_signals.invoice_paid.connect(on_invoice_paid, dispatch_uid="civil_status_paid")
+    shop_signals.invoice_cancelled.connect(
+        on_invoice_cancelled, dispatch_uid="civil_status_cancelled"
+    )
+    _register_texts()
+    from portal_site.core.periodic import register_periodic
+
+    register_periodic("flows.civil_status.continue_paid_cases", continue_paid_cases)
+
+
+def _register_texts() -> None:
+    placeholders = ("name", "case_number", "kind", "certificate_number", "missing")
+    register_email_text(
+        key=MAIL_INCOMPLETE,
+        name="Personenstandsurkunde: Antrag unvollständig",
+        subject="Ihr Antrag {case_number}: Angaben fehlen",
+        body=(
+            "Guten Tag {name},\n\n"
+            "Ihr Antrag auf eine {kind} ({case_number}) ist leider nicht vollständig:\n"
+            "{missing}\n\n"
+            "Bitte stellen Sie den Antrag mit den fehlenden Angaben neu.\n\n"
+            "Mit freundlichen Grüßen\nIhr Standesamt Kassel"
+        ),
+        placeholders=placeholders,
+    )
+    register_email_text(
+        key=MAIL_NOT_ENTITLED,
+        name="Personenstandsurkunde: keine Antragsberechtigung",
+        subject="Ihr Antrag {case_number}: keine Berechtigung",
+        body=(
+            "Guten Tag {name},\n\n"
+            "nach Prüfung Ihres Antrags {case_number} können wir Ihnen die gewünschte {kind} "
+            "leider nicht ausstellen: Sie sind nicht berechtigt, diese Urkunde anzufordern "
+            "(§ 62 Personenstandsgesetz). Gebühren fallen nicht an.\n\n"
+            "Mit freundlichen Grüßen\nIhr Standesamt Kassel"
+        ),
+        placeholders=placeholders,
+    )
+    register_email_text(
+        key=MAIL_NOT_ON_RECORD,
+        name="Personenstandsurkunde: Urkunde nicht vorhanden",
+        subject="Ihr Antrag {case_number}: kein Eintrag vorhanden",
+        body=(
+            "Guten Tag {name},\n\n"
+            "zu Ihrem Antrag {case_number} liegt beim Standesamt Kassel kein Eintrag vor, aus "
+            "dem die gewünschte {kind} ausgestellt werden könnte. Bitte wenden Sie sich an das "
+            "Standesamt des Ereignisortes. Gebühren fallen nicht an.\n\n"
+            "Mit freundlichen Grüßen\nIhr Standesamt Kassel"
+        ),
+        placeholders=placeholders,
+    )
+    register_email_text(
+        key=MAIL_COMPLETED,
+        name="Personenstandsurkunde: Urkunden versandt",
+        subject="Ihre Urkunden zum Antrag {case_number}",
+        body=(
+            "Guten Tag {name},\n\n"
+            "vielen Dank für Ihre Zahlung. Ihre {kind} (Urkunden-Nr. {certificate_number}) "
+            "geht Ihnen in den nächsten Tagen mit der Post zu.\n\n"
+            "Mit freundlichen Grüßen\nIhr Standesamt Kassel"
+        ),
+        placeholders=placeholders,
+    )

@@ -1,0 +1,102 @@
+"""Unpaid invoices: one reminder after the due date, then the Storno.
+
+Run daily by the periodic job. An open invoice past its due date gets a
+reminder (e-mail, timeline) and a final due date ``SHOP_REMINDER_DAYS`` later.
+Still unpaid after that: the invoice is cancelled with Storno bookings and the
+case process is told (it cancels the case and deletes the personal data).
+Invoices with any payment are never cancelled automatically: a partial
+payment waits for the cash office. Each step happens once (markers on the
+invoice), so the job can run any number of times.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal_site.cases.models import TimelineEntry
+from portal_site.cases.services import record
+from portal_site.notifications.email_texts import render_email_text
+from portal_site.notifications.services import queue_email
+
+from .models import ZERO, Invoice
+from .services import cancel_invoice, invoice_values
+from .texts import CANCELLED_MAIL, REMINDER_MAIL
+
+
+def reminder_days() -> int:
+    return int(getattr(settings, "SHOP_REMINDER_DAYS", 7))
+
+
+def _recipient(invoice: Invoice) -> list[str]:
+    email = invoice.partner.email or (invoice.case.applicant_email if invoice.case_id else "")
+    return [email] if email else []
+
+
+@dataclass
+class DunningRun:
+    reminded: int = 0
+    cancelled: int = 0
+
+
+def run_dunning(*, today: date | None = None) -> DunningRun:
+    today = today or timezone.localdate()
+    result = DunningRun()
+    overdue = Invoice.objects.filter(
+        status=Invoice.Status.OPEN, reminded_on__isnull=True, due_on__lt=today
+    )
+    for invoice_id in overdue.values_list("pk", flat=True):
+        with transaction.atomic():
+            invoice = (
+                Invoice.objects.select_for_update()
+                .select_related("partner", "case")
+                .get(pk=invoice_id)
+            )
+            if invoice.status != Invoice.Status.OPEN or invoice.reminded_on is not None:
+                continue
+            invoice.reminded_on = today
+            invoice.final_due_on = today + timedelta(days=reminder_days())
+            invoice.save(update_fields=["reminded_on", "final_due_on"])
+            subject, body = render_email_text(key=REMINDER_MAIL, values=invoice_values(invoice))
+            if recipients := _recipient(invoice):
+                queue_email(to=recipients, subject=subject, body=body, case=invoice.case)
+            if invoice.case_id:
+                record(
+                    case=invoice.case,
+                    kind=TimelineEntry.Kind.PAYMENT,
+                    message=_(
+                        "Payment reminder for invoice %(reference)s sent; final date %(date)s."
+                    )
+                    % {
+                        "reference": invoice.reference,
+                        "date": invoice.final_due_on.strftime("%d.%m.%Y"),
+                    },
+                )
+            result.reminded += 1
+    expired = Invoice.objects.filter(
+        status=Invoice.Status.OPEN, final_due_on__lt=today, paid_amount=ZERO
+    )
+    for invoice_id in expired.values_list("pk", flat=True):
+        with transaction.atomic():
+            invoice = Invoice.objects.select_for_update().select_related("partner", "case")
+            invoice = invoice.get(pk=invoice_id)
+            if invoice.status != Invoice.Status.OPEN or invoice.paid_amount > ZERO:
+                continue
+            values = invoice_values(invoice)
+            recipients = _recipient(invoice)
+            # The mail is queued before the Storno deletes the address it goes to.
+            if recipients:
+                subject, body = render_email_text(key=CANCELLED_MAIL, values=values)
+                queue_email(to=recipients, subject=subject, body=body, case=None)
+            cancel_invoice(
+                invoice=invoice,
+                reason=_("Not paid by the final date %(date)s.")
+                % {"date": invoice.final_due_on.strftime("%d.%m.%Y")},
+            )
+            result.cancelled += 1
+    return result

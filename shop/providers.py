@@ -1,0 +1,201 @@
+"""Online payment providers behind one small interface.
+
+A provider starts a payment (returns the address the payer is sent to) and
+turns its callback into a :class:`Confirmation` once the callback has been
+verified. Booking is the same for every provider and idempotent
+(:func:`shop.payments.confirm_online_payment`).
+
+- ``demo``: a payment page of the portal itself; its callback is signed with
+  the installation's secret key. For trying the portal out and for tests.
+- ``stripe``: Stripe Checkout (``POST /v1/checkout/sessions``) with its signed
+  webhooks (``Stripe-Signature``: HMAC-SHA256 over ``"<timestamp>.<body>"``,
+  five minutes' tolerance). Enabled when ``STRIPE_SECRET_KEY`` and
+  ``STRIPE_WEBHOOK_SECRET`` are set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+
+import requests
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import OnlinePayment
+
+
+class InvalidCallback(Exception):
+    """The callback is not authentic, malformed or stale: it books nothing."""
+
+
+class ProviderUnavailable(Exception):
+    """The provider could not be reached; the payer is told to try again or transfer."""
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    token: str  # our OnlinePayment.token
+    external_id: str  # the provider's payment id: books once
+    paid: bool
+    amount: Decimal | None
+
+
+class Provider:
+    name: str
+    label: str | Promise
+
+    def is_enabled(self) -> bool:
+        return True
+
+    def start(self, payment: OnlinePayment, *, base_url: str) -> str:
+        raise NotImplementedError
+
+    def parse_callback(self, *, body: bytes, headers, post) -> Confirmation | None:
+        """The verified confirmation, or None for an event that books nothing."""
+        raise NotImplementedError
+
+
+DEMO_SALT = "shop.demo-provider"
+
+
+class DemoProvider(Provider):
+    name = "demo"
+    label = gettext_lazy("Demo payment (no real money)")
+
+    def is_enabled(self) -> bool:
+        return bool(getattr(settings, "SHOP_DEMO_PAYMENTS", True))
+
+    def start(self, payment: OnlinePayment, *, base_url: str) -> str:
+        return reverse("shop:demo_provider", args=[payment.token])
+
+    @staticmethod
+    def sign(payment: OnlinePayment, *, paid: bool) -> str:
+        """What the demo provider's page posts back: a signed statement of the result."""
+        return signing.dumps(
+            {
+                "token": str(payment.token),
+                "id": f"demo-{payment.token}",
+                "paid": paid,
+                "amount": str(payment.amount),
+            },
+            salt=DEMO_SALT,
+        )
+
+    def parse_callback(self, *, body: bytes, headers, post) -> Confirmation | None:
+        try:
+            data = signing.loads(post.get("payload", ""), salt=DEMO_SALT, max_age=3600)
+        except signing.BadSignature as exc:
+            raise InvalidCallback("bad signature") from exc
+        return Confirmation(
+            token=data["token"],
+            external_id=data["id"],
+            paid=bool(data["paid"]),
+            amount=Decimal(data["amount"]),
+        )
+
+
+class StripeProvider(Provider):
+    name = "stripe"
+    label = gettext_lazy("Credit card and more (Stripe)")
+    tolerance = 300
+
+    @property
+    def api_base(self) -> str:
+        return getattr(settings, "STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
+
+    def is_enabled(self) -> bool:
+        return bool(
+            getattr(settings, "STRIPE_SECRET_KEY", "")
+            and getattr(settings, "STRIPE_WEBHOOK_SECRET", "")
+        )
+
+    def start(self, payment: OnlinePayment, *, base_url: str) -> str:
+        invoice = payment.invoice
+        done = base_url + reverse("shop:payment_done", args=[payment.token])
+        form = {
+            "mode": "payment",
+            "client_reference_id": str(payment.token),
+            "success_url": done,
+            "cancel_url": done,
+            "metadata[reference]": invoice.reference,
+            "line_items[0][quantity]": "1",
+            "line_items[0][price_data][currency]": "eur",
+            "line_items[0][price_data][unit_amount]": str(int(payment.amount * 100)),
+            "line_items[0][price_data][product_data][name]": (
+                f"Kassenzeichen {invoice.reference}: {invoice.subject}"
+            )[:250],
+        }
+        try:
+            response = requests.post(
+                f"{self.api_base}/v1/checkout/sessions",
+                data=form,
+                auth=(settings.STRIPE_SECRET_KEY, ""),
+                headers={"Idempotency-Key": str(payment.token)},
+                timeout=10,
+            )
+            response.raise_for_status()
+            session = response.json()
+        except (requests.RequestException, ValueError) as exc:
+            raise ProviderUnavailable(str(exc)) from exc
+        OnlinePayment.objects.filter(pk=payment.pk).update(external_id=session["id"])
+        return session["url"]
+
+    def verify(self, *, body: bytes, header: str, now: float | None = None) -> dict:
+        parts: dict[str, list[str]] = {}
+        for item in header.split(","):
+            key, _sep, value = item.strip().partition("=")
+            parts.setdefault(key, []).append(value)
+        try:
+            timestamp = int(parts["t"][0])
+        except (KeyError, ValueError) as exc:
+            raise InvalidCallback("no timestamp") from exc
+        secret = settings.STRIPE_WEBHOOK_SECRET.encode()
+        expected = hmac.new(secret, f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+        if not any(hmac.compare_digest(expected, sig) for sig in parts.get("v1", [])):
+            raise InvalidCallback("signature mismatch")
+        if abs((now or time.time()) - timestamp) > self.tolerance:
+            raise InvalidCallback("stale timestamp")
+        try:
+            return json.loads(body)
+        except ValueError as exc:
+            raise InvalidCallback("not JSON") from exc
+
+    def parse_callback(self, *, body: bytes, headers, post) -> Confirmation | None:
+        event = self.verify(body=body, header=headers.get("Stripe-Signature", ""))
+        if event.get("type") not in (
+            "checkout.session.completed",
+            "checkout.session.async_payment_succeeded",
+        ):
+            return None
+        session = event.get("data", {}).get("object", {})
+        if session.get("currency") != "eur" or "client_reference_id" not in session:
+            raise InvalidCallback("unexpected session")
+        return Confirmation(
+            token=session["client_reference_id"],
+            external_id=session.get("payment_intent") or session["id"],
+            paid=session.get("payment_status") == "paid",
+            amount=Decimal(session.get("amount_total", 0)) / 100,
+        )
+
+
+PROVIDERS: dict[str, Provider] = {p.name: p for p in (DemoProvider(), StripeProvider())}
+
+
+def enabled_providers() -> list[Provider]:
+    return [p for p in PROVIDERS.values() if p.is_enabled()]
+
+
+def get_provider(name: str) -> Provider:
+    provider = PROVIDERS.get(name)
+    if provider is None or not provider.is_enabled():
+        raise InvalidCallback(_("Unknown payment method."))
+    return provider

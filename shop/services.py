@@ -1,0 +1,508 @@
+"""Writes on money: partners, invoices, payments, cancellations.
+
+Every write that can race (two callbacks of one payment, a bank statement and
+the cash office at the same moment) locks the invoice row first, so that the
+paid amount and the status are computed from what is committed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal_site.accounts.models import User
+from portal_site.cases.models import Case, TimelineEntry
+from portal_site.cases.services import record
+from portal_site.documents.services import file_pdf_document
+from portal_site.notifications.email_texts import render_email_text
+from portal_site.notifications.services import queue_email
+
+from . import signals
+from .models import (
+    ZERO,
+    Booking,
+    BusinessPartner,
+    Counter,
+    Direction,
+    Fee,
+    Invoice,
+    InvoiceLine,
+    Payment,
+)
+from .texts import INVOICE_LETTER, INVOICE_MAIL, PAYMENT_RECEIVED_MAIL
+
+CENT = Decimal("0.01")
+
+
+class ShopError(ValueError):
+    """A rule of the money module refused the request; the message is for people."""
+
+
+def format_eur(amount: Decimal) -> str:
+    """``Decimal("1234.5")`` → ``"1.234,50 €"`` (German notation)."""
+    text = f"{amount.quantize(CENT):,.2f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".") + " €"
+
+
+def _next(counter: str) -> int:
+    """The next value of a named counter, under a row lock (inside a transaction)."""
+    row = Counter.objects.select_for_update().filter(name=counter).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                Counter.objects.create(name=counter, last_value=0)
+        except IntegrityError:
+            pass  # created by a parallel transaction; lock it below
+        row = Counter.objects.select_for_update().get(name=counter)
+    row.last_value += 1
+    row.save(update_fields=["last_value"])
+    return row.last_value
+
+
+def luhn_digit(digits: str) -> str:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 0:
+            value *= 2
+            value -= 9 if value > 9 else 0
+        total += value
+    return str((10 - total % 10) % 10)
+
+
+def is_valid_reference(reference: str) -> bool:
+    return bool(re.fullmatch(r"\d{10}", reference)) and luhn_digit(reference[:-1]) == reference[-1]
+
+
+def next_reference(*, on: date) -> str:
+    """A Kassenzeichen: two digits of the year, a 7-digit counter and a check digit."""
+    value = _next(f"reference-{on.year}")
+    body = f"{on.year % 100:02d}{value:07d}"
+    return body + luhn_digit(body)
+
+
+# -- business partners --------------------------------------------------------
+
+
+def next_partner_number() -> str:
+    return f"{_next('business-partner'):06d}"
+
+
+@dataclass
+class PartnerData:
+    last_name: str
+    first_name: str = ""
+    salutation: str = ""
+    academic_title: str = ""
+    street: str = ""
+    postcode: str = ""
+    town: str = ""
+    email: str = ""
+
+
+@transaction.atomic
+def find_or_create_partner(data: PartnerData) -> BusinessPartner:
+    """The applicant's business partner: found by name, postcode and e-mail, else created."""
+    last_name = data.last_name.strip()
+    if not last_name:
+        raise ShopError(_("A business partner needs a name."))
+    existing = BusinessPartner.objects.filter(
+        last_name__iexact=last_name,
+        first_name__iexact=data.first_name.strip(),
+        postcode=data.postcode.strip(),
+        email__iexact=data.email.strip(),
+        erased_at__isnull=True,
+    ).first()
+    if existing is not None:
+        return existing
+    return BusinessPartner.objects.create(
+        number=next_partner_number(),
+        salutation=data.salutation.strip(),
+        academic_title=data.academic_title.strip(),
+        first_name=data.first_name.strip(),
+        last_name=last_name,
+        street=data.street.strip(),
+        postcode=data.postcode.strip(),
+        town=data.town.strip(),
+        email=data.email.strip(),
+    )
+
+
+# -- invoices -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeeItem:
+    """``quantity`` times the fee with ``booking_key`` (one invoice line each, as in the ledger)."""
+
+    booking_key: str
+    quantity: int = 1
+
+
+def price_lines(items: Sequence[FeeItem]) -> list[tuple[Fee, Decimal]]:
+    """The invoice lines for ``items`` from the fee schedule, one per unit."""
+    lines: list[tuple[Fee, Decimal]] = []
+    for item in items:
+        if item.quantity <= 0:
+            continue
+        fee = Fee.objects.filter(booking_key=item.booking_key, active=True).first()
+        if fee is None:
+            raise ShopError(
+                _("The fee schedule has no active entry with booking key %(key)s.")
+                % {"key": item.booking_key}
+            )
+        lines.extend((fee, fee.amount) for _unit in range(item.quantity))
+    return lines
+
+
+def total_of(lines: Sequence[tuple[Fee, Decimal]]) -> Decimal:
+    total = ZERO
+    for fee, amount in lines:
+        total += amount if fee.direction == Direction.DEBIT else -amount
+    return total.quantize(CENT)
+
+
+def payment_days() -> int:
+    return int(getattr(settings, "SHOP_PAYMENT_DAYS", 14))
+
+
+def pay_url(invoice: Invoice) -> str:
+    from django.urls import reverse
+
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return base + reverse("shop:pay", args=[invoice.pay_token])
+
+
+def invoice_values(invoice: Invoice) -> dict[str, str]:
+    partner = invoice.partner
+    return {
+        "name": partner.display_name,
+        "salutation": partner.salutation,
+        "amount": format_eur(invoice.total),
+        "open_amount": format_eur(invoice.open_amount),
+        "due_date": invoice.due_on.strftime("%d.%m.%Y"),
+        "final_due_date": (invoice.final_due_on or invoice.due_on).strftime("%d.%m.%Y"),
+        "reference": invoice.reference,
+        "case_number": invoice.case.number if invoice.case_id else "",
+        "subject": invoice.subject,
+        "pay_url": pay_url(invoice),
+        "cash_office": getattr(settings, "SHOP_CASH_OFFICE_NAME", "Stadtkasse Kassel"),
+        "iban": getattr(settings, "SHOP_CASH_OFFICE_IBAN", ""),
+    }
+
+
+def _book(invoice: Invoice, *, kind: str, on: date, fee: Fee | None, amount: Decimal, text: str):
+    direction = fee.direction if fee else Direction.CREDIT
+    if kind == Booking.Kind.CANCELLATION and fee is not None:
+        direction = Direction.CREDIT if fee.direction == Direction.DEBIT else Direction.DEBIT
+    return Booking.objects.create(
+        booked_on=on,
+        kind=kind,
+        booking_key=fee.booking_key if fee else getattr(settings, "SHOP_PAYMENT_KEY", "ZE"),
+        account=fee.account if fee else getattr(settings, "SHOP_BANK_ACCOUNT", ""),
+        cost_object=fee.cost_object if fee else "",
+        direction=direction,
+        amount=amount,
+        reference=invoice.reference,
+        partner_number=invoice.partner.number,
+        text=text[:255],
+        invoice=invoice,
+    )
+
+
+@transaction.atomic
+def issue_invoice(
+    *,
+    partner: BusinessPartner,
+    items: Sequence[FeeItem],
+    subject: str,
+    case: Case | None = None,
+    actor: User | None = None,
+    send: bool = True,
+    letter_values: dict[str, str] | None = None,
+) -> Invoice:
+    """Create the invoice with its lines and receivable bookings; file the PDF and e-mail it."""
+    lines = price_lines(items)
+    if not lines:
+        raise ShopError(_("An invoice needs at least one line."))
+    today = timezone.localdate()
+    invoice = Invoice.objects.create(
+        reference=next_reference(on=today),
+        partner=partner,
+        case=case,
+        subject=subject[:255],
+        issued_on=today,
+        due_on=today + timedelta(days=payment_days()),
+        total=total_of(lines),
+    )
+    for position, (fee, amount) in enumerate(lines, start=1):
+        InvoiceLine.objects.create(
+            invoice=invoice,
+            position=position,
+            fee=fee,
+            booking_key=fee.booking_key,
+            description=fee.description,
+            direction=fee.direction,
+            amount=amount,
+        )
+        _book(
+            invoice,
+            kind=Booking.Kind.RECEIVABLE,
+            on=today,
+            fee=fee,
+            amount=amount,
+            text=f"{invoice.reference} {fee.description}",
+        )
+    if case is not None:
+        values = {**invoice_values(invoice), **(letter_values or {})}
+        _subject, letter = render_email_text(key=INVOICE_LETTER, values=values)
+        invoice.document = file_pdf_document(
+            case=case,
+            template_name="shop/invoice.html",
+            title=_("Fee invoice %(reference)s") % {"reference": invoice.reference},
+            filename=f"Gebuehrenrechnung-{invoice.reference}.pdf",
+            context={
+                "invoice": invoice,
+                "letter": letter,
+                "rows": [(line, format_eur(line.amount)) for line in invoice.lines.all()],
+                "total_text": format_eur(invoice.total),
+            },
+            actor=actor,
+        )
+        invoice.save(update_fields=["document"])
+        record(
+            case=case,
+            kind=TimelineEntry.Kind.PAYMENT,
+            actor=actor,
+            message=_("Fee invoice %(reference)s issued: %(amount)s, due on %(date)s.")
+            % {
+                "reference": invoice.reference,
+                "amount": format_eur(invoice.total),
+                "date": invoice.due_on.strftime("%d.%m.%Y"),
+            },
+            data={"invoice": invoice.pk},
+        )
+        if send and (partner.email or case.applicant_email):
+            subject_line, body = render_email_text(key=INVOICE_MAIL, values=values)
+            attachments = []
+            if invoice.document is not None:
+                attachments.append(
+                    {
+                        "storage": "private",
+                        "name": invoice.document.file.name,
+                        "filename": invoice.document.filename,
+                        "mimetype": "application/pdf",
+                    }
+                )
+            queue_email(
+                to=[partner.email or case.applicant_email],
+                subject=subject_line,
+                body=body,
+                case=case,
+                attachments=attachments,
+            )
+    return invoice
+
+
+# -- payments -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    payment: Payment
+    created: bool
+    invoice: Invoice
+
+
+def _refresh_paid_state(invoice: Invoice, *, on: date) -> bool:
+    """Recompute the paid amount, status and flag; True when the invoice became paid."""
+    paid = invoice.payments.aggregate(total=Sum("amount"))["total"] or ZERO
+    was_paid = invoice.status == Invoice.Status.PAID
+    invoice.paid_amount = paid
+    if paid >= invoice.total and invoice.status == Invoice.Status.OPEN:
+        invoice.status = Invoice.Status.PAID
+        invoice.paid_on = on
+    if paid > invoice.total:
+        invoice.flag = Invoice.Flag.EXCESS
+    elif ZERO < paid < invoice.total:
+        invoice.flag = Invoice.Flag.PARTIAL
+    else:
+        invoice.flag = Invoice.Flag.NONE
+    invoice.flag_cleared_by = None
+    invoice.save(update_fields=["paid_amount", "status", "paid_on", "flag", "flag_cleared_by"])
+    return not was_paid and invoice.status == Invoice.Status.PAID
+
+
+@transaction.atomic
+def register_payment(
+    *,
+    invoice: Invoice,
+    amount: Decimal,
+    method: str,
+    provider: str,
+    external_id: str,
+    received_on: date | None = None,
+    note: str = "",
+    actor: User | None = None,
+) -> PaymentOutcome:
+    """Book money received for ``invoice`` once per ``(provider, external_id)``.
+
+    A replayed callback or a statement imported twice finds the payment that
+    exists and changes nothing. A partial or excess payment is booked as it
+    is and flagged for the cash office; nothing is guessed.
+    """
+    amount = Decimal(amount).quantize(CENT)
+    if amount <= ZERO:
+        raise ShopError(_("The amount must be greater than zero."))
+    locked = (
+        Invoice.objects.select_for_update().select_related("partner", "case").get(pk=invoice.pk)
+    )
+    existing = Payment.objects.filter(provider=provider, external_id=external_id).first()
+    if existing is not None:
+        return PaymentOutcome(existing, False, locked)
+    if locked.status == Invoice.Status.CANCELLED:
+        raise ShopError(
+            _("Invoice %(reference)s has been cancelled; the payment must be refunded.")
+            % {"reference": locked.reference}
+        )
+    received_on = received_on or timezone.localdate()
+    payment = Payment.objects.create(
+        invoice=locked,
+        amount=amount,
+        received_on=received_on,
+        method=method,
+        provider=provider,
+        external_id=external_id,
+        note=note[:255],
+        recorded_by=actor,
+    )
+    _book(
+        locked,
+        kind=Booking.Kind.PAYMENT,
+        on=received_on,
+        fee=None,
+        amount=amount,
+        text=f"{locked.reference} {payment.get_method_display()}",
+    )
+    became_paid = _refresh_paid_state(locked, on=received_on)
+    if locked.case_id:
+        message = _("Payment of %(amount)s received (%(method)s) for invoice %(reference)s.") % {
+            "amount": format_eur(amount),
+            "method": payment.get_method_display(),
+            "reference": locked.reference,
+        }
+        if locked.flag:
+            message += " " + _("Needs checking: %(flag)s.") % {"flag": locked.get_flag_display()}
+        record(case=locked.case, kind=TimelineEntry.Kind.PAYMENT, actor=actor, message=message)
+    if became_paid:
+        if locked.case_id and locked.case.applicant_email:
+            subject, body = render_email_text(
+                key=PAYMENT_RECEIVED_MAIL, values=invoice_values(locked)
+            )
+            queue_email(
+                to=[locked.case.applicant_email], subject=subject, body=body, case=locked.case
+            )
+        signals.invoice_paid.send(sender=Invoice, invoice=locked, actor=actor)
+    return PaymentOutcome(payment, True, locked)
+
+
+@transaction.atomic
+def confirm_payment_by_hand(
+    *, invoice: Invoice, amount: Decimal, received_on: date, note: str, actor: User
+) -> PaymentOutcome:
+    """The cash office confirms money it sees on the city's account or at its counter."""
+    if received_on > timezone.localdate():
+        raise ShopError(_("The payment date cannot be in the future."))
+    count = Payment.objects.filter(invoice=invoice, method=Payment.Method.CASH_OFFICE).count()
+    return register_payment(
+        invoice=invoice,
+        amount=amount,
+        method=Payment.Method.CASH_OFFICE,
+        provider="cash_office",
+        external_id=f"{invoice.reference}-{count + 1}",
+        received_on=received_on,
+        note=note,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def clear_flag(*, invoice: Invoice, actor: User) -> Invoice:
+    locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    locked.flag_cleared_by = actor
+    locked.save(update_fields=["flag_cleared_by"])
+    if locked.case_id:
+        record(
+            case=locked.case,
+            kind=TimelineEntry.Kind.PAYMENT,
+            actor=actor,
+            message=_("Payment of invoice %(reference)s checked by the cash office.")
+            % {"reference": locked.reference},
+        )
+    return locked
+
+
+@transaction.atomic
+def cancel_invoice(*, invoice: Invoice, reason: str, actor: User | None = None) -> Invoice:
+    """Storno: reverse the receivable with cancellation bookings; the case process is told."""
+    locked = Invoice.objects.select_for_update().select_related("partner").get(pk=invoice.pk)
+    if locked.status == Invoice.Status.CANCELLED:
+        return locked
+    if locked.status == Invoice.Status.PAID or locked.paid_amount > ZERO:
+        raise ShopError(
+            _("Invoice %(reference)s has payments and cannot be cancelled automatically.")
+            % {"reference": locked.reference}
+        )
+    today = timezone.localdate()
+    for line in locked.lines.select_related("fee"):
+        _book(
+            locked,
+            kind=Booking.Kind.CANCELLATION,
+            on=today,
+            fee=line.fee,
+            amount=line.amount,
+            text=f"Storno {locked.reference} {line.description}",
+        )
+    locked.status = Invoice.Status.CANCELLED
+    locked.cancelled_on = today
+    locked.cancel_reason = reason[:255]
+    locked.save(update_fields=["status", "cancelled_on", "cancel_reason"])
+    if locked.case_id:
+        record(
+            case=locked.case,
+            kind=TimelineEntry.Kind.PAYMENT,
+            actor=actor,
+            message=_("Invoice %(reference)s cancelled (Storno): %(reason)s")
+            % {"reference": locked.reference, "reason": reason},
+        )
+    signals.invoice_cancelled.send(sender=Invoice, invoice=locked, actor=actor, reason=reason)
+    return locked
+
+
+def erase_partner_if_unused(partner: BusinessPartner) -> bool:
+    """Delete a partner's personal data once none of their invoices is open or paid."""
+    if partner.erased_at is not None:
+        return False
+    if partner.invoices.exclude(status=Invoice.Status.CANCELLED).exists():
+        return False
+    BusinessPartner.objects.filter(pk=partner.pk).update(
+        salutation="",
+        academic_title="",
+        first_name="",
+        last_name=_("(deleted)"),
+        street="",
+        postcode="",
+        town="",
+        email="",
+        erased_at=timezone.now(),
+    )
+    return True

@@ -1,0 +1,98 @@
+"""E-mail and letter texts of the money module; editors change them under "E-Mail-Texte"."""
+
+from __future__ import annotations
+
+from portal_site.notifications.email_texts import register_email_text
+
+INVOICE_MAIL = "shop.invoice"
+INVOICE_LETTER = "shop.invoice_letter"
+REMINDER_MAIL = "shop.reminder"
+CANCELLED_MAIL = "shop.cancelled"
+PAYMENT_RECEIVED_MAIL = "shop.payment_received"
+
+_INVOICE_PLACEHOLDERS = (
+    "name",
+    "salutation",
+    "amount",
+    "open_amount",
+    "due_date",
+    "final_due_date",
+    "reference",
+    "case_number",
+    "subject",
+    "pay_url",
+    "cash_office",
+    "iban",
+)
+
+
+def register_texts() -> None:
+    # The defaults are German: the city's language. Editors may rewrite them.
+    register_email_text(
+        key=INVOICE_MAIL,
+        name="Gebührenrechnung (E-Mail)",
+        subject="Ihre Gebührenrechnung {reference} zum Vorgang {case_number}",
+        body=(
+            "Guten Tag {name},\n\n"
+            "anbei erhalten Sie die Gebührenrechnung zu Ihrem Antrag {case_number} über "
+            "{amount}.\n\n"
+            "Bitte bezahlen Sie bis zum {due_date} online unter\n{pay_url}\n"
+            "oder überweisen Sie den Betrag an die {cash_office} (IBAN {iban}). "
+            "Als Verwendungszweck geben Sie bitte das Kassenzeichen {reference} an.\n\n"
+            "Mit freundlichen Grüßen\nIhre Stadtverwaltung Kassel"
+        ),
+        placeholders=_INVOICE_PLACEHOLDERS,
+    )
+    register_email_text(
+        key=INVOICE_LETTER,
+        name="Gebührenrechnung (Brieftext im PDF)",
+        subject="Gebührenrechnung",
+        body=(
+            "Guten Tag,\n\n"
+            "für Ihren Antrag {case_number} berechnen wir die folgenden Gebühren. "
+            "Bitte überweisen Sie die Gebühren in Höhe von {amount} bis zum {due_date} an die "
+            "{cash_office}. Als Verwendungszweck geben Sie bitte das Kassenzeichen {reference} "
+            "an. Sie können auch online bezahlen: {pay_url}"
+        ),
+        placeholders=_INVOICE_PLACEHOLDERS,
+    )
+    register_email_text(
+        key=REMINDER_MAIL,
+        name="Zahlungserinnerung",
+        subject="Zahlungserinnerung: Kassenzeichen {reference}",
+        body=(
+            "Guten Tag {name},\n\n"
+            "zu Ihrer Gebührenrechnung {reference} über {amount} ist bis heute kein "
+            "vollständiger Zahlungseingang festzustellen (offen: {open_amount}).\n"
+            "Bitte bezahlen Sie bis zum {final_due_date}: {pay_url}\n\n"
+            "Geht die Zahlung bis dahin nicht ein, wird Ihr Antrag {case_number} storniert "
+            "und Ihre Angaben werden gelöscht.\n\n"
+            "Mit freundlichen Grüßen\nIhre Stadtverwaltung Kassel"
+        ),
+        placeholders=_INVOICE_PLACEHOLDERS,
+    )
+    register_email_text(
+        key=CANCELLED_MAIL,
+        name="Storno wegen Nichtzahlung",
+        subject="Ihr Antrag {case_number} wurde storniert",
+        body=(
+            "Guten Tag {name},\n\n"
+            "da die Gebühren zum Kassenzeichen {reference} nicht bezahlt wurden, haben wir "
+            "Ihren Antrag {case_number} storniert. Ihre persönlichen Angaben werden gelöscht.\n"
+            "Sie können jederzeit einen neuen Antrag stellen.\n\n"
+            "Mit freundlichen Grüßen\nIhre Stadtverwaltung Kassel"
+        ),
+        placeholders=_INVOICE_PLACEHOLDERS,
+    )
+    register_email_text(
+        key=PAYMENT_RECEIVED_MAIL,
+        name="Zahlungseingang bestätigt",
+        subject="Zahlung erhalten: Kassenzeichen {reference}",
+        body=(
+            "Guten Tag {name},\n\n"
+            "vielen Dank: Ihre Zahlung über {amount} zum Kassenzeichen {reference} ist "
+            "eingegangen. Wir bearbeiten Ihren Antrag {case_number} jetzt weiter.\n\n"
+            "Mit freundlichen Grüßen\nIhre Stadtverwaltung Kassel"
+        ),
+        placeholders=_INVOICE_PLACEHOLDERS,
+    )

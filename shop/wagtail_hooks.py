@@ -1,0 +1,91 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from . import admin_views
+from .models import BusinessPartner, Fee
+
+
+@hooks.register("register_admin_urls")
+def cash_office_urls():
+    return [
+        path("stadtkasse/", admin_views.invoice_list, name="shop_invoices"),
+        path("stadtkasse/rechnungen/<int:pk>/", admin_views.invoice_detail, name="shop_invoice"),
+        path("stadtkasse/kontoauszug/", admin_views.statement_import, name="shop_statement_import"),
+        path("stadtkasse/finanzexport/", admin_views.finance_export, name="shop_finance_export"),
+        path(
+            "stadtkasse/finanzexport/<int:pk>/<str:fmt>/",
+            admin_views.finance_export_file,
+            name="shop_finance_export_file",
+        ),
+    ]
+
+
+class CashOfficeMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("shop.view_invoice")
+
+
+@hooks.register("register_admin_menu_item")
+def cash_office_menu_item():
+    return CashOfficeMenuItem(
+        _("Cash office"), reverse("shop_invoices"), icon_name="doc-full", order=70
+    )
+
+
+class FeeViewSet(ModelViewSet):
+    model = Fee
+    icon = "list-ul"
+    menu_label = _("Fee schedule")
+    url_prefix = "gebuehren"
+    list_display = ["booking_key", "name", "description", "direction", "amount", "active"]
+    list_filter = ["active", "direction"]
+    search_fields = ["booking_key", "name", "description"]
+    search_backend_name = None
+    form_fields = [
+        "booking_key",
+        "name",
+        "description",
+        "comment",
+        "direction",
+        "amount",
+        "account",
+        "cost_object",
+        "active",
+    ]
+
+
+class BusinessPartnerViewSet(ModelViewSet):
+    model = BusinessPartner
+    icon = "group"
+    menu_label = _("Business partners")
+    url_prefix = "geschaeftspartner"
+    list_display = ["number", "last_name", "first_name", "postcode", "town", "email"]
+    search_fields = ["number", "last_name", "first_name", "email"]
+    search_backend_name = None
+    form_fields = [
+        "salutation",
+        "academic_title",
+        "first_name",
+        "last_name",
+        "street",
+        "postcode",
+        "town",
+        "email",
+    ]
+    add_to_admin_menu = False
+
+
+class MoneyViewSetGroup(ViewSetGroup):
+    menu_label = _("Finance")
+    menu_icon = "table"
+    menu_order = 75
+    items = (FeeViewSet, BusinessPartnerViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_money_viewsets():
+    return MoneyViewSetGroup()

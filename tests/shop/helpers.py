@@ -1,0 +1,65 @@
+"""Shared steps of the money tests: the seed's order from the portal to the invoice."""
+
+from __future__ import annotations
+
+from flows import selectors, workspace
+from portal_site.accounts.models import OrgUnit, User
+from portal_site.cases.models import Case
+from portal_site.cases.services import open_case
+from portal_site.processes import start_process
+
+SEED_VALUES = {
+    "datenschutz": True,
+    "anrede": "Herr",
+    "name": "Mustermann",
+    "vorname": "Frank",
+    "akademischer_grad": "",
+    "postleitzahl": "34117",
+    "ort": "Kassel",
+    "strasse": "Obere Königsstraße 8",
+    "email": "frank.mustermann@kassel.de",
+    "urkundenart": "Geburtsurkunde",
+    "geburt_zweck": "Anmeldung einer Eheschließung",
+    "geburt_anzahl": 4,
+    "geburt_format": "Geburtsurkunde DIN A4-Format",
+    "geburt_berechtigt": "beurkundete Person",
+    "geburt_geburtsname": "Mustermann",
+    "geburt_familienname": "Mustermann",
+    "geburt_vorname": "Frank",
+    "geburt_datum": "1960-01-01",
+    "geburt_ort": "Musterstadt",
+}
+
+
+def certificate_case(**overrides) -> Case:
+    values = {**SEED_VALUES, **overrides}
+    case = open_case(
+        process_key="civil_status_certificate",
+        title="Personenstandsunterlagen bestellen",
+        data={"answers": [], "values": values},
+        applicant_name=f"{values['vorname']} {values['name']}",
+        applicant_email=values["email"],
+        office=OrgUnit.objects.get(short_name="34"),
+    )
+    start_process(key="civil_status_certificate", case=case)
+    return case
+
+
+def registrar() -> User:
+    return User.objects.get(username="standesamt")
+
+
+def work(case: Case, user: User, **data) -> str:
+    """Claim the case's open task and complete it with ``data``."""
+    task = selectors.open_task_for_case(case=case)
+    assert task is not None, "the case has no open task"
+    if task.owner_id is None:
+        workspace.claim_task(task_id=task.pk, user=user)
+    return workspace.complete_step(task_id=task.pk, user=user, data=data)
+
+
+def approve_up_to_invoice(case: Case, number: str = "G 1234/1960") -> None:
+    user = registrar()
+    work(case, user, decision="yes", missing="", comment="")
+    work(case, user, decision="yes", comment="")
+    work(case, user, certificate_number=number)

@@ -1,0 +1,214 @@
+"""The seed's civil-status order end to end in services: each branch, fees, payment, storno."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from pypdf import PdfReader
+
+from flows.civil_status import fee_items
+from portal_site.cases.models import Case, CaseFile, CaseStatus
+from shop import dunning, services
+from shop.models import Booking, BusinessPartner, Invoice, Payment
+from tests.shop.helpers import approve_up_to_invoice, certificate_case, registrar, work
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _pdf_text(case_file: CaseFile) -> str:
+    with case_file.file.open("rb") as handle:
+        return "\n".join(page.extract_text() for page in PdfReader(handle).pages)
+
+
+def test_seed_order_of_four_birth_certificates_costs_25_euros(demo):
+    case = certificate_case()
+    approve_up_to_invoice(case)
+
+    invoice = Invoice.objects.get(case=case)
+    assert invoice.total == Decimal("25.00")
+    assert [(line.booking_key, line.amount) for line in invoice.lines.all()] == [
+        ("300", Decimal("10.00")),
+        ("301", Decimal("5.00")),
+        ("301", Decimal("5.00")),
+        ("301", Decimal("5.00")),
+    ]
+    assert services.is_valid_reference(invoice.reference)
+    assert invoice.partner.last_name == "Mustermann"
+    assert invoice.partner.number.isdigit() and len(invoice.partner.number) == 6
+    case.refresh_from_db()
+    assert case.status == CaseStatus.WAITING_FOR_PAYMENT
+    assert case.data["certificate_number"] == "G 1234/1960"
+    text = _pdf_text(invoice.document)
+    assert "25,00 €" in text and invoice.reference in text and "Frank Mustermann" in text
+    [message] = [m for m in mail.outbox if invoice.reference in m.subject]
+    assert message.to == ["frank.mustermann@kassel.de"]
+    assert "25,00 €" in message.body
+    assert message.attachments[0][0] == f"Gebuehrenrechnung-{invoice.reference}.pdf"
+    receivables = Booking.objects.filter(invoice=invoice, kind=Booking.Kind.RECEIVABLE)
+    assert sum(b.amount for b in receivables) == Decimal("25.00")
+    assert {b.direction for b in receivables} == {"S"}
+
+
+@pytest.mark.parametrize("copies,total", [(1, "10.00"), (2, "15.00"), (4, "25.00"), (20, "105.00")])
+def test_fee_rule_first_copy_300_each_further_301(demo, copies, total):
+    lines = services.price_lines(fee_items(copies))
+    assert services.total_of(lines) == Decimal(total)
+    assert all(isinstance(amount, Decimal) for _fee, amount in lines)
+
+
+def test_payment_ends_the_case_with_a_cover_letter(demo):
+    case = certificate_case()
+    approve_up_to_invoice(case)
+    invoice = Invoice.objects.get(case=case)
+
+    services.confirm_payment_by_hand(
+        invoice=invoice,
+        amount=Decimal("25.00"),
+        received_on=timezone.localdate(),
+        note="Kasse",
+        actor=registrar(),
+    )
+
+    case.refresh_from_db()
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID and invoice.flag == ""
+    assert case.status == CaseStatus.COMPLETED
+    letter = case.files.get(filename=f"Begleitschreiben-{case.number}.pdf")
+    assert "G 1234/1960" in _pdf_text(letter)
+    assert any("Ihre Urkunden" in m.subject for m in mail.outbox)
+
+
+@pytest.mark.parametrize(
+    "decision,subject", [("not_entitled", "keine Berechtigung"), ("not_on_record", "kein Eintrag")]
+)
+def test_refusals_end_the_case_with_their_email_and_no_invoice(demo, decision, subject):
+    case = certificate_case()
+    work(case, registrar(), decision="yes", missing="", comment="")
+    work(case, registrar(), decision=decision, comment="geprüft")
+
+    case.refresh_from_db()
+    assert case.status == CaseStatus.REJECTED
+    assert not Invoice.objects.filter(case=case).exists()
+    assert [m.to for m in mail.outbox if subject in m.subject] == [["frank.mustermann@kassel.de"]]
+    from flows import selectors
+
+    assert selectors.open_task_for_case(case=case) is None
+
+
+def test_incomplete_application_tells_what_is_missing(demo):
+    case = certificate_case()
+    work(case, registrar(), decision="no", missing="Geburtsort fehlt", comment="")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.REJECTED
+    [message] = [m for m in mail.outbox if "Angaben fehlen" in m.subject]
+    assert "Geburtsort fehlt" in message.body
+
+
+def test_incomplete_without_saying_what_is_missing_is_refused_by_the_form(demo):
+    from flows.civil_status import CompleteForm
+    from flows.selectors import open_task_for_case
+
+    case = certificate_case()
+    form = CompleteForm(
+        data={"decision": "no", "missing": " "}, case=case, task=open_task_for_case(case=case)
+    )
+    assert not form.is_valid()
+    assert form.errors["missing"] == ["Bitte geben Sie an, was fehlt."]
+
+
+def test_unpaid_case_is_reminded_then_cancelled_and_personal_data_deleted(demo):
+    case = certificate_case()
+    approve_up_to_invoice(case)
+    invoice = Invoice.objects.get(case=case)
+    partner_number = invoice.partner.number
+    today = timezone.localdate()
+
+    assert dunning.run_dunning(today=invoice.due_on).reminded == 0  # due today: not yet
+    first = dunning.run_dunning(today=invoice.due_on + timedelta(days=1))
+    assert (first.reminded, first.cancelled) == (1, 0)
+    assert any("Zahlungserinnerung" in m.subject for m in mail.outbox)
+    again = dunning.run_dunning(today=invoice.due_on + timedelta(days=2))
+    assert (again.reminded, again.cancelled) == (0, 0)  # one reminder only
+
+    invoice.refresh_from_db()
+    final = dunning.run_dunning(today=invoice.final_due_on + timedelta(days=1))
+    assert final.cancelled == 1
+
+    invoice.refresh_from_db()
+    case.refresh_from_db()
+    assert invoice.status == Invoice.Status.CANCELLED
+    assert case.status == CaseStatus.CANCELLED
+    assert case.applicant_name == "" and case.applicant_email == ""
+    assert case.data == {"erased": True} and case.personal_data_deleted_at is not None
+    assert not case.files.exists()
+    partner = BusinessPartner.objects.get(number=partner_number)
+    assert partner.erased_at is not None and partner.email == "" and partner.street == ""
+    # The ledger keeps its records: receivable and its Storno balance to zero.
+    bookings = Booking.objects.filter(reference=invoice.reference)
+    assert bookings.filter(kind=Booking.Kind.CANCELLATION).count() == 4
+    debit = sum(b.amount for b in bookings if b.direction == "S")
+    credit = sum(b.amount for b in bookings if b.direction == "H")
+    assert debit == credit == Decimal("25.00")
+    assert {b.partner_number for b in bookings} == {partner_number}
+    assert any("storniert" in m.subject for m in mail.outbox)
+    assert today  # the run used explicit dates only
+
+
+def test_partially_paid_invoice_is_flagged_and_never_cancelled(demo):
+    case = certificate_case()
+    approve_up_to_invoice(case)
+    invoice = Invoice.objects.get(case=case)
+    services.confirm_payment_by_hand(
+        invoice=invoice,
+        amount=Decimal("20.00"),
+        received_on=timezone.localdate(),
+        note="",
+        actor=registrar(),
+    )
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.OPEN and invoice.flag == Invoice.Flag.PARTIAL
+    assert invoice.open_amount == Decimal("5.00")
+    dunning.run_dunning(today=invoice.due_on + timedelta(days=1))
+    invoice.refresh_from_db()
+    result = dunning.run_dunning(today=invoice.final_due_on + timedelta(days=1))
+    assert result.cancelled == 0
+    case.refresh_from_db()
+    assert case.status == CaseStatus.WAITING_FOR_PAYMENT
+
+
+def test_excess_payment_pays_the_invoice_and_is_flagged(demo):
+    case = certificate_case()
+    approve_up_to_invoice(case)
+    invoice = Invoice.objects.get(case=case)
+    services.confirm_payment_by_hand(
+        invoice=invoice,
+        amount=Decimal("30.00"),
+        received_on=timezone.localdate(),
+        note="",
+        actor=registrar(),
+    )
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID and invoice.flag == Invoice.Flag.EXCESS
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.COMPLETED
+    services.clear_flag(invoice=invoice, actor=registrar())
+    invoice.refresh_from_db()
+    assert invoice.flag_cleared_by == registrar()
+
+
+def test_a_payment_after_the_storno_is_refused(demo):
+    case = certificate_case()
+    approve_up_to_invoice(case)
+    invoice = Invoice.objects.get(case=case)
+    services.cancel_invoice(invoice=invoice, reason="Test")
+    with pytest.raises(services.ShopError, match="storniert"):
+        services.register_payment(
+            invoice=invoice,
+            amount=Decimal("25.00"),
+            method=Payment.Method.TRANSFER,
+            provider="bank",
+            external_id="x-1",
+        )
