@@ -53,7 +53,7 @@ def run_dunning(*, today: date | None = None) -> DunningRun:
     for invoice_id in overdue.values_list("pk", flat=True):
         with transaction.atomic():
             invoice = (
-                Invoice.objects.select_for_update()
+                Invoice.objects.select_for_update(of=("self",))
                 .select_related("partner", "case")
                 .get(pk=invoice_id)
             )
@@ -83,7 +83,9 @@ def run_dunning(*, today: date | None = None) -> DunningRun:
     )
     for invoice_id in expired.values_list("pk", flat=True):
         with transaction.atomic():
-            invoice = Invoice.objects.select_for_update().select_related("partner", "case")
+            invoice = Invoice.objects.select_for_update(of=("self",)).select_related(
+                "partner", "case"
+            )
             invoice = invoice.get(pk=invoice_id)
             if invoice.status != Invoice.Status.OPEN or invoice.paid_amount > ZERO:
                 continue

@@ -364,7 +364,9 @@ def register_payment(
     if amount <= ZERO:
         raise ShopError(_("The amount must be greater than zero."))
     locked = (
-        Invoice.objects.select_for_update().select_related("partner", "case").get(pk=invoice.pk)
+        Invoice.objects.select_for_update(of=("self",))
+        .select_related("partner", "case")
+        .get(pk=invoice.pk)
     )
     existing = Payment.objects.filter(provider=provider, external_id=external_id).first()
     if existing is not None:
@@ -437,7 +439,7 @@ def confirm_payment_by_hand(
 
 @transaction.atomic
 def clear_flag(*, invoice: Invoice, actor: User) -> Invoice:
-    locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    locked = Invoice.objects.select_for_update(of=("self",)).get(pk=invoice.pk)
     locked.flag_cleared_by = actor
     locked.save(update_fields=["flag_cleared_by"])
     if locked.case_id:
@@ -454,7 +456,9 @@ def clear_flag(*, invoice: Invoice, actor: User) -> Invoice:
 @transaction.atomic
 def cancel_invoice(*, invoice: Invoice, reason: str, actor: User | None = None) -> Invoice:
     """Storno: reverse the receivable with cancellation bookings; the case process is told."""
-    locked = Invoice.objects.select_for_update().select_related("partner").get(pk=invoice.pk)
+    locked = (
+        Invoice.objects.select_for_update(of=("self",)).select_related("partner").get(pk=invoice.pk)
+    )
     if locked.status == Invoice.Status.CANCELLED:
         return locked
     if locked.status == Invoice.Status.PAID or locked.paid_amount > ZERO:

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from django.db import close_old_connections
+from django.db import connections
 
 
 def run_in_parallel(calls: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
@@ -22,7 +22,7 @@ def run_in_parallel(calls: list[Callable[[], Any]]) -> tuple[list[Any], list[Bas
         except BaseException as exc:  # noqa: BLE001 - reported to the test
             errors.append(exc)
         finally:
-            close_old_connections()
+            connections.close_all()  # this thread's own connections, before teardown
 
     threads = [threading.Thread(target=run, args=(call,)) for call in calls]
     for thread in threads:
