@@ -92,6 +92,9 @@ def task_detail(request, task_id: int):
             messages.error(request, str(exc))
         else:
             messages.success(request, message)
+            following = selectors.open_task_for_case(case=case)
+            if following is not None and following.owner_id == request.user.pk:
+                return redirect("flows_task", task_id=following.pk)
             return redirect("flows_case", number=case.number)
     return TemplateResponse(
         request,
@@ -123,7 +126,8 @@ class MessageForm(forms.Form):
 
 class PauseForm(forms.Form):
     until = forms.DateField(
-        label=gettext_lazy("Resume on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Resume on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=500)
 

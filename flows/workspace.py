@@ -120,7 +120,30 @@ def complete_step(*, task_id: int, user: User, data: dict[str, Any]) -> str:
             message=_("Task “%(task)s” completed.") % {"task": task.flow_task.task_title},
         )
         activation.execute()
+        _keep_next_step_with(user=user, task=task)
     return message
+
+
+def _keep_next_step_with(*, user: User, task: Task) -> None:
+    """The process's next task in the same office stays with the clerk who did this one."""
+    from .selectors import _human_tasks, office_ids_of
+
+    office_id = task.process.data.get("office_id")
+    if not (user.is_superuser or office_id in office_ids_of(user=user)):
+        return
+    following = _human_tasks().filter(
+        process_id=task.process_id, status=STATUS.NEW, owner__isnull=True
+    )
+    for next_task in following:
+        with next_task.activation() as activation:
+            if activation.task.status == STATUS.NEW and not activation.task.owner_id:
+                activation.assign(user)
+                record(
+                    case=_case_of(next_task),
+                    kind=TimelineEntry.Kind.TASK,
+                    actor=user,
+                    message=_("Task “%(task)s” taken.") % {"task": next_task.flow_task.task_title},
+                )
 
 
 class Decision:

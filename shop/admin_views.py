@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import camt, export, services
-from .models import ZERO, FinanceExport, Invoice, StatementEntry
+from .models import FinanceExport, Invoice, StatementEntry
 
 CASH_PERMISSION = "shop.change_invoice"
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024
@@ -74,10 +76,15 @@ def invoice_list(request):
 
 class ManualPaymentForm(forms.Form):
     amount = forms.DecimalField(
-        label=gettext_lazy("Amount (€)"), max_digits=12, decimal_places=2, min_value=ZERO
+        label=gettext_lazy("Amount (€)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        localize=True,
     )
     received_on = forms.DateField(
-        label=gettext_lazy("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Received on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(label=gettext_lazy("Note"), max_length=255, required=False)
 
@@ -161,10 +168,11 @@ def statement_import(request):
 
 class ExportForm(forms.Form):
     period_from = forms.DateField(
-        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     period_to = forms.DateField(
-        label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from portal_site.cases.models import Case
+from tests.e2e.portal_steps import fill_seed_applicant, fill_seed_birth_certificate
 from tests.e2e.test_portal_smoke import serious_violations
 
 FORM = "/online-dienste/personenstandsunterlagen-anfordern/"
@@ -29,14 +30,7 @@ def test_citizen_orders_four_birth_certificates_and_gets_a_case_number(page):
     _next(page)
 
     # Step 2: Antragstellerdaten (seed: Herr Frank Mustermann, Obere Königsstraße 8).
-    expect(page.locator("[aria-current=step]")).to_contain_text("Antragstellerdaten")
-    page.get_by_label("Anrede").select_option("Herr")
-    page.locator("#id_name").fill("Mustermann")
-    page.locator("#id_vorname").fill("Frank")
-    page.get_by_label("Postleitzahl").fill("34117")
-    page.locator("#id_ort").fill("Kassel")
-    page.get_by_label("Straße/Hausnummer/Zusatz").fill("Obere Königsstraße 8")
-    page.get_by_label("E-Mail").fill("frank.mustermann@kassel.de")
+    fill_seed_applicant(page)
     assert serious_violations(page) == []
     _next(page)
 
@@ -48,19 +42,8 @@ def test_citizen_orders_four_birth_certificates_and_gets_a_case_number(page):
     _next(page)
 
     # Step 4: only the birth certificate's detail step follows.
-    expect(page.locator("[aria-current=step]")).to_contain_text("Angaben zur Geburtsurkunde")
+    fill_seed_birth_certificate(page)
     expect(page.locator(".progress")).not_to_contain_text("Sterbeurkunde")
-    page.get_by_label("Verwendungszweck für die Geburtsurkunde").select_option(
-        "Anmeldung einer Eheschließung"
-    )
-    page.get_by_label("Anzahl der benötigten Urkunden").fill("4")
-    page.get_by_label("Format der Geburtsurkunde").select_option("Geburtsurkunde DIN A4-Format")
-    page.get_by_label("Anforderungsberechtigt als").select_option("beurkundete Person")
-    page.get_by_label("Geburtsname").fill("Mustermann")
-    page.get_by_label("Aktueller Familienname").fill("Mustermann")
-    page.locator("#id_geburt_vorname").fill("Frank")
-    page.get_by_label("Geburtsdatum").fill("1960-01-01")
-    page.get_by_label("Geburtsort").fill("Musterstadt")
     assert serious_violations(page) == []
     _next(page)
 

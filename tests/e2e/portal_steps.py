@@ -1,0 +1,54 @@
+"""Steps in the portal that several browser tests take."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+CERTIFICATE_FORM = "/online-dienste/personenstandsunterlagen-anfordern/"
+
+
+def next_step(page) -> None:
+    page.get_by_role("button", name="Weiter").click()
+
+
+def fill_seed_applicant(page) -> None:
+    """Step 2 as in the seed: Herr Frank Mustermann, Obere Königsstraße 8, 34117 Kassel."""
+    expect(page.locator("[aria-current=step]")).to_contain_text("Antragstellerdaten")
+    page.get_by_label("Anrede").select_option("Herr")
+    page.locator("#id_name").fill("Mustermann")
+    page.locator("#id_vorname").fill("Frank")
+    page.get_by_label("Postleitzahl").fill("34117")
+    page.locator("#id_ort").fill("Kassel")
+    page.get_by_label("Straße/Hausnummer/Zusatz").fill("Obere Königsstraße 8")
+    page.get_by_label("E-Mail").fill("frank.mustermann@kassel.de")
+
+
+def fill_seed_birth_certificate(page, copies: str = "4") -> None:
+    """Step 4 as in the seed: four birth certificates for Frank Mustermann."""
+    expect(page.locator("[aria-current=step]")).to_contain_text("Angaben zur Geburtsurkunde")
+    page.get_by_label("Verwendungszweck für die Geburtsurkunde").select_option(
+        "Anmeldung einer Eheschließung"
+    )
+    page.get_by_label("Anzahl der benötigten Urkunden").fill(copies)
+    page.get_by_label("Format der Geburtsurkunde").select_option("Geburtsurkunde DIN A4-Format")
+    page.get_by_label("Anforderungsberechtigt als").select_option("beurkundete Person")
+    page.get_by_label("Geburtsname").fill("Mustermann")
+    page.get_by_label("Aktueller Familienname").fill("Mustermann")
+    page.locator("#id_geburt_vorname").fill("Frank")
+    page.get_by_label("Geburtsdatum").fill("1960-01-01")
+    page.get_by_label("Geburtsort").fill("Musterstadt")
+
+
+def order_seed_certificates(page) -> str:
+    """The whole seed order from the form's first step to the case number."""
+    page.goto(CERTIFICATE_FORM)
+    page.get_by_label("Ich habe die Hinweise").check()
+    next_step(page)
+    fill_seed_applicant(page)
+    next_step(page)
+    page.get_by_label("Geburtsurkunde").check()
+    next_step(page)
+    fill_seed_birth_certificate(page)
+    next_step(page)
+    page.get_by_role("button", name="Antrag absenden").click()
+    return page.get_by_test_id("case-number").inner_text()
