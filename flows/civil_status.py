@@ -390,10 +390,12 @@ def continue_paid_cases() -> int:
     return done
 
 
-def on_invoice_cancelled(sender, invoice: Invoice, actor=None, reason: str = "", **kwargs):
-    """Storno: the waiting process ends, the case is cancelled, personal data deleted."""
+def on_invoice_cancelled(
+    sender, invoice: Invoice, actor=None, reason: str = "", erase: bool = True, **kwargs
+):
+    """Storno for non-payment: the process ends, the case is cancelled, personal data deleted."""
     task = _waiting_task(invoice)
-    if task is None:
+    if task is None or not erase:
         return
     from shop.services import erase_partner_if_unused
 

@@ -208,5 +208,6 @@ def case_detail(request, number: str):
             "open_task": selectors.open_task_for_case(case=case),
             "forms": forms_by_action,
             "sub_cases": case.sub_cases.all(),
+            "invoices": case.invoices.all(),
         },
     )

@@ -223,15 +223,29 @@ def answer_and_close(
 
 
 def cancel_with_tasks(*, case: Case, user: User, reason: str) -> Case:
-    """Cancel the case's open tasks (under the process lock), then the case itself."""
-    from .selectors import open_task_for_case
+    """Cancel the case with its open tasks and its unpaid invoices, or nothing at all.
 
-    task = open_task_for_case(case=case)
-    if task is not None:
-        with transaction.atomic(), task.activation() as activation:
-            if activation.task.status in (STATUS.NEW, STATUS.ASSIGNED):
-                activation.cancel()
-    return cancel_case(case=case, actor=user, reason=reason)
+    An invoice with payments cannot be cancelled here (the money must be
+    refunded first): the clerk gets the cash office's message and nothing changes.
+    """
+    from shop.models import Invoice
+    from shop.services import cancel_invoice
+
+    if not reason.strip():
+        raise ValueError(_("Please give a reason for the cancellation."))
+    with transaction.atomic():
+        for invoice in Invoice.objects.filter(case=case, status=Invoice.Status.OPEN):
+            cancel_invoice(invoice=invoice, reason=reason, actor=user, erase=False)
+        open_tasks = Task.objects.filter(
+            process__data__case_id=case.pk, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+        )
+        for task in open_tasks:
+            with task.activation() as activation:
+                if activation.task.status in (STATUS.NEW, STATUS.ASSIGNED):
+                    activation.cancel()
+                    activation.process.status = STATUS.CANCELED
+                    activation.process.save(update_fields=["status"])
+        return cancel_case(case=case, actor=user, reason=reason)
 
 
 def office_members(*, case: Case):

@@ -1,5 +1,7 @@
 from django.template.response import TemplateResponse
 
+from shop.models import Invoice
+
 from .submission import case_for_status_token
 
 
@@ -8,4 +10,9 @@ def case_status(request, token: str):
     case = case_for_status_token(token)
     if case is None:
         return TemplateResponse(request, "serviceportal/case_status_unknown.html", status=404)
-    return TemplateResponse(request, "serviceportal/case_status.html", {"case": case})
+    open_invoice = Invoice.objects.filter(case=case, status=Invoice.Status.OPEN).first()
+    return TemplateResponse(
+        request,
+        "serviceportal/case_status.html",
+        {"case": case, "open_invoice": open_invoice},
+    )

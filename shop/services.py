@@ -454,8 +454,14 @@ def clear_flag(*, invoice: Invoice, actor: User) -> Invoice:
 
 
 @transaction.atomic
-def cancel_invoice(*, invoice: Invoice, reason: str, actor: User | None = None) -> Invoice:
-    """Storno: reverse the receivable with cancellation bookings; the case process is told."""
+def cancel_invoice(
+    *, invoice: Invoice, reason: str, actor: User | None = None, erase: bool = True
+) -> Invoice:
+    """Storno: reverse the receivable with cancellation bookings; the case process is told.
+
+    ``erase``: the Storno for non-payment ends the case and deletes the personal
+    data; a clerk cancelling a case keeps them for the retention period.
+    """
     locked = (
         Invoice.objects.select_for_update(of=("self",)).select_related("partner").get(pk=invoice.pk)
     )
@@ -488,7 +494,9 @@ def cancel_invoice(*, invoice: Invoice, reason: str, actor: User | None = None) 
             message=_("Invoice %(reference)s cancelled (Storno): %(reason)s")
             % {"reference": locked.reference, "reason": reason},
         )
-    signals.invoice_cancelled.send(sender=Invoice, invoice=locked, actor=actor, reason=reason)
+    signals.invoice_cancelled.send(
+        sender=Invoice, invoice=locked, actor=actor, reason=reason, erase=erase
+    )
     return locked
 
 

@@ -4,5 +4,6 @@ from django.dispatch import Signal
 
 # invoice=Invoice, actor=User | None; sent inside the transaction that booked the payment.
 invoice_paid = Signal()
-# invoice=Invoice, actor=User | None, reason=str; sent inside the Storno's transaction.
+# invoice=Invoice, actor=User | None, reason=str, erase=bool (delete personal data);
+# sent inside the Storno's transaction.
 invoice_cancelled = Signal()

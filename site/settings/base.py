@@ -208,3 +208,16 @@ LOGGING = {
 
 # Directory login (LDAP / Active Directory), off unless LDAP_SERVER_URI is set.
 from .directory import *  # noqa: E402, F403
+
+# Money (shop/): payment deadlines, the cash office's account, online payment providers.
+SHOP_PAYMENT_DAYS = env_int("SHOP_PAYMENT_DAYS", 14)
+SHOP_REMINDER_DAYS = env_int("SHOP_REMINDER_DAYS", 7)
+SHOP_CASH_OFFICE_NAME = env_str("SHOP_CASH_OFFICE_NAME", "Stadtkasse Kassel")
+SHOP_CASH_OFFICE_IBAN = env_str("SHOP_CASH_OFFICE_IBAN", "DE12 5205 0353 0001 2345 67")
+SHOP_PAYMENT_KEY = env_str("SHOP_PAYMENT_KEY", "ZE")  # booking key of payments received
+SHOP_BANK_ACCOUNT = env_str("SHOP_BANK_ACCOUNT", "18010000")  # ledger account of the bank
+# The demo provider moves no money: on by default for trying the portal out.
+SHOP_DEMO_PAYMENTS = env_bool("SHOP_DEMO_PAYMENTS", True)
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")

@@ -17,3 +17,6 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# The demo payment provider moves no money: off unless an installation asks for it.
+SHOP_DEMO_PAYMENTS = env_bool("SHOP_DEMO_PAYMENTS", False)

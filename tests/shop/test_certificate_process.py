@@ -212,3 +212,53 @@ def test_a_payment_after_the_storno_is_refused(demo):
             provider="bank",
             external_id="x-1",
         )
+
+
+def test_clerk_cancelling_a_waiting_case_cancels_its_invoice_but_keeps_the_data(demo):
+    from flows import workspace
+
+    case = certificate_case()
+    approve_up_to_invoice(case)
+    invoice = Invoice.objects.get(case=case)
+
+    workspace.cancel_with_tasks(case=case, user=registrar(), reason="Antrag zurückgezogen")
+
+    invoice.refresh_from_db()
+    case.refresh_from_db()
+    assert invoice.status == Invoice.Status.CANCELLED
+    assert case.status == CaseStatus.CANCELLED
+    assert case.applicant_name == "Frank Mustermann"  # kept for the retention period
+    assert case.personal_data_deleted_at is None
+    from viewflow.workflow.models import Task
+
+    assert not Task.objects.filter(process__data__case_id=case.pk, status="NEW").exists()
+
+
+def test_a_case_with_a_partly_paid_invoice_cannot_be_cancelled_by_the_clerk(demo):
+    from flows import workspace
+
+    case = certificate_case()
+    approve_up_to_invoice(case)
+    invoice = Invoice.objects.get(case=case)
+    services.confirm_payment_by_hand(
+        invoice=invoice,
+        amount=Decimal("5.00"),
+        received_on=timezone.localdate(),
+        note="",
+        actor=registrar(),
+    )
+    with pytest.raises(services.ShopError, match="Zahlungen"):
+        workspace.cancel_with_tasks(case=case, user=registrar(), reason="zurückgezogen")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.WAITING_FOR_PAYMENT
+
+
+def test_status_page_offers_the_payment_while_the_invoice_is_open(demo, client):
+    from serviceportal.submission import status_path
+
+    case = certificate_case()
+    approve_up_to_invoice(case)
+    invoice = Invoice.objects.get(case=case)
+    page = client.get(status_path(case)).content.decode()
+    assert f"/bezahlen/{invoice.pay_token}/" in page
+    assert "Mustermann" not in page
