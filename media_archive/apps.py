@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class MediaArchiveConfig(AppConfig):
     name = "media_archive"
     verbose_name = _("Media archive")
+
+    def ready(self) -> None:
+        from portal_site.accounts import roles
+
+        from . import demo  # noqa: F401 - registers the demo holdings
+
+        roles.register_role_permissions(
+            roles.ARCHIVE,
+            "wagtailimages.add_image",
+            "wagtailimages.change_image",
+            "wagtailimages.choose_image",
+            "media_archive.add_series",
+            "media_archive.change_series",
+            "media_archive.view_series",
+        )

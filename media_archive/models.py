@@ -1,28 +1,135 @@
-"""The archive's images: the project's Wagtail image model from migration 0001."""
+"""The archive's images: the project's Wagtail image model, with archive metadata.
+
+Every image an editor uploads is an ``ArchiveImage``. Those marked as archive
+holdings (``in_archive``) appear in the public research once ``published`` is
+set; their originals and unmarked renditions are for staff only (see
+:mod:`media_archive.storage`).
+"""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.images.models import (
+    AbstractImage,
+    AbstractRendition,
+    Image,
+    WagtailImageField,
+    get_upload_to,
+)
+from wagtail.search import index
+
+from .storage import archive_storage
+
+
+class Series(models.Model):
+    """A collection or series of the archive's holdings (e.g. "Stadtbildstelle")."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RightsStatus(models.TextChoices):
+    CITY = "city", _("Rights held by the city archive")
+    PUBLIC_DOMAIN = "public_domain", _("Public domain")
+    THIRD_PARTY = "third_party", _("Third-party rights: ask the archive")
+    RESTRICTED = "restricted", _("Restricted: not for order")
+
+
+ORDERABLE_RIGHTS = (RightsStatus.CITY, RightsStatus.PUBLIC_DOMAIN, RightsStatus.THIRD_PARTY)
 
 
 class ArchiveImage(AbstractImage):
-    """An image of the city archive's holdings (or any image an editor uploads).
+    """An image of the city archive's holdings (or any image an editor uploads)."""
 
-    Archive metadata lives on the image so that search, the shop and the
-    editor's image chooser see one record.
-    """
-
+    file = WagtailImageField(
+        verbose_name=_("file"),
+        upload_to=get_upload_to,
+        width_field="width",
+        height_field="height",
+        storage=archive_storage,
+    )
+    in_archive = models.BooleanField(
+        _("archive holding"),
+        default=False,
+        help_text=_("Part of the city archive's holdings (not a picture for a web page)."),
+    )
+    published = models.BooleanField(
+        _("published in the research"),
+        default=False,
+        help_text=_("Shown to the public (watermarked previews only)."),
+    )
     signature = models.CharField(_("signature"), max_length=100, blank=True, db_index=True)
     description = models.TextField(_("description"), blank=True)
+    date_label = models.CharField(
+        _("date or period"), max_length=100, blank=True, help_text=_("As shown, e.g. “um 1955”.")
+    )
+    year_from = models.PositiveSmallIntegerField(_("from year"), null=True, blank=True)
+    year_to = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True)
     photographer = models.CharField(_("photographer"), max_length=255, blank=True)
+    place = models.CharField(_("place"), max_length=150, blank=True, db_index=True)
+    series = models.ForeignKey(
+        Series,
+        verbose_name=_("series"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="images",
+    )
+    rights_status = models.CharField(
+        _("rights status"), max_length=20, choices=RightsStatus.choices, default=RightsStatus.CITY
+    )
 
-    admin_form_fields = (*Image.admin_form_fields, "signature", "description", "photographer")
+    admin_form_fields = (
+        *Image.admin_form_fields,
+        "in_archive",
+        "published",
+        "signature",
+        "description",
+        "date_label",
+        "year_from",
+        "year_to",
+        "photographer",
+        "place",
+        "series",
+        "rights_status",
+    )
+    search_fields = [
+        *AbstractImage.search_fields,
+        index.SearchField("signature"),
+        index.SearchField("description"),
+        index.SearchField("photographer"),
+        index.SearchField("place"),
+        index.FilterField("in_archive"),
+        index.FilterField("published"),
+    ]
 
     class Meta(AbstractImage.Meta):
         verbose_name = _("image")
         verbose_name_plural = _("images")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["signature"],
+                condition=~models.Q(signature=""),
+                name="media_archive_signature_unique",
+            )
+        ]
+
+    @property
+    def decade(self) -> int | None:
+        return self.year_from - self.year_from % 10 if self.year_from else None
+
+    @property
+    def orderable(self) -> bool:
+        return self.rights_status in ORDERABLE_RIGHTS
 
 
 class ArchiveRendition(AbstractRendition):

@@ -37,8 +37,12 @@ class ImportReport:
     rejected: list[tuple[int, str]] = field(default_factory=list)
 
 
-def read_rows(*, content: bytes, filename: str) -> list[dict[str, str]]:
-    """Rows as dicts keyed by our field names; unknown columns are ignored."""
+def read_rows(
+    *, content: bytes, filename: str, headers: dict[str, str] | None = None
+) -> list[dict[str, str]]:
+    """Rows of an XLSX/CSV sheet as dicts keyed by our field names (``headers`` maps the
+    lower-cased column titles to them); unknown columns are ignored."""
+    headers = HEADERS if headers is None else headers
     if filename.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
@@ -55,7 +59,7 @@ def read_rows(*, content: bytes, filename: str) -> list[dict[str, str]]:
         raw = [[v.strip() for v in row] for row in csv.reader(io.StringIO(text), dialect)]
     if not raw:
         return []
-    keys = [HEADERS.get(h.strip().lower(), "") for h in raw[0]]
+    keys = [headers.get(h.strip().lower(), "") for h in raw[0]]
     return [{k: v for k, v in zip(keys, row, strict=False) if k} for row in raw[1:] if any(row)]
 
 

@@ -137,7 +137,10 @@ STORAGES = {
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Archive originals and renditions: private, served through signed links (media_archive).
+    "archive": {"BACKEND": "media_archive.storage.ProtectedStorage"},
 }
+WAGTAILIMAGES_RENDITION_STORAGE = "archive"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
