@@ -18,9 +18,13 @@ class FlowsConfig(AppConfig):
         register_deadline_texts()
         register_generic_steps()
 
+        from . import paying
+        from .archive_order import register_archive_order
         from .civil_status import register_civil_status
 
+        paying.connect()
         register_civil_status()
+        register_archive_order()
 
         register_process(
             key="generic",

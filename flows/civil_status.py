@@ -20,26 +20,22 @@ import logging
 from typing import Any
 
 from django import forms
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from viewflow import this
 from viewflow.workflow import flow, lock
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
 from portal_site.accounts.models import User
-from portal_site.cases.erasure import erase_personal_data
 from portal_site.cases.models import Case, CaseStatus, TimelineEntry
 from portal_site.cases.services import change_status, record
 from portal_site.documents.services import file_pdf_document
 from portal_site.notifications.email_texts import register_email_text, render_email_text
 from portal_site.notifications.services import queue_email
-from shop import signals as shop_signals
 from shop.models import Invoice
 from shop.services import FeeItem, PartnerData, find_or_create_partner, issue_invoice
 
 from .generic import CaseProcess
+from .paying import register_payment_wait
 from .steps import HumanStep, StepContext, StepForm, register_step
 from .workspace import record_decision
 
@@ -190,7 +186,7 @@ class CivilStatusFlow(flow.Flow):
         change_status(case=case, status=CaseStatus.WAITING_FOR_PAYMENT)
 
     def payment_received(self, activation, **kwargs):
-        """Called when the invoice is paid in full (see :func:`on_invoice_paid`)."""
+        """Run when the invoice is paid in full (see :mod:`flows.paying`)."""
 
     def file_cover_letter(self, activation):
         case = Case.objects.get(pk=activation.process.data["case_id"])
@@ -343,75 +339,6 @@ def start_civil_status(*, case: Case, actor: User | None = None) -> object:
     return process
 
 
-# -- payment events from the money module --------------------------------------
-
-
-def _waiting_task(invoice: Invoice) -> Task | None:
-    if not invoice.case_id:
-        return None
-    return (
-        Task.objects.filter(
-            flow_task=CivilStatusFlow.await_payment,
-            process__data__case_id=invoice.case_id,
-            status=STATUS.NEW,
-        )
-        .select_related("process")
-        .first()
-    )
-
-
-def _continue(task: Task) -> bool:
-    """Move a paid case on (cover letter, e-mail, end); a failure waits for the next run."""
-    try:
-        with transaction.atomic():
-            CivilStatusFlow.await_payment.run(task)
-    except Exception:  # the payment stays booked; continue_paid_cases() retries
-        logger.exception("Could not continue case process %s after payment", task.process_id)
-        return False
-    return True
-
-
-def on_invoice_paid(sender, invoice: Invoice, actor=None, **kwargs) -> None:
-    task = _waiting_task(invoice)
-    if task is not None and task.process.data.get("invoice_id") == invoice.pk:
-        _continue(task)
-
-
-def continue_paid_cases() -> int:
-    """Periodic job: cases whose invoice is paid but whose process still waits."""
-    done = 0
-    waiting = Task.objects.filter(
-        flow_task=CivilStatusFlow.await_payment, status=STATUS.NEW
-    ).select_related("process")
-    for task in waiting:
-        invoice_id = task.process.data.get("invoice_id")
-        if Invoice.objects.filter(pk=invoice_id, status=Invoice.Status.PAID).exists():
-            done += _continue(task)
-    return done
-
-
-def on_invoice_cancelled(
-    sender, invoice: Invoice, actor=None, reason: str = "", erase: bool = True, **kwargs
-):
-    """Storno for non-payment: the process ends, the case is cancelled, personal data deleted."""
-    task = _waiting_task(invoice)
-    if task is None or not erase:
-        return
-    from shop.services import erase_partner_if_unused
-
-    with transaction.atomic():
-        with task.activation() as activation:
-            if activation.task.status == STATUS.NEW:
-                activation.cancel()
-            process = activation.process
-            process.status = STATUS.CANCELED
-            process.save(update_fields=["status"])
-        case = Case.objects.get(pk=invoice.case_id)
-        change_status(case=case, status=CaseStatus.CANCELLED, actor=actor, reason=reason)
-        erase_personal_data(case=case, actor=actor, reason=reason)
-        erase_partner_if_unused(invoice.partner)
-
-
 def register_civil_status() -> None:
     from portal_site.processes import register_process
 
@@ -433,14 +360,8 @@ def register_civil_status() -> None:
         register_step(
             HumanStep(node=node, form_class=form_class, handler=handler, submit_label=label)
         )
-    shop_signals.invoice_paid.connect(on_invoice_paid, dispatch_uid="civil_status_paid")
-    shop_signals.invoice_cancelled.connect(
-        on_invoice_cancelled, dispatch_uid="civil_status_cancelled"
-    )
+    register_payment_wait(CivilStatusFlow.await_payment)
     _register_texts()
-    from portal_site.core.periodic import register_periodic
-
-    register_periodic("flows.civil_status.continue_paid_cases", continue_paid_cases)
 
 
 def _register_texts() -> None:

@@ -12,9 +12,10 @@ class ShopConfig(AppConfig):
 
         from . import demo  # noqa: F401 - registers the demo fee schedule
         from .dunning import run_dunning
-        from .texts import register_texts
+        from .texts import register_archive_texts, register_texts
 
         register_texts()
+        register_archive_texts()
         register_periodic("shop.run_dunning", run_dunning)
         roles.register_role_permissions(
             roles.CASH_OFFICE,
@@ -31,4 +32,13 @@ class ShopConfig(AppConfig):
             "shop.view_booking",
         )
         roles.register_role_permissions(roles.REGISTRY_OFFICE, "shop.view_invoice", "shop.view_fee")
-        roles.register_role_permissions(roles.ARCHIVE, "shop.view_invoice", "shop.view_fee")
+        roles.register_role_permissions(
+            roles.ARCHIVE,
+            "shop.view_invoice",
+            "shop.view_fee",
+            *[
+                f"shop.{action}_{model}"
+                for action in ("add", "change", "view")
+                for model in ("usagetype", "imageproduct")
+            ],
+        )

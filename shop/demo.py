@@ -29,7 +29,69 @@ FEES = [
 ]
 
 
+# The archive's price list: usage type, needs approval, licence, products (name, long edge, key, €).
+ARCHIVE_PRICES = [
+    (
+        "Privatgebrauch",
+        False,
+        "Nutzung nur für private Zwecke; keine Veröffentlichung, keine Weitergabe an Dritte.",
+        [
+            ("Digitale Datei, 1.500 px", 1500, "410", Decimal("10.00")),
+            ("Digitale Datei, volle Auflösung", None, "411", Decimal("20.00")),
+        ],
+    ),
+    (
+        "Veröffentlichung (Druck/Online)",
+        False,
+        "Einmalige Veröffentlichung im angegebenen Werk (Buch, Zeitschrift, Website) mit "
+        "Quellenangabe; Auflage bis 5.000 Exemplare.",
+        [
+            ("Digitale Datei, 1.500 px", 1500, "412", Decimal("35.00")),
+            ("Digitale Datei, volle Auflösung", None, "413", Decimal("50.00")),
+        ],
+    ),
+    (
+        "Kommerzielle Nutzung",
+        True,
+        "Nutzung in Werbung, Produkten oder zu gewerblichen Zwecken im genehmigten Umfang.",
+        [
+            ("Digitale Datei, volle Auflösung", None, "414", Decimal("150.00")),
+        ],
+    ),
+]
+
+
 def load_money_demo() -> None:
+    _load_fees()
+    _load_archive_prices()
+
+
+def _load_archive_prices() -> None:
+    from .models import ImageProduct, UsageType
+
+    for order, (usage, approval, licence, products) in enumerate(ARCHIVE_PRICES):
+        usage_type, _created = UsageType.objects.get_or_create(
+            name=usage,
+            defaults={"requires_approval": approval, "licence_text": licence, "sort_order": order},
+        )
+        for name, long_edge, key, amount in products:
+            fee, _created = Fee.objects.get_or_create(
+                booking_key=key,
+                defaults={
+                    "name": f"Archiv{key}",
+                    "description": f"Nutzungsentgelt {usage}, {name}",
+                    "direction": Direction.DEBIT,
+                    "amount": amount,
+                    "account": "43210000",
+                    "cost_object": "2520100",
+                },
+            )
+            ImageProduct.objects.get_or_create(
+                usage_type=usage_type, name=name, defaults={"long_edge": long_edge, "fee": fee}
+            )
+
+
+def _load_fees() -> None:
     for key, name, description, amount, account, cost_object in FEES:
         Fee.objects.get_or_create(
             booking_key=key,

@@ -482,6 +482,9 @@ def cancel_invoice(
             amount=line.amount,
             text=f"Storno {locked.reference} {line.description}",
         )
+    from .models import Order
+
+    Order.objects.filter(invoice=locked).update(status=Order.Status.CANCELLED)
     locked.status = Invoice.Status.CANCELLED
     locked.cancelled_on = today
     locked.cancel_reason = reason[:255]

@@ -96,3 +96,51 @@ def register_texts() -> None:
         ),
         placeholders=_INVOICE_PLACEHOLDERS,
     )
+
+
+DELIVERY_MAIL = "shop.archive_delivery"
+ORDER_REJECTED_MAIL = "shop.archive_rejected"
+ORDER_RECEIVED_MAIL = "shop.archive_received"
+
+
+def register_archive_texts() -> None:
+    placeholders = ("name", "case_number", "links", "valid_until", "downloads", "amount", "reason")
+    register_email_text(
+        key=DELIVERY_MAIL,
+        name="Archivbestellung: Nutzungsgenehmigung und Downloads",
+        subject="Ihre Bestellung {case_number}: Dateien zum Herunterladen",
+        body=(
+            "Guten Tag {name},\n\n"
+            "vielen Dank für Ihre Zahlung über {amount}. Anbei erhalten Sie die "
+            "Nutzungsgenehmigung und die Rechnung. Ihre Dateien laden Sie hier herunter:\n\n"
+            "{links}\n\n"
+            "Die Links gelten bis zum {valid_until} für je {downloads} Downloads.\n\n"
+            "Mit freundlichen Grüßen\nIhr Stadtarchiv Kassel"
+        ),
+        placeholders=placeholders,
+    )
+    register_email_text(
+        key=ORDER_REJECTED_MAIL,
+        name="Archivbestellung: nicht freigegeben",
+        subject="Ihre Bestellung {case_number}",
+        body=(
+            "Guten Tag {name},\n\n"
+            "leider können wir Ihre Bestellung {case_number} für die angegebene Nutzung nicht "
+            "freigeben:\n{reason}\n\n"
+            "Gebühren fallen nicht an.\n\n"
+            "Mit freundlichen Grüßen\nIhr Stadtarchiv Kassel"
+        ),
+        placeholders=placeholders,
+    )
+    register_email_text(
+        key=ORDER_RECEIVED_MAIL,
+        name="Archivbestellung: eingegangen, wird geprüft",
+        subject="Ihre Bestellung {case_number} ist eingegangen",
+        body=(
+            "Guten Tag {name},\n\n"
+            "Ihre Bestellung {case_number} ist eingegangen. Für die gewünschte Nutzung prüft das "
+            "Stadtarchiv die Rechte; Sie erhalten danach die Rechnung oder eine Nachricht.\n\n"
+            "Mit freundlichen Grüßen\nIhr Stadtarchiv Kassel"
+        ),
+        placeholders=placeholders,
+    )

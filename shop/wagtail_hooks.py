@@ -6,7 +6,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import admin_views
-from .models import BusinessPartner, Fee
+from .models import BusinessPartner, Fee, ImageProduct, UsageType
 
 
 @hooks.register("register_admin_urls")
@@ -79,11 +79,39 @@ class BusinessPartnerViewSet(ModelViewSet):
     add_to_admin_menu = False
 
 
+class UsageTypeViewSet(ModelViewSet):
+    model = UsageType
+    icon = "doc-full"
+    menu_label = _("Usage types")
+    url_prefix = "nutzungsarten"
+    list_display = ["name", "requires_approval", "active"]
+    form_fields = [
+        "name",
+        "description",
+        "licence_text",
+        "requires_approval",
+        "sort_order",
+        "active",
+    ]
+    search_backend_name = None
+
+
+class ImageProductViewSet(ModelViewSet):
+    model = ImageProduct
+    icon = "list-ul"
+    menu_label = _("Archive price list")
+    url_prefix = "archiv-preisliste"
+    list_display = ["usage_type", "name", "long_edge", "fee", "active"]
+    list_filter = ["usage_type", "active"]
+    form_fields = ["usage_type", "name", "long_edge", "fee", "active"]
+    search_backend_name = None
+
+
 class MoneyViewSetGroup(ViewSetGroup):
     menu_label = _("Finance")
     menu_icon = "table"
     menu_order = 75
-    items = (FeeViewSet, BusinessPartnerViewSet)
+    items = (FeeViewSet, BusinessPartnerViewSet, UsageTypeViewSet, ImageProductViewSet)
 
 
 @hooks.register("register_admin_viewset")

@@ -1,0 +1,189 @@
+"""Archive orders: approval where needed, fee invoice, payment, delivery of the files.
+
+Standard usages (private use, publication) go straight to the invoice; commercial
+usages and images with third-party rights first wait for the archive's
+approval. After payment the usage permission (Nutzungsgenehmigung) is filed,
+and the customer gets it with the invoice and expiring download links.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from portal_site.accounts.models import User
+from portal_site.cases.models import Case, CaseStatus, TimelineEntry
+from portal_site.cases.services import change_status, record
+from portal_site.notifications.email_texts import render_email_text
+from portal_site.notifications.services import queue_email
+from shop.models import Order
+from shop.orders import ORDER_PROCESS, deliver_order, order_fee_items, order_summary
+from shop.services import issue_invoice
+from shop.texts import ORDER_RECEIVED_MAIL, ORDER_REJECTED_MAIL
+
+from .generic import CaseProcess
+from .paying import register_payment_wait
+from .steps import HumanStep, StepContext, StepForm, register_step
+from .workspace import record_decision
+
+
+def _no_view(request, **kwargs):  # pragma: no cover - tasks are worked in the staff workspace
+    raise NotImplementedError("Tasks are handled in the staff workspace.")
+
+
+def _order(case_id: int) -> Order:
+    return Order.objects.select_related("case", "partner").get(case_id=case_id)
+
+
+def _mail(order: Order, key: str, **extra: str) -> None:
+    values = {"name": order.partner.display_name, "case_number": order.case.number, **extra}
+    subject, body = render_email_text(key=key, values=values)
+    queue_email(to=[order.email], subject=subject, body=body, case=order.case)
+
+
+class ArchiveOrderFlow(flow.Flow):
+    process_class = CaseProcess
+    lock_impl = lock.SelectForUpdateLock(nowait=False)
+    process_title = gettext_lazy("Archive order")
+
+    start = flow.StartHandle(this.start_case).Next(this.if_approval)
+    if_approval = (
+        flow.If(lambda activation: activation.process.data.get("needs_approval"))
+        .Then(this.approve)
+        .Else(this.invoice)
+    )
+    approve = (
+        flow.View(_no_view)
+        .Annotation(title=gettext_lazy("Approve the order for its intended use"))
+        .Next(this.if_approved)
+    )
+    if_approved = (
+        flow.If(lambda activation: activation.process.data.get("approved") == "yes")
+        .Then(this.invoice)
+        .Else(this.end_rejected)
+    )
+    invoice = flow.Function(this.issue_fee_invoice).Next(this.await_payment)
+    await_payment = flow.Handle(this.payment_received).Next(this.deliver)
+    deliver = flow.Function(this.deliver_files).Next(this.end)
+    end = flow.End()
+    end_rejected = flow.End()
+
+    def start_case(self, activation, case: Case, **kwargs):
+        order = _order(case.pk)
+        activation.process.data = {
+            "case_id": case.pk,
+            "office_id": case.office_id,
+            "needs_approval": order.status == Order.Status.AWAITING_APPROVAL,
+        }
+        activation.process.artifact = case
+        return activation.process
+
+    def issue_fee_invoice(self, activation):
+        order = _order(activation.process.data["case_id"])
+        invoice = issue_invoice(
+            partner=order.partner,
+            items=order_fee_items(order),
+            subject=_("Archive order %(number)s: %(items)s")
+            % {"number": order.case.number, "items": order_summary(order)},
+            case=order.case,
+        )
+        order.invoice = invoice
+        order.status = Order.Status.AWAITING_PAYMENT
+        order.save(update_fields=["invoice", "status"])
+        activation.process.data["invoice_id"] = invoice.pk
+        activation.process.save(update_fields=["data"])
+        change_status(case=order.case, status=CaseStatus.WAITING_FOR_PAYMENT)
+
+    def payment_received(self, activation, **kwargs):
+        """Run when the invoice is paid in full (see :mod:`flows.paying`)."""
+
+    def deliver_files(self, activation):
+        order = _order(activation.process.data["case_id"])
+        deliver_order(order)
+        change_status(case=order.case, status=CaseStatus.COMPLETED)
+
+
+APPROVE = "yes"
+REJECT = "no"
+APPROVAL_CHOICES = [
+    (APPROVE, gettext_lazy("Approve: the invoice goes to the customer")),
+    (REJECT, gettext_lazy("Reject")),
+]
+
+
+class ApprovalForm(StepForm):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"), choices=APPROVAL_CHOICES, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the customer (when rejected)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    comment = forms.CharField(label=gettext_lazy("Comment (internal)"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == REJECT and not data.get("reason", "").strip():
+            self.add_error("reason", _("Please give the customer a reason."))
+        return data
+
+
+def handle_approval(context: StepContext, data: dict[str, Any]) -> str:
+    decision = data["decision"]
+    record_decision(
+        context=context,
+        choices=APPROVAL_CHOICES,
+        decision=decision,
+        comment=data.get("comment", ""),
+    )
+    context.remember(approved=decision)
+    order = _order(context.case.pk)
+    if decision == APPROVE:
+        return _("The order is approved; the invoice goes to the customer.")
+    order.status = Order.Status.REJECTED
+    order.save(update_fields=["status"])
+    _mail(order, ORDER_REJECTED_MAIL, reason=data["reason"])
+    change_status(case=context.case, status=CaseStatus.REJECTED, actor=context.user)
+    return _("The order is rejected; the customer has been told.")
+
+
+def start_archive_order(*, case: Case, actor: User | None = None) -> object:
+    process = ArchiveOrderFlow.start.run(case=case)
+    if process.data.get("needs_approval"):
+        _mail(_order(case.pk), ORDER_RECEIVED_MAIL)
+        record(
+            case=case,
+            kind=TimelineEntry.Kind.TASK,
+            message=_("Task “%(task)s” created for %(office)s.")
+            % {
+                "task": ArchiveOrderFlow.approve.task_title,
+                "office": case.office or _("the back office"),
+            },
+        )
+    return process
+
+
+def register_archive_order() -> None:
+    from portal_site.processes import register_process
+
+    register_process(
+        key=ORDER_PROCESS,
+        label=gettext_lazy("Archive order (approval, invoice, payment, download)"),
+        start=start_archive_order,
+    )
+    register_step(
+        HumanStep(
+            node=ArchiveOrderFlow.approve,
+            form_class=ApprovalForm,
+            handler=handle_approval,
+            submit_label=gettext_lazy("Save decision"),
+        )
+    )
+    register_payment_wait(ArchiveOrderFlow.await_payment)
