@@ -65,14 +65,20 @@ class Filters:
     @classmethod
     def from_params(cls, params) -> Filters:
         """Read the request's parameters; anything unusable is simply ignored."""
-        decade = params.get("jahrzehnt", "")
-        sort = params.get("sortierung", "relevance")
+
+        def param(name: str, limit: int) -> str:
+            # NUL cannot be stored or compared in PostgreSQL text; drop control characters.
+            value = params.get(name, "")[:limit]
+            return "".join(c for c in value if c.isprintable())
+
+        decade = param("jahrzehnt", 4)
+        sort = param("sortierung", 20) or "relevance"
         return cls(
-            query=params.get("q", "")[:200],
+            query=param("q", 200),
             decade=int(decade) if decade.isdigit() and len(decade) == 4 else None,
-            place=params.get("ort", "")[:150],
-            keyword=params.get("schlagwort", "")[:100],
-            series=params.get("serie", "")[:150],
+            place=param("ort", 150),
+            keyword=param("schlagwort", 100),
+            series=param("serie", 150),
             sort=sort if sort in SORTS else "relevance",
         )
 

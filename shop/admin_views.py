@@ -50,7 +50,7 @@ def invoice_list(request):
     else:
         current = "open"
         invoices = invoices.filter(status=Invoice.Status.OPEN)
-    query = request.GET.get("q", "").strip()[:100]
+    query = "".join(c for c in request.GET.get("q", "")[:100] if c.isprintable()).strip()
     if query:
         invoices = invoices.filter(
             Q(reference__icontains=query.replace(" ", ""))

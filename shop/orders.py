@@ -142,7 +142,7 @@ def download_url(grant: DownloadGrant) -> str:
 def deliver_order(order: Order) -> list[DownloadGrant]:
     """Grants per file, the usage permission PDF, and the e-mail with PDFs and links."""
     order = (
-        Order.objects.select_for_update()
+        Order.objects.select_for_update(of=("self",))
         .select_related("case", "partner", "invoice")
         .get(pk=order.pk)
     )

@@ -26,7 +26,7 @@ def _sheet(rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode()
 
 
-def test_import_lands_good_rows_and_reports_each_bad_one(db):
+def test_import_lands_good_rows_and_reports_each_bad_one(demo):
     files = {"a.jpg": drawn_photo("A", 1, (400, 300)), "broken.jpg": b"not an image"}
     report = import_archive(
         sheet=_sheet(
