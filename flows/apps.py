@@ -18,16 +18,37 @@ class FlowsConfig(AppConfig):
         register_deadline_texts()
         register_generic_steps()
 
-        from . import paying
+        from . import paying, training_setup
         from .archive_order import register_archive_order
         from .civil_status import register_civil_status
+        from .training import register_training
 
         paying.connect()
         register_civil_status()
         register_archive_order()
+        register_training()
+        training_setup.connect()
+        register_periodic("flows.training.send_certificates", _send_certificates)
+
+        from portal_site.accounts import roles
+
+        roles.register_role_permissions(
+            roles.HR_DEVELOPMENT,
+            "flows.add_course",
+            "flows.change_course",
+            "flows.view_course",
+            "flows.view_participation",
+            "flows.change_participation",
+        )
 
         register_process(
             key="generic",
             label=_("Generic request (office queue, answer, close)"),
             start=start_generic,
         )
+
+
+def _send_certificates():
+    from .training_documents import send_certificates
+
+    return send_certificates()

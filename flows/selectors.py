@@ -62,14 +62,15 @@ def is_lead_for(*, user: User, case: Case) -> bool:
 
 
 def can_see_case(*, user: User, case: Case) -> bool:
-    """Staff of the responsible office, its leads and administrators see a case."""
+    """Staff of the responsible office, its leads, task owners and administrators see a case."""
     if user.is_superuser or user.has_perm("cases.view_all_cases"):
         return True
-    return bool(
-        user.has_perm("cases.view_case")
-        and case.office_id
-        and case.office_id in office_ids_of(user=user)
-    )
+    if not user.has_perm("cases.view_case"):
+        return False
+    if case.office_id and case.office_id in office_ids_of(user=user):
+        return True
+    # Whoever a task of the case is (or was) given to, e.g. the applicant's team lead.
+    return Task.objects.filter(process__data__case_id=case.pk, owner=user).exists()
 
 
 def visible_cases(*, user: User) -> QuerySet[Case]:

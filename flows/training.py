@@ -1,0 +1,480 @@
+"""Registration for internal training, the seed's first example.
+
+1. The applicant's team lead (Sachgebietsleitung) recommends yes or no with a
+   comment; the recommendation (Empfehlung) is filed with the case as a PDF.
+2. The department head (Abteilungsleitung) decides; a rejection tells the
+   employee and ends the case.
+3. The employee is told that the supervisors agreed.
+4. HR development decides: place / no / waiting list. The course row is locked
+   while a place is given, so a course is never overbooked, even when two
+   decisions are made at the same moment. When a participant cancels, the first
+   on the waiting list moves up and is told.
+5. The employee is told the result.
+
+Courses, their documents (table cards, attendance list, certificates) and the
+statistics are in :mod:`flows.training_documents`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from portal_site.accounts.models import Employee, User
+from portal_site.accounts.selectors import department_head_of, team_lead_of
+from portal_site.cases.models import Case, CaseStatus, TimelineEntry
+from portal_site.cases.services import change_status, record
+from portal_site.documents.services import file_pdf_document
+from portal_site.notifications.email_texts import register_email_text, render_email_text
+from portal_site.notifications.services import queue_email
+
+from .generic import CaseProcess
+from .models import Course, Participation
+from .steps import HumanStep, StepContext, StepForm, register_step
+from .workspace import record_decision
+
+PROCESS_KEY = "training_registration"
+
+MAIL_REJECTED = "training.rejected"
+MAIL_SUPERVISORS_AGREED = "training.supervisors_agreed"
+MAIL_CONFIRMED = "training.confirmed"
+MAIL_WAITING = "training.waiting"
+MAIL_NO_PLACE = "training.no_place"
+MAIL_MOVED_UP = "training.moved_up"
+MAIL_CERTIFICATE = "training.certificate"
+
+
+class CourseFull(ValueError):
+    """HR development gave a place that is no longer free."""
+
+
+def _no_view(request, **kwargs):  # pragma: no cover - tasks are worked in the staff workspace
+    raise NotImplementedError("Tasks are handled in the staff workspace.")
+
+
+def _user(user_id) -> User | None:
+    return User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+
+
+class TrainingFlow(flow.Flow):
+    process_class = CaseProcess
+    lock_impl = lock.SelectForUpdateLock(nowait=False)
+    process_title = gettext_lazy("Registration for internal training")
+
+    start = flow.StartHandle(this.start_case).Next(this.recommend)
+    recommend = (
+        flow.View(_no_view)
+        .Annotation(title=gettext_lazy("Recommendation of the team lead"))
+        .Assign(lambda activation: _user(activation.process.data.get("team_lead_id")))
+        .Next(this.head_decides)
+    )
+    head_decides = (
+        flow.View(_no_view)
+        .Annotation(title=gettext_lazy("Decision of the department head"))
+        .Assign(lambda activation: _user(activation.process.data.get("department_head_id")))
+        .Next(this.if_agreed)
+    )
+    if_agreed = (
+        flow.If(lambda activation: activation.process.data.get("head_decision") == "yes")
+        .Then(this.tell_agreed)
+        .Else(this.end_rejected)
+    )
+    tell_agreed = flow.Function(this.supervisors_agreed).Next(this.hr_decides)
+    hr_decides = (
+        flow.View(_no_view)
+        .Annotation(title=gettext_lazy("Decision on the place (HR development)"))
+        .Next(this.end)
+    )
+    end = flow.End()
+    end_rejected = flow.End()
+
+    def start_case(self, activation, case: Case, **kwargs):
+        participation = Participation.objects.select_related("employee").get(case=case)
+        employee = participation.employee
+        lead = team_lead_of(employee) if employee else None
+        head = department_head_of(employee) if employee else None
+        activation.process.data = {
+            "case_id": case.pk,
+            "office_id": case.office_id,
+            "team_lead_id": lead.pk if lead else None,
+            "department_head_id": head.pk if head else None,
+        }
+        activation.process.artifact = case
+        return activation.process
+
+    def supervisors_agreed(self, activation):
+        participation = _participation(activation.process.data["case_id"])
+        _mail(participation, MAIL_SUPERVISORS_AGREED)
+
+
+def _participation(case_id: int) -> Participation:
+    return Participation.objects.select_related("course", "case").get(case_id=case_id)
+
+
+def _values(participation: Participation, **extra: str) -> dict[str, str]:
+    course = participation.course
+    return {
+        "name": participation.full_name,
+        "case_number": participation.case.number,
+        "course": str(course),
+        "dates": course.dates_label,
+        "place": course.place,
+        **extra,
+    }
+
+
+def _mail(participation: Participation, key: str, *, attachments=(), **extra: str) -> None:
+    if not participation.email:
+        return
+    subject, body = render_email_text(key=key, values=_values(participation, **extra))
+    queue_email(
+        to=[participation.email],
+        subject=subject,
+        body=body,
+        case=participation.case,
+        attachments=attachments,
+    )
+    record(
+        case=participation.case,
+        kind=TimelineEntry.Kind.MESSAGE,
+        message=_("E-mail to the employee: %(subject)s") % {"subject": subject},
+    )
+
+
+# -- registration -------------------------------------------------------------
+
+
+def participation_from_case(case: Case) -> Participation:
+    """The registration's data from the portal form (course code, statistics fields)."""
+    values = case.data.get("values", {})
+    code = str(values.get("fortbildung", "")).strip()
+    course = Course.objects.filter(code=code).first()
+    if course is None:
+        raise ValueError(_("The course %(code)s is not in the programme.") % {"code": code})
+    employee = Employee.objects.filter(
+        personnel_number=str(values.get("personnel_number", ""))
+    ).first()
+    first_name, _sep, last_name = case.applicant_name.partition(" ")
+    return Participation.objects.create(
+        course=course,
+        case=case,
+        employee=employee,
+        first_name=employee.first_name if employee else first_name,
+        last_name=employee.last_name if employee else last_name,
+        email=(employee.email if employee else "") or case.applicant_email,
+        org_unit=str(employee.org_unit) if employee and employee.org_unit else "",
+        age_group=str(values.get("altersgruppe", "")),
+        job_group=str(values.get("berufsgruppe", "")),
+        working_time=str(values.get("arbeitszeit", "")),
+        function=str(values.get("funktion", "")),
+        repeat=bool(values.get("erneute_anmeldung")),
+        assistance=bool(values.get("besondere_hilfe")),
+        goals=str(values.get("lernziele", "")),
+    )
+
+
+def start_training(*, case: Case, actor: User | None = None) -> object:
+    participation = participation_from_case(case)
+    process = TrainingFlow.start.run(case=case)
+    lead = _user(process.data.get("team_lead_id"))
+    record(
+        case=case,
+        kind=TimelineEntry.Kind.TASK,
+        actor=actor,
+        message=_("Course %(course)s; recommendation asked of %(lead)s.")
+        % {
+            "course": participation.course,
+            "lead": lead.get_full_name() if lead else _("the office's queue"),
+        },
+    )
+    return process
+
+
+# -- the supervisors' steps ---------------------------------------------------
+
+YES = "yes"
+NO = "no"
+WAITING = "waiting"
+RECOMMEND_CHOICES = [(YES, gettext_lazy("Yes, recommended")), (NO, gettext_lazy("No"))]
+HEAD_CHOICES = [(YES, gettext_lazy("Agreed")), (NO, gettext_lazy("Rejected"))]
+HR_CHOICES = [
+    (YES, gettext_lazy("Yes: a place is confirmed")),
+    (NO, gettext_lazy("No")),
+    (WAITING, gettext_lazy("Waiting list (Nachrückerliste)")),
+]
+
+
+class RecommendationForm(StepForm):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Recommendation"), choices=RECOMMEND_CHOICES, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class HeadDecisionForm(StepForm):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"), choices=HEAD_CHOICES, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment (goes to the employee when rejected)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PlaceDecisionForm(StepForm):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision on the place"), choices=HR_CHOICES, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(label=gettext_lazy("Comment (internal)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        participation = Participation.objects.select_related("course").filter(case=self.case)
+        participation = participation.first()
+        if participation is not None:
+            course = participation.course
+            taken = confirmed_count(course)
+            self.fields["decision"].help_text = _(
+                "%(course)s, %(dates)s: %(taken)d of %(places)d places taken."
+            ) % {
+                "course": course,
+                "dates": course.dates_label,
+                "taken": taken,
+                "places": course.places,
+            }
+
+
+def handle_recommendation(context: StepContext, data: dict[str, Any]) -> str:
+    decision = data["decision"]
+    record_decision(
+        context=context, choices=RECOMMEND_CHOICES, decision=decision, comment=data["comment"]
+    )
+    context.remember(recommendation=decision, recommendation_comment=data["comment"])
+    participation = _participation(context.case.pk)
+    file_pdf_document(
+        case=context.case,
+        template_name="flows/training/recommendation.html",
+        title=_("Recommendation"),
+        filename=f"Empfehlung-{context.case.number}.pdf",
+        context={
+            "participation": participation,
+            "recommended": decision == YES,
+            "comment": data["comment"],
+            "lead": context.user,
+        },
+        actor=context.user,
+    )
+    return _("The recommendation is filed; the department head decides next.")
+
+
+def handle_head_decision(context: StepContext, data: dict[str, Any]) -> str:
+    decision = data["decision"]
+    record_decision(
+        context=context, choices=HEAD_CHOICES, decision=decision, comment=data["comment"]
+    )
+    context.remember(head_decision=decision)
+    if decision == YES:
+        return _("Agreed; HR development decides on the place.")
+    participation = _participation(context.case.pk)
+    Participation.objects.filter(pk=participation.pk).update(status=Participation.Status.REJECTED)
+    _mail(participation, MAIL_REJECTED, reason=data["comment"] or "–")
+    change_status(case=context.case, status=CaseStatus.REJECTED, actor=context.user)
+    return _("Rejected; the employee has been told.")
+
+
+def confirmed_count(course: Course) -> int:
+    return course.participations.filter(status=Participation.Status.CONFIRMED).count()
+
+
+@transaction.atomic
+def decide_place(*, participation: Participation, decision: str, actor: User | None) -> str:
+    """Give a place, put on the waiting list, or refuse; never beyond the course's places."""
+    course = Course.objects.select_for_update().get(pk=participation.course_id)
+    participation = Participation.objects.select_for_update().get(pk=participation.pk)
+    if decision == YES:
+        if confirmed_count(course) >= course.places:
+            raise CourseFull(
+                _("All %(places)d places of %(course)s are taken. Choose the waiting list instead.")
+                % {"places": course.places, "course": course}
+            )
+        participation.status = Participation.Status.CONFIRMED
+    elif decision == WAITING:
+        participation.status = Participation.Status.WAITING
+        participation.waiting_since = timezone.now()
+    else:
+        participation.status = Participation.Status.REJECTED
+    participation.save(update_fields=["status", "waiting_since"])
+    return participation.status
+
+
+def handle_place_decision(context: StepContext, data: dict[str, Any]) -> str:
+    decision = data["decision"]
+    participation = _participation(context.case.pk)
+    decide_place(participation=participation, decision=decision, actor=context.user)
+    record_decision(context=context, choices=HR_CHOICES, decision=decision, comment=data["comment"])
+    participation.refresh_from_db()
+    if decision == YES:
+        _mail(participation, MAIL_CONFIRMED)
+        change_status(case=context.case, status=CaseStatus.COMPLETED, actor=context.user)
+        return _("The place is confirmed; the employee has been told.")
+    if decision == WAITING:
+        _mail(participation, MAIL_WAITING)
+        change_status(case=context.case, status=CaseStatus.COMPLETED, actor=context.user)
+        return _("On the waiting list; the employee has been told.")
+    _mail(participation, MAIL_NO_PLACE)
+    change_status(case=context.case, status=CaseStatus.REJECTED, actor=context.user)
+    return _("No place; the employee has been told.")
+
+
+@transaction.atomic
+def cancel_participation(
+    *, participation: Participation, actor: User | None
+) -> Participation | None:
+    """The participant withdraws; the first on the waiting list moves up and is told."""
+    course = Course.objects.select_for_update().get(pk=participation.course_id)
+    participation = Participation.objects.select_for_update().get(pk=participation.pk)
+    if participation.status not in (Participation.Status.CONFIRMED, Participation.Status.WAITING):
+        raise ValueError(_("Only a confirmed or waiting participant can withdraw."))
+    had_place = participation.status == Participation.Status.CONFIRMED
+    participation.status = Participation.Status.CANCELLED
+    participation.save(update_fields=["status"])
+    record(
+        case=participation.case,
+        kind=TimelineEntry.Kind.STATUS,
+        actor=actor,
+        message=_("Registration for %(course)s withdrawn.") % {"course": course},
+    )
+    if not had_place or confirmed_count(course) >= course.places:
+        return None
+    following = (
+        course.participations.select_for_update()
+        .filter(status=Participation.Status.WAITING)
+        .order_by("waiting_since", "pk")
+        .first()
+    )
+    if following is None:
+        return None
+    following.status = Participation.Status.CONFIRMED
+    following.save(update_fields=["status"])
+    record(
+        case=following.case,
+        kind=TimelineEntry.Kind.DECISION,
+        actor=actor,
+        message=_("Moved up from the waiting list: a place in %(course)s is confirmed.")
+        % {"course": course},
+    )
+    _mail(following, MAIL_MOVED_UP)
+    return following
+
+
+def register_training() -> None:
+    from portal_site.processes import register_process
+
+    register_process(
+        key=PROCESS_KEY,
+        label=gettext_lazy("Internal training (team lead, department head, HR development)"),
+        start=start_training,
+    )
+    for node, form_class, handler, label in (
+        (
+            TrainingFlow.recommend,
+            RecommendationForm,
+            handle_recommendation,
+            gettext_lazy("Save recommendation"),
+        ),
+        (
+            TrainingFlow.head_decides,
+            HeadDecisionForm,
+            handle_head_decision,
+            gettext_lazy("Save decision"),
+        ),
+        (
+            TrainingFlow.hr_decides,
+            PlaceDecisionForm,
+            handle_place_decision,
+            gettext_lazy("Save decision"),
+        ),
+    ):
+        register_step(
+            HumanStep(node=node, form_class=form_class, handler=handler, submit_label=label)
+        )
+    _register_texts()
+
+
+def _register_texts() -> None:
+    placeholders = ("name", "case_number", "course", "dates", "place", "reason")
+    signature = "\n\nMit freundlichen Grüßen\nIhre Personalentwicklung"
+    texts = [
+        (
+            MAIL_REJECTED,
+            "Fortbildung: Anmeldung abgelehnt (Abteilungsleitung)",
+            "Ihre Anmeldung zur Fortbildung {course}",
+            "Guten Tag {name},\n\nIhre Abteilungsleitung hat Ihrer Teilnahme an der Fortbildung "
+            "{course} ({dates}) leider nicht zugestimmt.\nBegründung: {reason}",
+        ),
+        (
+            MAIL_SUPERVISORS_AGREED,
+            "Fortbildung: Vorgesetzte haben zugestimmt",
+            "Ihre Anmeldung zur Fortbildung {course}: Zustimmung erteilt",
+            "Guten Tag {name},\n\nIhre Vorgesetzten haben Ihrer Teilnahme an der Fortbildung "
+            "{course} ({dates}) zugestimmt. Die Personalentwicklung entscheidet jetzt über die "
+            "Vergabe der Plätze; Sie erhalten dazu eine weitere Nachricht.",
+        ),
+        (
+            MAIL_CONFIRMED,
+            "Fortbildung: Platz bestätigt",
+            "Ihre Teilnahme an der Fortbildung {course} ist bestätigt",
+            "Guten Tag {name},\n\nSie haben einen Platz in der Fortbildung {course}.\n"
+            "Termin: {dates}\nOrt: {place}",
+        ),
+        (
+            MAIL_WAITING,
+            "Fortbildung: Nachrückerliste",
+            "Fortbildung {course}: Sie stehen auf der Nachrückerliste",
+            "Guten Tag {name},\n\ndie Fortbildung {course} ({dates}) ist ausgebucht. Sie stehen "
+            "auf der Nachrückerliste und erhalten eine Nachricht, sobald ein Platz frei wird.",
+        ),
+        (
+            MAIL_NO_PLACE,
+            "Fortbildung: kein Platz",
+            "Fortbildung {course}: leider kein Platz",
+            "Guten Tag {name},\n\nfür die Fortbildung {course} ({dates}) können wir Ihnen leider "
+            "keinen Platz anbieten.",
+        ),
+        (
+            MAIL_MOVED_UP,
+            "Fortbildung: von der Nachrückerliste nachgerückt",
+            "Fortbildung {course}: Sie sind nachgerückt",
+            "Guten Tag {name},\n\nin der Fortbildung {course} ist ein Platz frei geworden: Ihre "
+            "Teilnahme ist bestätigt.\nTermin: {dates}\nOrt: {place}",
+        ),
+        (
+            MAIL_CERTIFICATE,
+            "Fortbildung: Teilnahmebescheinigung",
+            "Ihre Teilnahmebescheinigung: {course}",
+            "Guten Tag {name},\n\nvielen Dank für Ihre Teilnahme an der Fortbildung {course} "
+            "({dates}). Anbei erhalten Sie Ihre Teilnahmebescheinigung.",
+        ),
+    ]
+    for key, name, subject, body in texts:
+        register_email_text(
+            key=key,
+            name=name,
+            subject=subject,
+            body=body + signature,
+            placeholders=placeholders,
+        )

@@ -1,0 +1,114 @@
+"""HR development's pages in the Wagtail admin: participants, documents, statistics."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from . import training, training_documents
+from .models import Course, Participation
+
+
+def _require(request, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def course_participants(request, pk: int):
+    _require(request, "flows.view_participation")
+    course = get_object_or_404(Course, pk=pk)
+    participations = course.participations.select_related("case").order_by("status", "last_name")
+    return TemplateResponse(
+        request,
+        "flows/training/participants.html",
+        {
+            "course": course,
+            "participations": participations,
+            "taken": training.confirmed_count(course),
+            "waiting": course.participations.filter(status=Participation.Status.WAITING).order_by(
+                "waiting_since", "pk"
+            ),
+        },
+    )
+
+
+def course_document(request, pk: int, kind: str):
+    _require(request, "flows.view_participation")
+    course = get_object_or_404(Course, pk=pk)
+    if kind == "tischkarten":
+        pdf, name = training_documents.table_cards_pdf(course), "Tischkarten"
+    else:
+        pdf, name = training_documents.attendance_list_pdf(course), "Anwesenheitsliste"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}-{course.code}.pdf"'
+    return response
+
+
+@require_POST
+def withdraw(request, pk: int):
+    _require(request, "flows.change_participation")
+    participation = get_object_or_404(Participation, pk=pk)
+    try:
+        following = training.cancel_participation(participation=participation, actor=request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        message = _("%(name)s has withdrawn.") % {"name": participation.full_name}
+        if following is not None:
+            message += " " + _("%(name)s moves up from the waiting list and has been told.") % {
+                "name": following.full_name
+            }
+        messages.success(request, message)
+    return redirect("flows_course_participants", pk=participation.course_id)
+
+
+class PeriodForm(forms.Form):
+    period_from = forms.DateField(
+        label=gettext_lazy("Courses from"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    period_to = forms.DateField(
+        label=gettext_lazy("to"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_from"), data.get("period_to")
+        if start and end and end < start:
+            raise forms.ValidationError(_("The end of the period lies before its start."))
+        return data
+
+
+def training_statistics(request):
+    _require(request, "flows.view_participation")
+    today = timezone.localdate()
+    form = PeriodForm(
+        request.GET or None,
+        initial={
+            "period_from": today.replace(month=1, day=1),
+            "period_to": today.replace(month=12, day=31),
+        },
+    )
+    if request.GET and form.is_valid():
+        data = training_documents.statistics_xlsx(**form.cleaned_data)
+        response = HttpResponse(
+            data,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        period = (
+            f"{form.cleaned_data['period_from']:%Y%m%d}-{form.cleaned_data['period_to']:%Y%m%d}"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="fortbildungsstatistik-{period}.xlsx"'
+        )
+        return response
+    return TemplateResponse(request, "flows/training/statistics.html", {"form": form})

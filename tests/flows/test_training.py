@@ -1,0 +1,250 @@
+"""Internal training end to end in services: approvals, both rejections, places, waiting list."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from flows import selectors, training, training_documents, workspace
+from flows.models import Course, Participation
+from portal_site.accounts.models import Employee, OrgUnit, User
+from portal_site.cases.models import CaseStatus
+from portal_site.cases.services import open_case
+from portal_site.processes import start_process
+from tests.concurrency import run_in_parallel
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def register(personnel_number="2001", code="A-2016-01", age="41-55 Jahre"):
+    employee = Employee.objects.get(personnel_number=personnel_number)
+    case = open_case(
+        process_key="training_registration",
+        title="Anmeldung für die Teilnahme an einer Fortbildung",
+        data={
+            "answers": [],
+            "values": {
+                "personnel_number": personnel_number,
+                "fortbildung": code,
+                "altersgruppe": age,
+                "berufsgruppe": "Allgemeine Verwaltung, einschließlich Kulturbereich",
+                "arbeitszeit": "vollzeitbeschäftigt",
+                "funktion": "Sachbearbeiter/in bzw. Mitarbeiter/in",
+                "erneute_anmeldung": False,
+                "besondere_hilfe": True,
+                "lernziele": "Sicherer vor Gruppen sprechen",
+            },
+        },
+        applicant_name=f"{employee.first_name} {employee.last_name}",
+        applicant_email=employee.email,
+        office=OrgUnit.objects.get(short_name="10.3"),
+    )
+    start_process(key="training_registration", case=case)
+    return case
+
+
+def user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def act(case, username: str, **data) -> str:
+    task = selectors.open_task_for_case(case=case)
+    assert task is not None, "no open task"
+    who = user(username)
+    if task.owner_id is None:
+        workspace.claim_task(task_id=task.pk, user=who)
+    assert task.owner_id in (None, who.pk), f"task belongs to {task.owner}"
+    return workspace.complete_step(task_id=task.pk, user=who, data=data)
+
+
+def approve_by_supervisors(case):
+    act(case, "sachgebietsleitung", decision="yes", comment="Sollte unterstützen")
+    act(case, "abteilungsleitung", decision="yes", comment="")
+
+
+def subjects_to(address: str) -> list[str]:
+    return [m.subject for m in mail.outbox if address in m.to]
+
+
+def test_the_whole_path_to_a_confirmed_place(demo):
+    case = register()
+    participation = Participation.objects.get(case=case)
+    assert participation.course.code == "A-2016-01" and participation.assistance
+    lead_task = selectors.open_task_for_case(case=case)
+    assert lead_task.owner == user("sachgebietsleitung")  # the applicant's team lead
+    assert list(selectors.my_tasks(user=user("sachgebietsleitung"))) == [lead_task]
+    assert selectors.can_see_case(user=user("sachgebietsleitung"), case=case)
+
+    act(case, "sachgebietsleitung", decision="yes", comment="Sollte unterstützen")
+    recommendation = case.files.get(filename=f"Empfehlung-{case.number}.pdf")
+    with recommendation.file.open("rb") as handle:
+        text = PdfReader(handle).pages[0].extract_text()
+    assert "Hans Mustermann" in text and "Sollte unterstützen" in text
+
+    head_task = selectors.open_task_for_case(case=case)
+    assert head_task.owner == user("abteilungsleitung")
+    act(case, "abteilungsleitung", decision="yes", comment="")
+    assert any("Zustimmung erteilt" in s for s in subjects_to("hans.mustermann@kassel.de"))
+
+    hr_task = selectors.open_task_for_case(case=case)
+    assert hr_task.owner is None  # in HR development's queue
+    assert hr_task in selectors.queue_tasks(user=user("personalentwicklung"))
+    act(case, "personalentwicklung", decision="yes", comment="")
+    participation.refresh_from_db()
+    case.refresh_from_db()
+    assert participation.status == Participation.Status.CONFIRMED
+    assert case.status == CaseStatus.COMPLETED
+    assert any("ist bestätigt" in s for s in subjects_to("hans.mustermann@kassel.de"))
+
+
+def test_department_head_rejection_tells_the_employee_and_ends_the_case(demo):
+    case = register()
+    act(case, "sachgebietsleitung", decision="no", comment="Zurzeit unabkömmlich")
+    act(case, "abteilungsleitung", decision="no", comment="Projektphase bis Juli")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.REJECTED
+    assert Participation.objects.get(case=case).status == Participation.Status.REJECTED
+    assert selectors.open_task_for_case(case=case) is None
+    [message] = [m for m in mail.outbox if "nicht zugestimmt" in m.body]
+    assert "Projektphase bis Juli" in message.body
+
+
+def test_hr_rejection_and_waiting_list_and_moving_up(demo):
+    course = Course.objects.get(code="A-2016-01")
+    course.places = 1
+    course.save()
+    first, second, third = register("2001"), register("2002"), register("2003")
+    for case in (first, second, third):
+        approve_by_supervisors(case)
+
+    act(first, "personalentwicklung", decision="yes", comment="")
+    # The course is full: a second "yes" is refused with a clear message, nothing changes.
+    with pytest.raises(training.CourseFull, match="Alle 1 Plätze"):
+        act(second, "personalentwicklung", decision="yes", comment="")
+    assert Participation.objects.get(case=second).status == Participation.Status.PENDING
+    act(second, "personalentwicklung", decision="waiting", comment="")
+    act(third, "personalentwicklung", decision="no", comment="")
+
+    statuses = {p.case_id: p.status for p in Participation.objects.filter(course=course)}
+    assert statuses == {
+        first.pk: Participation.Status.CONFIRMED,
+        second.pk: Participation.Status.WAITING,
+        third.pk: Participation.Status.REJECTED,
+    }
+    assert any("Nachrückerliste" in s for s in subjects_to("silvia.beispiel@kassel.de"))
+    assert any("kein Platz" in s for s in subjects_to("gerlinde.musterfrau@kassel.de"))
+
+    moved = training.cancel_participation(
+        participation=Participation.objects.get(case=first), actor=user("personalentwicklung")
+    )
+    assert moved.case_id == second.pk
+    assert Participation.objects.get(case=second).status == Participation.Status.CONFIRMED
+    assert any("nachgerückt" in s for s in subjects_to("silvia.beispiel@kassel.de"))
+    assert training.confirmed_count(course) == 1
+
+
+def test_two_places_given_at_the_same_moment_never_overbook(postgres_only, demo):
+    course = Course.objects.get(code="A-2016-02")
+    course.places = 1
+    course.save()
+    cases = [register(number, code="A-2016-02") for number in ("2001", "2002", "2003")]
+    for case in cases:
+        approve_by_supervisors(case)
+    hr = user("personalentwicklung")
+    tasks = [selectors.open_task_for_case(case=case) for case in cases]
+    for task in tasks:
+        workspace.claim_task(task_id=task.pk, user=hr)
+
+    def give(task_id):
+        return lambda: workspace.complete_step(
+            task_id=task_id, user=hr, data={"decision": "yes", "comment": ""}
+        )
+
+    results, errors = run_in_parallel([give(task.pk) for task in tasks])
+    assert len(results) == 1 and len(errors) == 2
+    assert all(isinstance(error, training.CourseFull) for error in errors)
+    assert training.confirmed_count(course) == 1
+
+
+def test_documents_list_the_confirmed_participants(demo):
+    course = Course.objects.get(code="A-2016-12")
+    for number in ("2001", "2002"):
+        case = register(number, code="A-2016-12")
+        approve_by_supervisors(case)
+        act(case, "personalentwicklung", decision="yes", comment="")
+    text = "\n".join(
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(training_documents.attendance_list_pdf(course))).pages
+    )
+    assert "Anwesenheitsliste" in text and "Englisch 2" in text
+    assert "Mustermann, Hans" in text and "Beispiel, Silvia" in text
+    cards = PdfReader(io.BytesIO(training_documents.table_cards_pdf(course)))
+    assert len(cards.pages) == 2
+    assert "Silvia Beispiel" in cards.pages[0].extract_text() + cards.pages[1].extract_text()
+
+
+def test_certificates_go_out_once_after_the_last_day(demo):
+    course = Course.objects.get(code="A-2016-03")
+    case = register("2001", code="A-2016-03")
+    approve_by_supervisors(case)
+    act(case, "personalentwicklung", decision="yes", comment="")
+
+    assert training_documents.send_certificates(today=course.ends_on) == 0
+    assert training_documents.send_certificates(today=course.ends_on + timedelta(days=1)) == 1
+    assert training_documents.send_certificates(today=course.ends_on + timedelta(days=2)) == 0
+    [message] = [m for m in mail.outbox if "Teilnahmebescheinigung" in m.subject]
+    assert message.to == ["hans.mustermann@kassel.de"]
+    name, content, _mime = message.attachments[0]
+    assert name == f"Teilnahmebescheinigung-{case.number}.pdf"
+    assert "Hans Mustermann" in PdfReader(io.BytesIO(content)).pages[0].extract_text()
+
+
+def test_statistics_count_by_course_and_statistics_lists(demo):
+    course = Course.objects.get(code="A-2016-01")
+    course.places = 1
+    course.save()
+    a, b, c = register("2001"), register("2002", age="26-40 Jahre"), register("2003")
+    for case in (a, b):
+        approve_by_supervisors(case)
+    act(a, "personalentwicklung", decision="yes", comment="")
+    act(b, "personalentwicklung", decision="waiting", comment="")
+    act(c, "sachgebietsleitung", decision="no", comment="")
+    act(c, "abteilungsleitung", decision="no", comment="")
+
+    figures = training_documents.statistics(
+        period_from=date(2027, 1, 1), period_to=date(2027, 12, 31)
+    )
+    row = figures["course"][str(course)]
+    assert (row["registrations"], row["approved"], row["rejected"], row["waiting"]) == (3, 1, 1, 1)
+    assert row["participants"] == 1
+    assert figures["age_group"]["26-40 Jahre"]["waiting"] == 1
+    assert figures["age_group"]["41-55 Jahre"]["registrations"] == 2
+
+    book = load_workbook(
+        io.BytesIO(
+            training_documents.statistics_xlsx(
+                period_from=date(2027, 1, 1), period_to=date(2027, 12, 31)
+            )
+        )
+    )
+    assert book.sheetnames == ["Kurse", "Altersgruppe", "Berufsgruppe", "Arbeitszeit", "Funktion"]
+    sheet = book["Kurse"]
+    assert [c.value for c in sheet[1]] == [
+        "Kurse",
+        "Anmeldungen",
+        "Zusagen",
+        "Ablehnungen",
+        "Nachrückerliste",
+        "Teilnehmende",
+    ]
+    assert [c.value for c in sheet[2]] == [str(course), 3, 1, 1, 1, 1]
+    # Nothing outside the period.
+    empty = training_documents.statistics(
+        period_from=date(2020, 1, 1), period_to=date(2020, 12, 31)
+    )
+    assert empty["course"] == {}
