@@ -85,14 +85,7 @@ def send_certificates(*, today: date | None = None) -> int:
             _mail(
                 participation,
                 MAIL_CERTIFICATE,
-                attachments=[
-                    {
-                        "storage": "private",
-                        "name": certificate.file.name,
-                        "filename": certificate.filename,
-                        "mimetype": "application/pdf",
-                    }
-                ],
+                attachments=[certificate.as_attachment()],
             )
             participation.certificate_sent_at = timezone.now()
             participation.save(update_fields=["certificate_sent_at"])

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from media_archive.models import ArchiveImage
 from media_archive.selectors import public_images
-from portal_site.cases.models import Case, CaseFile, TimelineEntry
+from portal_site.cases.models import Case, TimelineEntry
 from portal_site.cases.services import record
 from portal_site.documents.services import file_pdf_document
 from portal_site.notifications.email_texts import render_email_text
@@ -181,9 +181,9 @@ def deliver_order(order: Order) -> list[DownloadGrant]:
         "amount": format_eur(order.invoice.total) if order.invoice else "",
     }
     subject, body = render_email_text(key=DELIVERY_MAIL, values=values)
-    attachments = [_attachment(permission)]
+    attachments = [permission.as_attachment()]
     if order.invoice and order.invoice.document:
-        attachments.append(_attachment(order.invoice.document))
+        attachments.append(order.invoice.document.as_attachment())
     queue_email(to=[order.email], subject=subject, body=body, case=case, attachments=attachments)
     record(
         case=case,
@@ -191,15 +191,6 @@ def deliver_order(order: Order) -> list[DownloadGrant]:
         message=_("Usage permission and %(count)d download links sent.") % {"count": len(grants)},
     )
     return grants
-
-
-def _attachment(case_file: CaseFile) -> dict:
-    return {
-        "storage": "private",
-        "name": case_file.file.name,
-        "filename": case_file.filename,
-        "mimetype": case_file.content_type,
-    }
 
 
 # -- downloads ----------------------------------------------------------------

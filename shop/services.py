@@ -295,14 +295,7 @@ def issue_invoice(
             subject_line, body = render_email_text(key=INVOICE_MAIL, values=values)
             attachments = []
             if invoice.document is not None:
-                attachments.append(
-                    {
-                        "storage": "private",
-                        "name": invoice.document.file.name,
-                        "filename": invoice.document.filename,
-                        "mimetype": "application/pdf",
-                    }
-                )
+                attachments.append(invoice.document.as_attachment())
             queue_email(
                 to=[partner.email or case.applicant_email],
                 subject=subject_line,

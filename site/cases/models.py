@@ -229,3 +229,12 @@ class CaseFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number}: {self.title}"
+
+    def as_attachment(self) -> dict[str, str]:
+        """This file as an attachment of an outbox e-mail (read when the mail is sent)."""
+        return {
+            "storage": "private",
+            "name": self.file.name,
+            "filename": self.filename,
+            "mimetype": self.content_type,
+        }
