@@ -11,11 +11,13 @@ usage type asks for it, the fee invoice goes out, and after payment
 from __future__ import annotations
 
 import io
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -133,9 +135,14 @@ def order_summary(order: Order) -> str:
 # -- delivery -----------------------------------------------------------------
 
 
+DOWNLOAD_SALT = "shop.download"
+
+
 def download_url(grant: DownloadGrant) -> str:
+    """The link in the customer's e-mail: the grant's random token, signed by the portal."""
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    return base + reverse("shop:download", args=[grant.token])
+    signed = signing.dumps(str(grant.token), salt=DOWNLOAD_SALT, compress=False)
+    return base + reverse("shop:download", args=[signed])
 
 
 @transaction.atomic
@@ -200,8 +207,12 @@ class DownloadRefused(Exception):
     """Unknown, expired or used-up link; the message is for the customer."""
 
 
-def use_grant(token) -> DownloadGrant:
+def use_grant(signed: str) -> DownloadGrant:
     """Count one download, or refuse; the count cannot pass its limit even in parallel."""
+    try:
+        token = uuid.UUID(signing.loads(signed, salt=DOWNLOAD_SALT))
+    except (signing.BadSignature, ValueError, TypeError):
+        raise DownloadRefused(_("This download link is not valid.")) from None
     grant = DownloadGrant.objects.filter(token=token).select_related("item__image").first()
     if grant is None:
         raise DownloadRefused(_("This download link is not valid."))

@@ -15,5 +15,5 @@ urlpatterns = [
     path("archiv/warenkorb/", archive_views.basket, name="basket"),
     path("archiv/warenkorb/hinzufuegen/", archive_views.add_to_basket, name="basket_add"),
     path("archiv/warenkorb/entfernen/", archive_views.remove_from_basket, name="basket_remove"),
-    path("archiv/download/<uuid:token>/", archive_views.download, name="download"),
+    path("archiv/download/<str:token>/", archive_views.download, name="download"),
 ]

@@ -60,7 +60,7 @@ def test_citizen_finds_orders_pays_and_downloads_a_photograph(page, smtp_server)
         for b in smtp_server.bodies_to("erika.musterfrau@example.org")
         if "Herunterladen" in b or "herunter" in b
     ]
-    link = re.search(r"https?://\S+(/archiv/download/[0-9a-f-]+/)", body).group(1)
+    link = re.search(r"https?://\S+?(/archiv/download/[^/\s]+/)", body).group(1)
     with page.expect_download() as download_info:
         page.evaluate("url => { window.location.href = url }", link)
     download = download_info.value

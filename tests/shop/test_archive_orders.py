@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -78,7 +78,7 @@ def test_publication_use_is_invoiced_at_once_and_delivered_after_payment(demo, c
     assert order.status == Order.Status.DELIVERED and order.case.status == "completed"
     [grant] = DownloadGrant.objects.filter(item__order=order)
     [delivery] = [m for m in mail.outbox if "Dateien zum Herunterladen" in m.subject]
-    assert str(grant.token) in delivery.body
+    assert orders.download_url(grant) in delivery.body
     names = [attachment[0] for attachment in delivery.attachments]
     assert f"Nutzungsgenehmigung-{order.case.number}.pdf" in names
     assert f"Gebuehrenrechnung-{order.invoice.reference}.pdf" in names
@@ -166,7 +166,7 @@ def delivered(demo, client):
 
 
 def test_download_gives_the_file_in_the_ordered_size(delivered):
-    response = Client().get(reverse("shop:download", args=[delivered.token]))
+    response = Client().get(orders.download_url(delivered))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     from io import BytesIO
@@ -176,7 +176,7 @@ def test_download_gives_the_file_in_the_ordered_size(delivered):
 
 
 def test_download_link_is_limited_in_count(delivered):
-    url = reverse("shop:download", args=[delivered.token])
+    url = orders.download_url(delivered)
     for _attempt in range(delivered.max_downloads):
         assert Client().get(url).status_code == 200
     refused = Client().get(url)
@@ -188,19 +188,28 @@ def test_expired_or_foreign_download_link_is_refused(delivered):
     DownloadGrant.objects.filter(pk=delivered.pk).update(
         expires_at=timezone.now() - timedelta(minutes=1)
     )
-    expired = Client().get(reverse("shop:download", args=[delivered.token]))
+    expired = Client().get(orders.download_url(delivered))
     assert expired.status_code == 404 and "abgelaufen" in expired.content.decode()
-    foreign = Client().get("/archiv/download/5f0c6a55-0000-4000-8000-000000000000/")
-    assert foreign.status_code == 404 and "nicht gültig" in foreign.content.decode()
-    assert Client().get("/archiv/download/not-a-token/").status_code == 404
+    # The bare token, a token signed by someone else, or a forged one: all refused.
+    for foreign in (
+        f"/archiv/download/{delivered.token}/",
+        "/archiv/download/"
+        + signing.dumps(str(delivered.token), salt="shop.download", key="another-portal")
+        + "/",
+        "/archiv/download/not-a-token/",
+    ):
+        response = Client().get(foreign)
+        assert response.status_code == 404 and "nicht gültig" in response.content.decode()
 
 
 def test_parallel_downloads_never_pass_the_limit(postgres_only, delivered):
     DownloadGrant.objects.filter(pk=delivered.pk).update(max_downloads=2)
 
+    signed = orders.download_url(delivered).rsplit("/", 2)[1]
+
     def fetch():
         try:
-            orders.use_grant(delivered.token)
+            orders.use_grant(signed)
             return "ok"
         except orders.DownloadRefused:
             return "refused"
