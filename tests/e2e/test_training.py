@@ -19,6 +19,7 @@ def _decide(page, username: str, number: str, choice: str, comment: str = "") ->
     admin_login(page, username)
     page.get_by_role("link", name="Meine Aufgaben").first.click()
     row = page.locator("tr", has_text=number)
+    expect(row).to_be_visible()  # the inbox has loaded before we look at the row's actions
     if row.get_by_role("button", name="Übernehmen").count():
         row.get_by_role("button", name="Übernehmen").click()
     else:
