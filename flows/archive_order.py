@@ -155,6 +155,11 @@ def handle_approval(context: StepContext, data: dict[str, Any]) -> str:
 
 
 def start_archive_order(*, case: Case, actor: User | None = None) -> object:
+    from .deadlines import due_date_for
+
+    if case.due_date is None:
+        case.due_date = due_date_for(case=case)
+        case.save(update_fields=["due_date", "updated_at"])
     process = ArchiveOrderFlow.start.run(case=case)
     if process.data.get("needs_approval"):
         _mail(_order(case.pk), ORDER_RECEIVED_MAIL)

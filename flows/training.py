@@ -182,6 +182,11 @@ def participation_from_case(case: Case) -> Participation:
 
 def start_training(*, case: Case, actor: User | None = None) -> object:
     participation = participation_from_case(case)
+    from .deadlines import due_date_for
+
+    if case.due_date is None:
+        case.due_date = due_date_for(case=case)
+        case.save(update_fields=["due_date", "updated_at"])
     process = TrainingFlow.start.run(case=case)
     lead = _user(process.data.get("team_lead_id"))
     record(

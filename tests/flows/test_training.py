@@ -71,7 +71,7 @@ def subjects_to(address: str) -> list[str]:
     return [m.subject for m in mail.outbox if address in m.to]
 
 
-def test_the_whole_path_to_a_confirmed_place(demo):
+def test_the_whole_path_to_a_confirmed_place(demo, client):
     case = register()
     participation = Participation.objects.get(case=case)
     assert participation.course.code == "A-2016-01" and participation.assistance
@@ -94,6 +94,12 @@ def test_the_whole_path_to_a_confirmed_place(demo):
     hr_task = selectors.open_task_for_case(case=case)
     assert hr_task.owner is None  # in HR development's queue
     assert hr_task in selectors.queue_tasks(user=user("personalentwicklung"))
+    case.refresh_from_db()
+    assert case.due_date is not None
+    client.force_login(user("personalentwicklung"))
+    workspace.claim_task(task_id=hr_task.pk, user=user("personalentwicklung"))
+    page = client.get(f"/admin/aufgaben/{hr_task.pk}/").content.decode()
+    assert "0 von 12 Plätzen vergeben" in page
     act(case, "personalentwicklung", decision="yes", comment="")
     participation.refresh_from_db()
     case.refresh_from_db()
