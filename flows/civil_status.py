@@ -58,6 +58,7 @@ MAIL_INCOMPLETE = "civil_status.incomplete"
 MAIL_NOT_ENTITLED = "civil_status.not_entitled"
 MAIL_NOT_ON_RECORD = "civil_status.not_on_record"
 MAIL_COMPLETED = "civil_status.completed"
+LETTER_COVER = "letter.civil_status.cover"
 
 
 def _no_view(request, **kwargs):  # pragma: no cover - tasks are worked in the staff workspace
@@ -194,6 +195,18 @@ class CivilStatusFlow(flow.Flow):
             pk=activation.process.data["invoice_id"]
         )
         kind, copies = certificate_request(case)
+        certificate_number = str(case.data.get("certificate_number", ""))
+        _subject, letter = render_email_text(
+            key=LETTER_COVER,
+            values={
+                "name": invoice.partner.display_name,
+                "kind": kind,
+                "copies": str(copies),
+                "certificate_number": certificate_number,
+                "reference": invoice.reference,
+                "case_number": case.number,
+            },
+        )
         file_pdf_document(
             case=case,
             template_name="flows/civil_status/cover_letter.html",
@@ -203,7 +216,8 @@ class CivilStatusFlow(flow.Flow):
                 "invoice": invoice,
                 "kind": kind,
                 "copies": copies,
-                "certificate_number": case.data.get("certificate_number", ""),
+                "certificate_number": certificate_number,
+                "letter": letter,
             },
         )
         _mail_applicant(case, MAIL_COMPLETED)
@@ -365,6 +379,26 @@ def register_civil_status() -> None:
 
 
 def _register_texts() -> None:
+    register_email_text(
+        key=LETTER_COVER,
+        name="Brieftext: Begleitschreiben Personenstandsurkunden",
+        subject="Ihre Anforderung von Personenstandsurkunden",
+        body=(
+            "Guten Tag,\n\n"
+            "wir übersenden Ihnen die gewünschten Urkunden: {copies} × {kind}, "
+            "Urkunden-Nr. {certificate_number}. Die Gebühren zum Kassenzeichen {reference} "
+            "sind bezahlt.\n\n"
+            "Mit freundlichen Grüßen\nIhr Standesamt Kassel"
+        ),
+        placeholders=(
+            "name",
+            "kind",
+            "copies",
+            "certificate_number",
+            "reference",
+            "case_number",
+        ),
+    )
     placeholders = ("name", "case_number", "kind", "certificate_number", "missing")
     register_email_text(
         key=MAIL_INCOMPLETE,

@@ -49,6 +49,7 @@ MAIL_WAITING = "training.waiting"
 MAIL_NO_PLACE = "training.no_place"
 MAIL_MOVED_UP = "training.moved_up"
 MAIL_CERTIFICATE = "training.certificate"
+LETTER_CERTIFICATE = "letter.training.certificate"
 
 
 class CourseFull(ValueError):
@@ -475,6 +476,16 @@ def _register_texts() -> None:
             "({dates}). Anbei erhalten Sie Ihre Teilnahmebescheinigung.",
         ),
     ]
+    register_email_text(
+        key=LETTER_CERTIFICATE,
+        name="Brieftext: Teilnahmebescheinigung",
+        subject="Teilnahmebescheinigung",
+        body=(
+            "{name}\n\nhat an der Fortbildungsveranstaltung\n\n{course}\n\n"
+            "am {dates} in {place} teilgenommen."
+        ),
+        placeholders=placeholders,
+    )
     for key, name, subject, body in texts:
         register_email_text(
             key=key,

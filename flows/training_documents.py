@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from portal_site.documents.rendering import Sheet, render_pdf, render_xlsx
 from portal_site.documents.services import file_pdf_document
+from portal_site.notifications.email_texts import render_email_text
 
 from .models import Course, Participation
-from .training import MAIL_CERTIFICATE, _mail
+from .training import LETTER_CERTIFICATE, MAIL_CERTIFICATE, _mail, _values
 
 
 def confirmed(course: Course):
@@ -75,12 +76,19 @@ def send_certificates(*, today: date | None = None) -> int:
             )
             if participation.certificate_sent_at is not None:
                 continue
+            _subject, letter = render_email_text(
+                key=LETTER_CERTIFICATE, values=_values(participation)
+            )
             certificate = file_pdf_document(
                 case=participation.case,
                 template_name="flows/training/certificate.html",
                 title=_("Certificate of attendance"),
                 filename=f"Teilnahmebescheinigung-{participation.case.number}.pdf",
-                context={"participation": participation, "course": participation.course},
+                context={
+                    "participation": participation,
+                    "course": participation.course,
+                    "letter": letter,
+                },
             )
             _mail(
                 participation,

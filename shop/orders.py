@@ -34,7 +34,7 @@ from portal_site.notifications.services import queue_email
 
 from .models import DownloadGrant, ImageProduct, Order, OrderItem
 from .services import FeeItem, ShopError, format_eur
-from .texts import DELIVERY_MAIL
+from .texts import DELIVERY_MAIL, PERMISSION_LETTER
 
 BASKET_KEY = "shop.basket"
 MAX_BASKET_LINES = 50
@@ -161,6 +161,14 @@ def deliver_order(order: Order) -> list[DownloadGrant]:
         for item in order.items.select_related("image", "product__usage_type")
     ]
     case: Case = order.case
+    _subject, letter = render_email_text(
+        key=PERMISSION_LETTER,
+        values={
+            "name": order.partner.display_name,
+            "case_number": case.number,
+            "valid_until": timezone.localtime(expires).strftime("%d.%m.%Y"),
+        },
+    )
     permission = file_pdf_document(
         case=case,
         template_name="shop/usage_permission.html",
@@ -171,6 +179,7 @@ def deliver_order(order: Order) -> list[DownloadGrant]:
             "items": order.items.select_related("image", "product__usage_type"),
             "grants": grants,
             "expires": expires,
+            "letter": letter,
         },
     )
     order.status = Order.Status.DELIVERED

@@ -101,9 +101,23 @@ def register_texts() -> None:
 DELIVERY_MAIL = "shop.archive_delivery"
 ORDER_REJECTED_MAIL = "shop.archive_rejected"
 ORDER_RECEIVED_MAIL = "shop.archive_received"
+PERMISSION_LETTER = "letter.archive.permission"
 
 
 def register_archive_texts() -> None:
+    register_email_text(
+        key=PERMISSION_LETTER,
+        name="Brieftext: Nutzungsgenehmigung",
+        subject="Nutzungsgenehmigung",
+        body=(
+            "Das Stadtarchiv Kassel genehmigt {name} die Nutzung der folgenden Fotografien im "
+            "genannten Umfang. Die Gebühren sind bezahlt. Die Dateien stehen bis zum "
+            "{valid_until} zum Herunterladen bereit.\n\n"
+            "Bei jeder Veröffentlichung ist als Quelle anzugeben: „Stadtarchiv Kassel, Signatur "
+            "…“. Die Genehmigung ist nicht übertragbar."
+        ),
+        placeholders=("name", "case_number", "valid_until"),
+    )
     placeholders = ("name", "case_number", "links", "valid_until", "downloads", "amount", "reason")
     register_email_text(
         key=DELIVERY_MAIL,

@@ -262,3 +262,22 @@ def test_status_page_offers_the_payment_while_the_invoice_is_open(demo, client):
     page = client.get(status_path(case)).content.decode()
     assert f"/bezahlen/{invoice.pay_token}/" in page
     assert "Mustermann" not in page
+
+
+def test_editors_change_the_cover_letter_text(demo):
+    from portal_site.notifications.models import EmailText
+
+    text = EmailText.objects.get(key="letter.civil_status.cover")
+    text.body = "Sehr geehrte Damen und Herren, anbei {copies} Urkunden ({certificate_number})."
+    text.save()
+    case = certificate_case()
+    approve_up_to_invoice(case)
+    services.confirm_payment_by_hand(
+        invoice=Invoice.objects.get(case=case),
+        amount=Decimal("25.00"),
+        received_on=timezone.localdate(),
+        note="",
+        actor=registrar(),
+    )
+    letter = case.files.get(filename=f"Begleitschreiben-{case.number}.pdf")
+    assert "anbei 4 Urkunden (G 1234/1960)" in _pdf_text(letter)
