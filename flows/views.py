@@ -38,8 +38,11 @@ def task_inbox(request):
 
 @require_POST
 def claim(request, task_id: int):
+    get_object_or_404(Task, pk=task_id)
     try:
         workspace.claim_task(task_id=task_id, user=request.user)
+    except workspace.NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
     except workspace.TaskNotAvailable as exc:
         messages.error(request, str(exc))
         return redirect("flows_task_inbox")
@@ -49,6 +52,7 @@ def claim(request, task_id: int):
 
 @require_POST
 def release(request, task_id: int):
+    get_object_or_404(Task, pk=task_id)
     try:
         workspace.release_task(task_id=task_id, user=request.user)
     except workspace.TaskNotAvailable as exc:
@@ -60,11 +64,13 @@ def release(request, task_id: int):
 
 @require_POST
 def reassign(request, task_id: int):
+    get_object_or_404(Task, pk=task_id)
     try:
         to = workspace.User.objects.get(pk=request.POST.get("user"))
         workspace.reassign_task(task_id=task_id, by=request.user, to=to)
-    except (workspace.TaskNotAvailable, workspace.User.DoesNotExist, ValueError) as exc:
-        messages.error(request, str(exc) if not isinstance(exc, ValueError) else _("Unknown user."))
+    except (workspace.TaskNotAvailable, workspace.User.DoesNotExist, ValueError, TypeError) as exc:
+        known = isinstance(exc, workspace.TaskNotAvailable)
+        messages.error(request, str(exc) if known else _("Unknown user."))
     else:
         messages.success(request, _("The task was reassigned."))
     return redirect("flows_task", task_id=task_id)
@@ -77,6 +83,8 @@ def task_detail(request, task_id: int):
         raise PermissionDenied
     step = step_for(task)
     form = None
+    if request.method == "POST" and not selectors.can_act_on_case(user=request.user, case=case):
+        raise PermissionDenied
     if step is not None:
         initial = step.initial(case, task) if step.initial else {}
         form = step.form_class(request.POST or None, initial=initial, case=case, task=task)
@@ -85,6 +93,8 @@ def task_detail(request, task_id: int):
             message = workspace.complete_step(
                 task_id=task.pk, user=request.user, data=form.cleaned_data
             )
+        except workspace.NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from exc
         except workspace.TaskNotAvailable as exc:
             messages.error(request, str(exc))
             return redirect("flows_task_inbox")
@@ -188,6 +198,8 @@ def case_detail(request, number: str):
         raise PermissionDenied
     forms_by_action = {key: form_class(prefix=key) for key, form_class in CASE_ACTIONS.items()}
     action = request.POST.get("action")
+    if request.method == "POST" and not selectors.can_act_on_case(user=request.user, case=case):
+        raise PermissionDenied
     if request.method == "POST" and action in CASE_ACTIONS:
         form = CASE_ACTIONS[action](request.POST, prefix=action)
         forms_by_action[action] = form
@@ -209,5 +221,6 @@ def case_detail(request, number: str):
             "forms": forms_by_action,
             "sub_cases": case.sub_cases.all(),
             "invoices": case.invoices.all(),
+            "can_act": selectors.can_act_on_case(user=request.user, case=case),
         },
     )

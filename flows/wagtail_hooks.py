@@ -10,6 +10,7 @@ from wagtail.permissions import register_permission_policy
 
 from portal_site.cases.models import Case
 from portal_site.core.read_only import ReadOnlyPermissionPolicy
+from portal_site.documents.csv_safety import SafeSpreadsheetExportMixin
 
 from . import selectors, views
 
@@ -63,7 +64,7 @@ case_link = TitleColumn(
 )
 
 
-class CaseIndexView(IndexView):
+class CaseIndexView(SafeSpreadsheetExportMixin, IndexView):
     def get_base_queryset(self):
         return selectors.visible_cases(user=self.request.user)
 

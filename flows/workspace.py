@@ -16,6 +16,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from portal_site.accounts.models import User
+from portal_site.cases import access
 from portal_site.cases.models import Case, CaseStatus, TimelineEntry
 from portal_site.cases.services import actor_label_for, cancel_case, change_status, record
 from portal_site.notifications.services import queue_email
@@ -27,6 +28,10 @@ from .steps import StepContext, step_for
 
 class TaskNotAvailable(Exception):
     """The task was taken, finished or is not the user's: say so, don't crash."""
+
+
+class NotAllowed(TaskNotAvailable):
+    """The access policy refuses the user this task (another office's queue)."""
 
 
 def _case_of(task: Task) -> Case:
@@ -52,7 +57,10 @@ def start_generic(*, case: Case, actor: User | None = None) -> object:
 
 
 def claim_task(*, task_id: int, user: User) -> Task:
+    """Take an open task from the queue of an office the user belongs to or leads."""
     task = Task.objects.get(pk=task_id)
+    if not access.can_claim_from_queue(user=user, office_id=task.process.data.get("office_id")):
+        raise NotAllowed(_("This task belongs to the queue of another office."))
     with task.activation() as activation:
         task = activation.task
         if task.status != STATUS.NEW or task.owner_id:
@@ -110,6 +118,8 @@ def complete_step(*, task_id: int, user: User, data: dict[str, Any]) -> str:
                 _("This task has been completed or taken by someone else in the meantime.")
             )
         case = _case_of(task)
+        if not access.can_act_on_case(user=user, case=case):
+            raise NotAllowed(_("You may not work on this case."))
         activation.start(request=None)
         context = StepContext(task=task, process=activation.process, case=case, user=user)
         message = step.handler(context, data)

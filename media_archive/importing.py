@@ -11,7 +11,10 @@ metadata (and its file when one is given).
 from __future__ import annotations
 
 import io
+import logging
+import warnings
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +27,8 @@ from PIL import Image, UnidentifiedImageError
 from portal_site.accounts.directory_import import read_rows
 
 from .models import ArchiveImage, RightsStatus, Series
+
+logger = logging.getLogger(__name__)
 
 HEADERS = {
     "datei": "file",
@@ -48,6 +53,8 @@ RIGHTS = {
     "gesperrt": RightsStatus.RESTRICTED,
 }
 MAX_IMAGE_BYTES = 100 * 1024 * 1024
+# A 20000 × 20000 px PNG of a few KB unpacks to 1.2 GB: refuse before decoding.
+MAX_IMAGE_PIXELS = 150_000_000
 FileSource = Callable[[str], bytes | None]
 
 
@@ -63,14 +70,22 @@ class RowError(ValueError):
 
 
 def files_from_zip(content: bytes) -> FileSource:
+    """Files of a ZIP by name; a damaged member rejects its row, not the import."""
     archive = zipfile.ZipFile(io.BytesIO(content))
     names = {Path(n).name: n for n in archive.namelist() if not n.endswith("/")}
 
     def read(name: str) -> bytes | None:
         member = names.get(Path(name).name)
-        if member is None or archive.getinfo(member).file_size > MAX_IMAGE_BYTES:
+        if member is None:
             return None
-        return archive.read(member)
+        if archive.getinfo(member).file_size > MAX_IMAGE_BYTES:
+            raise RowError(_("The file “%(name)s” is larger than 100 MB.") % {"name": name})
+        try:
+            return archive.read(member)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+            raise RowError(
+                _("The file “%(name)s” is damaged in the ZIP archive.") % {"name": name}
+            ) from exc
 
     return read
 
@@ -101,9 +116,28 @@ def _year(value: str, label: str) -> int | None:
 
 def _image_file(content: bytes, name: str) -> ImageFile:
     try:
-        with Image.open(io.BytesIO(content)) as probe:
-            probe.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content)) as probe:
+                width, height = probe.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise RowError(
+                        _(
+                            "The image “%(name)s” has %(pixels)s megapixels; "
+                            "at most %(limit)s are accepted."
+                        )
+                        % {
+                            "name": name,
+                            "pixels": width * height // 1_000_000,
+                            "limit": MAX_IMAGE_PIXELS // 1_000_000,
+                        }
+                    )
+                probe.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise RowError(
+            _("The image “%(name)s” is too large to be processed safely.") % {"name": name}
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise RowError(_("The file “%(name)s” is not a readable image.") % {"name": name}) from exc
     return ImageFile(io.BytesIO(content), name=Path(name).name)
 
@@ -169,4 +203,7 @@ def import_archive(*, sheet: bytes, sheet_name: str, files: FileSource) -> Impor
                     report.updated += 1
         except RowError as exc:
             report.rejected.append((number, str(exc)))
+        except Exception:  # noqa: BLE001 - one bad row never loses the report of the others
+            logger.exception("Archive import: row %d failed", number)
+            report.rejected.append((number, _("The row could not be imported.")))
     return report

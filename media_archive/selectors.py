@@ -72,10 +72,12 @@ class Filters:
             return "".join(c for c in value if c.isprintable())
 
         decade = param("jahrzehnt", 4)
+        # "²²²²".isdigit() is true, but only ASCII digits make a year.
+        decade_ok = decade.isascii() and decade.isdigit() and len(decade) == 4
         sort = param("sortierung", 20) or "relevance"
         return cls(
             query=param("q", 200),
-            decade=int(decade) if decade.isdigit() and len(decade) == 4 else None,
+            decade=int(decade) if decade_ok else None,
             place=param("ort", 150),
             keyword=param("schlagwort", 100),
             series=param("serie", 150),

@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from . import selectors
 from .models import ArchiveImage, ArchiveRendition
@@ -39,7 +39,7 @@ def research(request):
     )
 
 
-@require_GET
+@require_safe
 def detail(request, pk: int):
     image = get_object_or_404(selectors.public_images().select_related("series"), pk=pk)
     return TemplateResponse(

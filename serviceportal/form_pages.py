@@ -179,6 +179,11 @@ class ServiceFormPage(AbstractForm):
     def get_submission_class(self):
         return ServiceFormSubmission
 
+    def get_submissions_list_view_class(self):
+        from .submission_export import SafeSubmissionsListView
+
+        return SafeSubmissionsListView
+
     def get_submissions(self):
         return super().get_submissions().select_related("case")
 

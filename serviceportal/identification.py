@@ -10,9 +10,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal_site.accounts import throttling
 from portal_site.accounts.models import Employee
-
-from . import throttling
 
 
 class IdentificationMode(models.TextChoices):
@@ -68,21 +67,18 @@ class EmployeeIdentificationForm(forms.Form):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        if throttling.is_locked(scope=self.scope, request=self.request):
-            raise forms.ValidationError(
-                gettext("Too many failed attempts. Please try again in 15 minutes."),
-                code="throttled",
-            )
+        identity = f"{self.scope}:{cleaned['personnel_number'].strip().casefold()}"
+        if throttling.is_locked(request=self.request, identity=identity):
+            raise forms.ValidationError(throttling.lockout_message(), code="throttled")
         employee = find_employee(
             personnel_number=cleaned["personnel_number"], last_name=cleaned["last_name"]
         )
         if employee is None:
-            throttling.register_failure(scope=self.scope, request=self.request)
+            throttling.register_failure(request=self.request, identity=identity)
             raise forms.ValidationError(
                 gettext("Personnel number and surname do not match our employee directory."),
                 code="unknown_employee",
             )
-        throttling.reset(scope=self.scope, request=self.request)
         self.identity = EmployeeIdentity(
             personnel_number=employee.personnel_number,
             first_name=employee.first_name,
@@ -93,23 +89,21 @@ class EmployeeIdentificationForm(forms.Form):
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """The portal login of organisations: failed logins are throttled per client."""
+    """The portal login of organisations; django-axes' backend counts and locks out.
 
-    scope = "portal-login"
+    Locked out, ``authenticate()`` refuses before the password is checked; the
+    form then says so in a sentence instead of "wrong password".
+    """
 
     def clean(self):
-        if throttling.is_locked(scope=self.scope, request=self.request):
-            raise forms.ValidationError(
-                gettext("Too many failed attempts. Please try again in 15 minutes."),
-                code="throttled",
-            )
         try:
-            cleaned = super().clean()
+            return super().clean()
         except forms.ValidationError:
-            throttling.register_failure(scope=self.scope, request=self.request)
+            if getattr(self.request, "axes_locked_out", False):
+                raise forms.ValidationError(
+                    throttling.lockout_message(), code="throttled"
+                ) from None
             raise
-        throttling.reset(scope=self.scope, request=self.request)
-        return cleaned
 
 
 def organisation_of(user) -> object | None:

@@ -1,6 +1,9 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from portal_site.cases import access
 
 from .catalogues import ApplicantOrganisation, Catalogue
 
@@ -29,3 +32,22 @@ class PortalViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(PortalViewSetGroup)
+
+
+@hooks.register("filter_form_submissions_for_user")
+def submissions_only_for_the_responsible_office(user, editable_forms):
+    """Applicants' answers are personal data: the editor who builds a form never reads them.
+
+    Wagtail offers a form's submissions to whoever may edit the page; the access
+    policy gives them instead to the staff of the form's responsible office (and
+    the units above it) and to administrators.
+    """
+    from wagtail.models import Page
+
+    from .form_pages import ServiceFormPage
+
+    offices = access.submission_office_ids(user=user)
+    if offices is None:
+        return editable_forms
+    form_ids = ServiceFormPage.objects.filter(office_id__in=offices).values("pk")
+    return Page.objects.filter(pk__in=form_ids)

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal_site.cases import access
+
 from . import camt, export, services
 from .models import FinanceExport, Invoice, StatementEntry
 
@@ -37,10 +39,25 @@ FILTERS = {
 }
 
 
+def visible_invoices(*, user):
+    """Invoices whose money the access policy lets the user see."""
+    invoices = Invoice.objects.all()
+    if access.sees_all_money(user):
+        return invoices
+    return access.filter_by_case(invoices, user=user)
+
+
+def _invoice_for(request, pk: int) -> Invoice:
+    invoice = get_object_or_404(Invoice.objects.select_related("partner", "case"), pk=pk)
+    if not access.can_see_money_of(user=request.user, case=invoice.case):
+        raise PermissionDenied
+    return invoice
+
+
 def invoice_list(request):
     _require(request, "shop.view_invoice")
     current = request.GET.get("filter", "open")
-    invoices = Invoice.objects.select_related("partner", "case")
+    invoices = visible_invoices(user=request.user).select_related("partner", "case")
     if current == "check":
         invoices = invoices.exclude(flag="").filter(flag_cleared_by__isnull=True)
     elif current == "overdue":
@@ -91,7 +108,7 @@ class ManualPaymentForm(forms.Form):
 
 def invoice_detail(request, pk: int):
     _require(request, "shop.view_invoice")
-    invoice = get_object_or_404(Invoice.objects.select_related("partner", "case"), pk=pk)
+    invoice = _invoice_for(request, pk)
     form = ManualPaymentForm(
         initial={"amount": invoice.open_amount, "received_on": timezone.localdate()}
     )

@@ -8,17 +8,21 @@ class ShopConfig(AppConfig):
 
     def ready(self) -> None:
         from portal_site.accounts import roles
+        from portal_site.cases.access import register_money_lookup
         from portal_site.core.periodic import register_periodic
 
         from . import demo  # noqa: F401 - registers the demo fee schedule
         from .dunning import run_dunning
+        from .selectors import cases_with_invoices
         from .texts import register_archive_texts, register_texts
 
+        register_money_lookup(cases_with_invoices)
         register_texts()
         register_archive_texts()
         register_periodic("shop.run_dunning", run_dunning)
         roles.register_role_permissions(
             roles.CASH_OFFICE,
+            "cases.view_case_money",
             "shop.view_invoice",
             "shop.change_invoice",
             "shop.add_financeexport",

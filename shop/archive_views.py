@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
@@ -11,14 +9,17 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from media_archive import views as archive_views
+from portal_site.core.local_redirects import redirect_back
+from portal_site.core.request_guards import parse_id
 
 from . import orders
 from .services import ShopError, format_eur
 
 
+@require_safe
 def image_detail(request, pk: int):
     """The archive's image page with what can be ordered for it."""
     response = archive_views.detail(request, pk)
@@ -35,12 +36,12 @@ def add_to_basket(request):
     try:
         line = orders.add_to_basket(
             request.session,
-            image_id=int(request.POST.get("image", 0)),
-            product_id=int(request.POST.get("product", 0)),
+            image_id=parse_id(request.POST.get("image")) or 0,
+            product_id=parse_id(request.POST.get("product")) or 0,
         )
     except (ShopError, ValueError) as exc:
         messages.error(request, str(exc) if isinstance(exc, ShopError) else _("Unknown image."))
-        return redirect(request.POST.get("back") or "shop:basket")
+        return redirect_back(request, request.POST.get("back"), fallback="shop:basket")
     messages.success(
         request,
         _("“%(title)s” is in your basket (%(use)s).")
@@ -51,8 +52,9 @@ def add_to_basket(request):
 
 @require_POST
 def remove_from_basket(request):
-    with contextlib.suppress(ValueError):
-        orders.remove_from_basket(request.session, image_id=int(request.POST.get("image", 0)))
+    image_id = parse_id(request.POST.get("image"))
+    if image_id is not None:
+        orders.remove_from_basket(request.session, image_id=image_id)
     return redirect("shop:basket")
 
 

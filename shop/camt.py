@@ -63,6 +63,23 @@ def _text(element, *path: str) -> str:
     return (found.text or "").strip() if found is not None else ""
 
 
+MAX_AMOUNT = Decimal("9999999999.99")  # what the payment tables store (12 digits, 2 places)
+
+
+def statement_amount(text: str | None) -> Decimal:
+    """A bank entry's amount: finite, not negative, at most 2 decimals and 12 digits.
+
+    ``NaN``, ``Infinity``, ``1e9999`` or a 20-digit number would otherwise reach the
+    database (SQLite even stores NaN, and every later page showing it fails).
+    """
+    value = Decimal((text or "").strip())
+    if not value.is_finite() or value < 0 or value > MAX_AMOUNT:
+        raise InvalidOperation("amount out of range")
+    if value != value.quantize(Decimal("0.01")):
+        raise InvalidOperation("more than two decimals")
+    return value.quantize(Decimal("0.01"))
+
+
 def parse_camt053(content: bytes) -> tuple[str, str, list[Credit]]:
     """Statement id, account IBAN and entries of a CAMT.053 file (any camt.053 version)."""
     try:
@@ -81,7 +98,7 @@ def parse_camt053(content: bytes) -> tuple[str, str, list[Credit]]:
         for index, entry in enumerate(e for e in statement if _local(e.tag) == "Ntry"):
             amount_el = _find(entry, "Amt")
             try:
-                amount = Decimal((amount_el.text or "").strip())
+                amount = statement_amount(amount_el.text)
                 booked = date.fromisoformat(
                     (_text(entry, "BookgDt", "Dt") or _text(entry, "BookgDt", "DtTm"))[:10]
                 )

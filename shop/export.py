@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portal_site.accounts.models import User
+from portal_site.documents.csv_safety import neutralise_cell
 from portal_site.documents.rendering import Sheet, render_xlsx
 
 from .models import Booking, FinanceExport
@@ -73,7 +74,7 @@ def as_csv(export: FinanceExport) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([header for _field, header in COLUMNS])
-    writer.writerows(rows(export))
+    writer.writerows([[neutralise_cell(cell) for cell in row] for row in rows(export)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import json
 import time
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -47,6 +48,14 @@ class Confirmation:
     external_id: str  # the provider's payment id: books once
     paid: bool
     amount: Decimal | None
+
+
+def payment_token(value: object) -> str:
+    """Our payment attempt's token from a callback: a UUID, or the callback is refused."""
+    try:
+        return str(uuid.UUID(str(value)))
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise InvalidCallback("not a payment token") from exc
 
 
 class Provider:
@@ -95,12 +104,15 @@ class DemoProvider(Provider):
             data = signing.loads(post.get("payload", ""), salt=DEMO_SALT, max_age=3600)
         except signing.BadSignature as exc:
             raise InvalidCallback("bad signature") from exc
-        return Confirmation(
-            token=data["token"],
-            external_id=data["id"],
-            paid=bool(data["paid"]),
-            amount=Decimal(data["amount"]),
-        )
+        try:
+            return Confirmation(
+                token=payment_token(data["token"]),
+                external_id=str(data["id"]),
+                paid=bool(data["paid"]),
+                amount=Decimal(data["amount"]),
+            )
+        except (KeyError, TypeError, ArithmeticError) as exc:
+            raise InvalidCallback("incomplete payload") from exc
 
 
 class StripeProvider(Provider):
@@ -160,7 +172,9 @@ class StripeProvider(Provider):
             raise InvalidCallback("no timestamp") from exc
         secret = settings.STRIPE_WEBHOOK_SECRET.encode()
         expected = hmac.new(secret, f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-        if not any(hmac.compare_digest(expected, sig) for sig in parts.get("v1", [])):
+        # Compared as bytes: a non-ASCII signature is a mismatch, not a TypeError.
+        signatures = [sig.encode("utf-8", "replace") for sig in parts.get("v1", [])]
+        if not any(hmac.compare_digest(expected.encode(), sig) for sig in signatures):
             raise InvalidCallback("signature mismatch")
         if abs((now or time.time()) - timestamp) > self.tolerance:
             raise InvalidCallback("stale timestamp")
@@ -171,19 +185,28 @@ class StripeProvider(Provider):
 
     def parse_callback(self, *, body: bytes, headers, post) -> Confirmation | None:
         event = self.verify(body=body, header=headers.get("Stripe-Signature", ""))
+        if not isinstance(event, dict):
+            raise InvalidCallback("event is not an object")
         if event.get("type") not in (
             "checkout.session.completed",
             "checkout.session.async_payment_succeeded",
         ):
             return None
-        session = event.get("data", {}).get("object", {})
-        if session.get("currency") != "eur" or "client_reference_id" not in session:
+        data = event.get("data")
+        session = data.get("object") if isinstance(data, dict) else None
+        if not isinstance(session, dict) or session.get("currency") != "eur":
             raise InvalidCallback("unexpected session")
+        external_id = session.get("payment_intent") or session.get("id")
+        amount = session.get("amount_total")
+        if not isinstance(external_id, str) or not external_id or len(external_id) > 255:
+            raise InvalidCallback("no payment id")
+        if not isinstance(amount, int) or isinstance(amount, bool) or not 0 <= amount < 10**11:
+            raise InvalidCallback("amount is not a whole number of cents")
         return Confirmation(
-            token=session["client_reference_id"],
-            external_id=session.get("payment_intent") or session["id"],
+            token=payment_token(session.get("client_reference_id")),
+            external_id=external_id,
             paid=session.get("payment_status") == "paid",
-            amount=Decimal(session.get("amount_total", 0)) / 100,
+            amount=Decimal(amount) / 100,
         )
 
 

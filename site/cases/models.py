@@ -115,6 +115,7 @@ class Case(models.Model):
         ordering = ["-received_at", "-number"]
         permissions = [
             ("view_all_cases", _("Can see the cases of every office and process")),
+            ("view_case_money", _("Can see the fees and payments of every office's cases")),
         ]
 
     def __str__(self) -> str:

@@ -6,13 +6,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 
+from .access import can_see_case
 from .models import CaseFile
 
 
 def download_case_file(request, pk: int):
-    """Stream a case file from the private storage to staff allowed to see case files."""
+    """Stream a case file from the private storage to staff the policy lets see its case."""
     case_file = get_object_or_404(CaseFile.objects.select_related("case"), pk=pk)
-    if not request.user.has_perm("cases.view_casefile"):
+    if not request.user.has_perm("cases.view_casefile") or not can_see_case(
+        user=request.user, case=case_file.case
+    ):
         raise PermissionDenied
     response = FileResponse(
         case_file.file.open("rb"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.utils.translation import gettext_lazy as _
 
 from .environment import (
@@ -46,6 +48,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    # Security: login throttling, Content-Security-Policy
+    "axes",
+    "csp",
     # Workflows and background work
     "viewflow",
     "viewflow.workflow",
@@ -71,7 +76,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal_site.core.request_guards.OutOfRangeIdMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "portal_site.core.content_security.PortalCSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Last: turns a locked-out login into the lockout page (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal_site.urls"
@@ -211,6 +221,60 @@ LOGGING = {
 
 # Directory login (LDAP / Active Directory), off unless LDAP_SERVER_URI is set.
 from .directory import *  # noqa: E402, F403
+
+# Throttling (django-axes, see portal_site.accounts.throttling and docs/security.md):
+# failures per identity and per client in the shared database, never reset by a success.
+AUTHENTICATION_BACKENDS = [
+    "portal_site.accounts.throttling_backend.ThrottlingBackend",
+    *AUTHENTICATION_BACKENDS,  # noqa: F405
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "portal_site.accounts.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal_site.accounts.throttling.lockout_response"
+AXES_VERBOSE = False
+# The reverse proxies whose X-Forwarded-For is believed (addresses or prefixes), or
+# how many proxies stand in front of the app servers; none: REMOTE_ADDR is the client.
+PORTAL_TRUSTED_PROXIES = env_list("PORTAL_TRUSTED_PROXIES")
+PORTAL_PROXY_COUNT = env_int("PORTAL_PROXY_COUNT", 0)
+
+# Content-Security-Policy (django-csp): no inline script, nothing from outside hosts.
+# The Wagtail admin's own widgets still carry a few inline scripts and styles, so
+# /admin/ gets the same policy with inline code allowed there only (see docs/security.md).
+_CSP_BASE = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'self'"],
+    "form-action": ["'self'", *env_list("CSP_FORM_ACTION_EXTRA", "https://checkout.stripe.com")],
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_BASE}
+CSP_ADMIN_DIRECTIVES = {
+    **_CSP_BASE,
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-src": ["'self'"],
+}
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
 
 # Money (shop/): payment deadlines, the cash office's account, online payment providers.
 SHOP_PAYMENT_DAYS = env_int("SHOP_PAYMENT_DAYS", 14)

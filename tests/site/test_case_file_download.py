@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from portal_site.accounts.models import OrgUnit
 from portal_site.cases.models import CaseFile
 from portal_site.cases.services import attach_file, open_case
 from portal_site.core.demo import DEMO_PASSWORD
@@ -11,7 +12,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def case_file(demo):
-    case = open_case(process_key="generic", title="Anfrage", data={})
+    case = open_case(
+        process_key="generic",
+        title="Anfrage",
+        data={},
+        office=OrgUnit.objects.get(short_name="Bürgerservice"),
+    )
     return attach_file(
         case=case,
         content=b"%PDF-1.4 nachweis",
@@ -44,3 +50,14 @@ def test_a_clerk_downloads_the_file_unchanged(client, case_file):
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4 nachweis"
     assert response["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.parametrize("username", ["standesamt", "stadtarchiv", "stadtkasse"])
+def test_staff_of_another_office_are_refused(client, case_file, username):
+    # given a file of a Bürgerservice case, and staff who work on cases elsewhere
+    client.login(username=username, password=DEMO_PASSWORD)
+    # when they try its sequential id
+    response = client.get(_url(case_file))
+    # then the policy refuses them: the file is not theirs to read
+    assert response.status_code in (302, 403)
+    assert not hasattr(response, "streaming_content")

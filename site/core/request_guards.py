@@ -1,0 +1,37 @@
+"""Guards that turn malformed requests into clear 4xx answers before any view runs."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+# Database integer keys are signed 64-bit at most; a larger number in a URL
+# would make SQLite raise OverflowError and PostgreSQL a DataError (HTTP 500).
+MAX_DATABASE_ID = 2**63 - 1
+
+
+def parse_id(value: object) -> int | None:
+    """A database id from client input, or ``None`` if it cannot be one."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_DATABASE_ID else None
+
+
+class OutOfRangeIdMiddleware:
+    """A URL whose integer part cannot be a database id is a page that does not exist."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        for value in [*view_args, *view_kwargs.values()]:
+            if isinstance(value, int) and not isinstance(value, bool):
+                if not -MAX_DATABASE_ID <= value <= MAX_DATABASE_ID:
+                    raise Http404
+            elif isinstance(value, str) and "\x00" in value:
+                raise Http404
+        return None
