@@ -5,35 +5,62 @@ tried at an employee identification) and per client address; either reaching
 the limit locks out for the cool-off time. A success never clears anyone's
 failures (``AXES_RESET_ON_SUCCESS`` is off), so a known pair between guesses
 buys an attacker nothing. Counters live in the database (``axes_accessattempt``),
-which every app server and worker shares. The client address is read with
-django-ipware, trusting ``X-Forwarded-For`` only from the configured proxies
-(``PORTAL_TRUSTED_PROXIES``, ``PORTAL_PROXY_COUNT``); see docs/security.md.
+which every app server and worker shares. The client address trusts
+``X-Forwarded-For`` only from the configured proxies (``PORTAL_TRUSTED_PROXIES``);
+see docs/security.md.
 """
 
 from __future__ import annotations
+
+import ipaddress
 
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext as _
 
 
-def client_ip(request) -> str:
-    """The client's address; forwarded headers count only when set by a trusted proxy."""
-    from ipware import get_client_ip
+def _address(value: str):
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
 
-    trusted = list(getattr(settings, "PORTAL_TRUSTED_PROXIES", []) or [])
-    count = getattr(settings, "PORTAL_PROXY_COUNT", 0) or 0
+
+def _trusted_networks() -> list:
+    networks = []
+    for item in getattr(settings, "PORTAL_TRUSTED_PROXIES", []) or []:
+        try:
+            networks.append(ipaddress.ip_network(item.strip(), strict=False))
+        except ValueError:
+            continue
+    return networks
+
+
+def client_ip(request) -> str:
+    """The client's address: ``REMOTE_ADDR``, or the hop in front of our trusted proxies.
+
+    ``X-Forwarded-For`` is read only when the request comes from a trusted proxy
+    (``PORTAL_TRUSTED_PROXIES``, addresses or networks), and then from the right:
+    the first address that is not one of our proxies is the client. Whatever a
+    client writes into the header itself stands further left and is never used.
+    Libraries such as django-ipware take the left-most entry by default, which
+    the client controls; that is why this is a few lines of our own.
+    """
     remote = request.META.get("REMOTE_ADDR", "") or "unknown"
-    if not trusted and not count:
+    trusted = _trusted_networks()
+    remote_address = _address(remote)
+    if not trusted or remote_address is None:
         return remote
-    if trusted and not any(remote.startswith(proxy) for proxy in trusted):
-        return remote  # not from our proxy: its headers are the client's own words
-    ip, _routable = get_client_ip(
-        request,
-        proxy_trusted_ips=trusted or None,
-        proxy_count=count or None,
-    )
-    return ip or remote
+    if not any(remote_address in network for network in trusted):
+        return remote
+    hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            return remote  # a malformed chain: fall back to the proxy, never to a guess
+        if not any(address in network for network in trusted):
+            return str(address)
+    return remote
 
 
 def _credentials(identity: str) -> dict[str, str]:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.views.defaults import page_not_found
+
+logger = logging.getLogger(__name__)
 
 # Database integer keys are signed 64-bit at most; a larger number in a URL
 # would make SQLite raise OverflowError and PostgreSQL a DataError (HTTP 500).
@@ -35,3 +41,21 @@ class OutOfRangeIdMiddleware:
             elif isinstance(value, str) and "\x00" in value:
                 raise Http404
         return None
+
+    def process_exception(self, request, exception):
+        """A URL key that is no valid key of its model (``/chosen/abc/`` for an integer id,
+        a non-UUID where a UUID is stored) is a page that does not exist, not a crash.
+
+        Only errors that name one of the URL's own values are turned into a 404;
+        everything else stays a server error that is logged and fixed.
+        """
+        if not isinstance(exception, ValueError | ValidationError | OverflowError):
+            return None
+        match = getattr(request, "resolver_match", None)
+        values = [str(v) for v in (match.kwargs.values() if match else []) if str(v)]
+        values += [str(v) for v in (match.args if match else []) if str(v)]
+        message = str(exception)
+        if not any(value in message for value in values):
+            return None
+        logger.info("Not found: %s (%s)", request.path, message)
+        return page_not_found(request, Http404())

@@ -237,10 +237,9 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "portal_site.accounts.throttling.client_ip"
 AXES_LOCKOUT_CALLABLE = "portal_site.accounts.throttling.lockout_response"
 AXES_VERBOSE = False
-# The reverse proxies whose X-Forwarded-For is believed (addresses or prefixes), or
-# how many proxies stand in front of the app servers; none: REMOTE_ADDR is the client.
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks such as
+# 10.0.0.0/24); none: REMOTE_ADDR is the client.
 PORTAL_TRUSTED_PROXIES = env_list("PORTAL_TRUSTED_PROXIES")
-PORTAL_PROXY_COUNT = env_int("PORTAL_PROXY_COUNT", 0)
 
 # Content-Security-Policy (django-csp): no inline script, nothing from outside hosts.
 # The Wagtail admin's own widgets still carry a few inline scripts and styles, so

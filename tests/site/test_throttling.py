@@ -1,0 +1,171 @@
+"""Login and identification throttling (django-axes on the shared database store)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from django.db import connection
+from django.test import Client
+
+from portal_site.core.demo import DEMO_PASSWORD
+from serviceportal.identification import IdentificationMode
+from tests.serviceportal.builders import Applicant, make_form
+
+pytestmark = pytest.mark.django_db
+
+LOCKED = "Zu viele Fehlversuche"
+
+
+def _client(ip: str, **headers) -> Client:
+    return Client(REMOTE_ADDR=ip, **headers)
+
+
+def _staff_login(client: Client, password: str, username: str = "standesamt"):
+    return client.post("/admin/login/", {"username": username, "password": password})
+
+
+def test_staff_login_is_locked_after_five_failures_even_with_the_right_password(demo):
+    client = _client("198.51.100.7")
+    for _ in range(5):
+        assert _staff_login(client, "falsch").status_code in (200, 429)
+    # the right password no longer opens the door
+    response = _staff_login(client, DEMO_PASSWORD)
+    assert response.status_code == 429
+    assert LOCKED in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_identity_is_locked_from_every_client(demo):
+    for number in range(5):
+        _staff_login(_client(f"203.0.113.{number + 1}"), "falsch")
+    # a new client address does not help: the guessed account is locked
+    response = _staff_login(_client("203.0.113.99"), DEMO_PASSWORD)
+    assert response.status_code == 429
+
+
+def test_a_client_guessing_many_accounts_is_locked(demo):
+    client = _client("192.0.2.50")
+    for username in ["a1", "a2", "a3", "a4", "a5"]:
+        _staff_login(client, "falsch", username=username)
+    response = _staff_login(client, DEMO_PASSWORD, username="stadtarchiv")
+    assert response.status_code == 429
+
+
+def test_a_known_pair_between_guesses_does_not_reset_the_count(demo):
+    # the bypass of the old lockout: 4 wrong guesses + 1 known pair, repeated
+    form = make_form(identification=IdentificationMode.EMPLOYEE)
+    applicant = Applicant(Client(REMOTE_ADDR="198.51.100.20"), form)
+    for _ in range(2):
+        for _ in range(2):
+            applicant.next({"personnel_number": "2002", "last_name": "Falsch"})
+        known = Applicant(Client(REMOTE_ADDR="198.51.100.21"), form)
+        known.next({"personnel_number": "2001", "last_name": "Mustermann"})
+        assert known.state()["identity"]
+    # 4 failures on 2002 so far; the fifth locks it, and the true surname is refused
+    applicant.next({"personnel_number": "2002", "last_name": "Falsch"})
+    other = Applicant(Client(REMOTE_ADDR="198.51.100.22"), form)
+    response = other.next({"personnel_number": "2002", "last_name": "Beispiel"})
+    assert LOCKED in response.content.decode()
+    assert not other.state()["identity"]
+
+
+def test_portal_login_of_organisations_is_throttled(demo):
+    client = _client("198.51.100.30")
+    for _ in range(5):
+        client.post("/anmelden/", {"username": "bestattungshaus", "password": "falsch"})
+    response = client.post("/anmelden/", {"username": "bestattungshaus", "password": DEMO_PASSWORD})
+    assert response.status_code == 429
+    assert LOCKED in response.content.decode()
+
+
+def test_forwarded_for_counts_only_behind_a_trusted_proxy(demo, settings):
+    # without a trusted proxy, X-Forwarded-For is the client's own claim and ignored
+    for number in range(5):
+        _staff_login(
+            _client("192.0.2.80", HTTP_X_FORWARDED_FOR=f"10.9.9.{number}"), "falsch", f"u{number}"
+        )
+    assert _staff_login(_client("192.0.2.80"), DEMO_PASSWORD, "stadtarchiv").status_code == 429
+    # behind the configured proxy, the forwarded address is the client
+    settings.PORTAL_TRUSTED_PROXIES = ["10.0.0.1"]
+    for number in range(5):
+        _staff_login(_client("10.0.0.1", HTTP_X_FORWARDED_FOR="198.18.0.5"), "falsch", f"v{number}")
+    behind = _client("10.0.0.1", HTTP_X_FORWARDED_FOR="198.18.0.6")
+    response = _staff_login(behind, DEMO_PASSWORD, "standesamt")
+    assert response.status_code == 302  # another client behind the same proxy is not locked
+    blocked = _client("10.0.0.1", HTTP_X_FORWARDED_FOR="198.18.0.5")
+    assert _staff_login(blocked, DEMO_PASSWORD, "sachbearbeitung").status_code == 429
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def two_app_servers(postgres_only, transactional_db, demo):
+    """Two gunicorn processes on the test database, as behind a load balancer."""
+    settings_dict = connection.settings_dict
+    url = (
+        f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
+        f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "portal_site.settings.test",
+    }
+    ports = [_free_port(), _free_port()]
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    servers = [
+        subprocess.Popen(
+            [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "1", "portal_site.wsgi"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    try:
+        for port in ports:
+            for _ in range(100):
+                try:
+                    requests.get(f"http://127.0.0.1:{port}/health/", timeout=2)
+                    break
+                except requests.ConnectionError:
+                    time.sleep(0.2)
+        yield [f"http://127.0.0.1:{port}" for port in ports]
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+def _http_login(base: str, password: str) -> int:
+    session = requests.Session()
+    session.get(f"{base}/admin/login/", timeout=10)
+    token = session.cookies.get("csrftoken")
+    response = session.post(
+        f"{base}/admin/login/",
+        data={"username": "standesamt", "password": password, "csrfmiddlewaretoken": token},
+        headers={"Referer": f"{base}/admin/login/"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    return response.status_code
+
+
+def test_failures_on_several_app_servers_add_up(two_app_servers):
+    first, second = two_app_servers
+    # alternate between the servers: each sees only some of the failures itself
+    for number in range(5):
+        assert _http_login(first if number % 2 else second, "falsch") in (200, 429)
+    assert _http_login(first, DEMO_PASSWORD) == 429
+    assert _http_login(second, DEMO_PASSWORD) == 429
