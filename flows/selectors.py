@@ -21,9 +21,12 @@ from portal_site.cases.models import Case
 OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
 
-def _human_tasks() -> QuerySet[Task]:
+def human_tasks() -> QuerySet[Task]:
     """Tasks people work on (viewflow ``View`` nodes) of every case process."""
     return Task.objects.filter(flow_task_type="HUMAN").select_related("process", "owner")
+
+
+_human_tasks = human_tasks
 
 
 def my_tasks(*, user: User) -> QuerySet[Task]:

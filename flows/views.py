@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from viewflow.workflow.models import Task
 
 from portal_site.cases import services as case_services
 from portal_site.cases.models import Case
@@ -38,7 +37,7 @@ def task_inbox(request):
 
 @require_POST
 def claim(request, task_id: int):
-    get_object_or_404(Task, pk=task_id)
+    get_object_or_404(selectors.human_tasks(), pk=task_id)
     try:
         workspace.claim_task(task_id=task_id, user=request.user)
     except workspace.NotAllowed as exc:
@@ -52,7 +51,7 @@ def claim(request, task_id: int):
 
 @require_POST
 def release(request, task_id: int):
-    get_object_or_404(Task, pk=task_id)
+    get_object_or_404(selectors.human_tasks(), pk=task_id)
     try:
         workspace.release_task(task_id=task_id, user=request.user)
     except workspace.TaskNotAvailable as exc:
@@ -64,7 +63,7 @@ def release(request, task_id: int):
 
 @require_POST
 def reassign(request, task_id: int):
-    get_object_or_404(Task, pk=task_id)
+    get_object_or_404(selectors.human_tasks(), pk=task_id)
     try:
         to = workspace.User.objects.get(pk=request.POST.get("user"))
         workspace.reassign_task(task_id=task_id, by=request.user, to=to)
@@ -77,7 +76,7 @@ def reassign(request, task_id: int):
 
 
 def task_detail(request, task_id: int):
-    task = get_object_or_404(Task.objects.select_related("process", "owner"), pk=task_id)
+    task = get_object_or_404(selectors.human_tasks(), pk=task_id)
     case = get_object_or_404(Case, pk=task.process.data.get("case_id"))
     if not selectors.can_see_case(user=request.user, case=case):
         raise PermissionDenied

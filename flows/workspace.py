@@ -56,9 +56,19 @@ def start_generic(*, case: Case, actor: User | None = None) -> object:
     return process
 
 
+def _human_task(task_id: int) -> Task:
+    """A task people work on; the others (waiting for a payment, …) are not theirs to take."""
+    from .selectors import human_tasks
+
+    task = human_tasks().filter(pk=task_id).first()
+    if task is None:
+        raise TaskNotAvailable(_("This task is no longer open."))
+    return task
+
+
 def claim_task(*, task_id: int, user: User) -> Task:
     """Take an open task from the queue of an office the user belongs to or leads."""
-    task = Task.objects.get(pk=task_id)
+    task = _human_task(task_id)
     if not access.can_claim_from_queue(user=user, office_id=task.process.data.get("office_id")):
         raise NotAllowed(_("This task belongs to the queue of another office."))
     with task.activation() as activation:
@@ -84,7 +94,7 @@ def claim_task(*, task_id: int, user: User) -> Task:
 
 
 def release_task(*, task_id: int, user: User) -> Task:
-    task = Task.objects.get(pk=task_id)
+    task = _human_task(task_id)
     with task.activation() as activation:
         task = activation.task
         if task.status != STATUS.ASSIGNED or task.owner_id != user.pk:
@@ -269,7 +279,7 @@ def office_members(*, case: Case):
 
 def reassign_task(*, task_id: int, by: User, to: User) -> Task:
     """A lead gives an open task to a member of the case's office."""
-    task = Task.objects.get(pk=task_id)
+    task = _human_task(task_id)
     with task.activation() as activation:
         task = activation.task
         case = _case_of(task)

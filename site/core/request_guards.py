@@ -6,7 +6,8 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.views.defaults import page_not_found
+from django.utils.datastructures import MultiValueDictKeyError
+from django.views.defaults import bad_request, page_not_found
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,12 @@ class OutOfRangeIdMiddleware:
         Only errors that name one of the URL's own values are turned into a 404;
         everything else stays a server error that is logged and fixed.
         """
+        if isinstance(exception, MultiValueDictKeyError):
+            # A form posted without a field its view reads unconditionally (a tampered
+            # or truncated request, e.g. a StreamField without its "-count"): the
+            # client's error, answered with 400 instead of a crash.
+            logger.info("Incomplete request to %s: %s", request.path, exception)
+            return bad_request(request, exception)
         if not isinstance(exception, ValueError | ValidationError | OverflowError):
             return None
         match = getattr(request, "resolver_match", None)

@@ -15,7 +15,6 @@ the URLconf: the test walks the resolver, nothing is listed by hand.
 from __future__ import annotations
 
 import io
-import itertools
 import re
 import uuid
 import zipfile
@@ -58,6 +57,8 @@ MAY_READ = {
     MONEY_MARK: {"standesamt", "administration", "stadtkasse"},
     PLAIN_MARK: {"standesamt", "administration"},
 }
+# Who may act on the registry office's cases (claim, notes, decisions).
+MAY_ACT = {"standesamt", "administration"}
 # Logging out or switching the language would change the client, not the data.
 SKIP_POST = {"wagtailadmin_logout", "logout", "set_language"}
 
@@ -117,9 +118,16 @@ def _pools(cases: list[Case]) -> dict[str, list[str]]:
         str(pk)
         for pk in OutboxMessage.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)
     }
+    outbox = {
+        str(pk)
+        for pk in OutboxMessage.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)
+    }
+    # ``<str:pk>`` of Wagtail's viewsets: the records with personal data of their own.
+    keyed = {str(i) for i in [*case_ids, *invoices.values_list("partner_id", flat=True)]}
+    keyed |= {str(i) for i in submissions.values_list("pk", flat=True)}
     return {
         "int": sorted(str(i) for i in ids),
-        "str": sorted(texts | {str(i) for i in ids} | uuids),
+        "str": sorted(texts | keyed | outbox),
         "uuid": sorted(uuids),
     }
 
@@ -162,7 +170,11 @@ def _fill(patterns, pools) -> list[str]:
         template += text
     if not slots:
         return []
-    combos = itertools.islice(itertools.product(*slots), 40)
+    if len(slots) == 1:
+        combos = [(value,) for value in slots[0]]
+    else:  # several parameters: each value once, side by side (not every product)
+        longest = max(len(slot) for slot in slots)
+        combos = [tuple(slot[i % len(slot)] for slot in slots) for i in range(longest)]
     return ["/" + template.format(*combo) for combo in combos]
 
 
@@ -175,7 +187,7 @@ def _candidate_urls(pools) -> list[tuple[str, str]]:
             except Resolver404:
                 continue
             if match.func is entry.callback or match.url_name == entry.name:
-                urls.append((entry.name or "", path))
+                urls.append((entry.name or "", path, entry.callback))
     return urls
 
 
@@ -219,36 +231,44 @@ def _client(username: str | None) -> Client:
     return client
 
 
-def test_no_role_reads_or_changes_another_office_s_cases_through_any_url(secret_cases):
+def _is_ours(view) -> bool:
+    module = getattr(view, "__module__", "") or ""
+    return not module.startswith("wagtail.") or module.startswith("wagtail.contrib.forms")
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_no_role_reads_or_changes_another_office_s_cases_through_any_url(secret_cases, username):
     cases = list(secret_cases)
     urls = _candidate_urls(_pools(cases))
     # the URLconf reaches our own id-taking pages, and Wagtail's submissions listing
-    names = {name for name, _path in urls}
+    names = {name for name, _path, _view in urls}
     assert {"flows_task", "flows_case", "case_file_download", "shop_invoice"} <= names
-    assert "wagtailforms:list_submissions" in names or any(
-        "/admin/forms/submissions/" in path for _n, path in urls
-    )
+    assert any("/admin/forms/submissions/" in path for _n, path, _v in urls)
     before = _state(cases)
-    leaks = []
-    for username in ROLES:
-        client = _client(username)
-        for name, path in urls:
-            response = client.get(path)
-            assert response.status_code != 500, (username, path)
-            if response.status_code == 200:
-                body = _body(response)
-                for mark, allowed in MAY_READ.items():
-                    if mark in body and username not in allowed:
-                        leaks.append((username, path, mark))
-        if username == "administration":
-            continue  # administrators may change everything; their POSTs are not probes
-        for name, path in urls:
-            if name in SKIP_POST:
+    leaks, errors = [], []
+    client = _client(username)
+    for _name, path, _view in urls:
+        response = client.get(path)
+        if response.status_code == 500:
+            errors.append(("GET", path))
+        if response.status_code == 200:
+            body = _body(response)
+            for mark, allowed in MAY_READ.items():
+                if mark in body and username not in allowed:
+                    leaks.append((path, mark))
+    # Administrators may change everything: their POSTs are not probes. Wagtail's own
+    # editing views check Wagtail's page and model permissions, not case data.
+    if username != "administration":
+        for name, path, view in urls:
+            if name in SKIP_POST or not _is_ours(view):
                 continue
             response = client.post(path, {})
-            assert response.status_code != 500, (username, "POST", path)
+            if response.status_code == 500:
+                errors.append(("POST", path))
     assert leaks == []
-    assert _state(cases) == before
+    if username not in MAY_ACT:
+        assert _state(cases) == before
+    assert sorted(set(errors)) == [], "\n".join(map(str, sorted(set(errors))))
 
 
 def test_the_policy_lets_the_responsible_office_and_the_cash_office_in(secret_cases, client):
