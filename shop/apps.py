@@ -17,6 +17,12 @@ class ShopConfig(AppConfig):
         from .texts import register_archive_texts, register_texts
 
         register_money_lookup(cases_with_invoices)
+
+        from portal_site.cases.erasure import register_eraser
+
+        from .erasure import erase_order
+
+        register_eraser("shop.order", erase_order)
         register_texts()
         register_archive_texts()
         register_periodic("shop.run_dunning", run_dunning)

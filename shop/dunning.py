@@ -94,7 +94,8 @@ def run_dunning(*, today: date | None = None) -> DunningRun:
             # The mail is queued before the Storno deletes the address it goes to.
             if recipients:
                 subject, body = render_email_text(key=CANCELLED_MAIL, values=values)
-                queue_email(to=recipients, subject=subject, body=body, case=None)
+                # With the case, so the erasure below reaches it: sent once, then wiped.
+                queue_email(to=recipients, subject=subject, body=body, case=invoice.case)
             cancel_invoice(
                 invoice=invoice,
                 reason=_("Not paid by the final date %(date)s.")

@@ -10,6 +10,8 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from portal_site.core.periodic import register_periodic
 
+        from .retention import erase_expired_cases
         from .services import resume_due_cases
 
         register_periodic("cases.resume_due_cases", resume_due_cases)
+        register_periodic("cases.erase_expired_cases", erase_expired_cases)

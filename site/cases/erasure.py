@@ -10,6 +10,7 @@ register an eraser, called in the same transaction.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.db import transaction
@@ -28,31 +29,158 @@ def register_eraser(name: str, eraser: Eraser) -> None:
     _ERASERS[name] = eraser
 
 
-@transaction.atomic
-def erase_personal_data(*, case: Case, actor: User | None = None, reason: str = "") -> Case:
-    """Delete the applicant's personal data of ``case``; idempotent."""
+ERASED = "[gelöscht]"
+# Values this short or without a letter ("ja", "4", dates) say nothing about a person
+# on their own and would blank out half of the timeline's own words.
+MIN_SCRUB_LENGTH = 4
+
+
+def _strings_in(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings_in(item)]
+    if isinstance(value, list | tuple):
+        return [s for item in value for s in _strings_in(item)]
+    return []
+
+
+def personal_strings(case: Case) -> list[str]:
+    """What identifies the applicant in free text: name, e-mail, answers, file names."""
+    found: set[str] = set()
+    name = case.applicant_name.strip()
+    if name:
+        found.add(name)
+        found.update(part for part in name.split() if len(part) >= MIN_SCRUB_LENGTH)
+    if case.applicant_email:
+        found.add(case.applicant_email)
+    data = case.data or {}
+    found.update(_strings_in(data.get("values", {})))
+    found.update(
+        answer.get("value", "") for answer in data.get("answers", []) if isinstance(answer, dict)
+    )
+    for file_name in case.files.values_list("filename", flat=True):
+        found.add(file_name)
+        found.add(file_name.rsplit(".", 1)[0])
+    return sorted(
+        (
+            text.strip()
+            for text in found
+            if len(text.strip()) >= MIN_SCRUB_LENGTH
+            and any(c.isalpha() for c in text)
+            and text.strip() not in ("True", "False")
+        ),
+        key=len,
+        reverse=True,
+    )
+
+
+def scrub(text: str, strings: list[str]) -> str:
+    """``text`` with every occurrence of the personal ``strings`` replaced (any case)."""
+    if not text or not strings:
+        return text
+    pattern = re.compile("|".join(re.escape(s) for s in strings), re.IGNORECASE)
+    return pattern.sub(ERASED, text)
+
+
+def _scrub_json(value, strings: list[str]):
+    if isinstance(value, str):
+        return scrub(value, strings)
+    if isinstance(value, dict):
+        return {key: _scrub_json(item, strings) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub_json(item, strings) for item in value]
+    return value
+
+
+def _delete_files_after_commit(names: list[tuple[str, object]]) -> None:
+    """Files go only once the erasure is committed (a rollback keeps them with their rows)."""
+
+    def delete() -> None:
+        for name, storage in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+def _scrub_timeline(case: Case, strings: list[str]) -> None:
+    """Timeline entries stay (who did what when); names, file names and comments go."""
+    for entry in TimelineEntry.objects.filter(case=case):
+        message = entry.message
+        comment = (entry.data or {}).get("comment") if isinstance(entry.data, dict) else None
+        if comment and message.endswith(f" – {comment}"):
+            message = message[: -len(f" – {comment}")]
+        message = scrub(message, strings)
+        label = entry.actor_label
+        if entry.actor_id is None and (
+            entry.kind == TimelineEntry.Kind.RECEIVED or scrub(label, strings) != label
+        ):
+            label = _("Applicant")  # the applicant acted (sent the form, uploaded a file)
+        # Integrity guard of the model is for edits of history; erasure is the one exception.
+        TimelineEntry.objects.filter(pk=entry.pk).update(
+            message=message, actor_label=label, data={}
+        )
+
+
+def _scrub_outbox(case: Case, strings: list[str]) -> None:
+    from portal_site.notifications.delivery import FINAL, wipe_message
     from portal_site.notifications.models import OutboxMessage
 
+    for message in OutboxMessage.objects.select_for_update().filter(case=case):
+        if message.status in FINAL:
+            wipe_message(message)
+        else:
+            # Still to be sent (the Storno notice): it goes out once, then it is wiped.
+            message.erase_after_sending = True
+            message.last_error = scrub(message.last_error, strings)
+        message.save()
+
+
+def _scrub_processes(case: Case, strings: list[str]) -> None:
+    """viewflow keeps decisions and comments in its process and task data."""
+    from django.contrib.contenttypes.models import ContentType
+    from viewflow.workflow.models import Process, Task
+
+    processes = Process.objects.filter(
+        artifact_content_type=ContentType.objects.get_for_model(Case), artifact_object_id=case.pk
+    )
+    for process in processes:
+        Process.objects.filter(pk=process.pk).update(data=_scrub_json(process.data, strings))
+    for task in Task.objects.filter(process__in=processes).exclude(data=None):
+        Task.objects.filter(pk=task.pk).update(data=_scrub_json(task.data, strings))
+
+
+@transaction.atomic
+def erase_personal_data(*, case: Case, actor: User | None = None, reason: str = "") -> Case:
+    """Delete the applicant's personal data of ``case`` everywhere; idempotent.
+
+    Gone afterwards: name, e-mail, account link and answers of the case; uploaded
+    and generated files (from disk after commit); the recipients and texts of its
+    e-mails (a message still to be sent is wiped right after sending); names,
+    file names and comments in its timeline and process data; and whatever the
+    packages keep (registered erasers: the stored form submission, the archive
+    order, the business partner). Kept: number, type, dates, status and the
+    timeline's "who did what when", so bookings and statistics stay explainable.
+    """
     from .services import record
 
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.personal_data_deleted_at is not None:
         return locked
+    strings = personal_strings(locked)
     for eraser in _ERASERS.values():
         eraser(locked)
-    for case_file in locked.files.all():
-        case_file.file.delete(save=False)
-        case_file.delete()
-    OutboxMessage.objects.filter(case=locked).update(to=[], body="", html_body="", attachments=[])
-    # Message texts and payloads may carry the applicant's words; the entry stays.
-    TimelineEntry.objects.filter(case=locked).exclude(data={}).update(data={})
-    TimelineEntry.objects.filter(case=locked, kind=TimelineEntry.Kind.RECEIVED).update(
-        actor_label=_("Applicant")
-    )
+    files = [(f.file.name, f.file.storage) for f in locked.files.all() if f.file.name]
+    locked.files.all().delete()
+    _delete_files_after_commit(files)
+    _scrub_outbox(locked, strings)
+    _scrub_timeline(locked, strings)
+    _scrub_processes(locked, strings)
     locked.applicant_name = ""
     locked.applicant_email = ""
     locked.applicant_user = None
     locked.data = {"erased": True}
+    locked.title = scrub(locked.title, strings)
     locked.personal_data_deleted_at = timezone.now()
     locked.save(
         update_fields=[
@@ -60,6 +188,7 @@ def erase_personal_data(*, case: Case, actor: User | None = None, reason: str = 
             "applicant_email",
             "applicant_user",
             "data",
+            "title",
             "personal_data_deleted_at",
             "updated_at",
         ]
@@ -68,6 +197,6 @@ def erase_personal_data(*, case: Case, actor: User | None = None, reason: str = 
         case=locked,
         kind=TimelineEntry.Kind.STATUS,
         actor=actor,
-        message=(_("Personal data deleted.") + (f" {reason}" if reason else "")),
+        message=(_("Personal data deleted.") + (f" {scrub(reason, strings)}" if reason else "")),
     )
     return locked

@@ -239,3 +239,23 @@ class CaseFile(models.Model):
             "filename": self.filename,
             "mimetype": self.content_type,
         }
+
+
+class RetentionPeriod(models.Model):
+    """How long a closed case of one process keeps its personal data (editable by admins)."""
+
+    process_key = models.CharField(_("case type"), max_length=100, unique=True)
+    days = models.PositiveIntegerField(
+        _("retention period (days)"),
+        help_text=_("After closing, the personal data are kept this many days, then deleted."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("retention period")
+        verbose_name_plural = _("retention periods")
+        ordering = ["process_key"]
+
+    def __str__(self) -> str:
+        return f"{self.process_key}: {self.days}"

@@ -51,8 +51,26 @@ def send_now(*, message_id: str) -> OutboxMessage.Status:
             message.sent_at = timezone.now()
             message.next_attempt_at = None
             message.last_error = ""
+        if message.erase_after_sending and message.status in FINAL:
+            wipe_message(message)
         message.save()
         return OutboxMessage.Status(message.status)
+
+
+FINAL = (OutboxMessage.Status.SENT, OutboxMessage.Status.FAILED)
+
+
+def wipe_message(message: OutboxMessage) -> None:
+    """Delete the recipient and text of a message whose case's personal data are gone."""
+    from django.utils.translation import gettext
+
+    message.to = []
+    message.subject = gettext("(deleted)")
+    message.body = ""
+    message.html_body = ""
+    message.attachments = []
+    message.last_error = ""
+    message.erase_after_sending = False
 
 
 def _build(message: OutboxMessage) -> EmailMultiAlternatives:

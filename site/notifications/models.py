@@ -38,6 +38,9 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The case's personal data were deleted while this message was still to be sent
+    # (e.g. the Storno notice): it is sent once, then its address and text go too.
+    erase_after_sending = models.BooleanField(_("delete after sending"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -275,6 +275,10 @@ PERMISSIONS_POLICY = {
     "usb": [],
 }
 
+# Retention: closed cases keep their personal data this long unless their process has
+# its own period (admin: Settings → Retention periods); see docs/security.md.
+CASE_RETENTION_DAYS = env_int("CASE_RETENTION_DAYS", 730)
+
 # Money (shop/): payment deadlines, the cash office's account, online payment providers.
 SHOP_PAYMENT_DAYS = env_int("SHOP_PAYMENT_DAYS", 14)
 SHOP_REMINDER_DAYS = env_int("SHOP_REMINDER_DAYS", 7)
