@@ -1,4 +1,4 @@
-"""Erasure leaves nothing: after the Storno, no table, mail, timeline or file knows the applicant."""
+"""Erasure leaves nothing: after the Storno no table, mail, timeline or file names the applicant."""
 
 from __future__ import annotations
 
