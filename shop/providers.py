@@ -170,6 +170,8 @@ class StripeProvider(Provider):
             timestamp = int(parts["t"][0])
         except (KeyError, ValueError) as exc:
             raise InvalidCallback("no timestamp") from exc
+        if not 0 <= timestamp < 10**11:  # a Unix time in seconds, not a float overflow
+            raise InvalidCallback("timestamp out of range")
         secret = settings.STRIPE_WEBHOOK_SECRET.encode()
         expected = hmac.new(secret, f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
         # Compared as bytes: a non-ASCII signature is a mismatch, not a TypeError.
