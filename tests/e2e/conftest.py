@@ -60,8 +60,20 @@ def page(browser, live_demo):
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
+    # The Content-Security-Policy is enforced by the browser: anything it blocks is a
+    # broken page for a real user, so every journey fails on a violation.
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text or "Refused to" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert violations == [], violations
 
 
 def admin_login(page, username: str) -> None:
