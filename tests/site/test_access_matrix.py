@@ -30,6 +30,7 @@ from viewflow.workflow.status import STATUS
 from flows import selectors, workspace
 from portal_site.accounts.models import User
 from portal_site.cases.models import Case, CaseFile
+from portal_site.core.demo_kernel import DEMO_USERS
 from portal_site.notifications.models import OutboxMessage
 from serviceportal.form_pages import ServiceFormPage, ServiceFormSubmission
 from serviceportal.submission import Application, status_path, submit_application
@@ -40,18 +41,7 @@ pytestmark = pytest.mark.django_db
 
 MONEY_MARK = "Zyxmoneymark"
 PLAIN_MARK = "Qwplainmark"
-ROLES = [
-    None,
-    "redaktion",
-    "sachbearbeitung",
-    "sachgebietsleitung",
-    "abteilungsleitung",
-    "personalentwicklung",
-    "standesamt",
-    "stadtkasse",
-    "stadtarchiv",
-    "administration",
-]
+ROLES = [None, *(user[0] for user in DEMO_USERS)]  # anonymous and every demo login
 # Who may read which marker under the policy (docs/security.md).
 MAY_READ = {
     MONEY_MARK: {"standesamt", "administration", "stadtkasse"},

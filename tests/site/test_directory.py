@@ -152,7 +152,7 @@ def test_setting_ldap_server_uri_switches_the_directory_backend_on():
     }
     code = (
         "from django.conf import settings; "
-        "print(settings.AUTHENTICATION_BACKENDS[0], settings.AUTH_LDAP_SERVER_URI)"
+        "print(*settings.AUTHENTICATION_BACKENDS[:2], settings.AUTH_LDAP_SERVER_URI)"
     )
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); " + code],  # noqa: S603
@@ -162,6 +162,8 @@ def test_setting_ldap_server_uri_switches_the_directory_backend_on():
         cwd=ROOT,
     )
     assert result.stdout.split() == [
+        # the lockout check comes first, for directory logins too
+        "portal_site.accounts.throttling_backend.ThrottlingBackend",
         "portal_site.accounts.directory.DirectoryBackend",
         "ldap://127.0.0.1:1",
     ]
