@@ -25,6 +25,19 @@ def parse_id(value: object) -> int | None:
     return number if 0 < number <= MAX_DATABASE_ID else None
 
 
+ROOT_PAGE_ACTIONS = {
+    "wagtailadmin_pages:set_page_position",
+    "wagtailadmin_pages:lock",
+    "wagtailadmin_pages:unlock",
+}
+
+
+def _is_tree_root(page_id: int) -> bool:
+    from wagtail.models import Page
+
+    return Page.objects.filter(pk=page_id, depth=1).exists()
+
+
 class OutOfRangeIdMiddleware:
     """A URL whose integer part cannot be a database id is a page that does not exist."""
 
@@ -35,6 +48,13 @@ class OutOfRangeIdMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        match = getattr(request, "resolver_match", None)
+        if match and match.view_name in ROOT_PAGE_ACTIONS:
+            # Wagtail 8 reads the parent of the page without checking that it has one:
+            # moving or locking the tree's root (id 1) crashes instead of being refused.
+            page_id = view_kwargs.get("page_to_move_id") or view_kwargs.get("page_id")
+            if page_id is not None and _is_tree_root(page_id):
+                raise Http404
         for value in [*view_args, *view_kwargs.values()]:
             if isinstance(value, int) and not isinstance(value, bool):
                 if not -MAX_DATABASE_ID <= value <= MAX_DATABASE_ID:

@@ -246,11 +246,11 @@ def test_no_role_reads_or_changes_another_office_s_cases_through_any_url(secret_
             for mark, allowed in MAY_READ.items():
                 if mark in body and username not in allowed:
                     leaks.append((path, mark))
-    # Administrators may change everything: their POSTs are not probes. Wagtail's own
-    # editing views check Wagtail's page and model permissions, not case data.
+    # Administrators may change everything: their POSTs are not probes.
     if username != "administration":
         for name, path, view in urls:
-            if name in SKIP_POST or not _is_ours(view):
+            # Wagtail's own editing views are probed with the one role that uses them.
+            if name in SKIP_POST or (not _is_ours(view) and username != "redaktion"):
                 continue
             response = client.post(path, {})
             if response.status_code == 500:

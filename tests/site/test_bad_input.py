@@ -183,3 +183,12 @@ def test_a_damaged_zip_member_rejects_its_row_and_keeps_the_report(db):
     assert report.created == 1
     [(row, reason)] = report.rejected
     assert row == 3 and "beschädigt" in reason
+
+
+@pytest.mark.parametrize("action", ["set_position", "lock", "unlock"])
+def test_moving_or_locking_the_page_tree_root_is_refused(demo, action):
+    from portal_site.accounts.models import User
+
+    client = _client()
+    client.force_login(User.objects.get(username="redaktion"))
+    assert client.post(f"/admin/pages/1/{action}/", {}).status_code == 404
