@@ -36,7 +36,7 @@ def _trusted_networks() -> list:
     return networks
 
 
-def client_ip(request) -> str:
+def client_ip(request) -> str | None:
     """The client's address: ``REMOTE_ADDR``, or the hop in front of our trusted proxies.
 
     ``X-Forwarded-For`` is read only when the request comes from a trusted proxy
@@ -45,22 +45,22 @@ def client_ip(request) -> str:
     client writes into the header itself stands further left and is never used.
     Libraries such as django-ipware take the left-most entry by default, which
     the client controls; that is why this is a few lines of our own.
+    ``None`` when there is no valid address (a request made inside the process).
     """
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    remote_address = _address(request.META.get("REMOTE_ADDR", "") or "")
+    if remote_address is None:
+        return None
     trusted = _trusted_networks()
-    remote_address = _address(remote)
-    if not trusted or remote_address is None:
-        return remote
-    if not any(remote_address in network for network in trusted):
-        return remote
+    if not trusted or not any(remote_address in network for network in trusted):
+        return str(remote_address)
     hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
     for hop in reversed(hops):
         address = _address(hop)
         if address is None:
-            return remote  # a malformed chain: fall back to the proxy, never to a guess
+            break  # a malformed chain: fall back to the proxy, never to a guess
         if not any(address in network for network in trusted):
             return str(address)
-    return remote
+    return str(remote_address)
 
 
 def _credentials(identity: str) -> dict[str, str]:

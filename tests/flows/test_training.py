@@ -170,7 +170,8 @@ def test_two_places_given_at_the_same_moment_never_overbook(postgres_only, demo)
     hr = user("personalentwicklung")
     tasks = [selectors.open_task_for_case(case=case) for case in cases]
     for task in tasks:
-        workspace.claim_task(task_id=task.pk, user=hr)
+        if task.owner_id is None:  # HR already holds the one it approved for 2003
+            workspace.claim_task(task_id=task.pk, user=hr)
 
     def give(task_id):
         return lambda: workspace.complete_step(

@@ -169,3 +169,28 @@ def test_failures_on_several_app_servers_add_up(two_app_servers):
         assert _http_login(first if number % 2 else second, "falsch") in (200, 429)
     assert _http_login(first, DEMO_PASSWORD) == 429
     assert _http_login(second, DEMO_PASSWORD) == 429
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "trusted", "expected"),
+    [
+        ("198.51.100.1", "", [], "198.51.100.1"),
+        ("198.51.100.1", "6.6.6.6", [], "198.51.100.1"),  # no proxy configured: ignored
+        ("10.0.0.7", "6.6.6.6, 203.0.113.9", ["10.0.0.0/24"], "203.0.113.9"),
+        ("10.0.0.7", "203.0.113.9, 10.0.0.3", ["10.0.0.0/24"], "203.0.113.9"),
+        ("10.0.0.7", "garbage", ["10.0.0.0/24"], "10.0.0.7"),
+        ("192.0.2.1", "203.0.113.9", ["10.0.0.0/24"], "192.0.2.1"),  # not from our proxy
+        ("", "", [], None),  # a request made inside the process (force_login)
+        ("unknown", "", ["10.0.0.0/24"], None),
+    ],
+)
+def test_the_client_address_trusts_only_the_configured_proxies(
+    settings, remote, forwarded, trusted, expected
+):
+    from django.test import RequestFactory
+
+    from portal_site.accounts.throttling import client_ip
+
+    settings.PORTAL_TRUSTED_PROXIES = trusted
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
