@@ -19,3 +19,8 @@ ALLOWED_HOSTS = ["*"]
 # Static files are served by the test server from the app folders, not collected.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Test databases on PostgreSQL need no durability: a test commits after every statement
+# (transactional tests, the demo loader), and waiting for each fsync is most of the time.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
