@@ -21,7 +21,7 @@ from portal_site.cases.services import record
 from portal_site.notifications.email_texts import register_email_text, render_email_text
 from portal_site.notifications.services import queue_email
 
-from .selectors import OPEN, _human_tasks
+from .selectors import OPEN, human_tasks
 
 DEFAULT_DAYS_TO_DECIDE = 10
 ESCALATE_AFTER_DAYS = 3
@@ -71,7 +71,7 @@ def remind_and_escalate() -> dict[str, int]:
     """Periodic job: remind about overdue tasks once, escalate to the lead once."""
     today = timezone.localdate()
     counts = {"reminded": 0, "escalated": 0}
-    for task in _human_tasks().filter(status__in=OPEN):
+    for task in human_tasks().filter(status__in=OPEN):
         with transaction.atomic():
             task = Task.objects.select_for_update().get(pk=task.pk)
             case = Case.objects.select_related("office__lead").get(pk=task.process.data["case_id"])

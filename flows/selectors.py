@@ -26,16 +26,13 @@ def human_tasks() -> QuerySet[Task]:
     return Task.objects.filter(flow_task_type="HUMAN").select_related("process", "owner")
 
 
-_human_tasks = human_tasks
-
-
 def my_tasks(*, user: User) -> QuerySet[Task]:
-    return _human_tasks().filter(owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
+    return human_tasks().filter(owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
 
 
 def queue_tasks(*, user: User) -> QuerySet[Task]:
     """Unclaimed tasks of the user's office and the offices they lead (all for admins)."""
-    tasks = _human_tasks().filter(status=STATUS.NEW, owner__isnull=True)
+    tasks = human_tasks().filter(status=STATUS.NEW, owner__isnull=True)
     if user.is_superuser:
         return tasks
     return tasks.filter(process__data__office_id__in=list(access.office_ids_of(user=user)))
@@ -48,7 +45,7 @@ def cases_for_tasks(tasks) -> dict[int, Case]:
 
 def open_task_for_case(*, case: Case) -> Task | None:
     return (
-        _human_tasks()
+        human_tasks()
         .filter(process__data__case_id=case.pk, status__in=OPEN)
         .order_by("-created")
         .first()

@@ -147,12 +147,12 @@ def complete_step(*, task_id: int, user: User, data: dict[str, Any]) -> str:
 def _keep_next_step_with(*, user: User, task: Task) -> None:
     """The process's next task in the office's queue stays with the office's clerk who did
     this one (a lead approving from above leaves it in the queue)."""
-    from .selectors import _human_tasks
+    from .selectors import human_tasks
 
     office_id = task.process.data.get("office_id")
     if not office_id or user.org_unit_id != office_id:
         return
-    following = _human_tasks().filter(
+    following = human_tasks().filter(
         process_id=task.process_id, status=STATUS.NEW, owner__isnull=True
     )
     for next_task in following:
