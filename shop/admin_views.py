@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -18,8 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from portal_site.cases import access
 
-from . import camt, export, services
-from .models import FinanceExport, Invoice, StatementEntry
+from . import bank_import, camt, dunning, export, services
+from .models import FinanceExport, Invoice, Refund, StatementEntry
 
 CASH_PERMISSION = "shop.change_invoice"
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024
@@ -76,7 +77,7 @@ def invoice_list(request):
             | Q(case__number=query)
         )
     page = Paginator(invoices.order_by("due_on", "pk"), 50).get_page(request.GET.get("p"))
-    unmatched = StatementEntry.objects.filter(result=StatementEntry.Result.UNMATCHED).count()
+    sees_all = access.sees_all_money(request.user)
     return TemplateResponse(
         request,
         "shop/admin/invoice_list.html",
@@ -85,7 +86,12 @@ def invoice_list(request):
             "filters": FILTERS,
             "current": current,
             "query": query,
-            "unmatched": unmatched,
+            # The bank's side is the cash office's: other offices see their invoices only.
+            "unmatched": bank_import.unassigned_entries().count() if sees_all else 0,
+            "open_refunds": Refund.objects.filter(done_at__isnull=True).count() if sees_all else 0,
+            "held": dunning.held_invoices() if sees_all else [],
+            "latest_statement": bank_import.latest_statement_date() if sees_all else None,
+            "sees_all": sees_all,
             "today": timezone.localdate(),
         },
     )
@@ -104,14 +110,25 @@ class ManualPaymentForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(label=gettext_lazy("Note"), max_length=255, required=False)
+    # One token per rendered form: the same form sent twice books once.
+    token = forms.UUIDField(widget=forms.HiddenInput)
+
+
+def _payment_form(invoice: Invoice, data=None) -> ManualPaymentForm:
+    return ManualPaymentForm(
+        data,
+        initial={
+            "amount": invoice.open_amount,
+            "received_on": timezone.localdate(),
+            "token": uuid.uuid4(),
+        },
+    )
 
 
 def invoice_detail(request, pk: int):
     _require(request, "shop.view_invoice")
     invoice = _invoice_for(request, pk)
-    form = ManualPaymentForm(
-        initial={"amount": invoice.open_amount, "received_on": timezone.localdate()}
-    )
+    form = _payment_form(invoice)
     if request.method == "POST":
         _require(request)
         action = request.POST.get("action")
@@ -119,10 +136,29 @@ def invoice_detail(request, pk: int):
             if action == "pay":
                 form = ManualPaymentForm(request.POST)
                 if form.is_valid():
-                    services.confirm_payment_by_hand(
-                        invoice=invoice, actor=request.user, **form.cleaned_data
+                    outcome = services.confirm_payment_by_hand(
+                        invoice=invoice,
+                        actor=request.user,
+                        amount=form.cleaned_data["amount"],
+                        received_on=form.cleaned_data["received_on"],
+                        note=form.cleaned_data["note"],
+                        token=str(form.cleaned_data["token"]),
                     )
-                    messages.success(request, _("The payment has been booked."))
+                    if outcome.created:
+                        messages.success(
+                            request,
+                            _("The payment of %(amount)s has been booked.")
+                            % {"amount": services.format_eur(outcome.payment.amount)},
+                        )
+                    else:
+                        messages.warning(
+                            request,
+                            _(
+                                "This form had already been sent: the payment of %(amount)s "
+                                "was booked once, at the first sending, not again."
+                            )
+                            % {"amount": services.format_eur(outcome.payment.amount)},
+                        )
                     return redirect("shop_invoice", pk=invoice.pk)
             elif action == "clear":
                 services.clear_flag(invoice=invoice, actor=request.user)
@@ -130,6 +166,7 @@ def invoice_detail(request, pk: int):
                 return redirect("shop_invoice", pk=invoice.pk)
         except services.ShopError as exc:
             messages.error(request, str(exc))
+    sees_all = access.sees_all_money(request.user)
     return TemplateResponse(
         request,
         "shop/admin/invoice_detail.html",
@@ -140,12 +177,22 @@ def invoice_detail(request, pk: int):
             "paid": services.format_eur(invoice.paid_amount),
             "open_amount": services.format_eur(invoice.open_amount),
             "can_book": request.user.has_perm(CASH_PERMISSION),
+            "refunds": invoice.refunds.all(),
+            "storno_hold": (
+                dunning.storno_hold(
+                    invoice, latest_statement=bank_import.latest_statement_date()
+                )
+                if sees_all and invoice.status == Invoice.Status.OPEN
+                else ""
+            ),
         },
     )
 
 
 class StatementForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Bank statement (CAMT.053 XML)"))
+    file = forms.FileField(
+        label=gettext_lazy("Bank file (camt.053 statement or camt.054 credit notification, XML)")
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -156,69 +203,152 @@ class StatementForm(forms.Form):
 
 def statement_import(request):
     _require(request)
+    _require_all_money(request)
     form = StatementForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = camt.import_camt053(
+            result = bank_import.import_bank_file(
                 content=upload.read(), filename=upload.name, actor=request.user
             )
         except camt.StatementError as exc:
             form.add_error("file", str(exc))
         else:
+            R = StatementEntry.Result
             messages.success(
                 request,
-                _("%(count)d entries read, %(matched)d booked in full.")
+                _(
+                    "%(count)d entries read: %(booked)d booked, %(unassigned)d unassigned, "
+                    "%(duplicates)d already imported, %(other)d not payments."
+                )
                 % {
                     "count": len(result.entries),
-                    "matched": result.count(StatementEntry.Result.MATCHED),
+                    "booked": result.count(R.MATCHED, R.PARTIAL, R.EXCESS),
+                    "unassigned": result.count(R.UNMATCHED),
+                    "duplicates": result.count(R.DUPLICATE),
+                    "other": result.count(R.PENDING, R.IGNORED),
                 },
             )
-    unmatched = StatementEntry.objects.filter(result=StatementEntry.Result.UNMATCHED)
     return TemplateResponse(
         request,
         "shop/admin/statement_import.html",
-        {"form": form, "result": result, "unmatched": unmatched.select_related("statement")[:100]},
+        {
+            "form": form,
+            "result": result,
+            "unassigned_count": bank_import.unassigned_entries().count(),
+            "latest_statement": bank_import.latest_statement_date(),
+        },
     )
 
 
-class ExportForm(forms.Form):
-    period_from = forms.DateField(
-        label=gettext_lazy("From"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+def _require_all_money(request) -> None:
+    """The bank account is the cash office's: offices see only their own invoices."""
+    if not access.sees_all_money(request.user):
+        raise PermissionDenied
+
+
+def unassigned_payments(request):
+    """Credits that matched no open invoice: assign them, or mark them as not ours."""
+    _require(request)
+    _require_all_money(request)
+    if request.method == "POST":
+        entry = get_object_or_404(StatementEntry, pk=_int(request.POST.get("entry")))
+        try:
+            if request.POST.get("action") == "assign":
+                handled = bank_import.assign_entry(
+                    entry=entry, reference=request.POST.get("reference", "")[:40], actor=request.user
+                )
+                messages.success(
+                    request,
+                    _("The payment of %(amount)s has been booked on invoice %(reference)s.")
+                    % {
+                        "amount": services.format_eur(handled.amount),
+                        "reference": handled.invoice.reference,
+                    },
+                )
+            elif request.POST.get("action") == "not_ours":
+                bank_import.mark_not_ours(
+                    entry=entry, note=request.POST.get("note", "")[:255], actor=request.user
+                )
+                messages.success(request, _("The payment has been marked as not ours."))
+            else:
+                messages.error(request, _("Unknown action."))
+        except services.ShopError as exc:
+            messages.error(request, str(exc))
+        return redirect("shop_unassigned")
+    entries = bank_import.unassigned_entries().select_related("statement", "invoice")
+    page = Paginator(entries.order_by("booked_on", "pk"), 50).get_page(request.GET.get("p"))
+    handled = (
+        StatementEntry.objects.filter(
+            result__in=[StatementEntry.Result.ASSIGNED, StatementEntry.Result.NOT_OURS]
+        )
+        .select_related("invoice", "handled_by")
+        .order_by("-handled_at")[:20]
     )
-    period_to = forms.DateField(
-        label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return TemplateResponse(
+        request,
+        "shop/admin/unassigned.html",
+        {"page": page, "handled": handled},
     )
+
+
+def refunds(request):
+    """Money to pay back: excess and second payments, payments after a Storno."""
+    _require(request)
+    _require_all_money(request)
+    if request.method == "POST":
+        refund = get_object_or_404(Refund, pk=_int(request.POST.get("refund")))
+        if Refund.objects.filter(pk=refund.pk, done_at__isnull=True).update(
+            done_at=timezone.now(), done_by=request.user
+        ):
+            messages.success(request, _("The refund has been marked as paid back."))
+        else:
+            messages.warning(request, _("This refund had already been marked as paid back."))
+        return redirect("shop_refunds")
+    items = Refund.objects.select_related("invoice", "done_by").order_by("done_at", "-created_at")
+    return TemplateResponse(
+        request,
+        "shop/admin/refunds.html",
+        {"page": Paginator(items, 50).get_page(request.GET.get("p"))},
+    )
+
+
+def _int(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 0
+    return number if 0 < number < 2**63 else 0
 
 
 def finance_export(request):
     _require(request, "shop.add_financeexport")
-    today = timezone.localdate()
-    form = ExportForm(
-        request.POST or None, initial={"period_from": today.replace(day=1), "period_to": today}
-    )
-    if request.method == "POST" and form.is_valid():
+    _require_all_money(request)
+    if request.method == "POST":
         try:
-            created = export.create_export(actor=request.user, **form.cleaned_data)
+            created = export.create_export(actor=request.user)
         except services.ShopError as exc:
-            form.add_error(None, str(exc))
+            messages.error(request, str(exc))
         else:
             messages.success(
                 request,
-                _("Export created with %(count)d bookings.") % {"count": created.bookings.count()},
+                _("Export created with %(count)d bookings.") % {"count": created.booking_count},
             )
-            return redirect("shop_finance_export")
+        return redirect("shop_finance_export")
     return TemplateResponse(
         request,
         "shop/admin/finance_export.html",
-        {"form": form, "exports": FinanceExport.objects.select_related("created_by")[:50]},
+        {
+            "pending": export.pending_summary(),
+            "exports": FinanceExport.objects.select_related("created_by")[:50],
+        },
     )
 
 
 def finance_export_file(request, pk: int, fmt: str):
     _require(request, "shop.add_financeexport")
+    _require_all_money(request)
     chosen = get_object_or_404(FinanceExport, pk=pk)
     name = f"buchungen-{chosen.period_from:%Y%m%d}-{chosen.period_to:%Y%m%d}-{chosen.pk}"
     if fmt == "csv":

@@ -7,6 +7,12 @@ case process is told (it cancels the case and deletes the personal data).
 Invoices with any payment are never cancelled automatically: a partial
 payment waits for the cash office. Each step happens once (markers on the
 invoice), so the job can run any number of times.
+
+The Storno never hits a payer (:func:`storno_hold`): it is held for an invoice
+whose Kassenzeichen appears in any imported bank entry (matched, unassigned or
+flagged), and for every invoice while the latest imported bank file reports
+bookings only up to a day before the final due date (statements missing). The
+cash office sees both on its invoice list.
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ from portal_site.cases.services import record
 from portal_site.notifications.email_texts import render_email_text
 from portal_site.notifications.services import queue_email
 
-from .models import ZERO, Invoice
+from .bank_import import latest_statement_date
+from .models import ZERO, Invoice, StatementReference
 from .services import cancel_invoice, invoice_values
 from .texts import CANCELLED_MAIL, REMINDER_MAIL
 
@@ -42,6 +49,37 @@ def _recipient(invoice: Invoice) -> list[str]:
 class DunningRun:
     reminded: int = 0
     cancelled: int = 0
+    held: int = 0
+
+
+def storno_hold(invoice: Invoice, *, latest_statement: date | None) -> str:
+    """Why the automatic Storno of ``invoice`` must wait ("" when nothing holds it)."""
+    if StatementReference.objects.filter(reference=invoice.reference).exists():
+        return _("Its payment reference appears in an imported bank entry.")
+    final = invoice.final_due_on or invoice.due_on
+    if latest_statement is None:
+        return _("No bank statement has been imported yet.")
+    if latest_statement < final:
+        return _(
+            "The latest bank statement reports bookings up to %(latest)s only, before the "
+            "final date %(final)s."
+        ) % {"latest": latest_statement.strftime("%d.%m.%Y"), "final": final.strftime("%d.%m.%Y")}
+    return ""
+
+
+def held_invoices(*, today: date | None = None) -> list[tuple[Invoice, str]]:
+    """Open invoices past their final date whose Storno is held, with the reason."""
+    today = today or timezone.localdate()
+    latest = latest_statement_date()
+    expired = Invoice.objects.filter(
+        status=Invoice.Status.OPEN, final_due_on__lt=today, paid_amount=ZERO
+    ).select_related("partner", "case")
+    result = []
+    for invoice in expired.order_by("final_due_on", "pk")[:500]:
+        reason = storno_hold(invoice, latest_statement=latest)
+        if reason:
+            result.append((invoice, reason))
+    return result
 
 
 def run_dunning(*, today: date | None = None) -> DunningRun:
@@ -81,6 +119,7 @@ def run_dunning(*, today: date | None = None) -> DunningRun:
     expired = Invoice.objects.filter(
         status=Invoice.Status.OPEN, final_due_on__lt=today, paid_amount=ZERO
     )
+    latest = latest_statement_date()
     for invoice_id in expired.values_list("pk", flat=True):
         with transaction.atomic():
             invoice = Invoice.objects.select_for_update(of=("self",)).select_related(
@@ -88,6 +127,9 @@ def run_dunning(*, today: date | None = None) -> DunningRun:
             )
             invoice = invoice.get(pk=invoice_id)
             if invoice.status != Invoice.Status.OPEN or invoice.paid_amount > ZERO:
+                continue
+            if storno_hold(invoice, latest_statement=latest):
+                result.held += 1
                 continue
             values = invoice_values(invoice)
             recipients = _recipient(invoice)

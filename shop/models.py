@@ -236,6 +236,8 @@ class OnlinePayment(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.STARTED
     )
     return_url = models.CharField(max_length=500, blank=True)
+    # Where the payer was sent: a second "pay" continues this attempt instead of a new one.
+    checkout_url = models.CharField(max_length=2000, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -247,11 +249,24 @@ class OnlinePayment(models.Model):
 
 
 class BankStatement(models.Model):
-    """An imported account statement (CAMT.053); the same file is imported once."""
+    """An imported bank file (camt.053 statement or camt.054 notification), imported once."""
+
+    class Kind(models.TextChoices):
+        STATEMENT = "camt.053", _("account statement (camt.053)")
+        NOTIFICATION = "camt.054", _("credit notification (camt.054)")
 
     sha256 = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.STATEMENT
+    )
     statement_id = models.CharField(_("statement"), max_length=100, blank=True)
     account_iban = models.CharField(_("account"), max_length=34, blank=True)
+    covers_until = models.DateField(
+        _("covers bookings until"),
+        null=True,
+        blank=True,
+        help_text=_("End of the statement period (or its creation date)."),
+    )
     filename = models.CharField(_("file"), max_length=255)
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
     imported_by = models.ForeignKey(
@@ -268,33 +283,114 @@ class BankStatement(models.Model):
 
 
 class StatementEntry(models.Model):
+    """One transfer of an imported bank file: a ``TxDtls`` of an entry, or the entry."""
+
     class Result(models.TextChoices):
         MATCHED = "matched", _("matched, paid in full")
         PARTIAL = "partial", _("matched, partial payment")
         EXCESS = "excess", _("matched, excess payment")
-        UNMATCHED = "unmatched", _("no open invoice found")
-        DUPLICATE = "duplicate", _("already booked")
-        IGNORED = "ignored", _("debit, not a payment")
+        UNMATCHED = "unmatched", _("unassigned: no open invoice found")
+        ASSIGNED = "assigned", _("assigned by the cash office")
+        NOT_OURS = "not_ours", _("not ours (marked by the cash office)")
+        DUPLICATE = "duplicate", _("already imported")
+        PENDING = "pending", _("not booked by the bank (pending or for information)")
+        IGNORED = "ignored", _("debit or other currency, not a payment")
 
     statement = models.ForeignKey(BankStatement, on_delete=models.CASCADE, related_name="entries")
-    entry_ref = models.CharField(_("bank reference"), max_length=100)
+    entry_key = models.CharField(max_length=64, db_index=True, blank=True)
+    position = models.CharField(_("position in the file"), max_length=20, blank=True)
+    entry_ref = models.CharField(_("bank reference"), max_length=100, blank=True)
+    bank_status = models.CharField(_("bank status"), max_length=10, blank=True)
     booked_on = models.DateField(_("booked on"))
+    value_date = models.DateField(_("value date"), null=True, blank=True)
     amount = models.DecimalField(_("amount (€)"), max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3, default="EUR")
     debtor_name = models.CharField(_("payer"), max_length=255, blank=True)
     remittance = models.TextField(_("remittance information"), blank=True)
+    references = models.CharField(_("payment references found"), max_length=255, blank=True)
     result = models.CharField(_("result"), max_length=20, choices=Result.choices)
+    note = models.CharField(_("note"), max_length=255, blank=True)
     invoice = models.ForeignKey(
         Invoice, null=True, blank=True, on_delete=models.SET_NULL, related_name="statement_entries"
     )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
 
     class Meta:
         ordering = ["statement", "pk"]
         verbose_name = _("statement entry")
         verbose_name_plural = _("statement entries")
+        indexes = [models.Index(fields=["result", "booked_on"])]
 
     def __str__(self) -> str:
         return f"{self.booked_on} {self.amount} € {self.debtor_name}"
+
+    @property
+    def reference_list(self) -> list[str]:
+        return self.references.split()
+
+
+# Results that stand for money on the account: a second entry with the same
+# identity is a duplicate of these.
+StatementEntry.COUNTED = (
+    StatementEntry.Result.MATCHED,
+    StatementEntry.Result.PARTIAL,
+    StatementEntry.Result.EXCESS,
+    StatementEntry.Result.UNMATCHED,
+    StatementEntry.Result.ASSIGNED,
+    StatementEntry.Result.NOT_OURS,
+)
+
+
+class StatementReference(models.Model):
+    """A Kassenzeichen seen in an imported entry: such an invoice is never cancelled
+    automatically, whatever became of the entry (matched, unassigned or flagged)."""
+
+    entry = models.ForeignKey(StatementEntry, on_delete=models.CASCADE, related_name="+")
+    reference = models.CharField(max_length=20, db_index=True)
+
+    class Meta:
+        verbose_name = _("payment reference in a statement")
+        verbose_name_plural = _("payment references in statements")
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Refund(models.Model):
+    """Money to pay back (an excess or second payment): a to-do of the cash office."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="refunds")
+    payment = models.OneToOneField(
+        "Payment", on_delete=models.PROTECT, related_name="refund", null=True, blank=True
+    )
+    amount = models.DecimalField(_("amount (€)"), max_digits=12, decimal_places=2)
+    reason = models.CharField(_("reason"), max_length=255)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    done_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("refunded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+
+    def __str__(self) -> str:
+        return f"{self.invoice.reference}: {self.amount} €"
 
 
 class Payment(models.Model):
@@ -332,10 +428,22 @@ class Payment(models.Model):
 
 
 class FinanceExport(models.Model):
-    """One hand-over of bookings to the finance system; each booking goes out once."""
+    """One hand-over of bookings to the finance system; each booking goes out once.
 
-    period_from = models.DateField(_("from"))
-    period_to = models.DateField(_("to"))
+    An export takes every booking not exported yet, whatever its date; the
+    period is the range of the booking dates it holds. Its control totals are
+    stored with it and printed in every file made of it.
+    """
+
+    period_from = models.DateField(_("earliest booking date"))
+    period_to = models.DateField(_("latest booking date"))
+    booking_count = models.PositiveIntegerField(_("bookings"), default=0)
+    debit_total = models.DecimalField(
+        _("debit total (€)"), max_digits=14, decimal_places=2, default=ZERO
+    )
+    credit_total = models.DecimalField(
+        _("credit total (€)"), max_digits=14, decimal_places=2, default=ZERO
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

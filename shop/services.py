@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from stdnum import luhn
 
 from portal_site.accounts.models import User
 from portal_site.cases.models import Case, TimelineEntry
@@ -37,6 +38,7 @@ from .models import (
     Invoice,
     InvoiceLine,
     Payment,
+    Refund,
 )
 from .texts import INVOICE_LETTER, INVOICE_MAIL, PAYMENT_RECEIVED_MAIL
 
@@ -68,19 +70,19 @@ def _next(counter: str) -> int:
     return row.last_value
 
 
+def lock_counter(name: str) -> None:
+    """Serialise a critical section on a named row (inside a transaction)."""
+    _next(name)
+
+
 def luhn_digit(digits: str) -> str:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 0:
-            value *= 2
-            value -= 9 if value > 9 else 0
-        total += value
-    return str((10 - total % 10) % 10)
+    """The Luhn check digit (ISO/IEC 7812) of ``digits``, by python-stdnum."""
+    return luhn.calc_check_digit(digits)
 
 
 def is_valid_reference(reference: str) -> bool:
-    return bool(re.fullmatch(r"\d{10}", reference)) and luhn_digit(reference[:-1]) == reference[-1]
+    """A Kassenzeichen: exactly 10 ASCII digits whose last one is the Luhn check digit."""
+    return bool(re.fullmatch(r"[0-9]{10}", reference)) and luhn.is_valid(reference)
 
 
 def next_reference(*, on: date) -> str:
@@ -388,7 +390,17 @@ def register_payment(
         amount=amount,
         text=f"{locked.reference} {payment.get_method_display()}",
     )
+    paid_before = locked.paid_amount
     became_paid = _refresh_paid_state(locked, on=received_on)
+    excess = min(amount, locked.paid_amount - max(paid_before, locked.total))
+    if excess > ZERO:
+        Refund.objects.create(
+            invoice=locked,
+            payment=payment,
+            amount=excess,
+            reason=_("Paid %(paid)s for an invoice of %(total)s.")
+            % {"paid": format_eur(locked.paid_amount), "total": format_eur(locked.total)},
+        )
     if locked.case_id:
         message = _("Payment of %(amount)s received (%(method)s) for invoice %(reference)s.") % {
             "amount": format_eur(amount),
@@ -412,18 +424,31 @@ def register_payment(
 
 @transaction.atomic
 def confirm_payment_by_hand(
-    *, invoice: Invoice, amount: Decimal, received_on: date, note: str, actor: User
+    *,
+    invoice: Invoice,
+    amount: Decimal,
+    received_on: date,
+    note: str,
+    actor: User,
+    token: str,
 ) -> PaymentOutcome:
-    """The cash office confirms money it sees on the city's account or at its counter."""
+    """The cash office confirms money it sees on the city's account or at its counter.
+
+    ``token`` identifies the form the entry was made in: sending the same form
+    twice (a double click, a reload, two tabs racing) books once, and the
+    second answer says so (``created`` is False).
+    """
     if received_on > timezone.localdate():
         raise ShopError(_("The payment date cannot be in the future."))
-    count = Payment.objects.filter(invoice=invoice, method=Payment.Method.CASH_OFFICE).count()
+    token = str(token).strip()
+    if not re.fullmatch(r"[0-9a-f-]{32,36}", token):
+        raise ShopError(_("The form has expired; please enter the payment again."))
     return register_payment(
         invoice=invoice,
         amount=amount,
         method=Payment.Method.CASH_OFFICE,
         provider="cash_office",
-        external_id=f"{invoice.reference}-{count + 1}",
+        external_id=f"form-{token}",
         received_on=received_on,
         note=note,
         actor=actor,

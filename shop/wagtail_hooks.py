@@ -15,6 +15,10 @@ def cash_office_urls():
         path("stadtkasse/", admin_views.invoice_list, name="shop_invoices"),
         path("stadtkasse/rechnungen/<int:pk>/", admin_views.invoice_detail, name="shop_invoice"),
         path("stadtkasse/kontoauszug/", admin_views.statement_import, name="shop_statement_import"),
+        path(
+            "stadtkasse/nicht-zugeordnet/", admin_views.unassigned_payments, name="shop_unassigned"
+        ),
+        path("stadtkasse/erstattungen/", admin_views.refunds, name="shop_refunds"),
         path("stadtkasse/finanzexport/", admin_views.finance_export, name="shop_finance_export"),
         path(
             "stadtkasse/finanzexport/<int:pk>/<str:fmt>/",
