@@ -126,6 +126,7 @@ def _import_transaction(
         if tx.reversal:
             entry.note = _("Reversal (return of a payment): check by hand.")[:255]
         entry.save()
+        _remember_references(entry, tx)
         return entry
     if (
         StatementEntry.objects.filter(
@@ -138,11 +139,16 @@ def _import_transaction(
         return entry
     entry.result = StatementEntry.Result.UNMATCHED
     entry.save()
+    _remember_references(entry, tx)
+    _match(entry, tx.references, actor)
+    return entry
+
+
+def _remember_references(entry: StatementEntry, tx: Transaction) -> None:
+    """Every Kassenzeichen an entry names holds that invoice's automatic Storno."""
     StatementReference.objects.bulk_create(
         StatementReference(entry=entry, reference=reference) for reference in tx.references
     )
-    _match(entry, tx.references, actor)
-    return entry
 
 
 def _match(entry: StatementEntry, references: list[str], actor: User | None) -> None:

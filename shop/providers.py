@@ -190,10 +190,15 @@ class StripeProvider(Provider):
     def verify(self, *, body: bytes, header: str) -> dict:
         """The event, once the SDK has checked its signature and age."""
         try:
+            event = json.loads(body)
+        except (ValueError, TypeError) as exc:
+            raise InvalidCallback("not JSON") from exc
+        if not isinstance(event, dict):  # the SDK expects an object
+            raise InvalidCallback("event is not an object")
+        try:
             stripe.Webhook.construct_event(
                 body, header, settings.STRIPE_WEBHOOK_SECRET, tolerance=self.tolerance
             )
-            event = json.loads(body)
         except (stripe.SignatureVerificationError, ValueError, TypeError) as exc:
             raise InvalidCallback(str(exc)[:200]) from exc
         return event

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from datetime import timedelta
 from decimal import Decimal
 
@@ -58,6 +60,7 @@ def _pay(order: Order) -> None:
         received_on=timezone.localdate(),
         note="",
         actor=User.objects.get(username="stadtkasse"),
+        token=str(uuid.uuid4()),
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,45 +15,23 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from portal_site.accounts.models import User
-from shop import camt, export, services
+from shop import bank_import, camt, export, services
 from shop.models import Booking, Invoice, Payment, StatementEntry
+from tests.shop import camt_builder
 from tests.shop.helpers import approve_up_to_invoice, certificate_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-NS = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
+entry = camt_builder.entry
+statement = camt_builder.statement
 
 
 def _entry(ref: str, amount: str, remittance: str, *, credit=True, name="Frank Mustermann"):
-    return f"""
-      <Ntry>
-        <NtryRef>{ref}</NtryRef>
-        <Amt Ccy="EUR">{amount}</Amt>
-        <CdtDbtInd>{"CRDT" if credit else "DBIT"}</CdtDbtInd>
-        <Sts><Cd>BOOK</Cd></Sts>
-        <BookgDt><Dt>{timezone.localdate():%Y-%m-%d}</Dt></BookgDt>
-        <ValDt><Dt>{timezone.localdate():%Y-%m-%d}</Dt></ValDt>
-        <AcctSvcrRef>{ref}</AcctSvcrRef>
-        <NtryDtls><TxDtls>
-          <Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs>
-          <RltdPties><Dbtr><Pty><Nm>{name}</Nm></Pty></Dbtr></RltdPties>
-          <RmtInf><Ustrd>{remittance}</Ustrd></RmtInf>
-        </TxDtls></NtryDtls>
-      </Ntry>"""
+    return entry(ref, amount, remittance, credit=credit, name=name)
 
 
-def statement(*entries: str, statement_id: str = "STMT-2026-11-25") -> bytes:
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<Document xmlns="{NS}">
-  <BkToCstmrStmt>
-    <GrpHdr><MsgId>MSG1</MsgId><CreDtTm>2026-11-25T08:00:00</CreDtTm></GrpHdr>
-    <Stmt>
-      <Id>{statement_id}</Id>
-      <Acct><Id><IBAN>DE12520503530001234567</IBAN></Id></Acct>
-      {"".join(entries)}
-    </Stmt>
-  </BkToCstmrStmt>
-</Document>""".encode()
+def _import(content: bytes, filename: str = "auszug.xml"):
+    return bank_import.import_bank_file(content=content, filename=filename)
 
 
 def _open_invoices(count: int) -> list[Invoice]:
@@ -77,7 +56,7 @@ def test_statement_is_matched_by_payment_reference(demo):
         _entry("B4", "12.00", "Miete November 1234567890"),  # no valid reference
         _entry("B5", "99.00", f"Lastschrift {full.reference}", credit=False),
     )
-    result = camt.import_camt053(content=content, filename="auszug.xml")
+    result = _import(content)
 
     assert [e.result for e in result.entries] == [
         StatementEntry.Result.MATCHED,
@@ -99,13 +78,11 @@ def test_statement_is_matched_by_payment_reference(demo):
 def test_the_same_statement_is_imported_once_and_overlapping_entries_book_once(demo):
     [invoice] = _open_invoices(1)
     entry = _entry("B1", "10.00", invoice.reference)
-    camt.import_camt053(content=statement(entry), filename="a.xml")
+    _import(statement(entry), "a.xml")
     with pytest.raises(camt.StatementError, match="bereits eingelesen"):
-        camt.import_camt053(content=statement(entry), filename="a.xml")
+        _import(statement(entry), "a.xml")
     # A second statement that repeats the same bank entry (e.g. a corrected day statement).
-    result = camt.import_camt053(
-        content=statement(entry, statement_id="STMT-2026-11-25-2"), filename="b.xml"
-    )
+    result = _import(statement(entry, statement_id="STMT-2026-11-25-2"), "b.xml")
     assert result.entries[0].result == StatementEntry.Result.DUPLICATE
     assert Payment.objects.count() == 1
 
@@ -121,7 +98,7 @@ def test_the_same_statement_is_imported_once_and_overlapping_entries_book_once(d
 )
 def test_broken_statements_are_refused_with_a_clear_message(demo, content, message):
     with pytest.raises(camt.StatementError, match=message):
-        camt.import_camt053(content=content, filename="x.xml")
+        _import(content, "x.xml")
     assert not StatementEntry.objects.exists()
 
 
@@ -161,94 +138,127 @@ def test_cash_office_confirms_a_payment_by_hand(demo, client):
     assert invoice.reference in listing.content.decode()
     url = reverse("shop_invoice", args=[invoice.pk])
     future = (timezone.localdate() + timedelta(days=3)).isoformat()
-    refused = client.post(url, {"action": "pay", "amount": "10.00", "received_on": future})
+    token = str(uuid.uuid4())
+    refused = client.post(
+        url, {"action": "pay", "amount": "10.00", "received_on": future, "token": token}
+    )
     assert "darf nicht in der Zukunft liegen" in refused.content.decode()
-    negative = client.post(url, {"action": "pay", "amount": "-1", "received_on": "2026-11-01"})
+    negative = client.post(
+        url, {"action": "pay", "amount": "-1", "received_on": "2026-11-01", "token": token}
+    )
     assert negative.status_code == 200 and not Payment.objects.exists()
     client.post(
-        url, {"action": "pay", "amount": "10.00", "received_on": timezone.localdate().isoformat()}
+        url,
+        {
+            "action": "pay",
+            "amount": "10.00",
+            "received_on": timezone.localdate().isoformat(),
+            "token": str(uuid.uuid4()),
+        },
     )
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.PAID
     assert invoice.payments.get().recorded_by.username == "stadtkasse"
 
 
-def test_finance_export_hands_each_booking_over_once(demo, client):
-    first, second = _open_invoices(2)
-    services.confirm_payment_by_hand(
-        invoice=first,
-        amount=Decimal("10.00"),
-        received_on=timezone.localdate(),
+def _by_hand(invoice, amount: str, on=None):
+    return services.confirm_payment_by_hand(
+        invoice=invoice,
+        amount=Decimal(amount),
+        received_on=on or timezone.localdate(),
         note="",
         actor=User.objects.get(username="stadtkasse"),
+        token=str(uuid.uuid4()),
     )
-    today = timezone.localdate()
-    made = export.create_export(period_from=today, period_to=today, actor=None)
-    # 1 + 2 receivable lines and 1 payment.
-    assert made.bookings.count() == 4
-    with pytest.raises(services.ShopError, match="keine Buchungen"):
-        export.create_export(period_from=today, period_to=today, actor=None)
 
-    rows = list(csv.reader(io.StringIO(export.as_csv(made).decode("utf-8-sig")), delimiter=";"))
+
+def _csv_rows(made) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(export.as_csv(made).decode("utf-8-sig")), delimiter=";"))
+
+
+def test_finance_export_hands_each_booking_over_once_with_control_totals(demo, client):
+    first, second = _open_invoices(2)  # 10 € (one line), 15 € (two lines)
+    _by_hand(first, "10.00")
+    today = timezone.localdate()
+    made = export.create_export(actor=None)
+    # 1 + 2 receivable lines and 1 payment.
+    assert made.bookings.count() == made.booking_count == 4
+    with pytest.raises(services.ShopError, match="keine Buchungen"):
+        export.create_export(actor=None)
+
+    rows = _csv_rows(made)
     assert rows[0] == [
+        "Belegnummer",
         "Buchungsdatum",
+        "Faelligkeit",
+        "Buchungsart",
         "Buchungsschluessel",
         "Sachkonto",
         "Kostentraeger",
         "Soll_Haben",
         "Betrag",
+        "Waehrung",
         "Kassenzeichen",
         "Geschaeftspartner",
-        "Art",
         "Buchungstext",
     ]
-    assert sorted(r[1] for r in rows[1:]) == ["300", "300", "301", "ZE"]
-    assert {r[5] for r in rows[1:]} == {"10,00", "5,00"}
-    assert {r[6] for r in rows[1:]} == {first.reference, second.reference}
-    payment_row = next(r for r in rows[1:] if r[1] == "ZE")
-    assert payment_row[4] == "H" and payment_row[7] == first.partner.number
+    body, footer = rows[1:-1], rows[-1]
+    assert sorted(r[4] for r in body) == ["300", "300", "301", "ZE"]
+    assert {r[3] for r in body} == {"Sollstellung", "Zahlung"}
+    assert {r[8] for r in body} == {"10,00", "5,00"}
+    assert {r[9] for r in body} == {"EUR"}
+    assert {r[10] for r in body} == {first.reference, second.reference}
+    assert len({r[0] for r in body}) == 4  # a document number per booking
+    payment_row = next(r for r in body if r[4] == "ZE")
+    assert payment_row[7] == "H" and payment_row[11] == first.partner.number
+    assert payment_row[1] == today.strftime("%d.%m.%Y")
+    assert payment_row[2] == first.due_on.strftime("%d.%m.%Y")
+    # Control totals: count, debit sum (receivables 10 + 10 + 5), credit sum (payment 10).
+    assert footer == ["SUMME", "4", "25,00", "10,00", "EUR"]
 
-    sheet = load_workbook(io.BytesIO(export.as_xlsx(made))).active
-    assert sheet.max_row == 5 and sheet["A2"].value.date() == today
+    workbook = load_workbook(io.BytesIO(export.as_xlsx(made)))
+    sheet = workbook["Buchungen"]
+    assert sheet.max_row == 5 and sheet["B2"].value.date() == today
+    totals = {row[0]: row[1] for row in workbook["Kontrollsummen"].iter_rows(values_only=True)}
+    assert totals["Anzahl Buchungen"] == 4 and Decimal(str(totals["Summe Soll"])) == 25
 
     # Later bookings (the second invoice paid) go into the next export only.
-    services.confirm_payment_by_hand(
-        invoice=second,
-        amount=Decimal("15.00"),
-        received_on=today,
-        note="",
-        actor=User.objects.get(username="stadtkasse"),
-    )
-    later = export.create_export(period_from=today, period_to=today, actor=None)
+    _by_hand(second, "15.00")
+    later = export.create_export(actor=None)
     assert [b.amount for b in later.bookings.all()] == [Decimal("15.00")]
+    assert _csv_rows(later)[-1] == ["SUMME", "1", "0,00", "15,00", "EUR"]
     assert Booking.objects.filter(export__isnull=True).count() == 0
 
     client.force_login(User.objects.get(username="stadtkasse"))
     download = client.get(reverse("shop_finance_export_file", args=[made.pk, "csv"]))
     assert download.status_code == 200 and first.reference in download.content.decode("utf-8-sig")
-    page = client.post(
-        reverse("shop_finance_export"),
-        {"period_from": today.isoformat(), "period_to": (today - timedelta(days=1)).isoformat()},
-    )
-    assert "Ende des Zeitraums liegt vor seinem Beginn" in page.content.decode()
+    page = client.post(reverse("shop_finance_export"))
+    assert page.status_code == 302
+    assert "keine Buchungen" in client.get(page["Location"]).content.decode()
 
 
-def test_exports_of_a_period_never_share_a_booking_even_in_parallel(postgres_only, demo):
+def test_a_payment_dated_before_the_last_export_goes_into_the_next_one(demo):
+    """The export goes by export state, not by booking date."""
+    [invoice] = _open_invoices(1)
+    export.create_export(actor=None)  # the receivables, today
+    # The bank file of last week arrives late: its payment is booked on last week's date.
+    last_week = timezone.localdate() - timedelta(days=7)
+    _import(statement(entry("LATE", "10.00", invoice.reference, booked=last_week)))
+    later = export.create_export(actor=None)
+    [payment] = later.bookings.all()
+    assert payment.booked_on == last_week and payment.kind == Booking.Kind.PAYMENT
+    assert (later.period_from, later.period_to) == (last_week, last_week)
+
+
+def test_exports_never_share_a_booking_even_in_parallel(postgres_only, demo):
     from tests.concurrency import run_in_parallel
 
     _open_invoices(2)
-    today = timezone.localdate()
 
     def make():
-        return export.create_export(period_from=today, period_to=today, actor=None).pk
+        return export.create_export(actor=None).pk
 
     results, errors = run_in_parallel([make, make])
     assert len(results) == 1 and len(errors) == 1
     assert isinstance(errors[0], services.ShopError)
     assert Booking.objects.filter(export__isnull=True).count() == 0
-
-
-def test_period_bounds_are_respected(demo):
-    _open_invoices(1)
-    with pytest.raises(services.ShopError):
-        export.create_export(period_from=date(2020, 1, 1), period_to=date(2020, 12, 31), actor=None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,8 +14,9 @@ from pypdf import PdfReader
 
 from flows.civil_status import fee_items
 from portal_site.cases.models import Case, CaseFile, CaseStatus
-from shop import dunning, services
+from shop import bank_import, dunning, services
 from shop.models import Booking, BusinessPartner, Invoice, Payment
+from tests.shop import camt_builder
 from tests.shop.helpers import approve_up_to_invoice, certificate_case, registrar, work
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -71,6 +74,7 @@ def test_payment_ends_the_case_with_a_cover_letter(demo):
         received_on=timezone.localdate(),
         note="Kasse",
         actor=registrar(),
+        token=str(uuid.uuid4()),
     )
 
     case.refresh_from_db()
@@ -135,7 +139,14 @@ def test_unpaid_case_is_reminded_then_cancelled_and_personal_data_deleted(demo):
     assert (again.reminded, again.cancelled) == (0, 0)  # one reminder only
 
     invoice.refresh_from_db()
-    final = dunning.run_dunning(today=invoice.final_due_on + timedelta(days=1))
+    after_final = invoice.final_due_on + timedelta(days=1)
+    # Without a bank statement up to the final date, nobody knows it is unpaid.
+    held = dunning.run_dunning(today=after_final)
+    assert (held.cancelled, held.held) == (0, 1)
+    bank_import.import_bank_file(
+        content=camt_builder.statement(covers=invoice.final_due_on), filename="leer.xml"
+    )
+    final = dunning.run_dunning(today=after_final)
     assert final.cancelled == 1
 
     invoice.refresh_from_db()
@@ -168,6 +179,7 @@ def test_partially_paid_invoice_is_flagged_and_never_cancelled(demo):
         received_on=timezone.localdate(),
         note="",
         actor=registrar(),
+        token=str(uuid.uuid4()),
     )
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.OPEN and invoice.flag == Invoice.Flag.PARTIAL
@@ -190,6 +202,7 @@ def test_excess_payment_pays_the_invoice_and_is_flagged(demo):
         received_on=timezone.localdate(),
         note="",
         actor=registrar(),
+        token=str(uuid.uuid4()),
     )
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.PAID and invoice.flag == Invoice.Flag.EXCESS
@@ -246,6 +259,7 @@ def test_a_case_with_a_partly_paid_invoice_cannot_be_cancelled_by_the_clerk(demo
         received_on=timezone.localdate(),
         note="",
         actor=registrar(),
+        token=str(uuid.uuid4()),
     )
     with pytest.raises(services.ShopError, match="Zahlungen"):
         workspace.cancel_with_tasks(case=case, user=registrar(), reason="zurückgezogen")
@@ -278,6 +292,7 @@ def test_editors_change_the_cover_letter_text(demo):
         received_on=timezone.localdate(),
         note="",
         actor=registrar(),
+        token=str(uuid.uuid4()),
     )
     letter = case.files.get(filename=f"Begleitschreiben-{case.number}.pdf")
     assert "anbei 4 Urkunden (G 1234/1960)" in _pdf_text(letter)

@@ -12,11 +12,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import pytest
+import stripe as stripe_sdk
 from django.db import connection
 from django.urls import reverse
 
 from shop.models import Invoice, OnlinePayment, Payment
-from shop.providers import DemoProvider, StripeProvider
+from shop.providers import STRIPE_API_VERSION, DemoProvider, InvalidCallback, StripeProvider
 from tests.concurrency import run_in_parallel
 from tests.shop.helpers import approve_up_to_invoice, certificate_case
 
@@ -93,9 +94,13 @@ class _FakeStripe(BaseHTTPRequestHandler):
 
     def do_POST(self):  # noqa: N802 - http.server's name
         body = self.rfile.read(int(self.headers["Content-Length"])).decode()
-        type(self).requests.append((self.path, self.headers.get("Authorization"), parse_qs(body)))
+        type(self).requests.append((self.path, dict(self.headers), parse_qs(body)))
         payload = json.dumps(
-            {"id": "cs_test_123", "url": "https://checkout.example/pay/cs_test_123"}
+            {
+                "id": "cs_test_123",
+                "object": "checkout.session",
+                "url": "https://checkout.example/pay/cs_test_123",
+            }
         )
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -120,10 +125,12 @@ def stripe(settings):
 
 
 def _signed(event: dict, *, secret: str = WEBHOOK_SECRET, at: int | None = None):
-    body = json.dumps(event).encode()
-    timestamp = at or int(time.time())
-    signature = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return body, f"t={timestamp},v1={signature.hexdigest()}"
+    """A webhook body and its ``Stripe-Signature`` header, signed by the official SDK."""
+    body = json.dumps(event)
+    header = stripe_sdk.WebhookSignature.generate_signature_header(
+        body, secret, timestamp=at or int(time.time())
+    )
+    return body.encode(), header
 
 
 def _completed(attempt: OnlinePayment, *, amount: int = 2500) -> dict:
@@ -147,12 +154,20 @@ def test_stripe_checkout_session_is_created_with_the_open_amount(client, invoice
     response = client.post(reverse("shop:pay", args=[invoice.pay_token]), {"provider": "stripe"})
     assert response.status_code == 302
     assert response["Location"] == "https://checkout.example/pay/cs_test_123"
-    [(path, auth, form)] = stripe.requests
-    assert path == "/v1/checkout/sessions" and auth.startswith("Basic ")
+    [(path, headers, form)] = stripe.requests
+    assert path == "/v1/checkout/sessions"
+    assert headers["Authorization"] == "Bearer sk_test_key"
+    assert headers["Stripe-Version"] == STRIPE_API_VERSION
     assert form["line_items[0][price_data][unit_amount]"] == ["2500"]
     assert form["line_items[0][price_data][currency]"] == ["eur"]
+    assert form["locale"] == ["de"]
+    assert form["customer_email"] == [invoice.case.applicant_email]
+    assert form["payment_intent_data[metadata][reference]"] == [invoice.reference]
+    assert form["payment_intent_data[description]"] == [f"Kassenzeichen {invoice.reference}"]
+    assert int(form["expires_at"][0]) >= time.time() + 30 * 60
     attempt = OnlinePayment.objects.get(invoice=invoice)
     assert form["client_reference_id"] == [str(attempt.token)]
+    assert headers["Idempotency-Key"] == str(attempt.token)
     assert attempt.external_id == "cs_test_123"
 
 
@@ -208,10 +223,16 @@ def test_stripe_webhook_with_bad_signature_books_nothing(client, invoice, stripe
     assert not Payment.objects.exists()
 
 
-def test_stripe_signature_check_matches_stripes_documented_scheme(settings):
+def test_stripe_signature_check_accepts_stripes_documented_scheme(settings):
+    """HMAC-SHA256 over "<timestamp>.<body>" with the endpoint secret, as Stripe documents it."""
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    body, header = _signed({"type": "ping"}, at=1_700_000_000)
-    assert StripeProvider().verify(body=body, header=header, now=1_700_000_100) == {"type": "ping"}
+    body = json.dumps({"type": "ping"}).encode()
+    stamp = int(time.time())
+    mac = hmac.new(WEBHOOK_SECRET.encode(), f"{stamp}.".encode() + body, hashlib.sha256)
+    header = f"t={stamp},v1={mac.hexdigest()}"
+    assert StripeProvider().verify(body=body, header=header) == {"type": "ping"}
+    with pytest.raises(InvalidCallback):
+        StripeProvider().verify(body=body + b" ", header=header)
 
 
 def test_two_callbacks_at_the_same_moment_book_once(postgres_only, invoice, stripe, settings):

@@ -17,8 +17,9 @@ from media_archive.demo import drawn_photo
 from media_archive.importing import files_from_zip, import_archive
 from media_archive.models import ArchiveImage
 from portal_site.core.demo import DEMO_PASSWORD
-from shop import camt
-from tests.shop.test_bank_statement_and_export import _entry, statement
+from shop import bank_import, camt
+from tests.shop.camt_builder import entry as _entry
+from tests.shop.camt_builder import statement
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +122,7 @@ def test_malformed_stripe_signatures_are_refused(demo, settings, header):
 @pytest.mark.parametrize("amount", ["NaN", "1e9999", "12345678901234567890", "10.001", "-5.00"])
 def test_bank_statement_amounts_must_be_finite_euros(demo, amount):
     with pytest.raises(camt.StatementError, match="Umsatz 1"):
-        camt.import_camt053(
+        bank_import.import_bank_file(
             content=statement(_entry("R1", amount, "Kassenzeichen 1234567890")),
             filename="x.xml",
         )
