@@ -13,6 +13,17 @@ from aiosmtpd.controller import Controller
 class _Collector:
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        self.sessions = 0  # SMTP sessions opened (one EHLO/HELO each)
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        self.sessions += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_HELO(self, server, session, envelope, hostname):  # noqa: N802
+        self.sessions += 1
+        session.host_name = hostname
+        return "250 {}".format(server.hostname)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook name
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -36,6 +47,10 @@ class SMTPServer:
     @property
     def messages(self) -> list[Message]:
         return self._collector.messages
+
+    @property
+    def sessions(self) -> int:
+        return self._collector.sessions
 
     def start(self) -> SMTPServer:
         self._controller.start()

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from xml.etree import ElementTree
 
+from django.db import transaction
 from django.utils import timezone
 
 from shop import services
@@ -44,6 +45,7 @@ def child(element, *path: str):
     return element
 
 
+@transaction.atomic
 def open_invoice(amount: Decimal, *, name: str = "Zahler") -> Invoice:
     partner = services.find_or_create_partner(services.PartnerData(last_name=name))
     today = timezone.localdate()

@@ -343,6 +343,7 @@ def test_the_same_cash_office_form_sent_twice_books_once_and_says_so(demo, clien
     assert Payment.objects.filter(invoice=invoice).count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
 def test_two_cash_office_entries_at_the_same_moment_book_once_per_form(postgres_only, demo):
     [invoice] = _invoices("30.00")
     clerk = User.objects.get(username="stadtkasse")
@@ -400,6 +401,7 @@ def test_a_paid_invoice_offers_no_checkout_and_a_second_payment_becomes_a_refund
     assert refund.amount == Decimal("10.00") and refund.done_at is None
 
 
+@pytest.mark.django_db(transaction=True)
 def test_two_checkouts_at_the_same_moment_start_one_attempt(postgres_only):
     [invoice] = _invoices("10.00")
 

@@ -96,3 +96,34 @@ def test_smtp_outage_loses_no_message_and_the_retry_delivers_it(settings):
         assert "Ihr Antrag ist eingegangen." in server.bodies_to("frank.mustermann@kassel.de")[0]
     finally:
         server.stop()
+
+
+def test_messages_of_a_batch_share_one_smtp_session_and_carry_proper_headers(settings):
+    from email.utils import parsedate_to_datetime
+
+    from django.utils import timezone
+
+    from tests.mail_server import SMTPServer
+
+    server = SMTPServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.DEFAULT_FROM_EMAIL = "Serviceportal <serviceportal@kassel.de>"
+    try:
+        with transaction.atomic():
+            for number in range(3):
+                queue_email(to=[f"p{number}@example.org"], subject=f"Nr. {number}", body="x")
+        assert OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT).count() == 3
+        assert len(server.messages) == 3
+        assert server.sessions == 1  # one SMTP connection for the three
+        for received in server.messages:
+            assert received["Auto-Submitted"] == "auto-generated"
+            assert received["Message-ID"].endswith("@kassel.de>")
+            sent_at = parsedate_to_datetime(received["Date"])
+            # Local time with its offset (Europe/Berlin: +01:00 or +02:00), not "-0000".
+            assert sent_at.utcoffset() == timezone.localtime().utcoffset()
+            assert "-0000" not in received["Date"]
+        ids = {m["Message-ID"] for m in server.messages}
+        assert len(ids) == 3
+    finally:
+        server.stop()
