@@ -23,6 +23,7 @@ from stdnum import luhn
 from portal_site.accounts.models import User
 from portal_site.cases.models import Case, TimelineEntry
 from portal_site.cases.services import record
+from portal_site.documents.models import Letterhead
 from portal_site.documents.services import file_pdf_document
 from portal_site.notifications.email_texts import render_email_text
 from portal_site.notifications.services import queue_email
@@ -198,7 +199,7 @@ def invoice_values(invoice: Invoice) -> dict[str, str]:
         "subject": invoice.subject,
         "pay_url": pay_url(invoice),
         "cash_office": getattr(settings, "SHOP_CASH_OFFICE_NAME", "Stadtkasse Kassel"),
-        "iban": getattr(settings, "SHOP_CASH_OFFICE_IBAN", ""),
+        "iban": Letterhead.load().bank_iban,
     }
 
 

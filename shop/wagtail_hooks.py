@@ -19,6 +19,7 @@ def cash_office_urls():
             "stadtkasse/nicht-zugeordnet/", admin_views.unassigned_payments, name="shop_unassigned"
         ),
         path("stadtkasse/erstattungen/", admin_views.refunds, name="shop_refunds"),
+        path("briefkopf/vorschau/", admin_views.letter_preview, name="documents_letter_preview"),
         path("stadtkasse/finanzexport/", admin_views.finance_export, name="shop_finance_export"),
         path(
             "stadtkasse/finanzexport/<int:pk>/<str:fmt>/",

@@ -37,21 +37,35 @@ def _static_only_fetcher():
     return StaticOnlyFetcher(fail_on_errors=False)
 
 
+# PDF/A-3a: the archival standard at its accessible level – tagged (a structure
+# tree screen readers follow), Unicode text, the document's language and title.
+ARCHIVAL_VARIANT = "pdf/a-3a"
+
+
+def letterhead_context() -> dict[str, Any]:
+    """The city's letterhead (editable in the admin) for every document template."""
+    from .models import Letterhead
+
+    letterhead = Letterhead.load()
+    return {"letterhead": letterhead, "logo": letterhead.logo_data_uri()}
+
+
 def render_pdf(
     *, template_name: str, context: dict[str, Any], archival: bool = True, language: str = "de"
 ) -> bytes:
-    """Render a Django template to PDF; ``archival`` gives PDF/A-3b for the archive.
+    """Render a Django template to PDF; ``archival`` gives tagged PDF/A-3a for the archive.
 
-    Templates refer to static files with ``{% static %}`` as usual.
+    Templates refer to static files with ``{% static %}`` as usual and find the
+    letterhead as ``letterhead`` (and its logo as a ``data:`` URI in ``logo``).
     """
     import weasyprint  # heavy import, kept out of module level
 
     with translation.override(language):
-        html = render_to_string(template_name, context)
+        html = render_to_string(template_name, {**letterhead_context(), **context})
     document = weasyprint.HTML(string=html, base_url="file:///", url_fetcher=_static_only_fetcher())
     if archival:
-        return document.write_pdf(pdf_variant="pdf/a-3b")
-    return document.write_pdf()
+        return document.write_pdf(pdf_variant=ARCHIVAL_VARIANT)
+    return document.write_pdf(pdf_tags=True)
 
 
 @dataclass

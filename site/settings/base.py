@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "portal_site.accounts",
     "portal_site.cases",
     "portal_site.notifications",
+    "portal_site.documents",
     # Domain packages, lowest layer first
     "media_archive",
     "shop",
