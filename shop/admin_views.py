@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal_site.cases import access
-
 from portal_site.notifications.email_texts import render_email_text
 
 from . import bank_import, camt, dunning, export, services, texts
@@ -182,9 +181,7 @@ def invoice_detail(request, pk: int):
             "can_book": request.user.has_perm(CASH_PERMISSION),
             "refunds": invoice.refunds.all(),
             "storno_hold": (
-                dunning.storno_hold(
-                    invoice, latest_statement=bank_import.latest_statement_date()
-                )
+                dunning.storno_hold(invoice, latest_statement=bank_import.latest_statement_date())
                 if sees_all and invoice.status == Invoice.Status.OPEN
                 else ""
             ),
@@ -260,7 +257,9 @@ def unassigned_payments(request):
         try:
             if request.POST.get("action") == "assign":
                 handled = bank_import.assign_entry(
-                    entry=entry, reference=request.POST.get("reference", "")[:40], actor=request.user
+                    entry=entry,
+                    reference=request.POST.get("reference", "")[:40],
+                    actor=request.user,
                 )
                 messages.success(
                     request,

@@ -129,9 +129,7 @@ def _import_transaction(
         _remember_references(entry, tx)
         return entry
     if (
-        StatementEntry.objects.filter(
-            entry_key=tx.key, result__in=StatementEntry.COUNTED
-        ).exists()
+        StatementEntry.objects.filter(entry_key=tx.key, result__in=StatementEntry.COUNTED).exists()
         or Payment.objects.filter(provider=BANK_PROVIDER, external_id=tx.key).exists()
     ):
         entry.result = StatementEntry.Result.DUPLICATE
@@ -237,9 +235,10 @@ def assign_entry(*, entry: StatementEntry, reference: str, actor: User) -> State
     reference = "".join(ch for ch in reference if ch.isdigit())
     invoice = Invoice.objects.filter(reference=reference).first()
     if invoice is None:
-        raise ShopError(_("There is no invoice with the payment reference %(reference)s.") % {
-            "reference": reference or "–"
-        })
+        raise ShopError(
+            _("There is no invoice with the payment reference %(reference)s.")
+            % {"reference": reference or "–"}
+        )
     outcome = _book(locked, invoice, locked.amount, actor)
     locked.invoice = outcome.invoice
     locked.result = StatementEntry.Result.ASSIGNED

@@ -256,9 +256,7 @@ class BankStatement(models.Model):
         NOTIFICATION = "camt.054", _("credit notification (camt.054)")
 
     sha256 = models.CharField(max_length=64, unique=True)
-    kind = models.CharField(
-        _("kind"), max_length=10, choices=Kind.choices, default=Kind.STATEMENT
-    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.STATEMENT)
     statement_id = models.CharField(_("statement"), max_length=100, blank=True)
     account_iban = models.CharField(_("account"), max_length=34, blank=True)
     covers_until = models.DateField(

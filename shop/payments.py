@@ -87,9 +87,12 @@ def confirm_online_payment(
         invoice = Invoice.objects.select_for_update(of=("self",)).get(pk=attempt.invoice_id)
         if invoice.status == Invoice.Status.CANCELLED:
             # The money has been taken: it cannot be refused, only paid back.
-            if not Payment.objects.filter(
-                provider=provider.name, external_id=confirmation.external_id
-            ).exists() and attempt.status != OnlinePayment.Status.PAID:
+            if (
+                not Payment.objects.filter(
+                    provider=provider.name, external_id=confirmation.external_id
+                ).exists()
+                and attempt.status != OnlinePayment.Status.PAID
+            ):
                 Refund.objects.create(
                     invoice=invoice,
                     amount=amount,

@@ -23,7 +23,7 @@ class _Collector:
     async def handle_HELO(self, server, session, envelope, hostname):  # noqa: N802
         self.sessions += 1
         session.host_name = hostname
-        return "250 {}".format(server.hostname)
+        return f"250 {server.hostname}"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook name
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)

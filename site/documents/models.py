@@ -49,9 +49,7 @@ class Letterhead(BaseGenericSetting):
         default="Stadt Kassel · Obere Königsstraße 8 · 34117 Kassel",
         help_text=_("The small sender line above the address in the envelope window."),
     )
-    address = models.TextField(
-        _("postal address"), default="Obere Königsstraße 8\n34117 Kassel"
-    )
+    address = models.TextField(_("postal address"), default="Obere Königsstraße 8\n34117 Kassel")
     phone = models.CharField(_("phone"), max_length=50, blank=True, default="0561 787-0")
     email = models.CharField(
         _("e-mail"), max_length=100, blank=True, default="stadtkasse@kassel.de"
@@ -60,7 +58,9 @@ class Letterhead(BaseGenericSetting):
     opening_hours = models.TextField(
         _("opening hours"), blank=True, default="Mo–Fr 8:00–12:00 Uhr\nDo 14:00–17:00 Uhr"
     )
-    bank_name = models.CharField(_("bank"), max_length=100, blank=True, default="Kasseler Sparkasse")
+    bank_name = models.CharField(
+        _("bank"), max_length=100, blank=True, default="Kasseler Sparkasse"
+    )
     iban = models.CharField(_("IBAN"), max_length=42, blank=True)
     bic = models.CharField(_("BIC"), max_length=11, blank=True, default="HELADEF1KAS")
     legal_remedy = models.TextField(

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from xml.etree import ElementTree
 
+from defusedxml import ElementTree as DefusedTree
 from django.db import transaction
 from django.utils import timezone
 
@@ -94,7 +95,9 @@ def euro_credits(root):
             or reversal
         ):
             continue
-        transfers = [tx for block in children(entry, "NtryDtls") for tx in children(block, "TxDtls")]
+        transfers = [
+            tx for block in children(entry, "NtryDtls") for tx in children(block, "TxDtls")
+        ]
         if len(transfers) > 1 and all(_amount(tx) is not None for tx in transfers):
             for tx in transfers:
                 yield entry, tx, Decimal(_amount(tx).text.strip())
@@ -125,7 +128,7 @@ def write_reference(entry, place, reference: str) -> None:
 
 def paid_by_bank(content: bytes) -> tuple[bytes, list[Invoice]]:
     """The file with a new invoice's Kassenzeichen in each euro credit, and those invoices."""
-    root = ElementTree.fromstring(content)
+    root = DefusedTree.fromstring(content)
     invoices = []
     for entry, place, amount in list(euro_credits(root)):
         invoice = open_invoice(amount)
@@ -144,7 +147,7 @@ def serialise(root, original: bytes) -> bytes:
 
 def replace_texts(content: bytes, tag: str, value: str) -> bytes:
     """Every ``tag`` element's text set to ``value`` (e.g. all AcctSvcrRef to NONREF)."""
-    root = ElementTree.fromstring(content)
+    root = DefusedTree.fromstring(content)
     for element in root.iter():
         if local(element) == tag:
             element.text = value

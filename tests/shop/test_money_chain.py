@@ -64,7 +64,8 @@ def test_a_bank_reference_shared_by_two_entries_of_one_statement_is_no_identity(
     first, second = _invoices("10.00", "10.00")
     result = _import(
         statement(
-            entry("SAME-REF", "10.00", first.reference), entry("SAME-REF", "10.00", second.reference)
+            entry("SAME-REF", "10.00", first.reference),
+            entry("SAME-REF", "10.00", second.reference),
         )
     )
     assert [e.result for e in result.entries] == [R.MATCHED, R.MATCHED]
@@ -130,9 +131,7 @@ def test_missing_booking_date_falls_back_to_the_value_date():
     [invoice] = _invoices("10.00")
     value_day = timezone.localdate() - timedelta(days=2)
     [found] = _import(
-        statement(
-            entry("E1", "10.00", invoice.reference, with_booking_date=False, value=value_day)
-        )
+        statement(entry("E1", "10.00", invoice.reference, with_booking_date=False, value=value_day))
     ).entries
     assert found.result == R.MATCHED and found.booked_on == value_day
     assert invoice.payments.get().received_on == value_day
@@ -350,14 +349,16 @@ def test_two_cash_office_entries_at_the_same_moment_book_once_per_form(postgres_
     same, other = str(uuid.uuid4()), str(uuid.uuid4())
 
     def book(token):
-        return lambda: services.confirm_payment_by_hand(
-            invoice=invoice,
-            amount=Decimal("10.00"),
-            received_on=timezone.localdate(),
-            note="",
-            actor=clerk,
-            token=token,
-        ).created
+        return lambda: (
+            services.confirm_payment_by_hand(
+                invoice=invoice,
+                amount=Decimal("10.00"),
+                received_on=timezone.localdate(),
+                note="",
+                actor=clerk,
+                token=token,
+            ).created
+        )
 
     results, errors = run_in_parallel([book(same), book(same), book(same), book(other)])
     assert errors == []
