@@ -6,7 +6,6 @@ import uuid
 from decimal import Decimal
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -22,7 +21,7 @@ from portal_site.cases import access
 from portal_site.notifications.email_texts import render_email_text
 
 from . import bank_import, camt, dunning, export, services, texts
-from .models import BusinessPartner, FinanceExport, Invoice, Refund, StatementEntry
+from .models import FinanceExport, Invoice, Refund, StatementEntry
 
 CASH_PERMISSION = "shop.change_invoice"
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024
@@ -367,69 +366,23 @@ def finance_export_file(request, pk: int, fmt: str):
 
 def letter_preview(request):
     """PDF preview of a letter with the saved letterhead: the fee invoice, or ``?text=<key>``."""
-    from datetime import timedelta
-    from types import SimpleNamespace
-
-    from portal_site.documents.rendering import render_pdf
+    from portal_site.notifications.email_texts import is_letter, preview_of
     from portal_site.notifications.models import EmailText
+
+    from .letter_preview import sample_invoice_pdf
 
     if not (
         request.user.has_perm("documents.change_letterhead")
         or request.user.has_perm("notifications.change_emailtext")
     ):
         raise PermissionDenied
-    today = timezone.localdate()
     key = request.GET.get("text", texts.INVOICE_LETTER)[:100]
-    partner = BusinessPartner(
-        number="000123",
-        salutation="Frau",
-        first_name="Erika",
-        last_name="Mustermann",
-        street="Musterstraße 1",
-        postcode="34117",
-        town="Kassel",
-    )
-    invoice = Invoice(
-        reference="2600000013",
-        partner=partner,
-        subject="Geburtsurkunde (Vorschau)",
-        issued_on=today,
-        due_on=today + timedelta(days=services.payment_days()),
-        total=Decimal("25.00"),
-    )
-    values = {
-        **{name: "{" + name + "}" for name in ("name", "case_number", "pay_url")},
-        "amount": "25,00 €",
-        "due_date": invoice.due_on.strftime("%d.%m.%Y"),
-        "reference": invoice.reference,
-        "cash_office": getattr(settings, "SHOP_CASH_OFFICE_NAME", ""),
-    }
-    from portal_site.notifications.email_texts import fill_placeholders
-
     text = EmailText.objects.filter(key=key).first()
-    if text is not None and key != texts.INVOICE_LETTER:
-        pdf = render_pdf(
-            template_name="documents/text_preview.html",
-            context={
-                "name": text.name,
-                "subject": fill_placeholders(text.subject, values),
-                "letter": fill_placeholders(text.body, values),
-                "now": timezone.localtime(),
-            },
-        )
+    if text is not None and is_letter(key):
+        pdf, _content_type = preview_of(text)
     else:
-        _subject, letter = render_email_text(key=texts.INVOICE_LETTER, values=values)
-        line = SimpleNamespace(booking_key="300", description="Geburtsurkunde", direction="S")
-        pdf = render_pdf(
-            template_name="shop/invoice.html",
-            context={
-                "invoice": invoice,
-                "letter": letter,
-                "rows": [(line, "25,00 €")],
-                "total_text": "25,00 €",
-                "now": timezone.localtime(),
-            },
-        )
+        subject, body = render_email_text(key=texts.INVOICE_LETTER, values={})
+        pdf = sample_invoice_pdf(subject, body)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="vorschau.pdf"'
     return response

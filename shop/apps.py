@@ -24,6 +24,12 @@ class ShopConfig(AppConfig):
 
         register_eraser("shop.order", erase_order)
         register_texts()
+        from portal_site.notifications.email_texts import register_letter_preview
+
+        from .letter_preview import sample_invoice_pdf
+        from .texts import INVOICE_LETTER
+
+        register_letter_preview(INVOICE_LETTER, sample_invoice_pdf)
         register_archive_texts()
         register_periodic("shop.run_dunning", run_dunning)
         roles.register_role_permissions(

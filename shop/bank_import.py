@@ -59,7 +59,7 @@ def import_bank_file(*, content: bytes, filename: str, actor: User | None = None
     with transaction.atomic():
         # One import per account at a time: the duplicate checks below see what
         # the previous import committed.
-        services.lock_counter(f"bank-import-{parsed.iban or 'unknown'}")
+        services.lock_counter(f"bank-import-{parsed.iban or 'unknown'}"[:50])
         if BankStatement.objects.filter(sha256=digest).exists():
             raise StatementError(_("This bank statement has already been imported."))
         _refuse_mixed_kinds(parsed)

@@ -1,7 +1,8 @@
 """Bank files in ISO 20022: read the credits of a statement or notification.
 
-Reads account statements (camt.053, versions .001.02 and later) and credit
-notifications (camt.054), which many cash offices receive instead. The result
+Reads account statements (camt.053, versions .001.02 and later), credit
+notifications (camt.054), which many cash offices receive instead, and intraday
+reports (camt.052). The result
 is a list of :class:`Transaction` – one per ``TxDtls`` of an entry, so a batch
 entry (Sammelbuchung) gives one payment per transfer – with everything the
 matching in :mod:`shop.bank_import` needs:
@@ -198,14 +199,31 @@ def references_in(text: str) -> list[str]:
 # -- parsing -------------------------------------------------------------------
 
 _NAMESPACE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:(camt\.05[234])\.(\d{3}\.\d{2})")
-SUPPORTED = {"camt.053": ("BkToCstmrStmt", "Stmt"), "camt.054": ("BkToCstmrDbtCdtNtfctn", "Ntfctn")}
+SUPPORTED = {
+    "camt.053": ("BkToCstmrStmt", "Stmt"),
+    "camt.054": ("BkToCstmrDbtCdtNtfctn", "Ntfctn"),
+    # Intraday reports: only their booked entries pay, like a statement's.
+    "camt.052": ("BkToCstmrAcctRpt", "Rpt"),
+}
+
+
+_DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding=", re.IGNORECASE)
 
 
 def _parse_xml(content: bytes):
-    """The document's root; the encoding is the one its XML declaration names."""
+    """The document's root; the encoding is the one its XML declaration names.
+
+    A file without a declared encoding that is not UTF-8 (some banks' exports)
+    is read as Windows-1252, the superset of ISO-8859-1 German banks use.
+    """
     try:
         return ElementTree.fromstring(content)
     except Exception as exc:  # defusedxml and expat raise several kinds
+        if not _DECLARED_ENCODING.match(content) and not _is_utf8(content):
+            try:
+                return ElementTree.fromstring(content.decode("cp1252", errors="strict"))
+            except Exception:  # noqa: BLE001, S110 - the first error is the one to report
+                pass
         message = _("The file is not a readable XML bank statement.")
         detail = str(exc).splitlines()[0][:200] if str(exc) else ""
         if detail:
@@ -213,18 +231,19 @@ def _parse_xml(content: bytes):
         raise StatementError(message) from exc
 
 
+def _is_utf8(content: bytes) -> bool:
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _message_type(root) -> tuple[str, str]:
     namespace = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
     match = _NAMESPACE.fullmatch(namespace)
     if match:
         kind, version = match.groups()
-        if kind == "camt.052":
-            raise StatementError(
-                _(
-                    "This is an intraday report (camt.052), not a statement. Its entries may "
-                    "still change; import the day's statement (camt.053) instead."
-                )
-            )
         if kind == "camt.053" and version < "001.02":
             raise StatementError(
                 _("Statements in version camt.053.001.01 are not supported (from .001.02 on).")

@@ -254,6 +254,7 @@ class BankStatement(models.Model):
     class Kind(models.TextChoices):
         STATEMENT = "camt.053", _("account statement (camt.053)")
         NOTIFICATION = "camt.054", _("credit notification (camt.054)")
+        REPORT = "camt.052", _("intraday report (camt.052)")
 
     sha256 = models.CharField(max_length=64, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.STATEMENT)

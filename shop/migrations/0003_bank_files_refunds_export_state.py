@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='bankstatement',
             name='kind',
-            field=models.CharField(choices=[('camt.053', 'account statement (camt.053)'), ('camt.054', 'credit notification (camt.054)')], default='camt.053', max_length=10, verbose_name='kind'),
+            field=models.CharField(choices=[('camt.053', 'account statement (camt.053)'), ('camt.054', 'credit notification (camt.054)'), ('camt.052', 'intraday report (camt.052)')], default='camt.053', max_length=10, verbose_name='kind'),
         ),
         migrations.AddField(
             model_name='financeexport',

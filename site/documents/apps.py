@@ -6,3 +6,10 @@ class DocumentsConfig(AppConfig):
     name = "portal_site.documents"
     label = "documents"
     verbose_name = _("Documents and letters")
+
+    def ready(self) -> None:
+        from portal_site.accounts import roles
+
+        # The letterhead carries the cash office's bank details and the city's layout.
+        for role in (roles.CASH_OFFICE, roles.EDITOR):
+            roles.register_role_permissions(role, "documents.change_letterhead")

@@ -6,6 +6,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import PreviewableMixin
 
 
 class OutboxMessage(models.Model):
@@ -53,8 +54,12 @@ class OutboxMessage(models.Model):
         return f"{self.subject} → {', '.join(self.to)}"
 
 
-class EmailText(models.Model):
-    """An e-mail text editors can change; the code brings a German default per key."""
+class EmailText(PreviewableMixin, models.Model):
+    """An e-mail text editors can change; the code brings a German default per key.
+
+    The editor's preview shows an e-mail as text and a letter text
+    ("Brieftext") as the PDF it becomes, with the unsaved changes.
+    """
 
     key = models.CharField(_("key"), max_length=100, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
@@ -70,3 +75,11 @@ class EmailText(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def serve_preview(self, request, mode_name):
+        from django.http import HttpResponse
+
+        from .email_texts import preview_of
+
+        content, content_type = preview_of(self)
+        return HttpResponse(content, content_type=content_type)

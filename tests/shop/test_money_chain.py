@@ -180,10 +180,8 @@ def test_one_transfer_for_two_invoices_is_split_when_it_pays_exactly_both():
 @pytest.mark.parametrize(
     "content,message",
     [
-        (
-            statement().replace(b"camt.053.001.08", b"camt.052.001.08"),
-            "untertägige Umsatzinformation",
-        ),
+        (statement().replace(b"camt.053.001.08", b"camt.053.001.01"), "nicht unterstützt"),
+        (b"<?xml version='1.0'?><Document><Other/></Document>", "keinen CAMT.053"),
         (statement(entry("E1", "10.001", "x")), "Umsatz 1"),
         (statement(entry("E1", "10.00", "x")).replace(b"2026", b"2026-13"), "kein gültiges Datum"),
         (b'<?xml version="1.0" encoding="UTF-8"?><Document>\xff</Document>', "Grund:"),
@@ -195,18 +193,33 @@ def test_a_broken_file_imports_nothing_and_says_why_in_german(content, message):
     assert not StatementEntry.objects.exists()
 
 
-@pytest.mark.django_db
-def test_statements_and_notifications_of_one_account_are_not_mixed():
-    _import(statement())
-    notification = (
-        statement()
-        .replace(b"camt.053.001.08", b"camt.054.001.08")
-        .replace(b"BkToCstmrStmt", b"BkToCstmrDbtCdtNtfctn")
-        .replace(b"<Stmt>", b"<Ntfctn>")
-        .replace(b"</Stmt>", b"</Ntfctn>")
+def _as_kind(content: bytes, kind: str) -> bytes:
+    container, item = camt.SUPPORTED[kind]
+    return (
+        content.replace(b"camt.053.001.08", f"{kind}.001.08".encode())
+        .replace(b"BkToCstmrStmt", container.encode())
+        .replace(b"<Stmt>", f"<{item}>".encode())
+        .replace(b"</Stmt>", f"</{item}>".encode())
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["camt.054", "camt.052"])
+def test_notifications_and_reports_are_read_but_never_mixed_with_statements(kind):
+    [invoice] = _invoices("10.00")
+    [found] = _import(_as_kind(statement(entry("N1", "10.00", invoice.reference)), kind)).entries
+    assert found.result == R.MATCHED and _paid(invoice)
     with pytest.raises(camt.StatementError, match="doppelt buchen"):
-        _import(notification, "n.xml")
+        _import(statement(statement_id="OTHER-KIND"), "s.xml")
+
+
+@pytest.mark.django_db
+def test_a_latin_1_file_without_declared_encoding_is_still_read():
+    [invoice] = _invoices("10.00")
+    content = statement(entry("E1", "10.00", f"Gebühr {invoice.reference}", name="Jürgen Weiß"))
+    content = content.replace(b'<?xml version="1.0" encoding="UTF-8"?>', b"")
+    [found] = _import(content.decode().encode("latin-1")).entries
+    assert found.result == R.MATCHED and found.debtor_name == "Jürgen Weiß"
 
 
 # -- unassigned payments --------------------------------------------------------

@@ -125,3 +125,18 @@ def test_the_letter_preview_is_a_pdf_for_editors_of_letters_only(demo, client):
     client.force_login(User.objects.get(username="sachbearbeitung"))
     refused = client.get("/admin/briefkopf/vorschau/")
     assert refused.status_code in (302, 403)
+
+
+def test_the_editors_preview_of_a_letter_text_is_its_pdf_with_the_unsaved_text(demo, rf):
+    from portal_site.notifications.models import EmailText
+
+    letter = EmailText.objects.get(key="shop.invoice_letter")
+    letter.body = "Ungespeicherter Entwurf für {reference}."  # as typed, not saved
+    response = letter.serve_preview(rf.get("/"), "")
+    assert response["Content-Type"] == "application/pdf"
+    text = _text(response.content)
+    assert "Ungespeicherter Entwurf für" in text and "Musterstraße" in text
+    mail_text = EmailText.objects.get(key="shop.invoice")
+    preview = mail_text.serve_preview(rf.get("/"), "")
+    assert preview["Content-Type"].startswith("text/plain")
+    assert "{reference}" in preview.content.decode()
