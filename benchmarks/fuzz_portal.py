@@ -316,7 +316,8 @@ def run(*, requests: int, seconds: float, seed: int) -> Outcome:
     return outcome
 
 
-def _throwaway_database() -> Iterator[None]:
+def _throwaway_database(*, demo: bool = True) -> Iterator[None]:
+    """A fresh test database for the run (with the demo content), dropped afterwards."""
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import setup_test_environment, teardown_test_environment
@@ -324,7 +325,8 @@ def _throwaway_database() -> Iterator[None]:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        call_command("load_demo", verbosity=0)
+        if demo:
+            call_command("load_demo", verbosity=0)
         yield
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
