@@ -22,6 +22,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,18 +68,27 @@ def storno_hold(invoice: Invoice, *, latest_statement: date | None) -> str:
     return ""
 
 
-def held_invoices(*, today: date | None = None) -> list[tuple[Invoice, str]]:
-    """Open invoices past their final date whose Storno is held, with the reason."""
+def held_invoices(*, today: date | None = None, limit: int = 100) -> list[tuple[Invoice, str]]:
+    """Open invoices past their final date whose Storno is held, with the reason.
+
+    One query, whatever the number of invoices: the reference check is a
+    subquery, the statement date a comparison.
+    """
     today = today or timezone.localdate()
     latest = latest_statement_date()
+    seen = StatementReference.objects.filter(reference=OuterRef("reference"))
     expired = Invoice.objects.filter(
         status=Invoice.Status.OPEN, final_due_on__lt=today, paid_amount=ZERO
-    ).select_related("partner", "case")
+    ).annotate(seen_in_bank=Exists(seen))
+    if latest is not None:
+        expired = expired.filter(Q(seen_in_bank=True) | Q(final_due_on__gt=latest))
     result = []
-    for invoice in expired.order_by("final_due_on", "pk")[:500]:
-        reason = storno_hold(invoice, latest_statement=latest)
-        if reason:
-            result.append((invoice, reason))
+    for invoice in expired.select_related("partner").order_by("final_due_on", "pk")[:limit]:
+        if invoice.seen_in_bank:
+            reason = _("Its payment reference appears in an imported bank entry.")
+        else:
+            reason = storno_hold(invoice, latest_statement=latest)
+        result.append((invoice, reason))
     return result
 
 

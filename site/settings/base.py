@@ -200,6 +200,8 @@ DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Serviceportal Stadt Kassel <serviceportal@kassel.de>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Domain of the Message-ID of outgoing mail; empty: the domain of DEFAULT_FROM_EMAIL.
+PORTAL_MAIL_DOMAIN = env_str("PORTAL_MAIL_DOMAIN")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -292,6 +294,9 @@ SHOP_DEMO_PAYMENTS = env_bool("SHOP_DEMO_PAYMENTS", True)
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")
+# The Stripe API version the integration is tested against (shop/providers.py).
+STRIPE_API_VERSION = env_str("STRIPE_API_VERSION", "2026-10-28.endive")
+SHOP_CHECKOUT_MINUTES = env_int("SHOP_CHECKOUT_MINUTES", 30)
 SHOP_DOWNLOAD_DAYS = env_int("SHOP_DOWNLOAD_DAYS", 30)
 SHOP_DOWNLOAD_LIMIT = env_int("SHOP_DOWNLOAD_LIMIT", 5)
 SHOP_ARCHIVE_OFFICE = env_str("SHOP_ARCHIVE_OFFICE", "41.2")
