@@ -451,3 +451,22 @@ def test_a_wrong_or_swapped_digit_fails_the_check():
     assert not services.is_valid_reference("2134567897")  # two digits swapped
     assert not services.is_valid_reference("１２３４５６７８９７")  # not ASCII digits
     assert not services.is_valid_reference("123456789")  # too short
+
+
+@pytest.mark.django_db(transaction=True)
+def test_erasing_a_case_removes_the_payers_name_from_its_bank_entries(demo):
+    from shop.erasure import erase_order
+    from tests.shop.helpers import approve_up_to_invoice, certificate_case
+
+    case = certificate_case()
+    approve_up_to_invoice(case)
+    invoice = Invoice.objects.get(case=case)
+    [found] = _import(
+        statement(entry("E1", "25.00", f"Urkunde Frank {invoice.reference}", name="Frank Payer"))
+    ).entries
+    assert found.result == R.MATCHED and found.debtor_name == "Frank Payer"
+    erase_order(case)
+    found.refresh_from_db()
+    assert (found.debtor_name, found.remittance) == ("", "")
+    assert found.amount == Decimal("25.00") and found.entry_key
+    assert invoice.payments.get().note == ""

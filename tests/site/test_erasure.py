@@ -18,8 +18,9 @@ from portal_site.cases.services import add_note, attach_file, message_applicant
 from portal_site.notifications.models import OutboxMessage
 from serviceportal.form_pages import ServiceFormPage
 from serviceportal.submission import Application, submit_application
-from shop import dunning
+from shop import bank_import, dunning
 from shop.models import Invoice
+from tests.shop import camt_builder
 from tests.shop.helpers import SEED_VALUES, registrar, work
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -96,9 +97,13 @@ def test_after_the_storno_no_table_mail_timeline_or_file_keeps_the_applicant(dem
     assert len(files_on_disk) >= 2 and all(path.exists() for path in files_on_disk)
     assert _rows_with(MARK)  # the markers are really there before
 
-    # when the invoice stays unpaid past its final date (reminder, then Storno)
+    # when the invoice stays unpaid past its final date (reminder, then Storno),
+    # as the bank statements up to that date show
     dunning.run_dunning(today=invoice.due_on + timedelta(days=1))
     invoice.refresh_from_db()
+    bank_import.import_bank_file(
+        content=camt_builder.statement(covers=invoice.final_due_on), filename="auszug.xml"
+    )
     result = dunning.run_dunning(today=invoice.final_due_on + timedelta(days=1))
     assert result.cancelled == 1
 
