@@ -470,3 +470,22 @@ def test_erasing_a_case_removes_the_payers_name_from_its_bank_entries(demo):
     assert (found.debtor_name, found.remittance) == ("", "")
     assert found.amount == Decimal("25.00") and found.entry_key
     assert invoice.payments.get().note == ""
+
+
+@pytest.mark.django_db
+def test_money_paid_online_after_the_storno_becomes_one_refund():
+    from shop.payments import confirm_online_payment
+    from shop.providers import Confirmation
+
+    [invoice] = _invoices("10.00")
+    start_online_payment(invoice=invoice, provider=DemoProvider(), base_url="")
+    attempt = OnlinePayment.objects.get()
+    Invoice.objects.filter(pk=invoice.pk).update(status=Invoice.Status.CANCELLED)
+    paid = Confirmation(
+        token=str(attempt.token), external_id="demo-1", paid=True, amount=Decimal("10.00")
+    )
+    for _replay in range(2):
+        assert confirm_online_payment(provider=DemoProvider(), confirmation=paid) is None
+    [refund] = Refund.objects.filter(invoice=invoice)
+    assert refund.amount == Decimal("10.00") and "storniert" in refund.reason
+    assert not Payment.objects.exists()
