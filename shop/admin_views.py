@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -21,7 +21,7 @@ from portal_site.cases import access
 from portal_site.notifications.email_texts import render_email_text
 
 from . import bank_import, camt, dunning, export, services, texts
-from .models import FinanceExport, Invoice, Refund, StatementEntry
+from .models import BankStatement, FinanceExport, Invoice, Refund, StatementEntry
 
 CASH_PERMISSION = "shop.change_invoice"
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024
@@ -237,6 +237,22 @@ def statement_import(request):
             "result": result,
             "unassigned_count": bank_import.unassigned_entries().count(),
             "latest_statement": bank_import.latest_statement_date(),
+            "recent": BankStatement.objects.select_related("imported_by")
+            .annotate(
+                entry_count=Count("entries"),
+                booked_count=Count(
+                    "entries",
+                    filter=Q(
+                        entries__result__in=[
+                            StatementEntry.Result.MATCHED,
+                            StatementEntry.Result.PARTIAL,
+                            StatementEntry.Result.EXCESS,
+                            StatementEntry.Result.ASSIGNED,
+                        ]
+                    ),
+                ),
+            )
+            .order_by("-imported_at")[:20],
         },
     )
 
