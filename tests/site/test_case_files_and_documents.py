@@ -32,6 +32,7 @@ def test_attached_file_is_private_with_checksum_and_on_the_timeline():
     assert case.timeline.filter(kind=TimelineEntry.Kind.DOCUMENT).exists()
 
 
+@pytest.mark.django_db  # the letterhead comes from the database
 def test_pdf_is_rendered_from_a_template_as_pdf_a():
     pdf = render_pdf(template_name="404.html", context={}, archival=True)
     reader = PdfReader(io.BytesIO(pdf))
