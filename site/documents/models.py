@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.images.widgets import AdminImageChooser
 
 DEFAULT_LEGAL_REMEDY = (
     "Rechtsbehelfsbelehrung: Gegen diesen Bescheid können Sie innerhalb eines Monats nach "
@@ -78,7 +79,11 @@ class Letterhead(BaseGenericSetting):
             )
         ),
         MultiFieldPanel(
-            [FieldPanel("authority"), FieldPanel("department"), FieldPanel("logo")],
+            [
+                FieldPanel("authority"),
+                FieldPanel("department"),
+                FieldPanel("logo", widget=AdminImageChooser),
+            ],
             heading=_("Letterhead"),
         ),
         FieldPanel("return_address"),

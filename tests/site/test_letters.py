@@ -140,3 +140,19 @@ def test_the_editors_preview_of_a_letter_text_is_its_pdf_with_the_unsaved_text(d
     preview = mail_text.serve_preview(rf.get("/"), "")
     assert preview["Content-Type"].startswith("text/plain")
     assert "{reference}" in preview.content.decode()
+
+
+def test_the_logo_editors_choose_is_printed_on_the_letter(demo):
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images.models import Image
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (200, 100), (176, 0, 30)).save(buffer, format="PNG")
+    logo = Image.objects.create(title="Wappen", file=ImageFile(buffer, name="wappen.png"))
+    letterhead = Letterhead.load()
+    letterhead.logo = logo
+    letterhead.save()
+    _invoice, pdf = _invoice_pdf()
+    first_page = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert len(first_page.images) >= 1
