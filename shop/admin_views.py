@@ -382,6 +382,7 @@ def finance_export_file(request, pk: int, fmt: str):
 
 def letter_preview(request):
     """PDF preview of a letter with the saved letterhead: the fee invoice, or ``?text=<key>``."""
+    from portal_site.documents.rendering import pdf_response
     from portal_site.notifications.email_texts import is_letter, preview_of
     from portal_site.notifications.models import EmailText
 
@@ -399,6 +400,4 @@ def letter_preview(request):
     else:
         subject, body = render_email_text(key=texts.INVOICE_LETTER, values={})
         pdf = sample_invoice_pdf(subject, body)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="vorschau.pdf"'
-    return response
+    return pdf_response(pdf, filename="vorschau.pdf")

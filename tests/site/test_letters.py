@@ -120,6 +120,9 @@ def test_the_letter_preview_is_a_pdf_for_editors_of_letters_only(demo, client):
     response = client.get("/admin/briefkopf/vorschau/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "Musterstraße" in _text(response.content)
+    # No page policy on a PDF: Chromium would apply object-src 'none' to its PDF viewer.
+    assert "Content-Security-Policy" not in response
+    assert client.get("/admin/stadtkasse/").has_header("Content-Security-Policy")
     other = client.get("/admin/briefkopf/vorschau/", {"text": "letter.archive.permission"})
     assert other.status_code == 200 and other.content.startswith(b"%PDF")
     client.force_login(User.objects.get(username="sachbearbeitung"))
