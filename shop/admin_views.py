@@ -209,7 +209,7 @@ def statement_import(request):
         upload = form.cleaned_data["file"]
         try:
             result = bank_import.import_bank_file(
-                content=upload.read(), filename=upload.name, actor=request.user
+                content=upload.read(), filename=_line(upload.name, 255), actor=request.user
             )
         except camt.StatementError as exc:
             form.add_error("file", str(exc))
@@ -273,7 +273,7 @@ def unassigned_payments(request):
             if request.POST.get("action") == "assign":
                 handled = bank_import.assign_entry(
                     entry=entry,
-                    reference=request.POST.get("reference", "")[:40],
+                    reference=_line(request.POST.get("reference"), 40),
                     actor=request.user,
                 )
                 messages.success(
@@ -286,7 +286,7 @@ def unassigned_payments(request):
                 )
             elif request.POST.get("action") == "not_ours":
                 bank_import.mark_not_ours(
-                    entry=entry, note=request.POST.get("note", "")[:255], actor=request.user
+                    entry=entry, note=_line(request.POST.get("note"), 255), actor=request.user
                 )
                 messages.success(request, _("The payment has been marked as not ours."))
             else:
@@ -329,6 +329,11 @@ def refunds(request):
         "shop/admin/refunds.html",
         {"page": Paginator(items, 50).get_page(request.GET.get("p"))},
     )
+
+
+def _line(value, limit: int) -> str:
+    """One line of printable text from a form field (no NUL or control characters)."""
+    return "".join(ch for ch in str(value or "")[: limit * 2] if ch.isprintable())[:limit]
 
 
 def _int(value) -> int:

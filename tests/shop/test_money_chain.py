@@ -489,3 +489,21 @@ def test_money_paid_online_after_the_storno_becomes_one_refund():
     [refund] = Refund.objects.filter(invoice=invoice)
     assert refund.amount == Decimal("10.00") and "storniert" in refund.reason
     assert not Payment.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_control_characters_in_the_cash_office_forms_are_dropped_not_a_500(demo, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _cash_office(client)
+    upload = SimpleUploadedFile("aus\x00zug.xml", statement(entry("U1", "5.00", "Miete")))
+    assert client.post(reverse("shop_statement_import"), {"file": upload}).status_code == 200
+    [found] = bank_import.unassigned_entries()
+    assert "\x00" not in found.statement.filename
+    response = client.post(
+        reverse("shop_unassigned"),
+        {"entry": found.pk, "action": "not_ours", "note": "Miete\x00 Garage"},
+    )
+    assert response.status_code == 302
+    found.refresh_from_db()
+    assert found.result == R.NOT_OURS and found.note == "Miete Garage"
