@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal_site.cases import access
+from portal_site.core.request_guards import MAX_DATABASE_ID
 from portal_site.notifications.email_texts import render_email_text
 
 from . import bank_import, camt, dunning, export, services, texts
@@ -69,7 +70,7 @@ def invoice_list(request):
     else:
         current = "open"
         invoices = invoices.filter(status=Invoice.Status.OPEN)
-    query = "".join(c for c in request.GET.get("q", "")[:100] if c.isprintable()).strip()
+    query = _line(request.GET.get("q"), 100).strip()
     if query:
         invoices = invoices.filter(
             Q(reference__icontains=query.replace(" ", ""))
@@ -341,7 +342,7 @@ def _int(value) -> int:
         number = int(value)
     except (TypeError, ValueError):
         return 0
-    return number if 0 < number < 2**63 else 0
+    return number if 0 < number <= MAX_DATABASE_ID else 0
 
 
 def finance_export(request):

@@ -128,10 +128,8 @@ def _import_transaction(
         entry.save()
         _remember_references(entry, tx)
         return entry
-    if (
-        StatementEntry.objects.filter(entry_key=tx.key, result__in=StatementEntry.COUNTED).exists()
-        or Payment.objects.filter(provider=BANK_PROVIDER, external_id=tx.key).exists()
-    ):
+    # Every bank payment is booked from an entry with a counted result and this key.
+    if StatementEntry.objects.filter(entry_key=tx.key, result__in=StatementEntry.COUNTED).exists():
         entry.result = StatementEntry.Result.DUPLICATE
         entry.save()
         return entry

@@ -53,9 +53,17 @@ class DunningRun:
     held: int = 0
 
 
-def storno_hold(invoice: Invoice, *, latest_statement: date | None) -> str:
-    """Why the automatic Storno of ``invoice`` must wait ("" when nothing holds it)."""
-    if StatementReference.objects.filter(reference=invoice.reference).exists():
+def storno_hold(
+    invoice: Invoice, *, latest_statement: date | None, seen_in_bank: bool | None = None
+) -> str:
+    """Why the automatic Storno of ``invoice`` must wait ("" when nothing holds it).
+
+    ``seen_in_bank``: whether the reference appears in an imported entry, when
+    the caller knows it already; looked up otherwise.
+    """
+    if seen_in_bank is None:
+        seen_in_bank = StatementReference.objects.filter(reference=invoice.reference).exists()
+    if seen_in_bank:
         return _("Its payment reference appears in an imported bank entry.")
     final = invoice.final_due_on or invoice.due_on
     if latest_statement is None:
@@ -84,10 +92,7 @@ def held_invoices(*, today: date | None = None, limit: int = 100) -> list[tuple[
         expired = expired.filter(Q(seen_in_bank=True) | Q(final_due_on__gt=latest))
     result = []
     for invoice in expired.select_related("partner").order_by("final_due_on", "pk")[:limit]:
-        if invoice.seen_in_bank:
-            reason = _("Its payment reference appears in an imported bank entry.")
-        else:
-            reason = storno_hold(invoice, latest_statement=latest)
+        reason = storno_hold(invoice, latest_statement=latest, seen_in_bank=invoice.seen_in_bank)
         result.append((invoice, reason))
     return result
 

@@ -8,6 +8,7 @@ paid amount and the status are computed from what is committed.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -441,9 +442,10 @@ def confirm_payment_by_hand(
     """
     if received_on > timezone.localdate():
         raise ShopError(_("The payment date cannot be in the future."))
-    token = str(token).strip()
-    if not re.fullmatch(r"[0-9a-f-]{32,36}", token):
-        raise ShopError(_("The form has expired; please enter the payment again."))
+    try:
+        token = str(uuid.UUID(str(token).strip()))
+    except ValueError as exc:
+        raise ShopError(_("The form has expired; please enter the payment again.")) from exc
     return register_payment(
         invoice=invoice,
         amount=amount,
