@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev$(LDAP_EXTRA)]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,rq$(LDAP_EXTRA)]'
 	@touch $@
 
 install: $(VENV)/.installed

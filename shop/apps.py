@@ -10,8 +10,11 @@ class ShopConfig(AppConfig):
         from portal_site.accounts import roles
         from portal_site.cases.access import register_money_lookup
         from portal_site.core.periodic import register_periodic
+        from portal_site.core.setup import register_setup_step
 
-        from . import demo  # noqa: F401 - registers the demo fee schedule
+        from .fee_schedule import ensure_fee_schedule
+
+        register_setup_step(order=20, name="fee_schedule", run=ensure_fee_schedule)
         from .dunning import run_dunning
         from .selectors import cases_with_invoices
         from .texts import register_archive_texts, register_texts

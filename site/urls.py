@@ -6,13 +6,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal_site.core.views import health
+from portal_site.core.views import live, ready
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("health/", health, name="health"),
+    path("health/", ready, name="health"),
+    path("health/ready/", ready, name="health_ready"),
+    path("health/live/", live, name="health_live"),
     # The project configuration wires the packages together by name, as
     # INSTALLED_APPS does; kernel code never imports the packages above it.
     path("", include("serviceportal.urls")),

@@ -1,4 +1,4 @@
-"""The kernel's demo content: roles, org units, employees and one login per role."""
+"""The kernel's install step (roles) and demo content (org units, employees, one login per role)."""
 
 from __future__ import annotations
 
@@ -70,10 +70,15 @@ def ensure_wagtail_roots() -> Page:
     return root
 
 
+def setup_kernel() -> dict[str, int]:
+    """Install step (every installation): the page and collection roots, the role groups."""
+    ensure_wagtail_roots()
+    return {"roles": len(roles.sync_roles())}
+
+
 @transaction.atomic
 def load_kernel_demo() -> dict[str, int]:
-    ensure_wagtail_roots()
-    groups = roles.sync_roles()
+    groups = {key: roles.group_for(key) for key in roles.ROLES}
     units: dict[str, OrgUnit] = {}
     for short, name, kind, parent, email in DEMO_ORG_UNITS:
         unit, _ = OrgUnit.objects.update_or_create(

@@ -15,11 +15,11 @@ class NotificationsConfig(AppConfig):
         register_periodic("outbox.enqueue_due_messages", enqueue_due_messages)
 
         from portal_site.accounts import roles
-        from portal_site.core.demo import register_demo_step
+        from portal_site.core.setup import register_setup_step
 
         from .email_texts import ensure_email_texts
 
-        register_demo_step(order=60, name="email_texts", run=ensure_email_texts)
+        register_setup_step(order=60, name="email_texts", run=ensure_email_texts)
         roles.register_role_permissions(
             roles.EDITOR, "notifications.change_emailtext", "notifications.view_emailtext"
         )

@@ -63,7 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    # django.contrib.staticfiles without viewflow's own front end (see portal_site.core.static_files)
+    "portal_site.core.static_files.PortalStaticFilesConfig",
     "django.contrib.humanize",
 ]
 
@@ -136,7 +137,7 @@ WAGTAIL_CONTENT_LANGUAGES = [("de", _("German"))]
 # Files: static files are public; everything uploaded is private unless it is a
 # rendition made for the public (see media_archive).
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
@@ -167,22 +168,31 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 
-# Background work: Django's task API with the database queue by default,
-# RQ on Redis when TASKS_BACKEND=rq (see docs/scaling.md).
+# Background work: Django's task API with the database queue by default (one machine,
+# `manage.py db_worker`), RQ on Redis when TASKS_BACKEND=rq (several machines,
+# `manage.py rqworker`; install the `rq` extra). See docs/operations.md.
+REDIS_URL = env_str("REDIS_URL")
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
-if TASKS_BACKEND == "rq":  # pragma: no cover - configuration branch
+if TASKS_BACKEND == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0")}}
-    INSTALLED_APPS.append("django_tasks_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task still RUNNING this long after it started lost its worker and is queued again.
+TASKS_STALE_MINUTES = env_int("TASKS_STALE_MINUTES", 30)
+# Longest a periodic job may hold its lock (a runner that died releases it after this).
+PERIODIC_LOCK_SECONDS = env_int("PERIODIC_LOCK_SECONDS", 600)
 
-# Cache: Redis when REDIS_URL is set (several app servers share it), local memory otherwise.
-if env_str("REDIS_URL"):
+# Cache, locks of the periodic jobs and login-throttling counters: Redis when REDIS_URL
+# is set (shared by every app server and worker; required in production), local memory
+# for a single development process otherwise.
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env_str("REDIS_URL"),
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal"),
         }
     }
 else:
@@ -231,7 +241,13 @@ AUTHENTICATION_BACKENDS = [
     "portal_site.accounts.throttling_backend.ThrottlingBackend",
     *AUTHENTICATION_BACKENDS,  # noqa: F405
 ]
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Counters in Redis when it is there (they expire by themselves), else in the database.
+AXES_HANDLER = env_str(
+    "AXES_HANDLER",
+    "axes.handlers.cache.AxesCacheHandler"
+    if REDIS_URL
+    else "axes.handlers.database.AxesDatabaseHandler",
+)
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -109,6 +109,19 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _wait_until_serving(base: str, seconds: float = 120) -> None:
+    """A loaded CI machine may take a while to boot gunicorn and answer its first request."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if requests.get(f"{base}/health/live/", timeout=10).status_code == 200:
+                return
+        except requests.RequestException:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.2)
+
+
 @pytest.fixture
 def two_app_servers(postgres_only, transactional_db, demo):
     """Two gunicorn processes on the test database, as behind a load balancer."""
@@ -135,12 +148,7 @@ def two_app_servers(postgres_only, transactional_db, demo):
     ]
     try:
         for port in ports:
-            for _ in range(100):
-                try:
-                    requests.get(f"http://127.0.0.1:{port}/health/", timeout=2)
-                    break
-                except requests.ConnectionError:
-                    time.sleep(0.2)
+            _wait_until_serving(f"http://127.0.0.1:{port}")
         yield [f"http://127.0.0.1:{port}" for port in ports]
     finally:
         for server in servers:

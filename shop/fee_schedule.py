@@ -1,10 +1,14 @@
-"""Demo money data: the seed's fee schedule (booking keys 300 and 301)."""
+"""The fee schedule skeleton every installation starts with (an install step, not demo).
+
+The civil-status certificates (booking keys 300 and 301) and the archive's price
+list (usage types and products, keys 410–414), with the seed city's amounts and
+accounts. The cash office edits them under Finanzen; the step only creates what
+is missing and never changes an edited fee.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
-
-from portal_site.core.demo import register_demo_step
 
 from .models import Direction, Fee
 
@@ -61,7 +65,7 @@ ARCHIVE_PRICES = [
 ]
 
 
-def load_money_demo() -> None:
+def ensure_fee_schedule() -> None:
     _load_fees()
     _load_archive_prices()
 
@@ -104,6 +108,3 @@ def _load_fees() -> None:
                 "cost_object": cost_object,
             },
         )
-
-
-register_demo_step(order=20, name="money", run=load_money_demo)

@@ -1,0 +1,61 @@
+"""What every installation needs, demo or not: run by ``migrate`` (and ``setup_portal``).
+
+Each package registers idempotent steps at start-up (roles and their permissions,
+default e-mail and letter texts, the fee schedule skeleton). They run after every
+``migrate`` (Django's ``post_migrate``, once all apps have their tables and
+permissions) and again before the demo loader, so an installation without demo
+content is complete and running them twice changes nothing. Editors' changes are
+kept: a step creates what is missing and never overwrites an edited record.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import DEFAULT_DB_ALIAS, transaction
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SetupStep:
+    order: int
+    name: str
+    run: Callable[[], object]
+
+
+_STEPS: dict[str, SetupStep] = {}
+
+
+def register_setup_step(*, order: int, name: str, run: Callable[[], object]) -> None:
+    _STEPS[name] = SetupStep(order=order, name=name, run=run)
+
+
+def setup_steps() -> list[SetupStep]:
+    return sorted(_STEPS.values(), key=lambda s: (s.order, s.name))
+
+
+def run_setup(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, object]:
+    """Create every app's permissions, then run each registered step in one transaction."""
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.contenttypes.management import create_contenttypes
+
+    results: dict[str, object] = {}
+    with transaction.atomic(using=using):
+        for app_config in apps.get_app_configs():
+            create_contenttypes(app_config, verbosity=0, using=using)
+            create_permissions(app_config, verbosity=0, using=using)
+        for step in setup_steps():
+            results[step.name] = step.run()
+    return results
+
+
+def run_setup_after_migrate(sender, using=DEFAULT_DB_ALIAS, plan=None, **kwargs) -> None:
+    """``post_migrate`` is sent once per app with models; the setup runs after the last."""
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if sender is not with_models[-1]:
+        return
+    run_setup(using=using)

@@ -1,0 +1,26 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from .task_views import failed_tasks, retry_task
+
+
+@hooks.register("register_admin_urls")
+def task_urls():
+    return [
+        path("hintergrundaufgaben/", failed_tasks, name="core_failed_tasks"),
+        path("hintergrundaufgaben/<str:task_id>/erneut/", retry_task, name="core_retry_task"),
+    ]
+
+
+class AdministratorsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_superuser
+
+
+@hooks.register("register_admin_menu_item")
+def failed_tasks_menu_item():
+    return AdministratorsMenuItem(
+        _("Background tasks"), reverse("core_failed_tasks"), icon_name="warning", order=905
+    )
