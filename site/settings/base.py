@@ -63,7 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    # django.contrib.staticfiles without viewflow's own front end (see portal_site.core.static_files)
+    # django.contrib.staticfiles without viewflow's front end (portal_site.core.static_files)
     "portal_site.core.static_files.PortalStaticFilesConfig",
     "django.contrib.humanize",
 ]

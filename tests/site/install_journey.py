@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
@@ -193,8 +193,8 @@ def main() -> None:
     course = Course.objects.create(
         code="K-01",
         title="Moderation",
-        starts_on=date.today() + timedelta(days=30),
-        ends_on=date.today() + timedelta(days=31),
+        starts_on=timezone.localdate() + timedelta(days=30),
+        ends_on=timezone.localdate() + timedelta(days=31),
         places=10,
     )
     training = [
