@@ -30,3 +30,12 @@ def run_in_parallel(calls: list[Callable[[], Any]]) -> tuple[list[Any], list[Bas
     for thread in threads:
         thread.join()
     return results, errors
+
+
+def database_url() -> str:
+    """The URL of the test database, for processes started by a test (servers, runners)."""
+    settings_dict = connections["default"].settings_dict
+    return (
+        f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
+        f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
+    )

@@ -65,15 +65,15 @@ def run_periodic_jobs() -> dict[str, object]:
     """Run every job once; a failing job is logged and does not stop the others."""
     results: dict[str, object] = {}
     for name, job in _JOBS.items():
-        _drop_broken_connections()
-        with job_lock(name) as acquired:
-            if not acquired:
-                results[name] = SKIPPED
-                continue
-            try:
+        try:
+            _drop_broken_connections()
+            with job_lock(name) as acquired:
+                if not acquired:
+                    results[name] = SKIPPED
+                    continue
                 results[name] = job()
-            except Exception:  # noqa: BLE001
-                logger.exception("Periodic job %s failed", name)
-                results[name] = "error"
+        except Exception:  # noqa: BLE001 - the job, its lock (cache down) or the connection
+            logger.exception("Periodic job %s failed", name)
+            results[name] = "error"
     _drop_broken_connections()
     return results

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 import requests
-from django.db import connection
 from django.test import Client
 
 from portal_site.core.demo import DEMO_PASSWORD
 from serviceportal.identification import IdentificationMode
+from tests.concurrency import database_url
 from tests.serviceportal.builders import Applicant, make_form
 
 pytestmark = pytest.mark.django_db
@@ -125,14 +125,9 @@ def _wait_until_serving(base: str, seconds: float = 120) -> None:
 @pytest.fixture
 def two_app_servers(postgres_only, transactional_db, demo):
     """Two gunicorn processes on the test database, as behind a load balancer."""
-    settings_dict = connection.settings_dict
-    url = (
-        f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
-        f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
-    )
     env = {
         **os.environ,
-        "DATABASE_URL": url,
+        "DATABASE_URL": database_url(),
         "DJANGO_SETTINGS_MODULE": "portal_site.settings.test",
     }
     ports = [_free_port(), _free_port()]
