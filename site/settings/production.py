@@ -25,8 +25,10 @@ SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+# Cookies only over HTTPS. SECURE_COOKIES=false only for a pass on plain HTTP behind no
+# proxy (the CI's production pass on loopback); never on a reachable installation.
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 
 # The demo payment provider moves no money: off unless an installation asks for it.
 SHOP_DEMO_PAYMENTS = env_bool("SHOP_DEMO_PAYMENTS", False)
