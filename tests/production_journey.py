@@ -95,7 +95,8 @@ def main() -> int:
         lambda: Case.objects.filter(number=number, status="completed").first(),
     )
     letter = _wait_for(
-        "the cover letter", lambda: case.files.filter(filename__startswith="Begleitschreiben").first()
+        "the cover letter",
+        lambda: case.files.filter(filename__startswith="Begleitschreiben").first(),
     )
     assert letter.file.size > 1000, "the cover letter is empty"
     _wait_for(

@@ -21,21 +21,28 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class SetupStep:
+class Step:
     order: int
     name: str
     run: Callable[[], object]
 
 
-_STEPS: dict[str, SetupStep] = {}
+class OrderedSteps:
+    """Steps that packages register at start-up, run by order (then name)."""
+
+    def __init__(self) -> None:
+        self._steps: dict[str, Step] = {}
+
+    def register(self, *, order: int, name: str, run: Callable[[], object]) -> None:
+        self._steps[name] = Step(order=order, name=name, run=run)  # a reload replaces it
+
+    def steps(self) -> list[Step]:
+        return sorted(self._steps.values(), key=lambda s: (s.order, s.name))
 
 
-def register_setup_step(*, order: int, name: str, run: Callable[[], object]) -> None:
-    _STEPS[name] = SetupStep(order=order, name=name, run=run)
-
-
-def setup_steps() -> list[SetupStep]:
-    return sorted(_STEPS.values(), key=lambda s: (s.order, s.name))
+_SETUP = OrderedSteps()
+register_setup_step = _SETUP.register
+setup_steps = _SETUP.steps
 
 
 def run_setup(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, object]:
