@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -122,14 +123,21 @@ def _wait_until_serving(base: str, seconds: float = 120) -> None:
         time.sleep(0.2)
 
 
-@pytest.fixture
-def two_app_servers(postgres_only, transactional_db, demo):
-    """Two gunicorn processes on the test database, as behind a load balancer."""
+@pytest.fixture(params=["database", "redis"])
+def two_app_servers(request, postgres_only, transactional_db, demo):
+    """Two gunicorn processes on the test database, as behind a load balancer.
+
+    The failure counters live in the database, or in Redis (production: REDIS_URL set).
+    """
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
         "DJANGO_SETTINGS_MODULE": "portal_site.settings.test",
     }
+    env.pop("REDIS_URL", None)
+    if request.param == "redis":
+        env["REDIS_URL"] = "redis://127.0.0.1:6379/13"
+        env["CACHE_KEY_PREFIX"] = uuid.uuid4().hex  # this test's own counters
     ports = [_free_port(), _free_port()]
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     servers = [
