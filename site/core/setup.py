@@ -4,8 +4,9 @@ Each package registers idempotent steps at start-up (roles and their permissions
 default e-mail and letter texts, the fee schedule skeleton). They run after every
 ``migrate`` (Django's ``post_migrate``, once all apps have their tables and
 permissions) and again before the demo loader, so an installation without demo
-content is complete and running them twice changes nothing. Editors' changes are
-kept: a step creates what is missing and never overwrites an edited record.
+content is complete and running them twice changes nothing. Texts and fees are
+only created when missing, so what the city edited is kept; the role groups get
+exactly the permissions their role defines in code (other groups are untouched).
 """
 
 from __future__ import annotations
