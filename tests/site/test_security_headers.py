@@ -53,11 +53,12 @@ def test_production_keeps_the_headers():
         "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
         "ALLOWED_HOSTS": "testserver",
         "SECURE_SSL_REDIRECT": "false",
+        "REDIS_URL": "redis://127.0.0.1:6379/9",  # production requires a shared cache
     }
     env.pop("DATABASE_URL", None)
     script = (
         "import django; django.setup(); from django.test import Client; "
-        "r = Client().get('/health/', secure=True); "
+        "r = Client().get('/health/live/', secure=True); "
         "print(r['Content-Security-Policy']); print(r['Permissions-Policy']); "
         "print(r['Strict-Transport-Security'])"
     )
