@@ -67,7 +67,7 @@ def check_task_queue() -> None:
 
 
 def _stale_before() -> datetime:
-    return timezone.now() - timedelta(minutes=getattr(settings, "TASKS_STALE_MINUTES", 30))
+    return timezone.now() - timedelta(minutes=settings.TASKS_STALE_MINUTES)
 
 
 def requeue_stale_tasks() -> int:

@@ -40,7 +40,7 @@ def job_lock(name: str) -> Iterator[bool]:
     """Hold the shared lock of job ``name``; yields whether this runner got it."""
     key = f"periodic-lock:{name}"
     token = uuid.uuid4().hex
-    acquired = cache.add(key, token, timeout=getattr(settings, "PERIODIC_LOCK_SECONDS", 600))
+    acquired = cache.add(key, token, timeout=settings.PERIODIC_LOCK_SECONDS)
     try:
         yield acquired
     finally:

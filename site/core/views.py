@@ -58,6 +58,3 @@ def ready(request):
         {"status": "ok" if healthy else "error", "checks": results},
         status=200 if healthy else 503,
     )
-
-
-health = ready
