@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 from decimal import Decimal
@@ -80,7 +81,11 @@ def test_publication_use_is_invoiced_at_once_and_delivered_after_payment(demo, c
     assert order.status == Order.Status.DELIVERED and order.case.status == "completed"
     [grant] = DownloadGrant.objects.filter(item__order=order)
     [delivery] = [m for m in mail.outbox if "Dateien zum Herunterladen" in m.subject]
-    assert orders.download_url(grant) in delivery.body
+    # the link is signed with a timestamp: find it in the mail and follow it
+    [link] = re.findall(r"https?://\S+/archiv/download/\S+/", delivery.body)
+    signed = link.rsplit("/", 2)[1]
+    assert signing.loads(signed, salt=orders.DOWNLOAD_SALT) == str(grant.token)
+    assert Client().get(link.split("testserver", 1)[1]).status_code == 200
     names = [attachment[0] for attachment in delivery.attachments]
     assert f"Nutzungsgenehmigung-{order.case.number}.pdf" in names
     assert f"Gebuehrenrechnung-{order.invoice.reference}.pdf" in names
