@@ -186,7 +186,7 @@ def _run_case_action(request, case, action, data) -> str:
             filename=f"Vorgangsblatt-{case.number}.pdf",
             actor=request.user,
         )
-        return _("The case sheet was filed with the case.")
+        return _("The case sheet is being created; it appears with the case's files in a moment.")
     workspace.cancel_with_tasks(case=case, user=request.user, reason=data["reason"])
     return _("The case was cancelled.")
 

@@ -33,6 +33,10 @@ def _mails(maildir: str) -> list[tuple[str, str, str]]:
     return found
 
 
+def case_file_ready(case_file):
+    return case_file is not None and case_file.status == "ready"
+
+
 def _wait_for(what: str, check, seconds: float = 90):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -77,7 +81,11 @@ def main() -> int:
         expect(page.locator("body")).to_contain_text("Gebührenrechnung")
 
         invoice = Invoice.objects.get(case__number=number)
-        _wait_for("the invoice PDF", lambda: Invoice.objects.get(pk=invoice.pk).document)
+        # rendered by a worker after the clerk's click committed
+        _wait_for(
+            "the invoice PDF",
+            lambda: case_file_ready(Invoice.objects.get(pk=invoice.pk).document),
+        )
         invoice_mail = _wait_for(
             "the invoice mail",
             lambda: [m for m in _mails(maildir) if m[0] == applicant and invoice.reference in m[2]],
@@ -96,7 +104,7 @@ def main() -> int:
     )
     letter = _wait_for(
         "the cover letter",
-        lambda: case.files.filter(filename__startswith="Begleitschreiben").first(),
+        lambda: case.files.filter(filename__startswith="Begleitschreiben", status="ready").first(),
     )
     assert letter.file.size > 1000, "the cover letter is empty"
     _wait_for(

@@ -199,18 +199,32 @@ class CaseFile(models.Model):
         GENERATED = "generated", _("Generated document")
         STAFF = "staff", _("Added by staff")
 
+    class Status(models.TextChoices):
+        READY = "ready", _("Ready")
+        # A generated document whose rendering task has not (yet) succeeded.
+        PENDING = "pending", _("Being created")
+
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="files"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=255)
     file = models.FileField(
-        _("file"), upload_to=case_file_path, storage=private_storage, max_length=500
+        _("file"), upload_to=case_file_path, storage=private_storage, max_length=500, blank=True
     )
     filename = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.READY, db_index=True
+    )
+    # What a pending document is rendered from (template and context, models by key);
+    # emptied once the file exists.
+    render_spec = models.JSONField(_("rendering data"), null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("rendering attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     # For uploads: the form field it answered; for documents: the template used.
     source = models.CharField(_("source"), max_length=100, blank=True)
     created_by = models.ForeignKey(
@@ -231,11 +245,25 @@ class CaseFile(models.Model):
     def __str__(self) -> str:
         return f"{self.case.number}: {self.title}"
 
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def is_missing(self) -> bool:
+        """Rendering was tried and failed; it is retried until the file exists."""
+        return not self.is_ready and self.attempts > 0
+
     def as_attachment(self) -> dict[str, str]:
-        """This file as an attachment of an outbox e-mail (read when the mail is sent)."""
+        """This file as an attachment of an outbox e-mail (read when the mail is sent).
+
+        A document still being created is referred to by its id: the mail waits
+        until the file exists.
+        """
         return {
             "storage": "private",
-            "name": self.file.name,
+            "case_file": self.pk,
+            "name": self.file.name or "",
             "filename": self.filename,
             "mimetype": self.content_type,
         }

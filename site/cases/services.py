@@ -141,15 +141,22 @@ def attach_file(
     )
     case_file.file.save(filename, ContentFile(content), save=False)
     case_file.save()
-    record(
-        case=case,
+    note_filed(case_file, actor=actor, actor_label=actor_label)
+    return case_file
+
+
+def note_filed(
+    case_file: CaseFile, *, actor: User | None = None, actor_label: str | None = None
+) -> TimelineEntry:
+    """The timeline entry of a file that now exists, with its checksum."""
+    return record(
+        case=case_file.case,
         kind=TimelineEntry.Kind.DOCUMENT,
         message=_("File filed: %(title)s") % {"title": case_file.title},
         actor=actor,
         actor_label=actor_label,
         data={"case_file": case_file.pk, "sha256": case_file.sha256},
     )
-    return case_file
 
 
 def add_note(*, case: Case, actor: User, text: str) -> TimelineEntry:

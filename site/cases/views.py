@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 
+from portal_site.documents.views import pending_document
+
 from .access import can_see_case
 from .models import CaseFile
 
@@ -17,6 +19,8 @@ def download_case_file(request, pk: int):
         user=request.user, case=case_file.case
     ):
         raise PermissionDenied
+    if not case_file.is_ready:
+        return pending_document(request, case_file)
     response = FileResponse(
         case_file.file.open("rb"),
         as_attachment=True,

@@ -9,6 +9,11 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from portal_site.accounts import roles
+        from portal_site.core.periodic import register_periodic
+
+        from .services import render_due_documents
+
+        register_periodic("documents.render_due", render_due_documents)
 
         # The letterhead carries the cash office's bank details and the city's layout.
         for role in (roles.CASH_OFFICE, roles.EDITOR):

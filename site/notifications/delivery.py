@@ -22,6 +22,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from .models import OutboxMessage
+from .services import pending_attachments
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +45,16 @@ def send_now(*, message_id: str, connection=None) -> OutboxMessage.Status:
         )
         if message is None:
             return OutboxMessage.Status.SENDING
-        if message.status in (OutboxMessage.Status.SENT, OutboxMessage.Status.FAILED):
+        if message.status in (
+            OutboxMessage.Status.SENT,
+            OutboxMessage.Status.FAILED,
+            OutboxMessage.Status.WAITING,
+        ):
             return OutboxMessage.Status(message.status)
+        if pending_attachments(message.attachments):  # sent by an administrator's retry
+            message.status = OutboxMessage.Status.WAITING
+            message.save(update_fields=["status", "updated_at"])
+            return OutboxMessage.Status.WAITING
         message.attempts += 1
         try:
             _build(message, connection=connection).send()
@@ -112,9 +121,20 @@ def _build(message: OutboxMessage, *, connection=None) -> EmailMultiAlternatives
         email.attach_alternative(message.html_body, "text/html")
     for attachment in message.attachments:
         storage = storages[attachment.get("storage", "private")]
-        with storage.open(attachment["name"], "rb") as handle:
+        name = attachment.get("name") or _case_file_name(attachment.get("case_file"))
+        with storage.open(name, "rb") as handle:
             email.attach(attachment["filename"], handle.read(), attachment["mimetype"])
     return email
+
+
+def _case_file_name(case_file_id: int | None) -> str:
+    """The stored name of a document that did not exist yet when its mail was queued."""
+    from portal_site.cases.models import CaseFile
+
+    name = CaseFile.objects.filter(pk=case_file_id).values_list("file", flat=True).first()
+    if not name:
+        raise FileNotFoundError(f"case file {case_file_id} has no file")
+    return name
 
 
 def send_batch(message_ids: list[str]) -> dict[str, str]:

@@ -12,6 +12,8 @@ from wagtail.models import PreviewableMixin
 class OutboxMessage(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        # An attached document is still being created; sent as soon as it exists.
+        WAITING = "waiting", _("Waiting for documents")
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         RETRYING = "retrying", _("Waiting for retry")

@@ -29,14 +29,47 @@ def queue_email(
     """
     from .delivery import deliver_message  # the task module imports models
 
+    attachments = list(attachments)
+    waiting = bool(pending_attachments(attachments))
     message = OutboxMessage.objects.create(
         to=list(to),
         subject=subject[:255],
         body=body,
         html_body=html_body,
         case=case,
-        attachments=list(attachments),
+        attachments=attachments,
+        status=OutboxMessage.Status.WAITING if waiting else OutboxMessage.Status.QUEUED,
     )
-    message_id = str(message.pk)
-    transaction.on_commit(lambda: deliver_message.enqueue(message_id))
+    if not waiting:  # otherwise the document's rendering task releases it
+        message_id = str(message.pk)
+        transaction.on_commit(lambda: deliver_message.enqueue(message_id))
     return message
+
+
+def pending_attachments(attachments: Sequence[dict]) -> list[int]:
+    """The ids of attached case documents that do not exist yet."""
+    from portal_site.cases.models import CaseFile
+
+    ids = [item["case_file"] for item in attachments if item.get("case_file")]
+    if not ids:
+        return []
+    return list(
+        CaseFile.objects.filter(pk__in=ids)
+        .exclude(status=CaseFile.Status.READY)
+        .values_list("pk", flat=True)
+    )
+
+
+def release_if_ready(message: OutboxMessage) -> bool:
+    """Queue a message waiting for documents once they all exist; whether it was released."""
+    from .delivery import deliver_message
+
+    if pending_attachments(message.attachments):
+        return False
+    released = OutboxMessage.objects.filter(
+        pk=message.pk, status=OutboxMessage.Status.WAITING
+    ).update(status=OutboxMessage.Status.QUEUED)
+    if released:
+        message_id = str(message.pk)
+        transaction.on_commit(lambda: deliver_message.enqueue(message_id))
+    return bool(released)

@@ -1,0 +1,52 @@
+"""Staff's view of a generated document that does not exist yet, and "try again now"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal_site.cases.access import can_act_on_case, can_see_case
+from portal_site.cases.models import CaseFile
+
+from .services import render_again
+
+
+def pending_document(request, case_file: CaseFile):
+    """Answer a download of a document still being created (or missing) with its state."""
+    return TemplateResponse(
+        request,
+        "documents/pending.html",
+        {"case_file": case_file, "back": _back_url(request)},
+        status=409,
+    )
+
+
+@require_POST
+def render_case_file_again(request, pk: int):
+    case_file = get_object_or_404(CaseFile.objects.select_related("case"), pk=pk)
+    if not request.user.has_perm("cases.view_casefile") or not can_see_case(
+        user=request.user, case=case_file.case
+    ):
+        raise PermissionDenied
+    if not can_act_on_case(user=request.user, case=case_file.case):
+        raise PermissionDenied
+    if case_file.is_ready:
+        messages.info(request, _("The document exists already."))
+    else:
+        render_again(case_file=case_file)
+        messages.success(request, _("The document is being created again."))
+    return redirect(_back_url(request))
+
+
+def _back_url(request) -> str:
+    back = request.POST.get("next") or request.GET.get("next") or request.META.get("HTTP_REFERER")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return back
+    return "wagtailadmin_home"
