@@ -212,8 +212,9 @@ def render_due_documents() -> int:
 
 def render_again(*, case_file: CaseFile) -> None:
     """Staff's "try again now" on a missing document."""
+    # due now: should this enqueue be lost, the periodic job picks it up
     CaseFile.objects.filter(pk=case_file.pk, status=CaseFile.Status.PENDING).update(
-        next_attempt_at=None
+        next_attempt_at=timezone.now()
     )
     case_file_id = case_file.pk
     transaction.on_commit(lambda: render_document.enqueue(case_file_id))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal_site.cases.access import can_act_on_case, can_see_case
 from portal_site.cases.models import CaseFile
+from portal_site.core.local_redirects import redirect_back
 
 from .services import render_again
 
@@ -21,7 +21,7 @@ def pending_document(request, case_file: CaseFile):
     return TemplateResponse(
         request,
         "documents/pending.html",
-        {"case_file": case_file, "back": _back_url(request)},
+        {"case_file": case_file},
         status=409,
     )
 
@@ -40,13 +40,4 @@ def render_case_file_again(request, pk: int):
     else:
         render_again(case_file=case_file)
         messages.success(request, _("The document is being created again."))
-    return redirect(_back_url(request))
-
-
-def _back_url(request) -> str:
-    back = request.POST.get("next") or request.GET.get("next") or request.META.get("HTTP_REFERER")
-    if back and url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return back
-    return "wagtailadmin_home"
+    return redirect_back(request, request.POST.get("next"), fallback="wagtailadmin_home")
