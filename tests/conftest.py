@@ -1,14 +1,10 @@
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
-from wagtail.contrib.forms import utils as forms_utils
 
+from tests.demo_snapshot import load_demo_content
 from tests.mail_server import SMTPServer
 
 
@@ -22,16 +18,9 @@ def german_by_default():
 
 @pytest.fixture
 def demo(db):
-    """The whole demo content, loaded the way the quick start loads it."""
+    """The whole demo content, loaded the way the quick start loads it (once per session,
+    then put back from a snapshot: tests/demo_snapshot.py)."""
     load_demo_content()
-
-
-def load_demo_content() -> None:
-    # A flush between transactional tests recreates content types with new ids;
-    # Django's per-process cache of them must not outlive that.
-    ContentType.objects.clear_cache()
-    forms_utils.get_form_types.cache_clear()  # Wagtail keeps the form page types' ids
-    call_command("load_demo", verbosity=0, stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -79,8 +79,16 @@ def secret_cases(demo):
     return plain, money
 
 
-def _pools(cases: list[Case]) -> dict[str, list[str]]:
-    """Values to put into URL parameters: every id, number and token of the records."""
+def _pools(cases: list[Case]) -> dict[str, dict[str, list[str]]]:
+    """Values to put into URL parameters: every id, number and token of the records,
+    for our own views; and the pools for Wagtail's own views.
+
+    Wagtail's own views read integer ids of Wagtail's records (pages, images,
+    documents, collections, workflows); the only ones tied to these cases are the
+    form pages, so that is their integer pool. Our records reach Wagtail's generic
+    views (viewsets, snippets, history, usage) through ``<str:pk>``: the text and
+    UUID pools stay whole for them.
+    """
     ids: set[int] = set()
     texts: set[str] = set()
     uuids: set[str] = set()
@@ -115,11 +123,13 @@ def _pools(cases: list[Case]) -> dict[str, list[str]]:
     # ``<str:pk>`` of Wagtail's viewsets: the records with personal data of their own.
     keyed = {str(i) for i in [*case_ids, *invoices.values_list("partner_id", flat=True)]}
     keyed |= {str(i) for i in submissions.values_list("pk", flat=True)}
-    return {
+    ours = {
         "int": sorted(str(i) for i in ids),
         "str": sorted(texts | keyed | outbox),
         "uuid": sorted(uuids),
     }
+    pages = sorted({str(pk) for pk in submissions.values_list("page_id", flat=True)})
+    return {"ours": ours, "wagtail": {**ours, "int": pages}}
 
 
 GROUP = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)|\((?!\?)[^)]*\)")
@@ -168,10 +178,11 @@ def _fill(patterns, pools) -> list[str]:
     return ["/" + template.format(*combo) for combo in combos]
 
 
-def _candidate_urls(pools) -> list[tuple[str, str]]:
+def _candidate_urls(pools) -> list[tuple[str, str, object]]:
     urls = []
     for patterns, entry in _walk(get_resolver(), []):
-        for path in _fill(patterns, pools):
+        kind = "ours" if _is_ours(entry.callback) else "wagtail"
+        for path in _fill(patterns, pools[kind]):
             try:
                 match = get_resolver().resolve(path)
             except Resolver404:
