@@ -64,7 +64,7 @@ class Command(BaseCommand):
         base = Path(settings.BASE_DIR)
         if compile:
             for po_path in sorted(base.glob("*/locale/*/LC_MESSAGES/django.po")):
-                polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+                _compile(po_path)
             return
         for name in PACKAGE_DIRS:
             package_dir = base / name
@@ -99,3 +99,13 @@ class Command(BaseCommand):
                 elif not entry.translated():
                     problems.append(f"{package_dir.name}: untranslated German {entry.msgid!r}")
         return problems
+
+
+def _compile(po_path: Path) -> None:
+    """Write the .mo beside the .po through a temporary file: a process that reads the
+    catalogue meanwhile (a running server, a second test run) sees the old or the new
+    file, never half of one."""
+    mo_path = po_path.with_suffix(".mo")
+    temporary = mo_path.with_name(f".{mo_path.name}.{os.getpid()}.tmp")
+    polib.pofile(str(po_path)).save_as_mofile(str(temporary))
+    os.replace(temporary, mo_path)
