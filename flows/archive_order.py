@@ -18,6 +18,7 @@ from viewflow.workflow import flow, lock
 
 from portal_site.accounts.models import User
 from portal_site.cases.models import Case, CaseStatus, TimelineEntry
+from portal_site.cases.processes import case_id_of
 from portal_site.cases.services import change_status, record
 from portal_site.notifications.email_texts import render_email_text
 from portal_site.notifications.services import queue_email
@@ -84,7 +85,7 @@ class ArchiveOrderFlow(flow.Flow):
         return activation.process
 
     def issue_fee_invoice(self, activation):
-        order = _order(activation.process.data["case_id"])
+        order = _order(case_id_of(activation.process))
         invoice = issue_invoice(
             partner=order.partner,
             items=order_fee_items(order),
@@ -103,7 +104,7 @@ class ArchiveOrderFlow(flow.Flow):
         """Run when the invoice is paid in full (see :mod:`flows.paying`)."""
 
     def deliver_files(self, activation):
-        order = _order(activation.process.data["case_id"])
+        order = _order(case_id_of(activation.process))
         deliver_order(order)
         change_status(case=order.case, status=CaseStatus.COMPLETED)
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
 from portal_site.cases.models import Case, TimelineEntry
+from portal_site.cases.processes import case_id_of
 from portal_site.cases.services import record
 from portal_site.notifications.email_texts import register_email_text, render_email_text
 from portal_site.notifications.services import queue_email
@@ -74,7 +75,7 @@ def remind_and_escalate() -> dict[str, int]:
     for task in human_tasks().filter(status__in=OPEN):
         with transaction.atomic():
             task = Task.objects.select_for_update().get(pk=task.pk)
-            case = Case.objects.select_related("office__lead").get(pk=task.process.data["case_id"])
+            case = Case.objects.select_related("office__lead").get(pk=case_id_of(task.process))
             if case.due_date is None or case.due_date >= today or not case.is_open:
                 continue
             values = {

@@ -14,6 +14,7 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.models import Process
 
 from portal_site.cases.models import Case
+from portal_site.cases.processes import case_id_of
 
 from .steps import HumanStep, StepForm, register_step
 
@@ -28,7 +29,7 @@ class CaseProcess(Process):
 
     @property
     def case(self) -> Case:
-        return Case.objects.get(pk=self.data["case_id"])
+        return Case.objects.get(pk=case_id_of(self))
 
 
 def _no_view(request, **kwargs):  # pragma: no cover - tasks are worked in the staff workspace

@@ -19,6 +19,7 @@ from viewflow.workflow.status import STATUS
 
 from portal_site.cases.erasure import erase_personal_data
 from portal_site.cases.models import Case, CaseStatus
+from portal_site.cases.processes import of_cases
 from portal_site.cases.services import change_status
 from shop import signals as shop_signals
 from shop.models import Invoice
@@ -39,9 +40,7 @@ def waiting_task(invoice: Invoice) -> Task | None:
         return None
     for node in _NODES:
         task = (
-            Task.objects.filter(
-                flow_task=node, process__data__case_id=invoice.case_id, status=STATUS.NEW
-            )
+            Task.objects.filter(of_cases(invoice.case_id), flow_task=node, status=STATUS.NEW)
             .select_related("process")
             .first()
         )

@@ -17,6 +17,7 @@ from portal_site.cases.access import (  # noqa: F401 - the workspace reads the k
     visible_cases,
 )
 from portal_site.cases.models import Case
+from portal_site.cases.processes import case_id_of, of_any_case, of_cases
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
@@ -35,28 +36,25 @@ def queue_tasks(*, user: User) -> QuerySet[Task]:
     tasks = human_tasks().filter(status=STATUS.NEW, owner__isnull=True)
     if user.is_superuser:
         return tasks
-    return tasks.filter(process__data__office_id__in=list(access.office_ids_of(user=user)))
+    offices = list(access.office_ids_of(user=user))
+    return tasks.filter(of_cases(Case.objects.filter(office_id__in=offices).values("pk")))
 
 
 def cases_for_tasks(tasks) -> dict[int, Case]:
-    ids = [task.process.data.get("case_id") for task in tasks]
+    ids = [case_id_of(task.process) for task in tasks]
     return Case.objects.select_related("office").in_bulk([i for i in ids if i])
 
 
 def open_task_for_case(*, case: Case) -> Task | None:
-    return (
-        human_tasks()
-        .filter(process__data__case_id=case.pk, status__in=OPEN)
-        .order_by("-created")
-        .first()
-    )
+    return human_tasks().filter(of_cases(case.pk), status__in=OPEN).order_by("-created").first()
 
 
 def overdue_count(*, user: User) -> int:
     """Open tasks (mine and my office's queue) whose case is past its due date."""
     from django.utils import timezone
 
-    tasks = list(my_tasks(user=user)) + list(queue_tasks(user=user))
-    cases = cases_for_tasks(tasks)
-    today = timezone.localdate()
-    return sum(1 for case in cases.values() if case.due_date is not None and case.due_date < today)
+    open_tasks = my_tasks(user=user) | queue_tasks(user=user)
+    return Case.objects.filter(
+        pk__in=open_tasks.filter(of_any_case()).values("process__artifact_object_id"),
+        due_date__lt=timezone.localdate(),
+    ).count()

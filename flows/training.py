@@ -30,6 +30,7 @@ from viewflow.workflow import flow, lock
 from portal_site.accounts.models import Employee, User
 from portal_site.accounts.selectors import department_head_of, team_lead_of
 from portal_site.cases.models import Case, CaseStatus, TimelineEntry
+from portal_site.cases.processes import case_id_of
 from portal_site.cases.services import change_status, record
 from portal_site.documents.services import file_pdf_document
 from portal_site.notifications.email_texts import register_email_text, render_email_text
@@ -111,7 +112,7 @@ class TrainingFlow(flow.Flow):
         return activation.process
 
     def supervisors_agreed(self, activation):
-        participation = _participation(activation.process.data["case_id"])
+        participation = _participation(case_id_of(activation.process))
         _mail(participation, MAIL_SUPERVISORS_AGREED)
 
 

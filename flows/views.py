@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from portal_site.cases import services as case_services
 from portal_site.cases.models import Case
+from portal_site.cases.processes import case_id_of
 from portal_site.documents.services import file_pdf_document
 
 from . import selectors, workspace
@@ -28,8 +29,8 @@ def task_inbox(request):
         request,
         "flows/task_inbox.html",
         {
-            "mine": [(task, cases.get(task.process.data.get("case_id"))) for task in mine],
-            "queue": [(task, cases.get(task.process.data.get("case_id"))) for task in queue],
+            "mine": [(task, cases.get(case_id_of(task.process))) for task in mine],
+            "queue": [(task, cases.get(case_id_of(task.process))) for task in queue],
             "today": timezone.localdate(),
         },
     )
@@ -77,7 +78,7 @@ def reassign(request, task_id: int):
 
 def task_detail(request, task_id: int):
     task = get_object_or_404(selectors.human_tasks(), pk=task_id)
-    case = get_object_or_404(Case, pk=task.process.data.get("case_id"))
+    case = get_object_or_404(Case, pk=case_id_of(task.process))
     if not selectors.can_see_case(user=request.user, case=case):
         raise PermissionDenied
     step = step_for(task)

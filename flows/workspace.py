@@ -18,6 +18,7 @@ from viewflow.workflow.status import STATUS
 from portal_site.accounts.models import User
 from portal_site.cases import access
 from portal_site.cases.models import Case, CaseStatus, TimelineEntry
+from portal_site.cases.processes import case_id_of, of_cases
 from portal_site.cases.services import actor_label_for, cancel_case, change_status, record
 from portal_site.notifications.services import queue_email
 
@@ -35,7 +36,7 @@ class NotAllowed(TaskNotAvailable):
 
 
 def _case_of(task: Task) -> Case:
-    return Case.objects.get(pk=task.process.data["case_id"])
+    return Case.objects.get(pk=case_id_of(task.process))
 
 
 def start_generic(*, case: Case, actor: User | None = None) -> object:
@@ -258,7 +259,7 @@ def cancel_with_tasks(*, case: Case, user: User, reason: str) -> Case:
         for invoice in Invoice.objects.filter(case=case, status=Invoice.Status.OPEN):
             cancel_invoice(invoice=invoice, reason=reason, actor=user, erase=False)
         open_tasks = Task.objects.filter(
-            process__data__case_id=case.pk, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+            of_cases(case.pk), status__in=[STATUS.NEW, STATUS.ASSIGNED]
         )
         for task in open_tasks:
             with task.activation() as activation:

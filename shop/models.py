@@ -191,6 +191,8 @@ class Invoice(models.Model):
         ordering = ["-issued_on", "-pk"]
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
+        # the cash office's lists and the reminder/Storno runs: open or paid, by due date
+        indexes = [models.Index(fields=["status", "due_on"], name="shop_invoice_status_due")]
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.total} €)"

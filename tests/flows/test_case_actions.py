@@ -72,7 +72,7 @@ def test_cancel_needs_a_reason_and_cancels_the_open_task(clerk):
     assert case.status == CaseStatus.CANCELLED
     assert "Antrag zurückgezogen" in case.timeline.last().message
     assert selectors.open_task_for_case(case=case) is None
-    task = case_task = selectors.human_tasks().get(process__data__case_id=case.pk)
+    task = case_task = selectors.human_tasks().get(process__artifact_object_id=case.pk)
     assert case_task.status == STATUS.CANCELED
     assert task
 

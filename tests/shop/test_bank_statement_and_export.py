@@ -262,3 +262,20 @@ def test_exports_never_share_a_booking_even_in_parallel(postgres_only, demo):
     assert len(results) == 1 and len(errors) == 1
     assert isinstance(errors[0], services.ShopError)
     assert Booking.objects.filter(export__isnull=True).count() == 0
+
+
+def test_the_overdue_invoice_list_reads_the_status_and_due_date_index(postgres_only):
+    """The cash office's overdue list and the reminder run use (status, due_on)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    overdue = Invoice.objects.filter(status=Invoice.Status.OPEN, due_on__lt=timezone.localdate())
+    sql, params = overdue.order_by("due_on", "pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # a few rows: make the planner show it
+        try:
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_seqscan")
+    assert "shop_invoice_status_due" in plan

@@ -243,7 +243,7 @@ def test_clerk_cancelling_a_waiting_case_cancels_its_invoice_but_keeps_the_data(
     assert case.personal_data_deleted_at is None
     from viewflow.workflow.models import Task
 
-    assert not Task.objects.filter(process__data__case_id=case.pk, status="NEW").exists()
+    assert not Task.objects.filter(process__artifact_object_id=case.pk, status="NEW").exists()
 
 
 def test_a_case_with_a_partly_paid_invoice_cannot_be_cancelled_by_the_clerk(demo):

@@ -1,0 +1,73 @@
+"""The workspace finds a case's tasks through the process artifact, and counts in SQL."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from flows import selectors
+from portal_site.accounts.models import OrgUnit, User
+from portal_site.cases.models import Case
+from portal_site.cases.services import open_case
+from portal_site.processes import start_process
+
+pytestmark = pytest.mark.django_db
+
+
+def _queued_case(office: str = "Bürgerservice", *, due_in_days: int | None = None) -> Case:
+    case = open_case(
+        process_key="generic",
+        title="Anfrage",
+        data={},
+        applicant_name="Frank Mustermann",
+        office=OrgUnit.objects.get(short_name=office),
+    )
+    start_process(key="generic", case=case)
+    if due_in_days is not None:
+        case.due_date = timezone.localdate() + datetime.timedelta(days=due_in_days)
+        case.save(update_fields=["due_date"])
+    return case
+
+
+def _forget_case_id_in_process_data(case: Case) -> None:
+    task = selectors.open_task_for_case(case=case)
+    task.process.data = {}
+    task.process.save(update_fields=["data"])
+
+
+def test_the_open_task_and_the_queue_are_found_through_the_artifact_not_the_process_data(demo):
+    case = _queued_case()
+    task = selectors.open_task_for_case(case=case)
+    _forget_case_id_in_process_data(case)
+    assert selectors.open_task_for_case(case=case) == task
+    clerk = User.objects.get(username="sachbearbeitung")
+    queue = list(selectors.queue_tasks(user=clerk))
+    assert task in queue
+    assert selectors.cases_for_tasks(queue)[case.pk] == case
+
+
+def test_the_queue_keeps_other_offices_out(demo):
+    other = _queued_case("34")
+    clerk = User.objects.get(username="sachbearbeitung")
+    assert selectors.open_task_for_case(case=other) not in selectors.queue_tasks(user=clerk)
+
+
+def test_overdue_counts_cases_past_due_in_one_query_however_many(demo):
+    clerk = User.objects.get(username="sachbearbeitung")
+    before = selectors.overdue_count(user=clerk)
+    _queued_case(due_in_days=-1)
+    _queued_case(due_in_days=3)  # not yet due
+    _queued_case("34", due_in_days=-2)  # another office's queue
+    with CaptureQueriesContext(connection) as few:
+        assert selectors.overdue_count(user=clerk) == before + 1
+    for _ in range(5):
+        _queued_case(due_in_days=-1)
+    with CaptureQueriesContext(connection) as many:
+        assert selectors.overdue_count(user=clerk) == before + 6
+    # the office ids, then one COUNT: no task or case row is loaded to count in Python
+    assert len(many) == len(few) == 2
+    assert "COUNT(" in few.captured_queries[-1]["sql"].upper()
