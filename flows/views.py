@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -20,17 +21,37 @@ from portal_site.documents.services import file_pdf_document
 from . import selectors, workspace
 from .steps import step_for
 
+INBOX_PAGE_SIZE = 50
+
+
+def _paged(request, tasks, param: str, anchor: str = ""):
+    """One page of tasks; the page number in ``param``, the other list's page kept."""
+    page = Paginator(tasks.order_by("-created", "-pk"), INBOX_PAGE_SIZE).get_page(
+        request.GET.get(param)
+    )
+
+    def link(number: int) -> str:
+        params = request.GET.copy()
+        params[param] = str(number)
+        return f"?{params.urlencode()}{anchor}"
+
+    page.previous_link = link(page.previous_page_number()) if page.has_previous() else ""
+    page.next_link = link(page.next_page_number()) if page.has_next() else ""
+    return page
+
 
 def task_inbox(request):
-    mine = list(selectors.my_tasks(user=request.user))
-    queue = list(selectors.queue_tasks(user=request.user))
-    cases = selectors.cases_for_tasks(mine + queue)
+    mine = _paged(request, selectors.my_tasks(user=request.user), "meine")
+    queue = _paged(request, selectors.queue_tasks(user=request.user), "eingang", "#queue")
+    cases = selectors.cases_for_tasks([*mine, *queue])
     return TemplateResponse(
         request,
         "flows/task_inbox.html",
         {
             "mine": [(task, cases.get(case_id_of(task.process))) for task in mine],
             "queue": [(task, cases.get(case_id_of(task.process))) for task in queue],
+            "mine_page": mine,
+            "queue_page": queue,
             "today": timezone.localdate(),
         },
     )

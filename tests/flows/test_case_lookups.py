@@ -71,3 +71,23 @@ def test_overdue_counts_cases_past_due_in_one_query_however_many(demo):
     # the office ids, then one COUNT: no task or case row is loaded to count in Python
     assert len(many) == len(few) == 2
     assert "COUNT(" in few.captured_queries[-1]["sql"].upper()
+
+
+def test_the_inbox_shows_fifty_tasks_a_page_with_the_same_queries_on_every_page(demo, client):
+    from portal_site.core.demo import DEMO_PASSWORD
+
+    cases = [_queued_case() for _ in range(53)]
+    client.login(username="sachbearbeitung", password=DEMO_PASSWORD)
+    with CaptureQueriesContext(connection) as first_page:
+        page = client.get("/admin/aufgaben/").content.decode()
+    newest, oldest = cases[-1], cases[0]
+    assert newest.number in page and oldest.number not in page
+    assert "Seite 1 von 2" in page
+    with CaptureQueriesContext(connection) as second_page:
+        page = client.get("/admin/aufgaben/", {"eingang": "2"}).content.decode()
+    assert oldest.number in page and newest.number not in page
+    assert "Seite 2 von 2" in page
+    # a page beyond the end shows the last one, garbage shows the first
+    assert oldest.number in client.get("/admin/aufgaben/?eingang=99").content.decode()
+    assert newest.number in client.get("/admin/aufgaben/?eingang=abc").content.decode()
+    assert len(second_page) == len(first_page)
