@@ -1,3 +1,5 @@
+import re
+
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -64,9 +66,19 @@ case_link = TitleColumn(
 )
 
 
+CASE_NUMBER = re.compile(r"\d{2}\.\d{4,}")
+
+
 class CaseIndexView(SafeSpreadsheetExportMixin, IndexView):
     def get_base_queryset(self):
         return selectors.visible_cases(user=self.request.user)
+
+    def search_queryset(self, queryset):
+        # A whole case number ("26.0009") is looked up on its unique index.
+        query = (self.search_query or "").strip() if self.is_searching else ""
+        if CASE_NUMBER.fullmatch(query):
+            return queryset.filter(number=query)
+        return super().search_queryset(queryset)
 
 
 class CaseViewSet(ModelViewSet):

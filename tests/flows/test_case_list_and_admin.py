@@ -78,3 +78,22 @@ def test_org_units_and_employee_directory_are_maintained_in_the_admin(demo, clie
     assert "Standesamt" in units
     employees = client.get("/admin/snippets/accounts/employee/", {"q": "Mustermann"})
     assert "2001" in employees.content.decode()
+
+
+def test_a_whole_case_number_finds_exactly_that_case_by_its_index(demo, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = _case("Bürgerservice", "Frank Mustermann")
+    client.login(username="sachbearbeitung", password=DEMO_PASSWORD)
+    with CaptureQueriesContext(connection) as queries:
+        found = client.get("/admin/vorgangsliste/", {"q": first.number}).content.decode()
+    assert first.number in found
+    listing = [q["sql"] for q in queries.captured_queries if '"cases_case"."number"' in q["sql"]]
+    assert any(f'"cases_case"."number" = \'{first.number}\'' in sql for sql in listing)
+    assert not any("LIKE" in sql and first.number in sql for sql in listing)
+    # part of a number still searches the text
+    assert (
+        first.number
+        in client.get("/admin/vorgangsliste/", {"q": first.number[:5]}).content.decode()
+    )
