@@ -162,3 +162,18 @@ def test_originals_are_never_public_and_previews_are_watermarked(demo, client):
     client.force_login(User.objects.get(username="stadtarchiv"))
     assert client.get(original_url).status_code == 200
     assert client.get(admin_rendition.url).status_code == 200
+
+
+def test_decades_are_counted_by_the_database_not_from_every_year(demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        facets = selectors.search(selectors.Filters(keyword="Bergpark")).facets
+    decades = {f.value: f.count for f in facets["decade"]}
+    assert decades and all(int(value) % 10 == 0 for value in decades)
+    grouped = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"]]
+    # four facets, each one grouped query: no query reads the years one by one
+    assert len(grouped) == 4
+    sqls = [q["sql"] for q in queries.captured_queries]
+    assert not any("year_from" in sql and "GROUP BY" not in sql for sql in sqls)
