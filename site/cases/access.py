@@ -23,12 +23,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
 from portal_site.accounts.models import OrgUnit, User
 
 from .models import Case
+from .processes import of_any_case
 
 VIEW_CASE = "cases.view_case"
 VIEW_ALL_CASES = "cases.view_all_cases"
@@ -93,10 +93,7 @@ def assigned_case_ids(*, user: User) -> QuerySet:
     """Ids of the cases with a task that is or was given to ``user`` (via the artifact)."""
     from viewflow.workflow.models import Task
 
-    return Task.objects.filter(
-        owner=user,
-        process__artifact_content_type=ContentType.objects.get_for_model(Case),
-    ).values("process__artifact_object_id")
+    return Task.objects.filter(of_any_case(), owner=user).values("process__artifact_object_id")
 
 
 def is_lead_for(*, user: User, case: Case) -> bool:

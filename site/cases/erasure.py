@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from portal_site.accounts.models import User
 
 from .models import Case, TimelineEntry
+from .processes import of_cases
 
 Eraser = Callable[[Case], None]
 _ERASERS: dict[str, Eraser] = {}
@@ -138,12 +139,9 @@ def _scrub_outbox(case: Case, strings: list[str]) -> None:
 
 def _scrub_processes(case: Case, strings: list[str]) -> None:
     """viewflow keeps decisions and comments in its process and task data."""
-    from django.contrib.contenttypes.models import ContentType
     from viewflow.workflow.models import Process, Task
 
-    processes = Process.objects.filter(
-        artifact_content_type=ContentType.objects.get_for_model(Case), artifact_object_id=case.pk
-    )
+    processes = Process.objects.filter(of_cases(case.pk, via=""))
     for process in processes:
         Process.objects.filter(pk=process.pk).update(data=_scrub_json(process.data, strings))
     for task in Task.objects.filter(process__in=processes).exclude(data=None):
