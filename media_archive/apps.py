@@ -9,7 +9,12 @@ class MediaArchiveConfig(AppConfig):
     def ready(self) -> None:
         from portal_site.accounts import roles
 
-        from . import demo  # noqa: F401 - registers the demo holdings
+        from . import (
+            demo,  # noqa: F401 - registers the demo holdings
+            indexing,
+        )
+
+        indexing.connect()
 
         roles.register_role_permissions(
             roles.ARCHIVE,

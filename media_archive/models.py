@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
 from wagtail.images.models import (
     AbstractImage,
     AbstractRendition,
@@ -19,6 +21,7 @@ from wagtail.images.models import (
 )
 from wagtail.search import index
 
+from . import indexing
 from .storage import archive_storage
 
 
@@ -87,6 +90,16 @@ class ArchiveImage(AbstractImage):
     rights_status = models.CharField(
         _("rights status"), max_length=20, choices=RightsStatus.choices, default=RightsStatus.CITY
     )
+    # Keywords through a table of their own: a real foreign key to the image (the
+    # generic one compares taggit's integer object_id with a bigint and skips its index).
+    tags = TaggableManager(
+        through="media_archive.ArchiveImageTag",
+        help_text=None,
+        blank=True,
+        verbose_name=_("tags"),
+    )
+    # Derived from the fields above, the series and the keywords (see indexing.py).
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     admin_form_fields = (
         *Image.admin_form_fields,
@@ -122,6 +135,18 @@ class ArchiveImage(AbstractImage):
                 name="media_archive_signature_unique",
             )
         ]
+        indexes = [
+            # The research's default order, and its filter, in one index.
+            models.Index(
+                fields=["year_from", "signature"],
+                condition=models.Q(in_archive=True, published=True),
+                name="media_archive_public_year",
+            )
+        ]
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        indexing.on_image_saved(self)
 
     @property
     def decade(self) -> int | None:
@@ -130,6 +155,23 @@ class ArchiveImage(AbstractImage):
     @property
     def orderable(self) -> bool:
         return self.rights_status in ORDERABLE_RIGHTS
+
+
+class ArchiveImageTag(TaggedItemBase):
+    """A keyword of an archive image."""
+
+    content_object = models.ForeignKey(
+        ArchiveImage, on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        verbose_name = _("keyword of an image")
+        verbose_name_plural = _("keywords of images")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="media_archive_image_tag_unique"
+            )
+        ]
 
 
 class ArchiveRendition(AbstractRendition):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import mimetypes
 
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -22,7 +21,9 @@ PAGE_SIZE = 24
 def research(request):
     filters = selectors.Filters.from_params(request.GET)
     result = selectors.search(filters)
-    page = Paginator(result.images, PAGE_SIZE).get_page(request.GET.get("seite"))
+    page = selectors.CountedPaginator(result.images, PAGE_SIZE, count=result.total).get_page(
+        request.GET.get("seite")
+    )
     params = request.GET.copy()
     params.pop("seite", None)
     return TemplateResponse(
@@ -32,6 +33,7 @@ def research(request):
             "filters": filters,
             "page": page,
             "facets": result.facets,
+            "similar": result.similar,
             "sorts": selectors.SORTS,
             "query_string": params.urlencode(),
             "thumb": selectors.PUBLIC_FILTERS["thumb"],
