@@ -20,3 +20,7 @@ class CoreConfig(AppConfig):
         from .periodic import register_periodic
 
         register_periodic("tasks.requeue_stale", requeue_stale_tasks)
+
+        from . import page_cache
+
+        page_cache.connect()

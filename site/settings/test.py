@@ -6,6 +6,8 @@ from .environment import BASE_DIR
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests change pages without publishing them; the page cache has tests of its own.
+PAGE_CACHE_SECONDS = 0
 # Tasks run in-process so a test sees their effect right after commit.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES["staticfiles"] = {  # noqa: F405
