@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal_site.cases.models import Case, CaseFile, Channel, TimelineEntry
+from portal_site.cases.numbering import assign_number
 from portal_site.cases.services import attach_file, open_case, record
 from portal_site.notifications.email_texts import fill_placeholders
 from portal_site.notifications.services import queue_email
@@ -111,6 +112,7 @@ def submit_application(*, page: ServiceFormPage, application: Application) -> Ca
                 applicant_email=application.applicant_email,
                 applicant_user=application.applicant_user,
                 office=page.office,
+                number_last=True,
             )
             submission.case = case
             submission.save(update_fields=["case"])
@@ -125,6 +127,8 @@ def submit_application(*, page: ServiceFormPage, application: Application) -> Ca
                     actor_label=application.applicant_name or None,
                 )
             _start(page, case)
+            # The year's counter is locked from here to the commit only (numbering.py).
+            assign_number(case)
             if application.applicant_email:
                 _queue_confirmation(page=page, case=case, application=application)
     except IntegrityError:

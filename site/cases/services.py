@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from portal_site.accounts.models import OrgUnit, User
 
 from .models import Case, CaseFile, CaseStatus, Channel, TimelineEntry
-from .numbering import next_case_number
+from .numbering import next_case_number, provisional_number
 
 
 def actor_label_for(user: User | None) -> str:
@@ -56,15 +56,23 @@ def open_case(
     office: OrgUnit | None = None,
     parent: Case | None = None,
     actor: User | None = None,
+    number_last: bool = False,
 ) -> Case:
     """Create a case with the next number and its first timeline entry.
 
     Runs in the caller's transaction when there is one, so that the stored
     submission, the case and the process start commit together or not at all.
+    With ``number_last`` the case gets a provisional number and the caller gives
+    it the real one with :func:`numbering.assign_number` as its last write
+    (nothing before that may show the number).
     """
+    if number_last and parent is not None:
+        raise ValueError("A sub-case is linked by its number: it cannot come last.")
     received_at = timezone.now()
     case = Case.objects.create(
-        number=next_case_number(at=timezone.localtime(received_at)),
+        number=provisional_number()
+        if number_last
+        else next_case_number(at=timezone.localtime(received_at)),
         process_key=process_key,
         title=title,
         channel=channel,

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portal_site.cases.models import Case
+from portal_site.notifications.models import OutboxMessage
 from serviceportal.form_pages import ServiceFormPage
 from serviceportal.submission import Application, submit_application
 from tests.concurrency import run_in_parallel
@@ -103,3 +104,59 @@ def test_the_same_submission_sent_twice_in_parallel_gives_one_case(postgres_only
     assert errors == []
     assert Case.objects.count() == 1
     assert results[0] == results[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_failing_after_its_process_start_gives_its_number_back(demo, monkeypatch):
+    from serviceportal import submission
+
+    page = ServiceFormPage.objects.get(slug=FORM)
+    first = submit_application(page=page, application=_application(1)).number
+
+    def broken(**kwargs):
+        raise RuntimeError("mail queue down")
+
+    monkeypatch.setattr(submission, "_queue_confirmation", broken)
+    with pytest.raises(RuntimeError):
+        submit_application(page=page, application=_application(2))
+    monkeypatch.undo()
+    third = submit_application(page=page, application=_application(3)).number
+    assert int(third.split(".")[1]) == int(first.split(".")[1]) + 1
+    assert not Case.objects.filter(number__startswith="~").exists()
+    mail = OutboxMessage.objects.get(case__number=third)
+    assert third in mail.subject + mail.body  # the confirmation carries the real number
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_does_not_wait_for_another_ones_work(postgres_only, demo):
+    """The counter row is locked only by the last write: while one submission is still
+    at work (its case open, its process started), another one gets its number and
+    commits; the first one then takes the next number."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from portal_site.cases.numbering import assign_number
+    from portal_site.cases.services import open_case
+
+    page = ServiceFormPage.objects.get(slug=FORM)
+    at_work, other_done = threading.Event(), threading.Event()
+    numbers = {}
+
+    def slow():
+        try:
+            with transaction.atomic():
+                case = open_case(process_key="generic", title="Langsam", data={}, number_last=True)
+                at_work.set()
+                other_done.wait(timeout=20)
+                numbers["slow"] = assign_number(case)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    assert at_work.wait(timeout=20)
+    numbers["fast"] = submit_application(page=page, application=_application(1)).number
+    other_done.set()
+    thread.join(timeout=30)
+    assert int(numbers["slow"].split(".")[1]) == int(numbers["fast"].split(".")[1]) + 1
