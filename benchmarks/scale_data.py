@@ -22,6 +22,7 @@ from datetime import timedelta
 
 BATCH = 2000
 OPEN_SHARE = 0.02
+# What the city's photographs show: landmarks, streets and kinds of buildings.
 SUBJECTS = [
     "Königsplatz",
     "Rathaus",
@@ -33,16 +34,56 @@ SUBJECTS = [
     "Löwenburg",
     "Markthalle",
     "Fulda",
-    "Brücke",
+    "Drahtbrücke",
     "Wilhelmshöhe",
     "Treppenstraße",
-    "Museum",
-    "Kirche",
+    "Fridericianum",
+    "Martinskirche",
+    "Karlsaue",
+    "Staatstheater",
+    "Ständeplatz",
+    "Opernplatz",
+    "Kurhessentherme",
+    "Auestadion",
+    "Bergpark",
+    "Wilhelmsstraße",
+    "Königsstraße",
+    "Holländischer Platz",
+    "Messe",
+    "Volkspark",
+    "Stadthalle",
+    "Kulturbahnhof",
+    "Unterneustadt",
+    "Bettenhausen",
+    "Wehlheiden",
+    "Harleshausen",
+    "Rothenditmold",
+    "Niederzwehren",
+    "Brüder-Grimm-Platz",
+    "Hessisches Landesmuseum",
+    "Weinberg",
+    "Henschel",
+    "Wasserspiele",
     "Schule",
-    "Bahnhof",
-    "Marktplatz",
+    "Kirche",
+    "Brunnen",
+    "Kaserne",
+    "Krankenhaus",
+    "Postamt",
+    "Feuerwache",
+    "Bibliothek",
+    "Kaufhaus",
+    "Kino",
+    "Hafen",
+    "Brauerei",
+    "Schwimmbad",
+    "Friedhof",
+    "Siedlung",
+    "Gartenschau",
+    "Flughafen",
+    "Autobahn",
+    "Tankstelle",
     "Denkmal",
-    "Park",
 ]
 SCENES = [
     "im Winter",
@@ -58,7 +99,54 @@ SCENES = [
 ]
 PHOTOGRAPHERS = ["Carl Eberth", "Ilse Möller", "Günther Becker", "Walter Thieme", "unbekannt"]
 SERIES = ["Stadtbildstelle", "Ansichtskarten", "documenta archiv", "Nachlass Eberth", "Presse"]
-PLACE_COUNT = 200
+# Kassel's districts; keywords are themes of their own.
+PLACES = [
+    "Mitte",
+    "Südstadt",
+    "Vorderer Westen",
+    "Wehlheiden",
+    "Bad Wilhelmshöhe",
+    "Brasselsberg",
+    "Süsterfeld-Helleböhn",
+    "Jungfernkopf",
+    "Kirchditmold",
+    "Rothenditmold",
+    "Nord-Holland",
+    "Philippinenhof-Warteberg",
+    "Fasanenhof",
+    "Wesertor",
+    "Wolfsanger-Hasenhecke",
+    "Bettenhausen",
+    "Forstfeld",
+    "Waldau",
+    "Niederzwehren",
+    "Oberzwehren",
+    "Nordshausen",
+    "Harleshausen",
+    "Unterneustadt",
+]
+THEMES = [
+    "Verkehr",
+    "Architektur",
+    "Wiederaufbau",
+    "Zerstörung",
+    "Handel",
+    "Feste",
+    "Sport",
+    "Kunst",
+    "Politik",
+    "Industrie",
+    "Bildung",
+    "Religion",
+    "Natur",
+    "Wasser",
+    "Freizeit",
+    "Kinder",
+    "Arbeit",
+    "Wohnen",
+    "Gastronomie",
+    "Musik",
+]
 KEYWORD_COUNT = 300
 
 
@@ -292,8 +380,9 @@ def _grow_images(count: int, rng: random.Random) -> int:
         model.get_rendition(selectors.PUBLIC_FILTERS["preview"]),
     ]
     series = [Series.objects.get_or_create(name=name)[0] for name in SERIES]
-    places = [f"{rng.choice(SUBJECTS)}viertel {n}" for n in range(PLACE_COUNT)]
-    keyword_names = [f"{rng.choice(SUBJECTS)} {n}" for n in range(KEYWORD_COUNT)] + SUBJECTS
+    keyword_names = THEMES + [
+        f"{rng.choice(THEMES)} {n}" for n in range(KEYWORD_COUNT - len(THEMES))
+    ]
     Tag.objects.bulk_create(
         [Tag(name=name, slug=f"bench-{n}") for n, name in enumerate(keyword_names)],
         ignore_conflicts=True,
@@ -309,9 +398,9 @@ def _grow_images(count: int, rng: random.Random) -> int:
             n = existing + made + i
             subject, scene = rng.choice(SUBJECTS), rng.choice(SCENES)
             year = rng.randint(1870, 2020)
-            place = rng.choice(places)
+            place = rng.choice(PLACES)
             in_series = rng.choice(series)
-            names = sorted({rng.choice(keyword_names), rng.choice(keyword_names), subject})
+            names = sorted({rng.choice(THEMES), *rng.sample(keyword_names, 2)})
             image = _copy(
                 model,
                 title=f"{subject} {scene}",

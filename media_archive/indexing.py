@@ -10,7 +10,9 @@ configuration, title weighted highest) and a trigram index are built from it
 fields per word.
 
 The column is derived data: it is refreshed whenever an image is saved and
-when its keywords, its series' name or a keyword's name change.
+when its keywords, its series' name or a keyword's name change. Each such
+change also moves the holdings' generation on, which retires the cached facet
+counts of the research (see :func:`generation`).
 """
 
 from __future__ import annotations
@@ -19,9 +21,26 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from django.core.cache import cache
+
 FOLDS = str.maketrans({"ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l"})
 NON_WORD = re.compile(r"[\W_]+")
 BATCH = 1000
+GENERATION_KEY = "archive:generation"
+
+
+def generation() -> int:
+    """A number that changes whenever the public holdings may have changed."""
+    return cache.get_or_set(GENERATION_KEY, 1, None)
+
+
+def changed(**kwargs) -> None:
+    """The holdings changed: cached counts of the research are retired (shared cache)."""
+    cache.add(GENERATION_KEY, 1, None)
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # evicted between add and incr
+        cache.set(GENERATION_KEY, 2, None)
 
 
 def normalize(text: str) -> str:
@@ -71,7 +90,7 @@ def refresh(image_ids: Iterable[int]) -> int:
                 "search_text",
             )
         )
-        changed = []
+        updated = []
         for image in images:
             text = text_of(
                 image,
@@ -80,9 +99,11 @@ def refresh(image_ids: Iterable[int]) -> int:
             )
             if text != image.search_text:
                 image.search_text = text
-                changed.append(image)
-        ArchiveImage.objects.bulk_update(changed, ["search_text"])
-        done += len(changed)
+                updated.append(image)
+        ArchiveImage.objects.bulk_update(updated, ["search_text"])
+        done += len(updated)
+    if done:
+        changed()
     return done
 
 
@@ -97,6 +118,7 @@ def on_image_saved(image) -> None:
     if text != image.search_text:
         image.search_text = text
         ArchiveImage.objects.filter(pk=image.pk).update(search_text=text)
+    changed()  # also when only "published" or the year changed
 
 
 def _tags_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
@@ -124,11 +146,13 @@ def _tag_saved(sender, instance, created, **kwargs) -> None:
 
 def connect() -> None:
     """Keep the column current when keywords, a series or a keyword's name change."""
-    from django.db.models.signals import m2m_changed, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save
     from taggit.models import Tag
 
-    from .models import ArchiveImageTag, Series
+    from .models import ArchiveImage, ArchiveImageTag, Series
 
     m2m_changed.connect(_tags_changed, sender=ArchiveImageTag, dispatch_uid="archive-search-tags")
     post_save.connect(_series_saved, sender=Series, dispatch_uid="archive-search-series")
     post_save.connect(_tag_saved, sender=Tag, dispatch_uid="archive-search-tag-name")
+    post_delete.connect(changed, sender=ArchiveImage, dispatch_uid="archive-search-deleted")
+    post_delete.connect(changed, sender=Series, dispatch_uid="archive-search-series-deleted")

@@ -13,22 +13,23 @@ keywords, regardless of case, umlauts and accents: ``konigsstrasse`` finds
 - on SQLite (the quick start) by a substring test per word on the same column.
 
 The facets (decade, place, keyword, series) count the result set with the
-other facets applied, all four and the total in one SQL statement.
+other facets applied, all four and the total in one SQL statement. Without
+words, the counts are the same for every visitor and are kept in the shared
+cache until the holdings change.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
-from django.core.paginator import Paginator
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     Exists,
-    ExpressionWrapper,
-    F,
     FloatField,
     IntegerField,
     OuterRef,
@@ -42,13 +43,15 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from . import indexing
-from .models import ArchiveImage, ArchiveImageTag
+from .models import ArchiveImage, ArchiveImageTag, Series
 
 PUBLIC_FILTERS = {
     "thumb": "fill-360x270|watermark",
     "preview": "max-1000x800|watermark",
 }
 FACET_LIMIT = 20
+PAGE_SIZE = 24
+COUNTS_SECONDS = 3600
 SORTS = {
     "relevance": _("Relevance"),
     "year": _("Oldest first"),
@@ -116,11 +119,12 @@ class FacetValue:
 
 @dataclass
 class SearchResult:
-    images: QuerySet[ArchiveImage]
+    images: list[ArchiveImage]  # the requested page's images
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     total: int = 0
     # True when nothing matched exactly and the images are near misses (typos).
     similar: bool = False
+    page: Page | None = None
 
 
 class CountedPaginator(Paginator):
@@ -144,18 +148,23 @@ def _tsquery(words: list[str]) -> str:
     return " & ".join(f"{word}:*" for word in words)
 
 
+def _only_stop_words(query: str) -> bool:
+    """True when the German configuration drops every word ("der die das")."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT numnode(to_tsquery('german', %s)) = 0", [query])
+        return cursor.fetchone()[0]
+
+
 def _matching(images: QuerySet[ArchiveImage], words: list[str]) -> QuerySet[ArchiveImage]:
     if not words:
         return images
     if _postgresql():
         query = _tsquery(words)
-        # A query of stop words only ("der die") restricts nothing.
+        if _only_stop_words(query):  # restricts nothing
+            return images
         return images.filter(
             RawSQL(
-                "(numnode(to_tsquery('german', %s)) = 0"
-                " OR search_vector @@ to_tsquery('german', %s))",
-                [query, query],
-                output_field=BooleanField(),
+                "search_vector @@ to_tsquery('german', %s)", [query], output_field=BooleanField()
             )
         )
     for word in words:
@@ -193,67 +202,135 @@ def _sql(queryset) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
-# The statements below are assembled from SQL that Django compiled (its values
-# stay parameters) and from constants of this module: no input is in the text.
+def _flags(filters: Filters) -> tuple[dict[str, str], list]:
+    """SQL conditions on the base rows, one per active facet ("1 = 1" when inactive)."""
+    tag_table = ArchiveImageTag._meta.db_table
+    conditions = {"decade": "1 = 1", "place": "1 = 1", "keyword": "1 = 1", "series": "1 = 1"}
+    params: dict[str, list] = {"decade": [], "place": [], "keyword": [], "series": []}
+    if filters.decade is not None:
+        conditions["decade"] = "b.year_from >= %s AND b.year_from < %s"
+        params["decade"] = [filters.decade, filters.decade + 10]
+    if filters.place:
+        conditions["place"] = "b.place = %s"
+        params["place"] = [filters.place]
+    if filters.keyword:
+        conditions["keyword"] = (
+            f"b.id IN (SELECT it.content_object_id FROM {tag_table} it"  # noqa: S608
+            " JOIN taggit_tag tt ON tt.id = it.tag_id WHERE tt.name = %s)"
+        )
+        params["keyword"] = [filters.keyword]
+    if filters.series:
+        conditions["series"] = (
+            f"b.series_id IN (SELECT id FROM {Series._meta.db_table} WHERE name = %s)"  # noqa: S608
+        )
+        params["series"] = [filters.series]
+    return conditions, params
 
 
-def _facet_part(name: str, queryset, order: str) -> tuple[str, tuple]:
-    sql, params = _sql(queryset.order_by().annotate(n=Count("pk")))
+def _where(conditions: dict[str, str], params: dict[str, list], *, skip: str) -> tuple[str, list]:
+    names = [name for name in conditions if name != skip]
     return (
-        f"SELECT '{name}' AS facet, CAST(f.value AS TEXT) AS value, f.n AS n,"  # noqa: S608
-        f" ROW_NUMBER() OVER (ORDER BY {order}) AS position FROM ({sql}) f",
-        params,
+        " AND ".join(f"({conditions[name]})" for name in names),
+        [p for name in names for p in params[name]],
     )
 
 
-def _counts(base, filters: Filters) -> tuple[int, dict[str, list[FacetValue]]]:
-    """The total and the four facets in one statement (UNION ALL of grouped counts)."""
-    total_sql, total_params = _sql(_apply(base, filters).order_by().values("pk"))
-    parts = [
-        (
-            f"SELECT 'total' AS facet, CAST('' AS TEXT) AS value, COUNT(*) AS n,"  # noqa: S608
-            f" 1 AS position FROM ({total_sql}) t",
-            total_params,
-        ),
-        _facet_part(
-            "decade",
-            _apply(base, filters, skip="decade")
-            .exclude(year_from__isnull=True)
-            # integer division on both databases: 1955 / 10 * 10 = 1950
-            .values(value=ExpressionWrapper(F("year_from") / 10 * 10, IntegerField())),
-            "f.value",
-        ),
-        _facet_part(
-            "place",
-            _apply(base, filters, skip="place").exclude(place="").values(value=F("place")),
-            "f.n DESC, f.value",
-        ),
-        _facet_part(
-            "keyword",
-            _apply(base, filters, skip="keyword")
-            .filter(tagged_items__isnull=False)
-            .values(value=F("tagged_items__tag__name")),
-            "f.n DESC, f.value",
-        ),
-        _facet_part(
-            "series",
-            _apply(base, filters, skip="series")
-            .filter(series__isnull=False)
-            .values(value=F("series__name")),
-            "f.n DESC, f.value",
-        ),
-    ]
+# The statement below is assembled from SQL that Django compiled (its values stay
+# parameters), the tables' names and constants of this module: no input is in the text.
+
+
+@dataclass
+class _PageSpec:
+    """Which result page the counting statement returns too (PostgreSQL with words)."""
+
+    score: RawSQL
+    order: str  # over the alias "x."
+    offset: int
+    size: int
+
+
+ORDERS = {
+    "relevance": "x.score DESC, x.year_from, x.signature",
+    "year": "x.year_from, x.signature",
+    "-year": "x.year_from DESC, x.signature",
+    "signature": "x.signature",
+}
+
+
+def _counts(base, filters: Filters, page: _PageSpec | None = None):
+    """The total, the four facets (and a page of ids) in one statement.
+
+    The matching images are read once (a CTE of their narrow columns); each
+    facet is then grouped from it with the other facets applied. Returns
+    ``(total, facets, page_ids)``; ``page_ids`` is None without ``page``.
+    """
+    columns = ["id", "year_from", "place", "series_id"]
+    if page is not None:
+        base = base.annotate(score=page.score)
+        columns += ["signature", "score"]
+    base_sql, base_params = _sql(base.order_by().values(*columns))
+    conditions, params = _flags(filters)
+    tag_table = ArchiveImageTag._meta.db_table
+    series_table = Series._meta.db_table
+    parts, part_params = [], []
+
+    def part(sql: str, skip: str, extra: tuple = ()) -> None:
+        where, where_params = _where(conditions, params, skip=skip)
+        parts.append(sql.replace("{where}", where))
+        part_params.extend([*where_params, *extra])
+
+    part(
+        "SELECT 'total' AS facet, CAST('' AS TEXT) AS value, COUNT(*) AS n, 1 AS position"
+        " FROM base b WHERE {where}",
+        skip="",
+    )
+    part(
+        "SELECT 'decade', CAST(d.value AS TEXT), d.n, ROW_NUMBER() OVER (ORDER BY d.value)"
+        " FROM (SELECT b.year_from / 10 * 10 AS value, COUNT(*) AS n FROM base b"
+        " WHERE b.year_from IS NOT NULL AND {where} GROUP BY b.year_from / 10 * 10) d",
+        skip="decade",
+    )
+    part(
+        "SELECT 'place', d.value, d.n, ROW_NUMBER() OVER (ORDER BY d.n DESC, d.value)"
+        " FROM (SELECT b.place AS value, COUNT(*) AS n FROM base b"
+        " WHERE b.place <> '' AND {where} GROUP BY b.place) d",
+        skip="place",
+    )
+    part(
+        "SELECT 'keyword', tt.name, d.n,"  # noqa: S608
+        " ROW_NUMBER() OVER (ORDER BY d.n DESC, tt.name)"
+        f" FROM (SELECT it.tag_id, COUNT(*) AS n FROM base b JOIN {tag_table} it"
+        " ON it.content_object_id = b.id WHERE {where} GROUP BY it.tag_id) d"
+        " JOIN taggit_tag tt ON tt.id = d.tag_id",
+        skip="keyword",
+    )
+    part(
+        "SELECT 'series', s.name, d.n,"  # noqa: S608
+        " ROW_NUMBER() OVER (ORDER BY d.n DESC, s.name)"
+        " FROM (SELECT b.series_id, COUNT(*) AS n FROM base b"
+        " WHERE b.series_id IS NOT NULL AND {where} GROUP BY b.series_id) d"
+        f" JOIN {series_table} s ON s.id = d.series_id",
+        skip="series",
+    )
+    if page is not None:
+        part(
+            "SELECT 'page', CAST(x.id AS TEXT), 0,"  # noqa: S608
+            f" ROW_NUMBER() OVER (ORDER BY {page.order})"
+            " FROM (SELECT b.id, b.score, b.year_from, b.signature FROM base b WHERE {where}"
+            f" ORDER BY {page.order.replace('x.', 'b.')} LIMIT %s OFFSET %s) x",
+            skip="",
+            extra=(page.size, page.offset),
+        )
     union = " UNION ALL ".join(
-        f"SELECT * FROM ({part}) AS p{i}"  # noqa: S608
-        for i, (part, _) in enumerate(parts)
+        f"SELECT * FROM ({sql}) AS p{i}"  # noqa: S608
+        for i, sql in enumerate(parts)
     )
     sql = (
-        "SELECT facet, value, n FROM ("  # noqa: S608
-        + union
-        + f") AS counts WHERE facet = 'decade' OR position <= {FACET_LIMIT}"
-        " ORDER BY facet, position"
+        f"WITH base AS ({base_sql}) "  # noqa: S608
+        f"SELECT c.facet, c.value, c.n FROM ({union}) AS c"
+        f" WHERE c.facet IN ('decade', 'page') OR c.position <= {FACET_LIMIT}"
+        " ORDER BY c.facet, c.position"
     )
-    params = tuple(p for _, part_params in parts for p in part_params)
     active = {
         "decade": str(filters.decade) if filters.decade is not None else "",
         "place": filters.place,
@@ -262,38 +339,40 @@ def _counts(base, filters: Filters) -> tuple[int, dict[str, list[FacetValue]]]:
     }
     total = 0
     facets: dict[str, list[FacetValue]] = {key: [] for key in active}
+    page_ids = None if page is None else []
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, (*base_params, *part_params))
         for facet, value, n in cursor.fetchall():
             if facet == "total":
                 total = n
-                continue
-            label = f"{value}er" if facet == "decade" else value
-            facets[facet].append(FacetValue(value, label, n, value == active[facet]))
-    return total, facets
+            elif facet == "page":
+                page_ids.append(int(value))
+            else:
+                label = f"{value}er" if facet == "decade" else value
+                facets[facet].append(FacetValue(value, label, n, value == active[facet]))
+    return total, facets, page_ids
 
 
-def _ordered(images, filters: Filters, words: list[str], *, similar: bool):
-    if filters.sort == "year":
-        return images.order_by("year_from", "signature")
+def _score(words: list[str], *, similar: bool) -> RawSQL:
+    if similar:
+        return RawSQL(
+            "word_similarity(%s, search_text)", [" ".join(words)], output_field=FloatField()
+        )
+    return RawSQL(
+        "ts_rank(search_vector, to_tsquery('german', %s))",
+        [_tsquery(words)],
+        output_field=FloatField(),
+    )
+
+
+def _ordered(images, filters: Filters, words: list[str]):
+    """The order of the result pages the ORM reads (no words, or SQLite)."""
     if filters.sort == "-year":
         return images.order_by("-year_from", "signature")
     if filters.sort == "signature":
         return images.order_by("signature")
-    if not words:
+    if filters.sort == "year" or not words:
         return images.order_by("year_from", "signature")
-    if _postgresql():
-        if similar:
-            score = RawSQL(
-                "word_similarity(%s, search_text)", [" ".join(words)], output_field=FloatField()
-            )
-        else:
-            score = RawSQL(
-                "ts_rank(search_vector, to_tsquery('german', %s))",
-                [_tsquery(words)],
-                output_field=FloatField(),
-            )
-        return images.annotate(score=score).order_by("-score", "year_from", "signature")
     return images.annotate(
         title_hit=Case(
             When(search_text__startswith=words[0], then=Value(0)),
@@ -304,21 +383,77 @@ def _ordered(images, filters: Filters, words: list[str], *, similar: bool):
     ).order_by("title_hit", "year_from", "signature")
 
 
-def search(filters: Filters) -> SearchResult:
+def _cached_counts(base, filters: Filters, words: list[str]):
+    """Counts without words are the same for every visitor: kept in the shared cache
+    until the holdings change (their generation moves on)."""
+    if words:
+        return _counts(base, filters)[:2]
+    state = (filters.decade, filters.place, filters.keyword, filters.series)
+    digest = hashlib.sha256(repr(state).encode()).hexdigest()
+    key = f"archive:counts:{indexing.generation()}:{digest}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = _counts(base, filters)[:2]
+        cache.set(key, counts, COUNTS_SECONDS)
+    return counts
+
+
+def _page_number(value) -> int:
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) < 7 else 1
+
+
+def _by_ids(ids: list[int]) -> list[ArchiveImage]:
+    images = ArchiveImage.objects.filter(pk__in=ids).select_related("series")
+    found = {image.pk: image for image in images.prefetch_renditions(PUBLIC_FILTERS["thumb"])}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def search(filters: Filters, *, page=1, per_page: int = PAGE_SIZE) -> SearchResult:
+    """One page of the research's result (``page``: the visitor's page number, any text).
+
+    On PostgreSQL with words, the total, the facets and the page's ids come
+    from one statement; without words the counts come from the shared cache.
+    """
     words = words_of(filters.query)
+    number = _page_number(page)
     base = _matching(public_images(), words)
-    total, facets = _counts(base, filters)
-    similar = False
-    if total == 0 and words and _postgresql():
-        near = _similar(public_images(), words)
-        near_total, near_facets = _counts(near, filters)
-        if near_total:
-            base, total, facets, similar = near, near_total, near_facets, True
-    images = _apply(base, filters).select_related("series")
-    images = _ordered(images, filters, words, similar=similar).prefetch_renditions(
-        PUBLIC_FILTERS["thumb"]
+    similar, ids, full_text = False, None, bool(words) and _postgresql()
+
+    def spec(at: int, *, near: bool) -> _PageSpec:
+        return _PageSpec(
+            _score(words, similar=near), ORDERS[filters.sort], (at - 1) * per_page, per_page
+        )
+
+    if full_text:
+        total, facets, ids = _counts(base, filters, spec(number, near=False))
+        if total == 0:
+            near = _similar(public_images(), words)
+            near_total, near_facets, near_ids = _counts(near, filters, spec(number, near=True))
+            if near_total:
+                base, total, facets, ids, similar = near, near_total, near_facets, near_ids, True
+    else:
+        total, facets = _cached_counts(base, filters, words)
+    paginator = CountedPaginator([], per_page, count=total)
+    if number > paginator.num_pages:  # Django's get_page: the last page instead
+        number, ids = paginator.num_pages, None
+    if full_text:
+        if ids is None:
+            ids = _counts(base, filters, spec(number, near=similar))[2]
+        images = _by_ids(ids)
+    else:
+        offset = (number - 1) * per_page
+        ordered = _ordered(_apply(base, filters).select_related("series"), filters, words)
+        images = list(
+            ordered.prefetch_renditions(PUBLIC_FILTERS["thumb"])[offset : offset + per_page]
+        )
+    return SearchResult(
+        images=images,
+        facets=facets,
+        total=total,
+        similar=similar,
+        page=Page(images, number, paginator),
     )
-    return SearchResult(images=images, facets=facets, total=total, similar=similar)
 
 
 def related_images(image: ArchiveImage, *, limit: int = 6) -> list[ArchiveImage]:

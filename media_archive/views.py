@@ -14,16 +14,12 @@ from . import selectors
 from .models import ArchiveImage, ArchiveRendition
 from .storage import archive_storage, name_from_token
 
-PAGE_SIZE = 24
-
 
 @require_GET
 def research(request):
     filters = selectors.Filters.from_params(request.GET)
-    result = selectors.search(filters)
-    page = selectors.CountedPaginator(result.images, PAGE_SIZE, count=result.total).get_page(
-        request.GET.get("seite")
-    )
+    result = selectors.search(filters, page=request.GET.get("seite"))
+    page = result.page
     params = request.GET.copy()
     params.pop("seite", None)
     return TemplateResponse(

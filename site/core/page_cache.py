@@ -14,6 +14,11 @@ pages show the navigation, so any of them may have changed): the cache key
 carries a generation number that the purge increments. ``PAGE_CACHE_SECONDS``
 (default 300, 0 switches the cache off) bounds how old a page can get for
 anything else that changes it (a scheduled publish fires the same signals).
+
+The parts every page shows (header navigation, footer, the home page's
+service lists) are cached as template fragments under the same generation, so
+that pages rendered for signed-in users and visitors with a session are cheap
+too (:func:`template_context`).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import cc_delim_re
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 GENERATION_KEY = "page-cache:generation"
@@ -45,6 +51,16 @@ def purge(**kwargs) -> None:
 
 def _generation() -> int:
     return cache.get_or_set(GENERATION_KEY, 1, None)
+
+
+def template_context(request) -> dict:
+    """For ``{% cache page_cache_seconds name page_generation … %}`` around the parts
+    every page shows (navigation, footer): they are read once per publish, for
+    everyone, signed in or not."""
+    return {
+        "page_cache_seconds": settings.PAGE_CACHE_SECONDS,
+        "page_generation": SimpleLazyObject(_generation),
+    }
 
 
 def _is_page_request(request) -> bool:

@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "serviceportal.context_processors.navigation",
+                "portal_site.core.page_cache.template_context",
             ],
         },
     },

@@ -37,6 +37,13 @@ def database_config(default_sqlite_path: Path) -> dict:
     if url:
         config = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
         config["CONN_HEALTH_CHECKS"] = True
+        if config["ENGINE"].endswith("postgresql"):
+            # The data lives in memory or on SSDs: a random read costs about as much
+            # as a sequential one, so the planner uses the full-text and trigram
+            # indexes where PostgreSQL's default (4.0, for spinning disks) would
+            # scan the whole table. DATABASE_RANDOM_PAGE_COST overrides it.
+            cost = env_str("DATABASE_RANDOM_PAGE_COST", "1.1")
+            config.setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={float(cost)}"
         return config
     default_sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     return {

@@ -25,4 +25,5 @@ WHITENOISE_USE_FINDERS = True
 # Test databases on PostgreSQL need no durability: a test commits after every statement
 # (transactional tests, the demo loader), and waiting for each fsync is most of the time.
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
+    options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    options["options"] = (options.get("options", "") + " -c synchronous_commit=off").strip()

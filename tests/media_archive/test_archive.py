@@ -168,17 +168,53 @@ def test_originals_are_never_public_and_previews_are_watermarked(demo, client):
 
 
 def test_total_and_all_facets_are_counted_in_one_statement(demo):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as queries:
         result = selectors.search(selectors.Filters(keyword="Bergpark"))
     decades = {f.value: f.count for f in result.facets["decade"]}
     assert decades == {"1930": 1, "1970": 1}
-    assert result.total == 2
+    assert result.total == 2 and len(result.images) == 2
+    grouped = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"]]
     # the total and the four facets: one statement, nothing read row by row
-    assert len(queries.captured_queries) == 1
-    assert queries.captured_queries[0]["sql"].count("GROUP BY") == 4
+    assert len(grouped) == 1 and grouped[0].count("GROUP BY") == 4
+    # then the page and its previews
+    assert len(queries.captured_queries) == 3
+
+
+def test_counts_without_words_are_shared_until_the_holdings_change(demo):
+    def statements(**filters):
+        with CaptureQueriesContext(connection) as queries:
+            result = selectors.search(selectors.Filters(**filters))
+        return result, sum("GROUP BY" in q["sql"] for q in queries.captured_queries)
+
+    first, counted = statements(place="Wilhelmshöhe")
+    assert counted == 1 and first.total == 2
+    again, counted = statements(place="Wilhelmshöhe")
+    assert counted == 0 and again.total == 2  # from the shared cache
+    hidden = ArchiveImage.objects.get(signature="S 03 Nr. 1936-007")
+    hidden.published = False
+    hidden.save()
+    after, counted = statements(place="Wilhelmshöhe")
+    assert counted == 1 and after.total == 1
+    assert statements(query="documenta")[1] == 1  # words are always counted afresh
+
+
+def test_word_searches_count_and_page_in_one_statement_on_postgresql(demo, postgres_only):
+    with CaptureQueriesContext(connection) as queries:
+        result = selectors.search(selectors.Filters(query="documenta"), page="1")
+    assert result.total == 3 and len(result.images) == 3
+    statements = [q["sql"] for q in queries.captured_queries]
+    # the stop-word test, counts and page ids, the images, their previews
+    assert len(statements) == 4
+    assert "ts_rank" in statements[1] and statements[1].count("GROUP BY") == 4
+
+
+@pytest.mark.parametrize("page", ["2", "999", "-1", "x", None])
+def test_pages_past_the_end_show_the_last_page(demo, page):
+    result = selectors.search(selectors.Filters(), page=page, per_page=4)
+    last = result.page.paginator.num_pages
+    assert result.total > 8 and last == 3
+    assert result.page.number == {"2": 2, "999": last}.get(page, 1)
+    assert len(result.images) == (4 if result.page.number < last else result.total - 8)
 
 
 def _add_copies(count: int) -> None:
