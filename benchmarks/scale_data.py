@@ -242,7 +242,7 @@ def _grow_cases(count: int, rng: random.Random) -> Built:
     from portal_site.cases.models import Case, CaseNumberSequence, CaseStatus, TimelineEntry
     from portal_site.cases.numbering import format_case_number
     from shop import services
-    from shop.models import Counter, Invoice, InvoiceLine
+    from shop.models import BusinessPartner, Counter, Invoice, InvoiceLine
 
     templates = [_rows_of(case) for case in _templates()]
     tasks_of = {
@@ -256,6 +256,7 @@ def _grow_cases(count: int, rng: random.Random) -> Built:
         for i in rows["invoices"]
     }
     offices = list(OrgUnit.objects.values_list("pk", flat=True))
+    office_of = {p.pk: rows["case"].office_id for rows in templates for p in rows["processes"]}
     now = timezone.now()
     year = timezone.localtime(now).year
     existing = Case.objects.count()
@@ -283,7 +284,7 @@ def _grow_cases(count: int, rng: random.Random) -> Built:
                     applicant_name=name,
                     applicant_email=f"muster{number}@example.org",
                     applicant_user_id=None,
-                    office_id=rows["case"].office_id if is_open else rng.choice(offices),
+                    office_id=rng.choice(offices),
                     status=rows["case"].status if is_open else CaseStatus.COMPLETED,
                     closed_at=None if is_open else received + timedelta(days=rng.randint(1, 30)),
                 )
@@ -311,21 +312,29 @@ def _grow_cases(count: int, rng: random.Random) -> Built:
                     originals.append((process, is_open))
             TimelineEntry.objects.bulk_create(timeline, batch_size=BATCH)
             Process.objects.bulk_create(processes, batch_size=BATCH)
+            offices_of = {case.pk: case.office_id for case in cases}
             tasks = [
-                _copy(
+                _task_copy(
                     task,
-                    process_id=copy.pk,
-                    created=copy.created,
-                    status=task.status if is_open else STATUS.DONE,
-                    finished=task.finished if is_open else copy.finished,
+                    copy,
+                    is_open,
+                    same_office=offices_of[copy.artifact_object_id] == office_of[original.pk],
                 )
                 for copy, (original, is_open) in zip(processes, originals, strict=True)
                 for task in tasks_of[original.pk]
             ]
             Task.objects.bulk_create(tasks, batch_size=BATCH)
-            invoices, invoice_originals = [], []
+            invoices, invoice_originals, partners = [], [], []
             for case, (rows, is_open) in zip(cases, plans, strict=True):
                 for invoice in rows["invoices"]:
+                    partners.append(
+                        BusinessPartner(
+                            number=f"B{case.pk:09d}",
+                            first_name=case.applicant_name.split()[0],
+                            last_name=case.applicant_name.split()[-1],
+                            email=case.applicant_email,
+                        )
+                    )
                     reference += 1
                     body = f"{year % 100:02d}{reference:07d}"
                     invoices.append(
@@ -341,6 +350,9 @@ def _grow_cases(count: int, rng: random.Random) -> Built:
                         )
                     )
                     invoice_originals.append(invoice)
+            BusinessPartner.objects.bulk_create(partners, batch_size=BATCH)
+            for invoice, partner in zip(invoices, partners, strict=True):
+                invoice.partner_id = partner.pk
             Invoice.objects.bulk_create(invoices, batch_size=BATCH)
             InvoiceLine.objects.bulk_create(
                 [
@@ -364,6 +376,30 @@ def _grow_cases(count: int, rng: random.Random) -> Built:
         images=0,
         sample_number=sample_number,
         sample_name=sample_name,
+    )
+
+
+def _task_copy(task, process, is_open: bool, *, same_office: bool):
+    """A task of a copied process: done when the case is closed; a claimed task stays
+    with its clerk only in the clerk's office, elsewhere it waits in that office's queue."""
+    from viewflow.workflow.status import STATUS
+
+    if not is_open:
+        return _copy(
+            task,
+            process_id=process.pk,
+            created=process.created,
+            status=STATUS.DONE,
+            finished=process.finished,
+        )
+    claimed_elsewhere = task.owner_id is not None and not same_office and task.status != STATUS.DONE
+    return _copy(
+        task,
+        process_id=process.pk,
+        created=process.created,
+        status=STATUS.NEW if claimed_elsewhere else task.status,
+        owner_id=None if claimed_elsewhere else task.owner_id,
+        assigned=None if claimed_elsewhere else task.assigned,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -50,11 +50,25 @@ def open_task_for_case(*, case: Case) -> Task | None:
 
 
 def overdue_count(*, user: User) -> int:
-    """Open tasks (mine and my office's queue) whose case is past its due date."""
+    """Open tasks (mine and my office's queue) whose case is past its due date.
+
+    Driven from the open tasks (a few per cent of all), each case reached by its
+    primary key: the count does not grow with the closed cases.
+    """
     from django.utils import timezone
 
-    open_tasks = my_tasks(user=user) | queue_tasks(user=user)
-    return Case.objects.filter(
-        pk__in=open_tasks.filter(of_any_case()).values("process__artifact_object_id"),
-        due_date__lt=timezone.localdate(),
-    ).count()
+    case = Case.objects.filter(pk=OuterRef("process__artifact_object_id"))
+    mine = Q(owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
+    queued = Q(owner__isnull=True, status=STATUS.NEW)
+    if not user.is_superuser:
+        offices = list(access.office_ids_of(user=user))
+        queued &= Q(Exists(case.filter(office_id__in=offices)))
+    return (
+        Task.objects.filter(flow_task_type="HUMAN")
+        .filter(of_any_case())
+        .filter(mine | queued)
+        .filter(Exists(case.filter(due_date__lt=timezone.localdate())))
+        .values("process__artifact_object_id")
+        .distinct()
+        .count()
+    )

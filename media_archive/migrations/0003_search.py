@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 from media_archive.indexing import text_of
+from portal_site.core.migration_operations import PostgreSQLOnly, trigram_extension
 
 
 def copy_generic_tags(apps, schema_editor):
@@ -45,18 +46,6 @@ def fill_search_text(apps, schema_editor):
             tag_names=sorted(tags.get(image.pk, [])),
         )
     ArchiveImage.objects.bulk_update(images, ["search_text"], batch_size=1000)
-
-
-class PostgreSQLOnly(migrations.RunSQL):
-    """SQL that only PostgreSQL has (full-text and trigram indexes); SQLite skips it."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 # The title (first line) weighs most; German stemming on text whose umlauts
@@ -116,10 +105,7 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=('content_object', 'tag'), name='media_archive_image_tag_unique'),
         ),
         migrations.RunPython(fill_search_text, migrations.RunPython.noop),
-        PostgreSQLOnly(
-            "CREATE EXTENSION IF NOT EXISTS pg_trgm;",
-            reverse_sql=migrations.RunSQL.noop,
-        ),
+        trigram_extension(),
         PostgreSQLOnly(
             SEARCH_VECTOR,
             reverse_sql="ALTER TABLE media_archive_archiveimage DROP COLUMN search_vector;",
