@@ -16,7 +16,7 @@ from portal_site.cases.access import (  # noqa: F401 - the workspace reads the k
     office_ids_of,
     visible_cases,
 )
-from portal_site.cases.models import Case
+from portal_site.cases.models import OPEN_STATUSES, Case
 from portal_site.cases.processes import case_id_of, of_any_case, of_cases
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
@@ -37,12 +37,16 @@ def queue_tasks(*, user: User) -> QuerySet[Task]:
     if user.is_superuser:
         return tasks
     offices = list(access.office_ids_of(user=user))
-    return tasks.filter(of_cases(Case.objects.filter(office_id__in=offices).values("pk")))
+    # Only open cases have open tasks: the office's open cases are few, whatever the
+    # number of closed ones, and the planner starts from them.
+    cases = Case.objects.filter(office_id__in=offices, status__in=OPEN_STATUSES)
+    return tasks.filter(of_cases(cases.values("pk")))
 
 
 def cases_for_tasks(tasks) -> dict[int, Case]:
     ids = [case_id_of(task.process) for task in tasks]
-    return Case.objects.select_related("office").in_bulk([i for i in ids if i])
+    cases = Case.objects.select_related("office").defer("data")  # the answers are not shown
+    return cases.in_bulk([i for i in ids if i])
 
 
 def open_task_for_case(*, case: Case) -> Task | None:

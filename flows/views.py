@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +25,7 @@ from . import selectors, workspace
 from .steps import step_for
 
 INBOX_PAGE_SIZE = 50
+INBOX_DEFERRED = ("data", "process__data")
 
 
 def _paged(request, tasks, param: str, anchor: str = ""):
@@ -40,19 +44,66 @@ def _paged(request, tasks, param: str, anchor: str = ""):
     return page
 
 
+@dataclass
+class InboxRow:
+    """One line of the inbox, ready to print (50 of them per list and page)."""
+
+    task_id: int
+    task_title: str
+    number: str
+    title: str
+    received: str
+    office: str
+    due: str
+    overdue: bool
+    case_url: str
+    action_url: str
+
+
+def _inbox_rows(tasks, cases: dict[int, Case], *, action: str) -> list[InboxRow]:
+    today = timezone.localdate()
+    view = "flows_task_claim" if action == "claim" else "flows_task"
+    rows = []
+    for task in tasks:
+        case = cases.get(case_id_of(task.process))
+        if case is None:
+            continue
+        received = timezone.localtime(case.received_at)
+        rows.append(
+            InboxRow(
+                task_id=task.pk,
+                task_title=str(task.flow_task.task_title),
+                number=case.number,
+                title=case.title,
+                received=f"{received:%d.%m.%Y %H:%M}",
+                office=str(case.office) if case.office else "–",
+                due=f"{case.due_date:%d.%m.%Y}" if case.due_date else "–",
+                overdue=bool(case.due_date and case.due_date < today),
+                case_url=reverse("flows_case", args=[case.number]),
+                action_url=reverse(view, args=[task.pk]),
+            )
+        )
+    return rows
+
+
 def task_inbox(request):
-    mine = _paged(request, selectors.my_tasks(user=request.user), "meine")
-    queue = _paged(request, selectors.queue_tasks(user=request.user), "eingang", "#queue")
+    # The lists need neither the tasks' nor the processes' data: not decoded.
+    mine = _paged(request, selectors.my_tasks(user=request.user).defer(*INBOX_DEFERRED), "meine")
+    queue = _paged(
+        request,
+        selectors.queue_tasks(user=request.user).defer(*INBOX_DEFERRED),
+        "eingang",
+        "#queue",
+    )
     cases = selectors.cases_for_tasks([*mine, *queue])
     return TemplateResponse(
         request,
         "flows/task_inbox.html",
         {
-            "mine": [(task, cases.get(case_id_of(task.process))) for task in mine],
-            "queue": [(task, cases.get(case_id_of(task.process))) for task in queue],
+            "mine": _inbox_rows(mine, cases, action="open"),
+            "queue": _inbox_rows(queue, cases, action="claim"),
             "mine_page": mine,
             "queue_page": queue,
-            "today": timezone.localdate(),
         },
     )
 

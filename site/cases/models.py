@@ -113,6 +113,10 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-received_at", "-number"]
+        indexes = [
+            # An office's open cases (the queue starts from them), however many are closed.
+            models.Index(fields=["office", "status"], name="cases_case_office_status"),
+        ]
         permissions = [
             ("view_all_cases", _("Can see the cases of every office and process")),
             ("view_case_money", _("Can see the fees and payments of every office's cases")),
