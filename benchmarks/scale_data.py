@@ -178,26 +178,15 @@ def _templates():
     from flows import selectors, workspace
     from portal_site.accounts.models import User
     from serviceportal.form_pages import ServiceFormPage
-    from serviceportal.submission import Application, submit_application
-    from tests.shop.helpers import SEED_VALUES, approve_up_to_invoice
+    from serviceportal.submission import submit_application
+    from tests.shop.helpers import approve_up_to_invoice, portal_application
 
     registrar = User.objects.get(username="standesamt")
 
     def submit(process_key: str, name: str):
         page = ServiceFormPage.objects.filter(process_key=process_key, live=True).first()
-        values = {**SEED_VALUES, "name": name, "email": f"{name.lower()}@example.org"}
-        answers = [{"name": k, "label": k, "value": str(v)} for k, v in values.items()]
         with transaction.atomic():
-            return submit_application(
-                page=page,
-                application=Application(
-                    token=uuid.uuid4(),
-                    answers=answers,
-                    values=values,
-                    applicant_name=f"Frank {name}",
-                    applicant_email=values["email"],
-                ),
-            )
+            return submit_application(page=page, application=portal_application(name))
 
     queued = submit("civil_status_certificate", "Queue")
     claimed = submit("civil_status_certificate", "Claimed")

@@ -21,26 +21,22 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from django.core.cache import cache
+from portal_site.core import generations
 
 FOLDS = str.maketrans({"ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l"})
 NON_WORD = re.compile(r"[\W_]+")
 BATCH = 1000
-GENERATION_KEY = "archive:generation"
+GENERATION = "archive"
 
 
 def generation() -> int:
     """A number that changes whenever the public holdings may have changed."""
-    return cache.get_or_set(GENERATION_KEY, 1, None)
+    return generations.current(GENERATION)
 
 
 def changed(**kwargs) -> None:
     """The holdings changed: cached counts of the research are retired (shared cache)."""
-    cache.add(GENERATION_KEY, 1, None)
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # evicted between add and incr
-        cache.set(GENERATION_KEY, 2, None)
+    generations.advance(GENERATION)
 
 
 def normalize(text: str) -> str:

@@ -30,7 +30,6 @@ from django.db.models import (
     BooleanField,
     Case,
     Exists,
-    FloatField,
     IntegerField,
     OuterRef,
     Q,
@@ -243,7 +242,7 @@ def _where(conditions: dict[str, str], params: dict[str, list], *, skip: str) ->
 class _PageSpec:
     """Which result page the counting statement returns too (PostgreSQL with words)."""
 
-    score: RawSQL
+    score: tuple[str, list]  # SQL over the image's alias "i", and its parameters
     order: str  # over the alias "x."
     offset: int
     size: int
@@ -266,18 +265,17 @@ def _counts(base, filters: Filters, page: _PageSpec | None = None):
     """
     columns = ["id", "year_from", "place", "series_id"]
     if page is not None:
-        base = base.annotate(score=page.score)
-        columns += ["signature", "score"]
+        columns.append("signature")
     base_sql, base_params = _sql(base.order_by().values(*columns))
     conditions, params = _flags(filters)
     tag_table = ArchiveImageTag._meta.db_table
     series_table = Series._meta.db_table
     parts, part_params = [], []
 
-    def part(sql: str, skip: str, extra: tuple = ()) -> None:
+    def part(sql: str, skip: str, extra: tuple = (), lead: tuple = ()) -> None:
         where, where_params = _where(conditions, params, skip=skip)
         parts.append(sql.replace("{where}", where))
-        part_params.extend([*where_params, *extra])
+        part_params.extend([*lead, *where_params, *extra])
 
     part(
         "SELECT 'total' AS facet, CAST('' AS TEXT) AS value, COUNT(*) AS n, 1 AS position"
@@ -313,13 +311,18 @@ def _counts(base, filters: Filters, page: _PageSpec | None = None):
         skip="series",
     )
     if page is not None:
+        # The score only for the rows past every filter (the rank reads each vector).
+        score_sql, score_params = page.score
         part(
             "SELECT 'page', CAST(x.id AS TEXT), 0,"  # noqa: S608
             f" ROW_NUMBER() OVER (ORDER BY {page.order})"
-            " FROM (SELECT b.id, b.score, b.year_from, b.signature FROM base b WHERE {where}"
-            f" ORDER BY {page.order.replace('x.', 'b.')} LIMIT %s OFFSET %s) x",
+            f" FROM (SELECT b.id, {score_sql} AS score, b.year_from, b.signature FROM base b"
+            f" JOIN {ArchiveImage._meta.db_table} i ON i.id = b.id WHERE {{where}}"
+            f" ORDER BY {page.order.replace('x.score', '2').replace('x.', 'b.')}"
+            " LIMIT %s OFFSET %s) x",
             skip="",
             extra=(page.size, page.offset),
+            lead=tuple(score_params),
         )
     union = " UNION ALL ".join(
         f"SELECT * FROM ({sql}) AS p{i}"  # noqa: S608
@@ -353,16 +356,10 @@ def _counts(base, filters: Filters, page: _PageSpec | None = None):
     return total, facets, page_ids
 
 
-def _score(words: list[str], *, similar: bool) -> RawSQL:
+def _score(words: list[str], *, similar: bool) -> tuple[str, list]:
     if similar:
-        return RawSQL(
-            "word_similarity(%s, search_text)", [" ".join(words)], output_field=FloatField()
-        )
-    return RawSQL(
-        "ts_rank(search_vector, to_tsquery('german', %s))",
-        [_tsquery(words)],
-        output_field=FloatField(),
-    )
+        return "word_similarity(%s, i.search_text)", [" ".join(words)]
+    return "ts_rank(i.search_vector, to_tsquery('german', %s))", [_tsquery(words)]
 
 
 def _ordered(images, filters: Filters, words: list[str]):

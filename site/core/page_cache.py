@@ -33,7 +33,9 @@ from django.utils.cache import cc_delim_re
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
-GENERATION_KEY = "page-cache:generation"
+from . import generations
+
+GENERATION = "pages"
 SERVE_VIEW = "wagtail_serve"
 HIT_HEADER = "X-Page-Cache"
 SKIPPED_HEADERS = {"set-cookie", "content-length"}
@@ -42,15 +44,11 @@ NOT_STORED = {"private", "no-store", "no-cache"}
 
 def purge(**kwargs) -> None:
     """Forget every cached page (a signal receiver: publish, unpublish, move, delete …)."""
-    cache.add(GENERATION_KEY, 1, None)
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # evicted between add and incr
-        cache.set(GENERATION_KEY, 2, None)
+    generations.advance(GENERATION)
 
 
 def _generation() -> int:
-    return cache.get_or_set(GENERATION_KEY, 1, None)
+    return generations.current(GENERATION)
 
 
 def template_context(request) -> dict:

@@ -63,3 +63,20 @@ def approve_up_to_invoice(case: Case, number: str = "G 1234/1960") -> None:
     work(case, user, decision="yes", missing="", comment="")
     work(case, user, decision="yes", comment="")
     work(case, user, certificate_number=number)
+
+
+def portal_application(name: str, *, email: str = "", **overrides):
+    """What the applicant "Frank <name>" sends with the certificate order's seed values."""
+    import uuid
+
+    from serviceportal.submission import Application
+
+    values = {**SEED_VALUES, "name": name, "email": email or f"{name.lower()}@example.org"}
+    values.update(overrides)
+    return Application(
+        token=uuid.uuid4(),
+        answers=[{"name": k, "label": k, "value": str(v)} for k, v in values.items()],
+        values=values,
+        applicant_name=f"Frank {name}",
+        applicant_email=values["email"],
+    )

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import re
-import uuid
 import zipfile
 
 import pytest
@@ -33,9 +32,9 @@ from portal_site.cases.models import Case, CaseFile
 from portal_site.core.demo_kernel import DEMO_USERS
 from portal_site.notifications.models import OutboxMessage
 from serviceportal.form_pages import ServiceFormPage, ServiceFormSubmission
-from serviceportal.submission import Application, status_path, submit_application
+from serviceportal.submission import status_path, submit_application
 from shop.models import Invoice, OnlinePayment
-from tests.shop.helpers import SEED_VALUES, approve_up_to_invoice
+from tests.shop.helpers import approve_up_to_invoice, portal_application
 
 pytestmark = pytest.mark.django_db
 
@@ -54,18 +53,7 @@ SKIP_POST = {"wagtailadmin_logout", "logout", "set_language"}
 
 
 def _submit(page: ServiceFormPage, mark: str) -> Case:
-    values = {**SEED_VALUES, "name": mark, "email": f"{mark.lower()}@example.org"}
-    answers = [{"name": k, "label": k, "value": str(v)} for k, v in values.items()]
-    return submit_application(
-        page=page,
-        application=Application(
-            token=uuid.uuid4(),
-            answers=answers,
-            values=values,
-            applicant_name=f"Frank {mark}",
-            applicant_email=values["email"],
-        ),
-    )
+    return submit_application(page=page, application=portal_application(mark))
 
 
 @pytest.fixture
