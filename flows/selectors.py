@@ -45,7 +45,9 @@ def queue_tasks(*, user: User) -> QuerySet[Task]:
 
 def cases_for_tasks(tasks) -> dict[int, Case]:
     ids = [case_id_of(task.process) for task in tasks]
-    cases = Case.objects.select_related("office").defer("data")  # the answers are not shown
+    cases = Case.objects.select_related("office").only(
+        "id", "number", "title", "received_at", "due_date", "office__name", "office__short_name"
+    )
     return cases.in_bulk([i for i in ids if i])
 
 
