@@ -279,3 +279,21 @@ def test_the_overdue_invoice_list_reads_the_status_and_due_date_index(postgres_o
         finally:
             cursor.execute("RESET enable_seqscan")
     assert "shop_invoice_status_due" in plan
+
+
+@pytest.mark.parametrize("field", ["reference", "spaced", "partner", "partner_number", "case"])
+def test_cash_office_finds_an_invoice_by_each_of_its_keys(demo, client, field):
+    first, other = _open_invoices(2)
+    other.partner.last_name = "Quellenhof"
+    other.partner.save()
+    query = {
+        "reference": first.reference[3:9],
+        "spaced": _spaced(first.reference),
+        "partner": first.partner.last_name[:5].lower(),
+        "partner_number": first.partner.number,
+        "case": first.case.number,
+    }[field]
+    client.force_login(User.objects.get(username="stadtkasse"))
+    page = client.get(reverse("shop_invoices"), {"q": query}).content.decode()
+    assert first.reference in page
+    assert other.reference not in page
