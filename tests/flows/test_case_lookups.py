@@ -83,6 +83,9 @@ def test_the_inbox_shows_fifty_tasks_a_page_with_the_same_queries_on_every_page(
     newest, oldest = cases[-1], cases[0]
     assert newest.number in page and oldest.number not in page
     assert "Seite 1 von 2" in page
+    task = selectors.open_task_for_case(case=newest)
+    assert f'href="/admin/vorgaenge/{newest.number}/"' in page
+    assert f'action="/admin/aufgaben/{task.pk}/uebernehmen/"' in page
     with CaptureQueriesContext(connection) as second_page:
         page = client.get("/admin/aufgaben/", {"eingang": "2"}).content.decode()
     assert oldest.number in page and newest.number not in page
