@@ -410,7 +410,7 @@ def _runtime_rows(parts: set[str], names: dict[str, str], *, smoke: bool) -> lis
         gapless = len(set(values)) == len(values) == values[-1] - values[0] + 1
         rows.append(
             Row(
-                "submissions/s: 1 process | 4 processes",
+                "submissions/s: 1 process / 4 processes",
                 f"{one:.0f}",
                 f"{four:.0f}",
                 f"{four / one:.2f}×",
