@@ -396,8 +396,10 @@ def _cached_counts(base, filters: Filters, words: list[str]):
 
 
 def _page_number(value) -> int:
+    """The visitor's page number: a whole number from 1; anything else is page 1."""
     text = str(value or "")
-    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) < 7 else 1
+    number = int(text) if text.isascii() and text.isdigit() and len(text) < 7 else 1
+    return max(number, 1)
 
 
 def _by_ids(ids: list[int]) -> list[ArchiveImage]:

@@ -121,6 +121,9 @@ def test_unpublished_and_web_page_images_are_not_in_the_research(demo, client):
         "?q=%00%ff&jahrzehnt=abc&sortierung=evil&seite=-4",
         "?jahrzehnt=99999&ort=" + "x" * 5000,
         "?seite=999",
+        "?seite=0",
+        "?seite=0&q=documenta&ort=Friedrichsplatz",
+        "?seite=0&q=zzzzqqq",
     ],
 )
 def test_bad_parameters_give_a_normal_page(demo, client, params):
@@ -208,7 +211,7 @@ def test_word_searches_count_and_page_in_one_statement_on_postgresql(demo, postg
     assert "ts_rank" in statements[1] and statements[1].count("GROUP BY") == 4
 
 
-@pytest.mark.parametrize("page", ["2", "999", "-1", "x", None])
+@pytest.mark.parametrize("page", ["2", "999", "-1", "0", "000", "x", None])
 def test_pages_past_the_end_show_the_last_page(demo, page):
     result = selectors.search(selectors.Filters(), page=page, per_page=4)
     last = result.page.paginator.num_pages
