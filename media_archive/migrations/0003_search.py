@@ -38,14 +38,19 @@ def fill_search_text(apps, schema_editor):
     tags = {}
     for image_id, name in ArchiveImageTag.objects.values_list("content_object_id", "tag__name"):
         tags.setdefault(image_id, []).append(name)
-    images = list(ArchiveImage.objects.select_related("series"))
-    for image in images:
+    batch = []
+    images = ArchiveImage.objects.select_related("series").order_by("pk")
+    for image in images.iterator(chunk_size=2000):  # a large archive is not read at once
         image.search_text = text_of(
             image,
             series_name=image.series.name if image.series else "",
             tag_names=sorted(tags.get(image.pk, [])),
         )
-    ArchiveImage.objects.bulk_update(images, ["search_text"], batch_size=1000)
+        batch.append(image)
+        if len(batch) == 2000:
+            ArchiveImage.objects.bulk_update(batch, ["search_text"])
+            batch = []
+    ArchiveImage.objects.bulk_update(batch, ["search_text"])
 
 
 # The title (first line) weighs most; German stemming on text whose umlauts
