@@ -27,20 +27,35 @@ def human_tasks() -> QuerySet[Task]:
     return Task.objects.filter(flow_task_type="HUMAN").select_related("process", "owner")
 
 
+def _mine(user: User) -> Q:
+    return Q(owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
+
+
+def _unclaimed() -> Q:
+    return Q(status=STATUS.NEW, owner__isnull=True)
+
+
+def _queue_cases(user: User) -> QuerySet[Case] | None:
+    """The cases whose unclaimed tasks are in the user's queue (None: all, for admins).
+
+    Only open cases have open tasks: the office's open cases are few, whatever the
+    number of closed ones, and the planner starts from them.
+    """
+    if user.is_superuser:
+        return None
+    offices = list(access.office_ids_of(user=user))
+    return Case.objects.filter(office_id__in=offices, status__in=OPEN_STATUSES)
+
+
 def my_tasks(*, user: User) -> QuerySet[Task]:
-    return human_tasks().filter(owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
+    return human_tasks().filter(_mine(user))
 
 
 def queue_tasks(*, user: User) -> QuerySet[Task]:
     """Unclaimed tasks of the user's office and the offices they lead (all for admins)."""
-    tasks = human_tasks().filter(status=STATUS.NEW, owner__isnull=True)
-    if user.is_superuser:
-        return tasks
-    offices = list(access.office_ids_of(user=user))
-    # Only open cases have open tasks: the office's open cases are few, whatever the
-    # number of closed ones, and the planner starts from them.
-    cases = Case.objects.filter(office_id__in=offices, status__in=OPEN_STATUSES)
-    return tasks.filter(of_cases(cases.values("pk")))
+    tasks = human_tasks().filter(_unclaimed())
+    cases = _queue_cases(user)
+    return tasks if cases is None else tasks.filter(of_cases(cases.values("pk")))
 
 
 def cases_for_tasks(tasks) -> dict[int, Case]:
@@ -63,17 +78,16 @@ def overdue_count(*, user: User) -> int:
     """
     from django.utils import timezone
 
-    case = Case.objects.filter(pk=OuterRef("process__artifact_object_id"))
-    mine = Q(owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
-    queued = Q(owner__isnull=True, status=STATUS.NEW)
-    if not user.is_superuser:
-        offices = list(access.office_ids_of(user=user))
-        queued &= Q(Exists(case.filter(office_id__in=offices)))
+    of_task = OuterRef("process__artifact_object_id")
+    queued = _unclaimed()
+    cases = _queue_cases(user)
+    if cases is not None:
+        queued &= Q(Exists(cases.filter(pk=of_task)))
     return (
         Task.objects.filter(flow_task_type="HUMAN")
         .filter(of_any_case())
-        .filter(mine | queued)
-        .filter(Exists(case.filter(due_date__lt=timezone.localdate())))
+        .filter(_mine(user) | queued)
+        .filter(Exists(Case.objects.filter(pk=of_task, due_date__lt=timezone.localdate())))
         .values("process__artifact_object_id")
         .distinct()
         .count()

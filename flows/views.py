@@ -50,7 +50,6 @@ def _paged(request, tasks, param: str, anchor: str = ""):
 class InboxRow:
     """One line of the inbox, ready to print (50 of them per list and page)."""
 
-    task_id: int
     task_title: str
     number: str
     title: str
@@ -81,7 +80,6 @@ def _inbox_rows(tasks, cases: dict[int, Case], *, action: str) -> list[InboxRow]
         received = timezone.localtime(case.received_at)
         rows.append(
             InboxRow(
-                task_id=task.pk,
                 task_title=str(task.flow_task.task_title),
                 number=case.number,
                 title=case.title,
