@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import mimetypes
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
@@ -10,9 +12,51 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_safe
 
+from portal_site.core.links import url_maker
+
 from . import selectors
 from .models import ArchiveImage, ArchiveRendition
 from .storage import archive_storage, name_from_token
+
+FACET_PARAMS = {"decade": "jahrzehnt", "place": "ort", "keyword": "schlagwort", "series": "serie"}
+
+
+@dataclass
+class FacetLink:
+    label: str
+    count: int
+    active: bool
+    query: str  # the page's query with this value set, or removed when it is active
+
+
+def _facet_links(facets: dict, params) -> dict[str, list[FacetLink]]:
+    """Each facet value's link: the current query (without the page) with the value set
+    or, when it is the active one, removed. Encoded once per facet, not per value."""
+    links = {}
+    for key, values in facets.items():
+        param = FACET_PARAMS[key]
+        others = params.copy()
+        others.pop(param, None)
+        rest = others.urlencode()
+        prefix = f"{rest}&" if rest else ""
+        links[key] = [
+            FacetLink(
+                facet.label,
+                facet.count,
+                facet.active,
+                rest if facet.active else f"{prefix}{urlencode({param: facet.value})}",
+            )
+            for facet in values
+        ]
+    return links
+
+
+def _rendition(image: ArchiveImage, spec: str):
+    """The image's rendition from the prefetched ones (no lookups), made if missing."""
+    for rendition in getattr(image, "prefetched_renditions", ()):
+        if rendition.filter_spec == spec:
+            return rendition
+    return image.get_rendition(spec)
 
 
 @require_GET
@@ -22,17 +66,20 @@ def research(request):
     page = result.page
     params = request.GET.copy()
     params.pop("seite", None)
+    detail_url = url_maker("media_archive:detail")
+    for image in page.object_list:
+        image.detail_url = detail_url(image.pk)
+        image.thumb = _rendition(image, selectors.PUBLIC_FILTERS["thumb"])
     return TemplateResponse(
         request,
         "media_archive/research.html",
         {
             "filters": filters,
             "page": page,
-            "facets": result.facets,
+            "facets": _facet_links(result.facets, params),
             "similar": result.similar,
             "sorts": selectors.SORTS,
             "query_string": params.urlencode(),
-            "thumb": selectors.PUBLIC_FILTERS["thumb"],
         },
     )
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django import forms
@@ -18,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal_site.cases import access
+from portal_site.core.links import url_maker
 from portal_site.core.request_guards import MAX_DATABASE_ID
 from portal_site.notifications.email_texts import render_email_text
 
@@ -57,6 +60,46 @@ def _invoice_for(request, pk: int) -> Invoice:
     return invoice
 
 
+@dataclass
+class InvoiceRow:
+    """One line of the cash office's list, prepared in the view (no lookups per row)."""
+
+    reference: str
+    url: str
+    partner: str
+    case_number: str
+    case_url: str
+    total: Decimal
+    paid_amount: Decimal
+    due_on: date
+    overdue: bool
+    status: str
+    flag: str
+
+
+def _invoice_rows(invoices) -> list[InvoiceRow]:
+    today = timezone.localdate()
+    invoice_url, case_url = url_maker("shop_invoice"), url_maker("flows_case")
+    return [
+        InvoiceRow(
+            reference=invoice.reference,
+            url=invoice_url(invoice.pk),
+            partner=f"{invoice.partner.number} {invoice.partner.display_name}",
+            case_number=invoice.case.number if invoice.case else "",
+            case_url=case_url(invoice.case.number) if invoice.case else "",
+            total=invoice.total,
+            paid_amount=invoice.paid_amount,
+            due_on=invoice.due_on,
+            overdue=invoice.status == Invoice.Status.OPEN and invoice.due_on < today,
+            status=invoice.get_status_display(),
+            flag=invoice.get_flag_display()
+            if invoice.flag and not invoice.flag_cleared_by_id
+            else "",
+        )
+        for invoice in invoices
+    ]
+
+
 def invoice_list(request):
     _require(request, "shop.view_invoice")
     current = request.GET.get("filter", "open")
@@ -85,7 +128,15 @@ def invoice_list(request):
             )
         )
         invoices = invoices.filter(pk__in=matching)
-    page = Paginator(invoices.order_by("due_on", "pk"), 50).get_page(request.GET.get("p"))
+    columns = (
+        *("pk", "reference", "total", "paid_amount", "due_on", "status", "flag"),
+        *("flag_cleared_by_id", "partner__number", "partner__academic_title"),
+        *("partner__first_name", "partner__last_name", "case__number"),
+    )
+    page = Paginator(invoices.only(*columns).order_by("due_on", "pk"), 50).get_page(
+        request.GET.get("p")
+    )
+    page.object_list = _invoice_rows(page.object_list)
     sees_all = access.sees_all_money(request.user)
     return TemplateResponse(
         request,
@@ -101,7 +152,6 @@ def invoice_list(request):
             "held": dunning.held_invoices() if sees_all else [],
             "latest_statement": bank_import.latest_statement_date() if sees_all else None,
             "sees_all": sees_all,
-            "today": timezone.localdate(),
         },
     )
 

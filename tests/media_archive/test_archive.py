@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from html import unescape
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -139,6 +142,18 @@ def test_research_page_shows_watermarked_previews_and_facet_links(demo, client):
     html = client.get(reverse("media_archive:detail", args=[detail.pk])).content.decode()
     assert "S 03 Nr. 1936-007" in html and "Walter Thieme" in html
     assert "Löwenburg im Winter" in html  # related: same place keyword "Bergpark"
+
+
+def test_facet_links_set_their_value_keep_the_query_and_an_active_one_removes_itself(demo, client):
+    result = selectors.search(selectors.Filters())
+    place = result.facets["place"][0].value
+    html = client.get(reverse("media_archive:research"), {"q": "", "ort": place, "seite": "2"})
+    found = re.findall(r'<a href="\?([^"]*)"( aria-current="true")?', html.content.decode())
+    links = [(unescape(href), current) for href, current in found]
+    active = [href for href, current in links if current]
+    assert active == [urlencode({"q": ""})]  # the place removed, the page dropped
+    decade = selectors.search(selectors.Filters(place=place)).facets["decade"][0].value
+    assert urlencode({"q": "", "ort": place, "jahrzehnt": decade}) in {h for h, _ in links}
 
 
 def _file_token(url: str) -> str:

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal_site.accounts.models import User
 from shop import bank_import, camt, dunning, services
@@ -24,6 +24,7 @@ from shop.providers import DemoProvider
 from tests.concurrency import run_in_parallel
 from tests.shop.bank_files import open_invoice
 from tests.shop.camt_builder import entry, statement
+from tests.shop.helpers import certificate_case
 
 R = StatementEntry.Result
 
@@ -507,3 +508,22 @@ def test_control_characters_in_the_cash_office_forms_are_dropped_not_a_500(demo,
     assert response.status_code == 302
     found.refresh_from_db()
     assert found.result == R.NOT_OURS and found.note == "Miete Garage"
+
+
+@pytest.mark.django_db
+def test_the_cash_office_list_links_invoice_and_case_and_marks_overdue_and_flags(demo, client):
+    _cash_office(client)
+    overdue = open_invoice(Decimal("12.50"), name="Spätzahler")
+    Invoice.objects.filter(pk=overdue.pk).update(due_on=timezone.localdate() - timedelta(days=3))
+    flagged = open_invoice(Decimal("7.00"), name="Teilzahler")
+    case = certificate_case()
+    Invoice.objects.filter(pk=flagged.pk).update(flag=Invoice.Flag.PARTIAL, case=case)
+    page = client.get(reverse("shop_invoices") + "?filter=open").content.decode()
+    row = page[page.index(overdue.reference) :].split("</tr>", 1)[0]
+    assert "Spätzahler" in row and "12,50 €" in row and "(überfällig)" in row
+    assert f'href="{reverse("shop_invoice", args=[overdue.pk])}"' in page
+    flagged_row = page[page.index(flagged.reference) :].split("</tr>", 1)[0]
+    assert "(überfällig)" not in flagged_row
+    with translation.override("de"):
+        assert str(Invoice.Flag.PARTIAL.label) in flagged_row
+    assert f'href="{reverse("flows_case", args=[case.number])}">{case.number}</a>' in flagged_row
