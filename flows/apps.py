@@ -11,12 +11,10 @@ class FlowsConfig(AppConfig):
         from portal_site.processes import register_process
 
         from .deadlines import register_deadline_texts, remind_and_escalate
-        from .generic import register_generic_steps
-        from .workspace import start_generic
+        from .generic import start_generic
 
         register_periodic("flows.remind_and_escalate", remind_and_escalate)
         register_deadline_texts()
-        register_generic_steps()
 
         from . import paying, training_setup
         from .archive_order import register_archive_order

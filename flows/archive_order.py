@@ -29,12 +29,7 @@ from shop.texts import ORDER_RECEIVED_MAIL, ORDER_REJECTED_MAIL
 
 from .generic import CaseProcess
 from .paying import register_payment_wait
-from .steps import HumanStep, StepContext, StepForm, register_step
-from .workspace import record_decision
-
-
-def _no_view(request, **kwargs):  # pragma: no cover - tasks are worked in the staff workspace
-    raise NotImplementedError("Tasks are handled in the staff workspace.")
+from .steps import HumanTask, StepContext, StepForm, decider, record_decision
 
 
 def _order(case_id: int) -> Order:
@@ -45,68 +40,6 @@ def _mail(order: Order, key: str, **extra: str) -> None:
     values = {"name": order.partner.display_name, "case_number": order.case.number, **extra}
     subject, body = render_email_text(key=key, values=values)
     queue_email(to=[order.email], subject=subject, body=body, case=order.case)
-
-
-class ArchiveOrderFlow(flow.Flow):
-    process_class = CaseProcess
-    lock_impl = lock.SelectForUpdateLock(nowait=False)
-    process_title = gettext_lazy("Archive order")
-
-    start = flow.StartHandle(this.start_case).Next(this.if_approval)
-    if_approval = (
-        flow.If(lambda activation: activation.process.data.get("needs_approval"))
-        .Then(this.approve)
-        .Else(this.invoice)
-    )
-    approve = (
-        flow.View(_no_view)
-        .Annotation(title=gettext_lazy("Approve the order for its intended use"))
-        .Next(this.if_approved)
-    )
-    if_approved = (
-        flow.If(lambda activation: activation.process.data.get("approved") == "yes")
-        .Then(this.invoice)
-        .Else(this.end_rejected)
-    )
-    invoice = flow.Function(this.issue_fee_invoice).Next(this.await_payment)
-    await_payment = flow.Handle(this.payment_received).Next(this.deliver)
-    deliver = flow.Function(this.deliver_files).Next(this.end)
-    end = flow.End()
-    end_rejected = flow.End()
-
-    def start_case(self, activation, case: Case, **kwargs):
-        order = _order(case.pk)
-        activation.process.data = {
-            "case_id": case.pk,
-            "office_id": case.office_id,
-            "needs_approval": order.status == Order.Status.AWAITING_APPROVAL,
-        }
-        activation.process.artifact = case
-        return activation.process
-
-    def issue_fee_invoice(self, activation):
-        order = _order(case_id_of(activation.process))
-        invoice = issue_invoice(
-            partner=order.partner,
-            items=order_fee_items(order),
-            subject=_("Archive order %(number)s: %(items)s")
-            % {"number": order.case.number, "items": order_summary(order)},
-            case=order.case,
-        )
-        order.invoice = invoice
-        order.status = Order.Status.AWAITING_PAYMENT
-        order.save(update_fields=["invoice", "status"])
-        activation.process.data["invoice_id"] = invoice.pk
-        activation.process.save(update_fields=["data"])
-        change_status(case=order.case, status=CaseStatus.WAITING_FOR_PAYMENT)
-
-    def payment_received(self, activation, **kwargs):
-        """Run when the invoice is paid in full (see :mod:`flows.paying`)."""
-
-    def deliver_files(self, activation):
-        order = _order(case_id_of(activation.process))
-        deliver_order(order)
-        change_status(case=order.case, status=CaseStatus.COMPLETED)
 
 
 APPROVE = "yes"
@@ -136,23 +69,87 @@ class ApprovalForm(StepForm):
         return data
 
 
-def handle_approval(context: StepContext, data: dict[str, Any]) -> str:
-    decision = data["decision"]
-    record_decision(
-        context=context,
-        choices=APPROVAL_CHOICES,
-        decision=decision,
-        comment=data.get("comment", ""),
+class ArchiveOrderFlow(flow.Flow):
+    process_class = CaseProcess
+    lock_impl = lock.SelectForUpdateLock(nowait=False)
+    process_title = gettext_lazy("Archive order")
+
+    start = flow.StartHandle(this.start_case).Next(this.if_approval)
+    if_approval = (
+        flow.If(lambda activation: activation.process.data.get("needs_approval"))
+        .Then(this.approve)
+        .Else(this.invoice)
     )
-    context.remember(approved=decision)
-    order = _order(context.case.pk)
-    if decision == APPROVE:
-        return _("The order is approved; the invoice goes to the customer.")
-    order.status = Order.Status.REJECTED
-    order.save(update_fields=["status"])
-    _mail(order, ORDER_REJECTED_MAIL, reason=data["reason"])
-    change_status(case=context.case, status=CaseStatus.REJECTED, actor=context.user)
-    return _("The order is rejected; the customer has been told.")
+    approve = (
+        HumanTask(ApprovalForm, this.decide_approval, submit_label=gettext_lazy("Save decision"))
+        .Annotation(title=gettext_lazy("Approve the order for its intended use"))
+        .Next(this.if_approved)
+    )
+    if_approved = (
+        flow.If(lambda activation: activation.process.data.get("approved") == "yes")
+        .Then(this.invoice)
+        .Else(this.reject)
+    )
+    reject = flow.Function(this.reject_order).Next(this.end_rejected)
+    invoice = flow.Function(this.issue_fee_invoice).Next(this.await_payment)
+    await_payment = flow.Handle(this.payment_received).Next(this.deliver)
+    deliver = flow.Function(this.deliver_files).Next(this.end)
+    end = flow.End()
+    end_rejected = flow.End()
+
+    def start_case(self, activation, case: Case, **kwargs):
+        order = _order(case.pk)
+        activation.process.data = {
+            "case_id": case.pk,
+            "office_id": case.office_id,
+            "needs_approval": order.status == Order.Status.AWAITING_APPROVAL,
+        }
+        activation.process.artifact = case
+        return activation.process
+
+    def decide_approval(self, context: StepContext, data: dict[str, Any]) -> str:
+        decision = data["decision"]
+        record_decision(
+            context=context,
+            choices=APPROVAL_CHOICES,
+            decision=decision,
+            comment=data.get("comment", ""),
+        )
+        context.remember(approved=decision, reason=data.get("reason", ""))
+        if decision == APPROVE:
+            return _("The order is approved; the invoice goes to the customer.")
+        return _("The order is rejected; the customer has been told.")
+
+    def reject_order(self, activation):
+        order = _order(case_id_of(activation.process))
+        order.status = Order.Status.REJECTED
+        order.save(update_fields=["status"])
+        _mail(order, ORDER_REJECTED_MAIL, reason=str(activation.process.data.get("reason", "")))
+        change_status(case=order.case, status=CaseStatus.REJECTED, actor=decider(activation))
+
+    def issue_fee_invoice(self, activation):
+        order = _order(case_id_of(activation.process))
+        invoice = issue_invoice(
+            partner=order.partner,
+            items=order_fee_items(order),
+            subject=_("Archive order %(number)s: %(items)s")
+            % {"number": order.case.number, "items": order_summary(order)},
+            case=order.case,
+        )
+        order.invoice = invoice
+        order.status = Order.Status.AWAITING_PAYMENT
+        order.save(update_fields=["invoice", "status"])
+        activation.process.data["invoice_id"] = invoice.pk
+        activation.process.save(update_fields=["data"])
+        change_status(case=order.case, status=CaseStatus.WAITING_FOR_PAYMENT)
+
+    def payment_received(self, activation, **kwargs):
+        """Run when the invoice is paid in full (see :mod:`flows.paying`)."""
+
+    def deliver_files(self, activation):
+        order = _order(case_id_of(activation.process))
+        deliver_order(order)
+        change_status(case=order.case, status=CaseStatus.COMPLETED)
 
 
 def start_archive_order(*, case: Case, actor: User | None = None) -> object:
@@ -183,13 +180,5 @@ def register_archive_order() -> None:
         key=ORDER_PROCESS,
         label=gettext_lazy("Archive order (approval, invoice, payment, download)"),
         start=start_archive_order,
-    )
-    register_step(
-        HumanStep(
-            node=ArchiveOrderFlow.approve,
-            form_class=ApprovalForm,
-            handler=handle_approval,
-            submit_label=gettext_lazy("Save decision"),
-        )
     )
     register_payment_wait(ArchiveOrderFlow.await_payment)

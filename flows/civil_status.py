@@ -37,8 +37,7 @@ from shop.services import FeeItem, PartnerData, find_or_create_partner, issue_in
 
 from .generic import CaseProcess
 from .paying import register_payment_wait
-from .steps import HumanStep, StepContext, StepForm, register_step
-from .workspace import record_decision
+from .steps import HumanTask, StepContext, StepForm, decider, record_decision
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +59,6 @@ MAIL_NOT_ENTITLED = "civil_status.not_entitled"
 MAIL_NOT_ON_RECORD = "civil_status.not_on_record"
 MAIL_COMPLETED = "civil_status.completed"
 LETTER_COVER = "letter.civil_status.cover"
-
-
-def _no_view(request, **kwargs):  # pragma: no cover - tasks are worked in the staff workspace
-    raise NotImplementedError("Tasks are handled in the staff workspace.")
 
 
 def certificate_request(case: Case) -> tuple[str, int]:
@@ -130,102 +125,7 @@ def _mail_applicant(case: Case, key: str, extra: dict[str, str] | None = None) -
     )
 
 
-class CivilStatusFlow(flow.Flow):
-    process_class = CaseProcess
-    lock_impl = lock.SelectForUpdateLock(nowait=False)
-    process_title = gettext_lazy("Civil-status certificates")
-
-    start = flow.StartHandle(this.start_case).Next(this.check_complete)
-    check_complete = (
-        flow.View(_no_view)
-        .Annotation(title=gettext_lazy("Is the application complete?"))
-        .Next(this.if_complete)
-    )
-    if_complete = (
-        flow.If(lambda activation: activation.process.data.get("complete") == "yes")
-        .Then(this.check_issuable)
-        .Else(this.end_incomplete)
-    )
-    check_issuable = (
-        flow.View(_no_view)
-        .Annotation(title=gettext_lazy("Can the certificate be issued?"))
-        .Next(this.if_issuable)
-    )
-    if_issuable = (
-        flow.If(lambda activation: activation.process.data.get("issuable") == "yes")
-        .Then(this.record_number)
-        .Else(this.end_refused)
-    )
-    record_number = (
-        flow.View(_no_view)
-        .Annotation(title=gettext_lazy("Record the certificate number"))
-        .Next(this.invoice)
-    )
-    invoice = flow.Function(this.issue_fee_invoice).Next(this.await_payment)
-    await_payment = flow.Handle(this.payment_received).Next(this.cover_letter)
-    cover_letter = flow.Function(this.file_cover_letter).Next(this.end)
-    end = flow.End()
-    end_incomplete = flow.End()
-    end_refused = flow.End()
-
-    def start_case(self, activation, case: Case, **kwargs):
-        activation.process.data = {"case_id": case.pk, "office_id": case.office_id}
-        activation.process.artifact = case
-        return activation.process
-
-    def issue_fee_invoice(self, activation):
-        case = Case.objects.get(pk=case_id_of(activation.process))
-        kind, copies = certificate_request(case)
-        invoice = issue_invoice(
-            partner=find_or_create_partner(partner_data(case)),
-            items=fee_items(copies),
-            subject=_("%(count)d × %(kind)s, case %(number)s")
-            % {"count": copies, "kind": kind, "number": case.number},
-            case=case,
-        )
-        activation.process.data["invoice_id"] = invoice.pk
-        activation.process.save(update_fields=["data"])
-        change_status(case=case, status=CaseStatus.WAITING_FOR_PAYMENT)
-
-    def payment_received(self, activation, **kwargs):
-        """Run when the invoice is paid in full (see :mod:`flows.paying`)."""
-
-    def file_cover_letter(self, activation):
-        case = Case.objects.get(pk=case_id_of(activation.process))
-        invoice = Invoice.objects.select_related("partner").get(
-            pk=activation.process.data["invoice_id"]
-        )
-        kind, copies = certificate_request(case)
-        certificate_number = str(case.data.get("certificate_number", ""))
-        _subject, letter = render_email_text(
-            key=LETTER_COVER,
-            values={
-                "name": invoice.partner.display_name,
-                "kind": kind,
-                "copies": str(copies),
-                "certificate_number": certificate_number,
-                "reference": invoice.reference,
-                "case_number": case.number,
-            },
-        )
-        file_pdf_document(
-            case=case,
-            template_name="flows/civil_status/cover_letter.html",
-            title=_("Cover letter"),
-            filename=f"Begleitschreiben-{case.number}.pdf",
-            context={
-                "invoice": invoice,
-                "kind": kind,
-                "copies": copies,
-                "certificate_number": certificate_number,
-                "letter": letter,
-            },
-        )
-        _mail_applicant(case, MAIL_COMPLETED)
-        change_status(case=case, status=CaseStatus.COMPLETED)
-
-
-# -- the registry office's steps ----------------------------------------------
+# -- the registry office's forms -----------------------------------------------
 
 YES = "yes"
 NO = "no"
@@ -285,53 +185,183 @@ class CertificateNumberForm(StepForm):
         return data
 
 
-def handle_complete(context: StepContext, data: dict[str, Any]) -> str:
-    decision = data["decision"]
-    record_decision(
-        context=context,
-        choices=COMPLETE_CHOICES,
-        decision=decision,
-        comment=data.get("comment", ""),
-    )
-    context.remember(complete=decision)
-    if decision == YES:
-        return _("Recorded: the application is complete.")
-    _mail_applicant(context.case, MAIL_INCOMPLETE, {"missing": data.get("missing", "")})
-    change_status(case=context.case, status=CaseStatus.REJECTED, actor=context.user)
-    return _("The applicant has been told what is missing; the case is closed.")
+class CivilStatusFlow(flow.Flow):
+    """The seed's chain: each question a task, each answer a branch, each effect a node."""
 
+    process_class = CaseProcess
+    lock_impl = lock.SelectForUpdateLock(nowait=False)
+    process_title = gettext_lazy("Civil-status certificates")
 
-def handle_issuable(context: StepContext, data: dict[str, Any]) -> str:
-    decision = data["decision"]
-    record_decision(
-        context=context,
-        choices=ISSUABLE_CHOICES,
-        decision=decision,
-        comment=data.get("comment", ""),
-    )
-    context.remember(issuable=decision)
-    if decision == YES:
-        return _("Recorded: the certificate can be issued.")
-    _mail_applicant(
-        context.case, MAIL_NOT_ENTITLED if decision == NOT_ENTITLED else MAIL_NOT_ON_RECORD
-    )
-    change_status(case=context.case, status=CaseStatus.REJECTED, actor=context.user)
-    return _("The applicant has been told; the case is closed.")
+    start = flow.StartHandle(this.start_case).Next(this.check_complete)
 
-
-def handle_certificate_number(context: StepContext, data: dict[str, Any]) -> str:
-    number = data["certificate_number"].strip()
-    case = Case.objects.select_for_update().get(pk=context.case.pk)
-    case.data = {**case.data, "certificate_number": number}
-    case.save(update_fields=["data", "updated_at"])
-    record(
-        case=case,
-        kind=TimelineEntry.Kind.DECISION,
-        actor=context.user,
-        message=_("Certificate number recorded: %(number)s") % {"number": number},
+    # 1. Is the application complete? No: the applicant is told what is missing.
+    check_complete = (
+        HumanTask(CompleteForm, this.decide_complete)
+        .Annotation(title=gettext_lazy("Is the application complete?"))
+        .Next(this.if_complete)
     )
-    context.remember(certificate_number=number)
-    return _("Certificate number recorded; the fee invoice is being sent to the applicant.")
+    if_complete = (
+        flow.If(lambda activation: activation.process.data.get("complete") == YES)
+        .Then(this.check_issuable)
+        .Else(this.mail_incomplete)
+    )
+    mail_incomplete = flow.Function(this.tell_incomplete).Next(this.reject_incomplete)
+    reject_incomplete = flow.Function(this.reject).Next(this.end_incomplete)
+
+    # 2. Can the certificate be issued? yes / not entitled / not on record.
+    check_issuable = (
+        HumanTask(IssuableForm, this.decide_issuable)
+        .Annotation(title=gettext_lazy("Can the certificate be issued?"))
+        .Next(this.which_answer)
+    )
+    which_answer = (
+        flow.Switch()
+        .Case(this.record_number, lambda a: a.process.data.get("issuable") == YES)
+        .Case(this.mail_not_entitled, lambda a: a.process.data.get("issuable") == NOT_ENTITLED)
+        .Default(this.mail_not_on_record)
+    )
+    mail_not_entitled = flow.Function(this.tell_not_entitled).Next(this.reject_refused)
+    mail_not_on_record = flow.Function(this.tell_not_on_record).Next(this.reject_refused)
+    reject_refused = flow.Function(this.reject).Next(this.end_refused)
+
+    # 3. The certificate number, then the fee invoice, the payment and the cover letter.
+    record_number = (
+        HumanTask(
+            CertificateNumberForm,
+            this.store_certificate_number,
+            submit_label=gettext_lazy("Save and send the fee invoice"),
+        )
+        .Annotation(title=gettext_lazy("Record the certificate number"))
+        .Next(this.invoice)
+    )
+    invoice = flow.Function(this.issue_fee_invoice).Next(this.await_payment)
+    await_payment = flow.Handle(this.payment_received).Next(this.cover_letter)
+    cover_letter = flow.Function(this.file_cover_letter).Next(this.mail_completed)
+    mail_completed = flow.Function(this.tell_completed).Next(this.complete)
+    complete = flow.Function(this.close_completed).Next(this.end)
+
+    end = flow.End()
+    end_incomplete = flow.End()
+    end_refused = flow.End()
+
+    def start_case(self, activation, case: Case, **kwargs):
+        activation.process.data = {"case_id": case.pk, "office_id": case.office_id}
+        activation.process.artifact = case
+        return activation.process
+
+    # -- the registry office's answers
+
+    def decide_complete(self, context: StepContext, data: dict[str, Any]) -> str:
+        decision = data["decision"]
+        record_decision(
+            context=context,
+            choices=COMPLETE_CHOICES,
+            decision=decision,
+            comment=data.get("comment", ""),
+        )
+        context.remember(complete=decision, missing=data.get("missing", ""))
+        if decision == YES:
+            return _("Recorded: the application is complete.")
+        return _("The applicant has been told what is missing; the case is closed.")
+
+    def decide_issuable(self, context: StepContext, data: dict[str, Any]) -> str:
+        decision = data["decision"]
+        record_decision(
+            context=context,
+            choices=ISSUABLE_CHOICES,
+            decision=decision,
+            comment=data.get("comment", ""),
+        )
+        context.remember(issuable=decision)
+        if decision == YES:
+            return _("Recorded: the certificate can be issued.")
+        return _("The applicant has been told; the case is closed.")
+
+    def store_certificate_number(self, context: StepContext, data: dict[str, Any]) -> str:
+        number = data["certificate_number"].strip()
+        case = Case.objects.select_for_update().get(pk=context.case.pk)
+        case.data = {**case.data, "certificate_number": number}
+        case.save(update_fields=["data", "updated_at"])
+        record(
+            case=case,
+            kind=TimelineEntry.Kind.DECISION,
+            actor=context.user,
+            message=_("Certificate number recorded: %(number)s") % {"number": number},
+        )
+        context.remember(certificate_number=number)
+        return _("Certificate number recorded; the fee invoice is being sent to the applicant.")
+
+    # -- effects
+
+    def tell_incomplete(self, activation):
+        missing = str(activation.process.data.get("missing", ""))
+        _mail_applicant(activation.process.case, MAIL_INCOMPLETE, {"missing": missing})
+
+    def tell_not_entitled(self, activation):
+        _mail_applicant(activation.process.case, MAIL_NOT_ENTITLED)
+
+    def tell_not_on_record(self, activation):
+        _mail_applicant(activation.process.case, MAIL_NOT_ON_RECORD)
+
+    def reject(self, activation):
+        change_status(
+            case=activation.process.case, status=CaseStatus.REJECTED, actor=decider(activation)
+        )
+
+    def tell_completed(self, activation):
+        _mail_applicant(activation.process.case, MAIL_COMPLETED)
+
+    def close_completed(self, activation):
+        change_status(case=activation.process.case, status=CaseStatus.COMPLETED)
+
+    def issue_fee_invoice(self, activation):
+        case = Case.objects.get(pk=case_id_of(activation.process))
+        kind, copies = certificate_request(case)
+        invoice = issue_invoice(
+            partner=find_or_create_partner(partner_data(case)),
+            items=fee_items(copies),
+            subject=_("%(count)d × %(kind)s, case %(number)s")
+            % {"count": copies, "kind": kind, "number": case.number},
+            case=case,
+        )
+        activation.process.data["invoice_id"] = invoice.pk
+        activation.process.save(update_fields=["data"])
+        change_status(case=case, status=CaseStatus.WAITING_FOR_PAYMENT)
+
+    def payment_received(self, activation, **kwargs):
+        """Run when the invoice is paid in full (see :mod:`flows.paying`)."""
+
+    def file_cover_letter(self, activation):
+        case = Case.objects.get(pk=case_id_of(activation.process))
+        invoice = Invoice.objects.select_related("partner").get(
+            pk=activation.process.data["invoice_id"]
+        )
+        kind, copies = certificate_request(case)
+        certificate_number = str(case.data.get("certificate_number", ""))
+        _subject, letter = render_email_text(
+            key=LETTER_COVER,
+            values={
+                "name": invoice.partner.display_name,
+                "kind": kind,
+                "copies": str(copies),
+                "certificate_number": certificate_number,
+                "reference": invoice.reference,
+                "case_number": case.number,
+            },
+        )
+        file_pdf_document(
+            case=case,
+            template_name="flows/civil_status/cover_letter.html",
+            title=_("Cover letter"),
+            filename=f"Begleitschreiben-{case.number}.pdf",
+            context={
+                "invoice": invoice,
+                "kind": kind,
+                "copies": copies,
+                "certificate_number": certificate_number,
+                "letter": letter,
+            },
+        )
 
 
 def start_civil_status(*, case: Case, actor: User | None = None) -> object:
@@ -362,19 +392,6 @@ def register_civil_status() -> None:
         label=gettext_lazy("Civil-status certificates (registry office, fees, payment)"),
         start=start_civil_status,
     )
-    for node, form_class, handler, label in (
-        (CivilStatusFlow.check_complete, CompleteForm, handle_complete, gettext_lazy("Save")),
-        (CivilStatusFlow.check_issuable, IssuableForm, handle_issuable, gettext_lazy("Save")),
-        (
-            CivilStatusFlow.record_number,
-            CertificateNumberForm,
-            handle_certificate_number,
-            gettext_lazy("Save and send the fee invoice"),
-        ),
-    ):
-        register_step(
-            HumanStep(node=node, form_class=form_class, handler=handler, submit_label=label)
-        )
     register_payment_wait(CivilStatusFlow.await_payment)
     _register_texts()
 

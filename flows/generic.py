@@ -6,17 +6,22 @@ applicant and closes the case. Every step is on the case's timeline.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
-from viewflow.workflow.models import Process
+from viewflow.workflow.models import Process, Task
 
-from portal_site.cases.models import Case
+from portal_site.accounts.models import User
+from portal_site.cases.models import Case, CaseStatus, TimelineEntry
 from portal_site.cases.processes import case_id_of
+from portal_site.cases.services import change_status, record
 
-from .steps import HumanStep, StepForm, register_step
+from . import workspace
+from .steps import HumanTask, StepContext, StepForm, record_decision, send_answer
 
 
 class CaseProcess(Process):
@@ -32,32 +37,24 @@ class CaseProcess(Process):
         return Case.objects.get(pk=case_id_of(self))
 
 
-def _no_view(request, **kwargs):  # pragma: no cover - tasks are worked in the staff workspace
-    raise NotImplementedError("Generic tasks are handled in the staff workspace.")
+class Decision:
+    """The clerk's decision on a generic request and the case status it leads to."""
 
-
-class GenericFlow(flow.Flow):
-    process_class = CaseProcess
-    # Row lock on the process: two clerks acting on one case wait for each other.
-    lock_impl = lock.SelectForUpdateLock(nowait=False)
-    process_title = _("Generic request")
-
-    start = flow.StartHandle(this.start_case).Next(this.handle)
-    handle = flow.View(_no_view).Annotation(title=_("Handle the request")).Next(this.end)
-    end = flow.End()
-
-    def start_case(self, activation, case: Case, **kwargs):
-        activation.process.data = {"case_id": case.pk, "office_id": case.office_id}
-        activation.process.artifact = case
-        return activation.process
+    DONE = "done"
+    REJECTED = "rejected"
+    CHOICES = [
+        (DONE, _("Done: request fulfilled")),
+        (REJECTED, _("Rejected")),
+    ]
+    STATUS = {DONE: CaseStatus.COMPLETED, REJECTED: CaseStatus.REJECTED}
 
 
 class AnswerForm(StepForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[("done", _("Done: request fulfilled")), ("rejected", _("Rejected"))],
+        choices=Decision.CHOICES,
         widget=forms.RadioSelect,
-        initial="done",
+        initial=Decision.DONE,
     )
     comment = forms.CharField(label=_("Comment (internal)"), required=False, max_length=1000)
     subject = forms.CharField(label=_("Subject"), max_length=200)
@@ -66,17 +63,85 @@ class AnswerForm(StepForm):
     )
 
 
-def register_generic_steps() -> None:
-    from .workspace import handle_generic_answer
+def _answer_initial(case: Case, task) -> dict[str, str]:
+    return {"subject": gettext_now("Your request %(number)s") % {"number": case.number}}
 
-    register_step(
-        HumanStep(
-            node=GenericFlow.handle,
-            form_class=AnswerForm,
-            handler=handle_generic_answer,
+
+class GenericFlow(flow.Flow):
+    """The office's queue gets the request; a clerk answers the applicant and closes it."""
+
+    process_class = CaseProcess
+    # Row lock on the process: two clerks acting on one case wait for each other.
+    lock_impl = lock.SelectForUpdateLock(nowait=False)
+    process_title = _("Generic request")
+
+    start = flow.StartHandle(this.start_case).Next(this.handle)
+    handle = (
+        HumanTask(
+            AnswerForm,
+            this.answer,
             submit_label=_("Send answer and close case"),
-            initial=lambda case, task: {
-                "subject": gettext_now("Your request %(number)s") % {"number": case.number}
-            },
+            initial=_answer_initial,
         )
+        .Annotation(title=_("Handle the request"))
+        .Next(this.end)
     )
+    end = flow.End()
+
+    def start_case(self, activation, case: Case, **kwargs):
+        activation.process.data = {"case_id": case.pk, "office_id": case.office_id}
+        activation.process.artifact = case
+        return activation.process
+
+    def answer(self, context: StepContext, data: dict[str, Any]) -> str:
+        decision = data.get("decision") or Decision.DONE
+        record_decision(
+            context=context,
+            choices=Decision.CHOICES,
+            decision=decision,
+            comment=data.get("comment", ""),
+        )
+        send_answer(context=context, subject=data["subject"], message=data["message"])
+        change_status(case=context.case, status=Decision.STATUS[decision], actor=context.user)
+        return gettext_now("The answer was sent and case %(number)s is closed.") % {
+            "number": context.case.number
+        }
+
+
+def start_generic(*, case: Case, actor: User | None = None) -> object:
+    """Registry entry point: start the generic process for a freshly opened case."""
+    from .deadlines import due_date_for
+
+    if case.due_date is None:
+        case.due_date = due_date_for(case=case)
+        case.save(update_fields=["due_date", "updated_at"])
+    process = GenericFlow.start.run(case=case)
+    record(
+        case=case,
+        kind=TimelineEntry.Kind.TASK,
+        message=gettext_now("Task “%(task)s” created for %(office)s.")
+        % {
+            "task": GenericFlow.handle.task_title,
+            "office": case.office or gettext_now("the back office"),
+        },
+        actor=actor,
+    )
+    return process
+
+
+def answer_and_close(
+    *,
+    task_id: int,
+    user: User,
+    subject: str,
+    message: str,
+    decision: str = Decision.DONE,
+    comment: str = "",
+) -> Case:
+    """Record the decision, send the answer to the applicant by e-mail, close the case."""
+    workspace.complete_step(
+        task_id=task_id,
+        user=user,
+        data={"subject": subject, "message": message, "decision": decision, "comment": comment},
+    )
+    return Case.objects.get(pk=case_id_of(Task.objects.get(pk=task_id).process))

@@ -1,12 +1,13 @@
-"""Human steps of the back-office processes: which form a task shows and what completing it does.
+"""The human step of a back-office process: a viewflow node that carries its own form and effect.
 
-Every ``flow.View`` node of a case process is registered here with a form and a
-handler. The staff workspace (:mod:`flows.views`) renders the form of the open
-task; :func:`flows.workspace.complete_step` runs the handler under the process
-row lock and then lets viewflow move on (switches, automatic steps, the next
-task). A process module only describes its steps; claiming, locking, the
-timeline entry for the finished task and the error when someone else was faster
-are the workspace's.
+A process declares each human step as a :class:`HumanTask` node in its flow's
+chain, with the form the clerk fills in and the flow method that applies the
+answer (the handler). The node's viewflow view is the staff workspace's task
+page, so the chain viewflow draws is the process the clerks work through.
+:func:`flows.workspace.complete_step` runs the handler under the process row
+lock and then lets viewflow move on (switches, automatic steps, the next task).
+Claiming, locking, the timeline entry for the finished task and the error when
+someone else was faster are the workspace's, the same for every process.
 """
 
 from __future__ import annotations
@@ -16,11 +17,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.shortcuts import redirect
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from viewflow import this
+from viewflow.this_object import ThisObject
+from viewflow.workflow import flow
 from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import STATUS
 
 from portal_site.accounts.models import User
-from portal_site.cases.models import Case
+from portal_site.cases.models import Case, TimelineEntry
+from portal_site.cases.services import record
+from portal_site.notifications.services import queue_email
 
 
 class StepForm(forms.Form):
@@ -51,29 +61,88 @@ class StepContext:
 Handler = Callable[[StepContext, dict[str, Any]], str]
 
 
-@dataclass(frozen=True)
-class HumanStep:
-    node: Any  # a viewflow flow.View node
-    form_class: type[StepForm]
-    handler: Handler
-    submit_label: str | Promise
-    initial: Callable[[Case, Task], dict[str, Any]] | None = None
+SAVE = gettext_lazy("Save")
 
 
-_STEPS: list[HumanStep] = []
+def open_in_workspace(request, *, task_pk: int, **kwargs):
+    """The node's viewflow view: the task is worked on the staff workspace's task page."""
+    return redirect("flows_task", task_id=task_pk)
 
 
-def register_step(step: HumanStep) -> None:
-    _STEPS[:] = [s for s in _STEPS if s.node is not step.node]
-    _STEPS.append(step)
+class HumanTask(flow.View):
+    """A human step: its form, its handler (a flow method via ``this``), its button.
+
+    ``initial(case, task)`` fills the form's first values (e.g. a reply's subject).
+    """
+
+    def __init__(
+        self,
+        form_class: type[StepForm],
+        handler: ThisObject | Handler,
+        *,
+        submit_label: str | Promise = SAVE,
+        initial: Callable[[Case, Task], dict[str, Any]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(open_in_workspace, **kwargs)
+        self.form_class = form_class
+        self._handler = handler
+        self.submit_label = submit_label
+        self.initial = initial
+
+    @property
+    def handler(self) -> Handler:
+        return this.resolve(self.flow_class.instance, self._handler)
 
 
-def step_for(task: Task) -> HumanStep | None:
-    for step in _STEPS:
-        if task.flow_task is step.node or task.flow_task == step.node:
-            return step
-    return None
+def step_for(task: Task) -> HumanTask | None:
+    """The human step of an open task (None for a node the workspace cannot complete)."""
+    node = task.flow_task
+    return node if isinstance(node, HumanTask) else None
 
 
-def human_nodes() -> list[Any]:
-    return [step.node for step in _STEPS]
+def human_nodes(flow_class) -> list[HumanTask]:
+    return [node for node in flow_class.instance.nodes() if isinstance(node, HumanTask)]
+
+
+def decider(activation) -> User | None:
+    """The clerk who completed the step that led here (the actor of an automatic effect)."""
+    task = (
+        activation.process.task_set.filter(flow_task_type="HUMAN", status=STATUS.DONE)
+        .select_related("owner")
+        .order_by("-finished", "-pk")
+        .first()
+    )
+    return task.owner if task else None
+
+
+def record_decision(*, context: StepContext, choices, decision: str, comment: str = "") -> None:
+    """The decision on the timeline (with the internal comment) and on the process."""
+    record(
+        case=context.case,
+        kind=TimelineEntry.Kind.DECISION,
+        actor=context.user,
+        message=_("Decision: %(decision)s") % {"decision": dict(choices)[decision]}
+        + (f" – {comment}" if comment else ""),
+        data={"decision": decision, "comment": comment},
+    )
+
+
+def send_answer(*, context: StepContext, subject: str, message: str, attachments=()) -> None:
+    """E-mail the applicant (through the outbox) and put the answer on the timeline."""
+    case = context.case
+    if case.applicant_email:
+        queue_email(
+            to=[case.applicant_email],
+            subject=subject,
+            body=message,
+            case=case,
+            attachments=attachments,
+        )
+    record(
+        case=case,
+        kind=TimelineEntry.Kind.MESSAGE,
+        actor=context.user,
+        message=_("Answer sent to the applicant: %(subject)s") % {"subject": subject},
+        data={"subject": subject, "body": message},
+    )

@@ -38,8 +38,7 @@ from portal_site.notifications.services import queue_email
 
 from .generic import CaseProcess
 from .models import Course, Participation
-from .steps import HumanStep, StepContext, StepForm, register_step
-from .workspace import record_decision
+from .steps import HumanTask, StepContext, StepForm, decider, record_decision
 
 PROCESS_KEY = "training_registration"
 
@@ -57,63 +56,8 @@ class CourseFull(ValueError):
     """HR development gave a place that is no longer free."""
 
 
-def _no_view(request, **kwargs):  # pragma: no cover - tasks are worked in the staff workspace
-    raise NotImplementedError("Tasks are handled in the staff workspace.")
-
-
 def _user(user_id) -> User | None:
     return User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
-
-
-class TrainingFlow(flow.Flow):
-    process_class = CaseProcess
-    lock_impl = lock.SelectForUpdateLock(nowait=False)
-    process_title = gettext_lazy("Registration for internal training")
-
-    start = flow.StartHandle(this.start_case).Next(this.recommend)
-    recommend = (
-        flow.View(_no_view)
-        .Annotation(title=gettext_lazy("Recommendation of the team lead"))
-        .Assign(lambda activation: _user(activation.process.data.get("team_lead_id")))
-        .Next(this.head_decides)
-    )
-    head_decides = (
-        flow.View(_no_view)
-        .Annotation(title=gettext_lazy("Decision of the department head"))
-        .Assign(lambda activation: _user(activation.process.data.get("department_head_id")))
-        .Next(this.if_agreed)
-    )
-    if_agreed = (
-        flow.If(lambda activation: activation.process.data.get("head_decision") == "yes")
-        .Then(this.tell_agreed)
-        .Else(this.end_rejected)
-    )
-    tell_agreed = flow.Function(this.supervisors_agreed).Next(this.hr_decides)
-    hr_decides = (
-        flow.View(_no_view)
-        .Annotation(title=gettext_lazy("Decision on the place (HR development)"))
-        .Next(this.end)
-    )
-    end = flow.End()
-    end_rejected = flow.End()
-
-    def start_case(self, activation, case: Case, **kwargs):
-        participation = Participation.objects.select_related("employee").get(case=case)
-        employee = participation.employee
-        lead = team_lead_of(employee) if employee else None
-        head = department_head_of(employee) if employee else None
-        activation.process.data = {
-            "case_id": case.pk,
-            "office_id": case.office_id,
-            "team_lead_id": lead.pk if lead else None,
-            "department_head_id": head.pk if head else None,
-        }
-        activation.process.artifact = case
-        return activation.process
-
-    def supervisors_agreed(self, activation):
-        participation = _participation(case_id_of(activation.process))
-        _mail(participation, MAIL_SUPERVISORS_AGREED)
 
 
 def _participation(case_id: int) -> Participation:
@@ -265,42 +209,160 @@ class PlaceDecisionForm(StepForm):
             }
 
 
-def handle_recommendation(context: StepContext, data: dict[str, Any]) -> str:
-    decision = data["decision"]
-    record_decision(
-        context=context, choices=RECOMMEND_CHOICES, decision=decision, comment=data["comment"]
-    )
-    context.remember(recommendation=decision, recommendation_comment=data["comment"])
-    participation = _participation(context.case.pk)
-    file_pdf_document(
-        case=context.case,
-        template_name="flows/training/recommendation.html",
-        title=_("Recommendation"),
-        filename=f"Empfehlung-{context.case.number}.pdf",
-        context={
-            "participation": participation,
-            "recommended": decision == YES,
-            "comment": data["comment"],
-            "lead": context.user,
-        },
-        actor=context.user,
-    )
-    return _("The recommendation is filed; the department head decides next.")
+class TrainingFlow(flow.Flow):
+    """The seed's first example: team lead, department head, then HR development's decision."""
 
+    process_class = CaseProcess
+    lock_impl = lock.SelectForUpdateLock(nowait=False)
+    process_title = gettext_lazy("Registration for internal training")
 
-def handle_head_decision(context: StepContext, data: dict[str, Any]) -> str:
-    decision = data["decision"]
-    record_decision(
-        context=context, choices=HEAD_CHOICES, decision=decision, comment=data["comment"]
+    start = flow.StartHandle(this.start_case).Next(this.recommend)
+
+    # 1. The team lead recommends (or not); the recommendation is filed as a PDF.
+    recommend = (
+        HumanTask(
+            RecommendationForm,
+            this.decide_recommendation,
+            submit_label=gettext_lazy("Save recommendation"),
+        )
+        .Annotation(title=gettext_lazy("Recommendation of the team lead"))
+        .Assign(lambda activation: _user(activation.process.data.get("team_lead_id")))
+        .Next(this.file_recommendation)
     )
-    context.remember(head_decision=decision)
-    if decision == YES:
-        return _("Agreed; HR development decides on the place.")
-    participation = _participation(context.case.pk)
-    Participation.objects.filter(pk=participation.pk).update(status=Participation.Status.REJECTED)
-    _mail(participation, MAIL_REJECTED, reason=data["comment"] or "–")
-    change_status(case=context.case, status=CaseStatus.REJECTED, actor=context.user)
-    return _("Rejected; the employee has been told.")
+    file_recommendation = flow.Function(this.file_recommendation_pdf).Next(this.head_decides)
+
+    # 2. The department head agrees or rejects; a rejection is e-mailed with the reason.
+    head_decides = (
+        HumanTask(HeadDecisionForm, this.decide_head, submit_label=gettext_lazy("Save decision"))
+        .Annotation(title=gettext_lazy("Decision of the department head"))
+        .Assign(lambda activation: _user(activation.process.data.get("department_head_id")))
+        .Next(this.if_agreed)
+    )
+    if_agreed = (
+        flow.If(lambda activation: activation.process.data.get("head_decision") == YES)
+        .Then(this.tell_agreed)
+        .Else(this.reject)
+    )
+    reject = flow.Function(this.reject_registration).Next(this.end_rejected)
+    tell_agreed = flow.Function(this.supervisors_agreed).Next(this.hr_decides)
+
+    # 3. HR development: a place, the waiting list, or no place.
+    hr_decides = (
+        HumanTask(PlaceDecisionForm, this.decide_hr, submit_label=gettext_lazy("Save decision"))
+        .Annotation(title=gettext_lazy("Decision on the place (HR development)"))
+        .Next(this.which_place)
+    )
+    which_place = (
+        flow.Switch()
+        .Case(this.confirm, lambda activation: activation.process.data.get("place") == YES)
+        .Case(this.wait, lambda activation: activation.process.data.get("place") == WAITING)
+        .Default(this.refuse)
+    )
+    confirm = flow.Function(this.confirm_place).Next(this.end)
+    wait = flow.Function(this.put_on_waiting_list).Next(this.end_waiting)
+    refuse = flow.Function(this.refuse_place).Next(this.end_no_place)
+
+    end = flow.End()
+    end_waiting = flow.End()
+    end_no_place = flow.End()
+    end_rejected = flow.End()
+
+    def start_case(self, activation, case: Case, **kwargs):
+        participation = Participation.objects.select_related("employee").get(case=case)
+        employee = participation.employee
+        lead = team_lead_of(employee) if employee else None
+        head = department_head_of(employee) if employee else None
+        activation.process.data = {
+            "case_id": case.pk,
+            "office_id": case.office_id,
+            "team_lead_id": lead.pk if lead else None,
+            "department_head_id": head.pk if head else None,
+        }
+        activation.process.artifact = case
+        return activation.process
+
+    # -- the decisions
+
+    def decide_recommendation(self, context: StepContext, data: dict[str, Any]) -> str:
+        decision = data["decision"]
+        record_decision(
+            context=context, choices=RECOMMEND_CHOICES, decision=decision, comment=data["comment"]
+        )
+        context.remember(recommendation=decision, recommendation_comment=data["comment"])
+        return _("The recommendation is filed; the department head decides next.")
+
+    def decide_head(self, context: StepContext, data: dict[str, Any]) -> str:
+        decision = data["decision"]
+        record_decision(
+            context=context, choices=HEAD_CHOICES, decision=decision, comment=data["comment"]
+        )
+        context.remember(head_decision=decision, head_comment=data["comment"])
+        if decision == YES:
+            return _("Agreed; HR development decides on the place.")
+        return _("Rejected; the employee has been told.")
+
+    def decide_hr(self, context: StepContext, data: dict[str, Any]) -> str:
+        decision = data["decision"]
+        participation = _participation(context.case.pk)
+        decide_place(participation=participation, decision=decision, actor=context.user)
+        record_decision(
+            context=context, choices=HR_CHOICES, decision=decision, comment=data["comment"]
+        )
+        context.remember(place=decision)
+        if decision == YES:
+            return _("The place is confirmed; the employee has been told.")
+        if decision == WAITING:
+            return _("On the waiting list; the employee has been told.")
+        return _("No place; the employee has been told.")
+
+    # -- effects
+
+    def file_recommendation_pdf(self, activation):
+        data = activation.process.data
+        participation = _participation(case_id_of(activation.process))
+        lead = decider(activation)
+        file_pdf_document(
+            case=participation.case,
+            template_name="flows/training/recommendation.html",
+            title=_("Recommendation"),
+            filename=f"Empfehlung-{participation.case.number}.pdf",
+            context={
+                "participation": participation,
+                "recommended": data.get("recommendation") == YES,
+                "comment": data.get("recommendation_comment", ""),
+                "lead": lead,
+            },
+            actor=lead,
+        )
+
+    def reject_registration(self, activation):
+        participation = _participation(case_id_of(activation.process))
+        Participation.objects.filter(pk=participation.pk).update(
+            status=Participation.Status.REJECTED
+        )
+        reason = activation.process.data.get("head_comment") or "–"
+        _mail(participation, MAIL_REJECTED, reason=reason)
+        change_status(
+            case=participation.case, status=CaseStatus.REJECTED, actor=decider(activation)
+        )
+
+    def supervisors_agreed(self, activation):
+        participation = _participation(case_id_of(activation.process))
+        _mail(participation, MAIL_SUPERVISORS_AGREED)
+
+    def confirm_place(self, activation):
+        self._tell_and_close(activation, MAIL_CONFIRMED, CaseStatus.COMPLETED)
+
+    def put_on_waiting_list(self, activation):
+        self._tell_and_close(activation, MAIL_WAITING, CaseStatus.COMPLETED)
+
+    def refuse_place(self, activation):
+        self._tell_and_close(activation, MAIL_NO_PLACE, CaseStatus.REJECTED)
+
+    def _tell_and_close(self, activation, mail: str, status: str) -> None:
+        participation = _participation(case_id_of(activation.process))
+        _mail(participation, mail)
+        change_status(case=participation.case, status=status, actor=decider(activation))
 
 
 def confirmed_count(course: Course) -> int:
@@ -326,25 +388,6 @@ def decide_place(*, participation: Participation, decision: str, actor: User | N
         participation.status = Participation.Status.REJECTED
     participation.save(update_fields=["status", "waiting_since"])
     return participation.status
-
-
-def handle_place_decision(context: StepContext, data: dict[str, Any]) -> str:
-    decision = data["decision"]
-    participation = _participation(context.case.pk)
-    decide_place(participation=participation, decision=decision, actor=context.user)
-    record_decision(context=context, choices=HR_CHOICES, decision=decision, comment=data["comment"])
-    participation.refresh_from_db()
-    if decision == YES:
-        _mail(participation, MAIL_CONFIRMED)
-        change_status(case=context.case, status=CaseStatus.COMPLETED, actor=context.user)
-        return _("The place is confirmed; the employee has been told.")
-    if decision == WAITING:
-        _mail(participation, MAIL_WAITING)
-        change_status(case=context.case, status=CaseStatus.COMPLETED, actor=context.user)
-        return _("On the waiting list; the employee has been told.")
-    _mail(participation, MAIL_NO_PLACE)
-    change_status(case=context.case, status=CaseStatus.REJECTED, actor=context.user)
-    return _("No place; the employee has been told.")
 
 
 @transaction.atomic
@@ -396,29 +439,6 @@ def register_training() -> None:
         label=gettext_lazy("Internal training (team lead, department head, HR development)"),
         start=start_training,
     )
-    for node, form_class, handler, label in (
-        (
-            TrainingFlow.recommend,
-            RecommendationForm,
-            handle_recommendation,
-            gettext_lazy("Save recommendation"),
-        ),
-        (
-            TrainingFlow.head_decides,
-            HeadDecisionForm,
-            handle_head_decision,
-            gettext_lazy("Save decision"),
-        ),
-        (
-            TrainingFlow.hr_decides,
-            PlaceDecisionForm,
-            handle_place_decision,
-            gettext_lazy("Save decision"),
-        ),
-    ):
-        register_step(
-            HumanStep(node=node, form_class=form_class, handler=handler, submit_label=label)
-        )
     _register_texts()
 
 

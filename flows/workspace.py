@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -20,9 +19,7 @@ from portal_site.cases import access
 from portal_site.cases.models import Case, CaseStatus, TimelineEntry
 from portal_site.cases.processes import case_id_of, of_cases
 from portal_site.cases.services import actor_label_for, cancel_case, change_status, record
-from portal_site.notifications.services import queue_email
 
-from .generic import GenericFlow
 from .selectors import is_lead_for
 from .steps import StepContext, step_for
 
@@ -37,24 +34,6 @@ class NotAllowed(TaskNotAvailable):
 
 def _case_of(task: Task) -> Case:
     return Case.objects.get(pk=case_id_of(task.process))
-
-
-def start_generic(*, case: Case, actor: User | None = None) -> object:
-    """Registry entry point: start the generic process for a freshly opened case."""
-    from .deadlines import due_date_for
-
-    if case.due_date is None:
-        case.due_date = due_date_for(case=case)
-        case.save(update_fields=["due_date", "updated_at"])
-    process = GenericFlow.start.run(case=case)
-    record(
-        case=case,
-        kind=TimelineEntry.Kind.TASK,
-        message=_("Task “%(task)s” created for %(office)s.")
-        % {"task": GenericFlow.handle.task_title, "office": case.office or _("the back office")},
-        actor=actor,
-    )
-    return process
 
 
 def _human_task(task_id: int) -> Task:
@@ -166,82 +145,6 @@ def _keep_next_step_with(*, user: User, task: Task) -> None:
                     actor=user,
                     message=_("Task “%(task)s” taken.") % {"task": next_task.flow_task.task_title},
                 )
-
-
-class Decision:
-    """The clerk's decision on a generic request and the case status it leads to."""
-
-    DONE = "done"
-    REJECTED = "rejected"
-    CHOICES = [
-        (DONE, gettext_lazy("Done: request fulfilled")),
-        (REJECTED, gettext_lazy("Rejected")),
-    ]
-    STATUS = {DONE: CaseStatus.COMPLETED, REJECTED: CaseStatus.REJECTED}
-
-
-def record_decision(*, context: StepContext, choices, decision: str, comment: str = "") -> None:
-    """The decision on the timeline (with the internal comment) and on the process."""
-    record(
-        case=context.case,
-        kind=TimelineEntry.Kind.DECISION,
-        actor=context.user,
-        message=_("Decision: %(decision)s") % {"decision": dict(choices)[decision]}
-        + (f" – {comment}" if comment else ""),
-        data={"decision": decision, "comment": comment},
-    )
-
-
-def send_answer(*, context: StepContext, subject: str, message: str, attachments=()) -> None:
-    """E-mail the applicant (through the outbox) and put the answer on the timeline."""
-    case = context.case
-    if case.applicant_email:
-        queue_email(
-            to=[case.applicant_email],
-            subject=subject,
-            body=message,
-            case=case,
-            attachments=attachments,
-        )
-    record(
-        case=case,
-        kind=TimelineEntry.Kind.MESSAGE,
-        actor=context.user,
-        message=_("Answer sent to the applicant: %(subject)s") % {"subject": subject},
-        data={"subject": subject, "body": message},
-    )
-
-
-def handle_generic_answer(context: StepContext, data: dict[str, Any]) -> str:
-    decision = data.get("decision") or Decision.DONE
-    record_decision(
-        context=context,
-        choices=Decision.CHOICES,
-        decision=decision,
-        comment=data.get("comment", ""),
-    )
-    send_answer(context=context, subject=data["subject"], message=data["message"])
-    change_status(case=context.case, status=Decision.STATUS[decision], actor=context.user)
-    return _("The answer was sent and case %(number)s is closed.") % {"number": context.case.number}
-
-
-def answer_and_close(
-    *,
-    task_id: int,
-    user: User,
-    subject: str,
-    message: str,
-    decision: str = Decision.DONE,
-    comment: str = "",
-) -> Case:
-    """Record the decision, send the answer to the applicant by e-mail, close the case."""
-    complete_step(
-        task_id=task_id,
-        user=user,
-        data={"subject": subject, "message": message, "decision": decision, "comment": comment},
-    )
-    task = Task.objects.get(pk=task_id)
-    return _case_of(task)
 
 
 def cancel_with_tasks(*, case: Case, user: User, reason: str) -> Case:

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from viewflow.workflow.status import STATUS
 
-from flows import selectors, workspace
+from flows import generic, selectors, workspace
 from flows.generic import GenericFlow
 from portal_site.accounts.models import OrgUnit, User
 from portal_site.cases.models import CaseStatus, TimelineEntry
@@ -72,7 +72,7 @@ def test_claim_answer_and_close(demo):
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_PROGRESS
     mail.outbox.clear()
-    closed = workspace.answer_and_close(
+    closed = generic.answer_and_close(
         task_id=task.pk,
         user=clerk,
         subject="Ihre Anfrage",
@@ -96,7 +96,7 @@ def test_a_taken_task_cannot_be_taken_again_and_only_its_clerk_can_close_it(demo
     with pytest.raises(workspace.TaskNotAvailable, match="bereits"):
         workspace.claim_task(task_id=task.pk, user=second)
     with pytest.raises(workspace.TaskNotAvailable):
-        workspace.answer_and_close(task_id=task.pk, user=second, subject="x", message="y")
+        generic.answer_and_close(task_id=task.pk, user=second, subject="x", message="y")
     workspace.release_task(task_id=task.pk, user=first)
     workspace.claim_task(task_id=task.pk, user=second)
 
@@ -132,7 +132,7 @@ def test_two_clerks_completing_at_the_same_moment_send_one_answer(postgres_only,
     workspace.claim_task(task_id=task.pk, user=clerk)
     mail.outbox.clear()
     complete = _outcome(
-        lambda: workspace.answer_and_close(task_id=task.pk, user=clerk, subject="A", message="B")
+        lambda: generic.answer_and_close(task_id=task.pk, user=clerk, subject="A", message="B")
     )
     results, errors = run_in_parallel([complete, complete])
     assert errors == []
@@ -172,12 +172,12 @@ def test_a_rejection_is_recorded_as_decision_with_comment(demo):
     clerk = _clerk()
     task = selectors.queue_tasks(user=clerk).get()
     workspace.claim_task(task_id=task.pk, user=clerk)
-    closed = workspace.answer_and_close(
+    closed = generic.answer_and_close(
         task_id=task.pk,
         user=clerk,
         subject="Ihre Anfrage",
         message="Leider nicht möglich.",
-        decision=workspace.Decision.REJECTED,
+        decision=generic.Decision.REJECTED,
         comment="Nicht zuständig",
     )
     assert closed.status == CaseStatus.REJECTED

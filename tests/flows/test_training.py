@@ -17,6 +17,7 @@ from portal_site.cases.models import CaseStatus
 from portal_site.cases.services import open_case
 from portal_site.processes import start_process
 from tests.concurrency import run_in_parallel
+from tests.flows.test_charts import end_reached
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -122,6 +123,7 @@ def test_department_head_rejection_tells_the_employee_and_ends_the_case(demo):
     assert case.status == CaseStatus.REJECTED
     assert Participation.objects.get(case=case).status == Participation.Status.REJECTED
     assert selectors.open_task_for_case(case=case) is None
+    assert end_reached(case) == "end_rejected"
     [message] = [m for m in mail.outbox if "nicht zugestimmt" in m.body]
     assert "Projektphase bis Juli" in message.body
 
@@ -148,6 +150,8 @@ def test_hr_rejection_and_waiting_list_and_moving_up(demo):
         second.pk: Participation.Status.WAITING,
         third.pk: Participation.Status.REJECTED,
     }
+    ends = {case.pk: end_reached(case) for case in (first, second, third)}
+    assert ends == {first.pk: "end", second.pk: "end_waiting", third.pk: "end_no_place"}
     assert any("Nachrückerliste" in s for s in subjects_to("silvia.beispiel@kassel.de"))
     assert any("kein Platz" in s for s in subjects_to("gerlinde.musterfrau@kassel.de"))
 

@@ -21,6 +21,7 @@ from portal_site.accounts.models import User
 from shop import orders, services
 from shop.models import DownloadGrant, ImageProduct, Invoice, Order
 from tests.concurrency import run_in_parallel
+from tests.flows.test_charts import end_reached
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -128,6 +129,7 @@ def test_commercial_use_rejected_ends_the_order_without_invoice(demo, client):
     assert not Invoice.objects.exists()
     [message] = [m for m in mail.outbox if m.subject == f"Ihre Bestellung {order.case.number}"]
     assert "Tabak" in message.body
+    assert end_reached(order.case) == "end_rejected"
 
 
 def test_third_party_rights_need_approval_even_for_private_use(demo, client):

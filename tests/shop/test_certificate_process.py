@@ -15,6 +15,7 @@ from flows.civil_status import fee_items
 from portal_site.cases.models import Case, CaseFile, CaseStatus
 from shop import bank_import, dunning, services
 from shop.models import Booking, BusinessPartner, Invoice, Payment
+from tests.flows.test_charts import end_reached
 from tests.shop import camt_builder
 from tests.shop.helpers import approve_up_to_invoice, certificate_case, registrar, work
 
@@ -83,6 +84,7 @@ def test_payment_ends_the_case_with_a_cover_letter(demo):
     letter = case.files.get(filename=f"Begleitschreiben-{case.number}.pdf")
     assert "G 1234/1960" in _pdf_text(letter)
     assert any("Ihre Urkunden" in m.subject for m in mail.outbox)
+    assert end_reached(case) == "end"
 
 
 @pytest.mark.parametrize(
@@ -100,6 +102,10 @@ def test_refusals_end_the_case_with_their_email_and_no_invoice(demo, decision, s
     from flows import selectors
 
     assert selectors.open_task_for_case(case=case) is None
+    assert end_reached(case) == "end_refused"
+    # the status change is the registrar's, though an automatic step made it
+    change = case.timeline.filter(kind="status").order_by("pk").last()
+    assert change.actor_id == registrar().pk
 
 
 def test_incomplete_application_tells_what_is_missing(demo):
@@ -109,6 +115,7 @@ def test_incomplete_application_tells_what_is_missing(demo):
     assert case.status == CaseStatus.REJECTED
     [message] = [m for m in mail.outbox if "Angaben fehlen" in m.subject]
     assert "Geburtsort fehlt" in message.body
+    assert end_reached(case) == "end_incomplete"
 
 
 def test_incomplete_without_saying_what_is_missing_is_refused_by_the_form(demo):

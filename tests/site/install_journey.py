@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from flows import selectors, workspace
+from flows import generic, selectors, workspace
 from flows.models import Course, Participation
 from media_archive.demo import COLUMNS, drawn_photo
 from media_archive.importing import import_archive
@@ -230,7 +230,7 @@ def main() -> None:
     )
     task = selectors.open_task_for_case(case=case)
     workspace.claim_task(task_id=task.pk, user=people["clerk"])
-    workspace.answer_and_close(
+    generic.answer_and_close(
         task_id=task.pk, user=people["clerk"], subject="Ihre Anfrage", message="Erledigt."
     )
     lines.append(finished(case))
