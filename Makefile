@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Directory (LDAP) support needs C headers to build python-ldap; add it when present.
 LDAP_EXTRA := $(shell test -f /usr/include/ldap.h && test -f /usr/include/sasl/sasl.h && echo ",ldap")
 
-.PHONY: start test install lint check messages
+.PHONY: start test install lint check messages typecheck
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,16 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+## Type-checks services, selectors, processes and plugins (mypy with django-stubs).
+## site/ is the package portal_site: mypy finds it through a link in var/typecheck/.
+TYPECHECKED := -p flows -p portal_site.processes -m portal_site.cases.services \
+	-m portal_site.documents.services -m portal_site.notifications.services \
+	-m portal_site.accounts.selectors -m shop.services -m shop.selectors \
+	-m shop.providers -m media_archive.selectors
+typecheck: install
+	@mkdir -p var/typecheck && ln -sfn ../../site var/typecheck/portal_site
+	MYPYPATH=var/typecheck $(BIN)/mypy $(TYPECHECKED)
 
 ## Fails when a model change has no migration.
 check: install

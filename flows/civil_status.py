@@ -27,7 +27,7 @@ from viewflow.workflow import flow, lock
 
 from portal_site.accounts.models import User
 from portal_site.cases.models import Case, CaseStatus, TimelineEntry
-from portal_site.cases.processes import case_id_of
+from portal_site.cases.processes import case_of
 from portal_site.cases.services import change_status, record
 from portal_site.documents.services import file_pdf_document
 from portal_site.notifications.email_texts import register_email_text, render_email_text
@@ -315,7 +315,7 @@ class CivilStatusFlow(flow.Flow):
         change_status(case=activation.process.case, status=CaseStatus.COMPLETED)
 
     def issue_fee_invoice(self, activation):
-        case = Case.objects.get(pk=case_id_of(activation.process))
+        case = case_of(activation.process)
         kind, copies = certificate_request(case)
         invoice = issue_invoice(
             partner=find_or_create_partner(partner_data(case)),
@@ -332,7 +332,7 @@ class CivilStatusFlow(flow.Flow):
         """Run when the invoice is paid in full (see :mod:`flows.paying`)."""
 
     def file_cover_letter(self, activation):
-        case = Case.objects.get(pk=case_id_of(activation.process))
+        case = case_of(activation.process)
         invoice = Invoice.objects.select_related("partner").get(
             pk=activation.process.data["invoice_id"]
         )

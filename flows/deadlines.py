@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
 from portal_site.cases.models import Case, TimelineEntry
-from portal_site.cases.processes import case_id_of
+from portal_site.cases.processes import case_of
 from portal_site.cases.services import record
 from portal_site.notifications.email_texts import register_email_text, render_email_text
 from portal_site.notifications.services import queue_email
@@ -43,7 +43,7 @@ def _recipient_for_reminder(task: Task, case: Case) -> list[str]:
 def _lead_of(case: Case) -> list[str]:
     unit = case.office
     while unit is not None:
-        if unit.lead_id and unit.lead.email:
+        if unit.lead is not None and unit.lead.email:
             return [unit.lead.email]
         unit = unit.parent
     return []
@@ -75,7 +75,7 @@ def remind_and_escalate() -> dict[str, int]:
     for task in human_tasks().filter(status__in=OPEN):
         with transaction.atomic():
             task = Task.objects.select_for_update().get(pk=task.pk)
-            case = Case.objects.select_related("office__lead").get(pk=case_id_of(task.process))
+            case = case_of(task.process, cases=Case.objects.select_related("office__lead"))
             if case.due_date is None or case.due_date >= today or not case.is_open:
                 continue
             values = {

@@ -17,7 +17,7 @@ from viewflow.workflow.models import Process, Task
 
 from portal_site.accounts.models import User
 from portal_site.cases.models import Case, CaseStatus, TimelineEntry
-from portal_site.cases.processes import case_id_of
+from portal_site.cases.processes import case_of
 from portal_site.cases.services import change_status, record
 
 from . import workspace
@@ -34,7 +34,7 @@ class CaseProcess(Process):
 
     @property
     def case(self) -> Case:
-        return Case.objects.get(pk=case_id_of(self))
+        return case_of(self)
 
 
 class Decision:
@@ -144,4 +144,4 @@ def answer_and_close(
         user=user,
         data={"subject": subject, "message": message, "decision": decision, "comment": comment},
     )
-    return Case.objects.get(pk=case_id_of(Task.objects.get(pk=task_id).process))
+    return case_of(Task.objects.get(pk=task_id).process)

@@ -18,8 +18,8 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from portal_site.cases.erasure import erase_personal_data
-from portal_site.cases.models import Case, CaseStatus
-from portal_site.cases.processes import of_cases
+from portal_site.cases.models import CaseStatus
+from portal_site.cases.processes import case_of, of_cases
 from portal_site.cases.services import change_status
 from shop import signals as shop_signals
 from shop.models import Invoice
@@ -93,7 +93,7 @@ def on_invoice_cancelled(
             process = activation.process
             process.status = STATUS.CANCELED
             process.save(update_fields=["status"])
-        case = Case.objects.get(pk=invoice.case_id)
+        case = case_of(task.process)
         change_status(case=case, status=CaseStatus.CANCELLED, actor=actor, reason=reason)
         erase_personal_data(case=case, actor=actor, reason=reason)
         erase_partner_if_unused(invoice.partner)

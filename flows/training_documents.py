@@ -50,7 +50,7 @@ def attendance_list_pdf(course: Course) -> bytes:
 
 
 def _course_days(course: Course) -> list[date]:
-    days = []
+    days: list[date] = []
     day = course.starts_on
     while day <= course.ends_on and len(days) < 10:
         days.append(day)
@@ -155,7 +155,7 @@ def statistics_xlsx(*, period_from: date, period_to: date) -> bytes:
     figures = statistics(period_from=period_from, period_to=period_to)
     sheets = []
     for name, label in DIMENSIONS:
-        rows = [
+        rows: list[list] = [
             [key, *[counter[column] for column, _header in STATUS_COLUMNS]]
             for key, counter in sorted(figures[name].items())
         ]

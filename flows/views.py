@@ -40,8 +40,9 @@ def _paged(request, tasks, param: str, anchor: str = ""):
         params[param] = str(number)
         return f"?{params.urlencode()}{anchor}"
 
-    page.previous_link = link(page.previous_page_number()) if page.has_previous() else ""
-    page.next_link = link(page.next_page_number()) if page.has_next() else ""
+    # the template reads the two links from the page
+    page.previous_link = link(page.previous_page_number()) if page.has_previous() else ""  # type: ignore[attr-defined]
+    page.next_link = link(page.next_page_number()) if page.has_next() else ""  # type: ignore[attr-defined]
     return page
 
 

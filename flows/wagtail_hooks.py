@@ -97,7 +97,7 @@ class CaseViewSet(ModelViewSet):
     search_backend_name = None
     list_export = ["number", "title", "status", "channel", "office", "received_at", "due_date"]
     export_filename = "vorgaenge"
-    exclude_form_fields = []
+    exclude_form_fields: list[str] = []
 
     index_view_class = CaseIndexView
 

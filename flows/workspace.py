@@ -17,7 +17,7 @@ from viewflow.workflow.status import STATUS
 from portal_site.accounts.models import User
 from portal_site.cases import access
 from portal_site.cases.models import Case, CaseStatus, TimelineEntry
-from portal_site.cases.processes import case_id_of, of_cases
+from portal_site.cases.processes import case_of, of_cases
 from portal_site.cases.services import actor_label_for, cancel_case, change_status, record
 
 from .selectors import is_lead_for
@@ -33,7 +33,7 @@ class NotAllowed(TaskNotAvailable):
 
 
 def _case_of(task: Task) -> Case:
-    return Case.objects.get(pk=case_id_of(task.process))
+    return case_of(task.process)
 
 
 def _human_task(task_id: int) -> Task:

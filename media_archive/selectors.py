@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -40,6 +41,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from wagtail.images.models import ImageQuerySet
 
 from . import indexing
 from .models import ArchiveImage, ArchiveImageTag, Series
@@ -60,8 +62,8 @@ SORTS = {
 MAX_QUERY_WORDS = 8
 
 
-def public_images() -> QuerySet[ArchiveImage]:
-    return ArchiveImage.objects.filter(in_archive=True, published=True)
+def public_images() -> ImageQuerySet:
+    return cast(ImageQuerySet, ArchiveImage.objects.filter(in_archive=True, published=True))
 
 
 def is_public_rendition(*, image: ArchiveImage, filter_spec: str) -> bool:
@@ -201,7 +203,7 @@ def _sql(queryset) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
-def _flags(filters: Filters) -> tuple[dict[str, str], list]:
+def _flags(filters: Filters) -> tuple[dict[str, str], dict[str, list]]:
     """SQL conditions on the base rows, one per active facet ("1 = 1" when inactive)."""
     tag_table = ArchiveImageTag._meta.db_table
     conditions = {"decade": "1 = 1", "place": "1 = 1", "keyword": "1 = 1", "series": "1 = 1"}
@@ -342,18 +344,18 @@ def _counts(base, filters: Filters, page: _PageSpec | None = None):
     }
     total = 0
     facets: dict[str, list[FacetValue]] = {key: [] for key in active}
-    page_ids = None if page is None else []
+    ids: list[int] = []
     with connection.cursor() as cursor:
         cursor.execute(sql, (*base_params, *part_params))
         for facet, value, n in cursor.fetchall():
             if facet == "total":
                 total = n
             elif facet == "page":
-                page_ids.append(int(value))
+                ids.append(int(value))
             else:
                 label = f"{value}er" if facet == "decade" else value
                 facets[facet].append(FacetValue(value, label, n, value == active[facet]))
-    return total, facets, page_ids
+    return total, facets, None if page is None else ids
 
 
 def _score(words: list[str], *, similar: bool) -> tuple[str, list]:

@@ -156,7 +156,7 @@ class StripeProvider(Provider):
 
         invoice = payment.invoice
         done = base_url + reverse("shop:payment_done", args=[payment.token])
-        email = invoice.partner.email or (invoice.case.applicant_email if invoice.case_id else "")
+        email = invoice.partner.email or (invoice.case.applicant_email if invoice.case else "")
         params = {
             "mode": "payment",
             "locale": "de",

@@ -196,7 +196,7 @@ def invoice_values(invoice: Invoice) -> dict[str, str]:
         "due_date": invoice.due_on.strftime("%d.%m.%Y"),
         "final_due_date": (invoice.final_due_on or invoice.due_on).strftime("%d.%m.%Y"),
         "reference": invoice.reference,
-        "case_number": invoice.case.number if invoice.case_id else "",
+        "case_number": invoice.case.number if invoice.case is not None else "",
         "subject": invoice.subject,
         "pay_url": pay_url(invoice),
         "cash_office": getattr(settings, "SHOP_CASH_OFFICE_NAME", "Stadtkasse Kassel"),
@@ -403,7 +403,8 @@ def register_payment(
             reason=_("Paid %(paid)s for an invoice of %(total)s.")
             % {"paid": format_eur(locked.paid_amount), "total": format_eur(locked.total)},
         )
-    if locked.case_id:
+    case = locked.case
+    if case is not None:
         message = _("Payment of %(amount)s received (%(method)s) for invoice %(reference)s.") % {
             "amount": format_eur(amount),
             "method": payment.get_method_display(),
@@ -411,15 +412,13 @@ def register_payment(
         }
         if locked.flag:
             message += " " + _("Needs checking: %(flag)s.") % {"flag": locked.get_flag_display()}
-        record(case=locked.case, kind=TimelineEntry.Kind.PAYMENT, actor=actor, message=message)
+        record(case=case, kind=TimelineEntry.Kind.PAYMENT, actor=actor, message=message)
     if became_paid:
-        if locked.case_id and locked.case.applicant_email:
+        if case is not None and case.applicant_email:
             subject, body = render_email_text(
                 key=PAYMENT_RECEIVED_MAIL, values=invoice_values(locked)
             )
-            queue_email(
-                to=[locked.case.applicant_email], subject=subject, body=body, case=locked.case
-            )
+            queue_email(to=[case.applicant_email], subject=subject, body=body, case=case)
         signals.invoice_paid.send(sender=Invoice, invoice=locked, actor=actor)
     return PaymentOutcome(payment, True, locked)
 
@@ -463,7 +462,7 @@ def clear_flag(*, invoice: Invoice, actor: User) -> Invoice:
     locked = Invoice.objects.select_for_update(of=("self",)).get(pk=invoice.pk)
     locked.flag_cleared_by = actor
     locked.save(update_fields=["flag_cleared_by"])
-    if locked.case_id:
+    if locked.case is not None:
         record(
             case=locked.case,
             kind=TimelineEntry.Kind.PAYMENT,
@@ -510,7 +509,7 @@ def cancel_invoice(
     locked.cancelled_on = today
     locked.cancel_reason = reason[:255]
     locked.save(update_fields=["status", "cancelled_on", "cancel_reason"])
-    if locked.case_id:
+    if locked.case is not None:
         record(
             case=locked.case,
             kind=TimelineEntry.Kind.PAYMENT,

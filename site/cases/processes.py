@@ -32,6 +32,14 @@ def of_any_case(*, via: str = "process__") -> Q:
     return Q(**{f"{via}artifact_content_type": ContentType.objects.get_for_model(Case)})
 
 
-def case_id_of(process) -> int | None:
-    """The case id of a case process (``None`` for a process of something else)."""
-    return process.artifact_object_id
+def case_id_of(process) -> int:
+    """The case id of a case process (:class:`LookupError` for a process of something else)."""
+    case_id = process.artifact_object_id
+    if case_id is None:
+        raise LookupError(f"process {process.pk} belongs to no case")
+    return int(case_id)
+
+
+def case_of(process, *, cases=None) -> Case:
+    """The case of a case process, read through the artifact's primary key."""
+    return (Case.objects.all() if cases is None else cases).get(pk=case_id_of(process))
