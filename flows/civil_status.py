@@ -32,6 +32,7 @@ from portal_site.cases.services import change_status, record
 from portal_site.documents.services import file_pdf_document
 from portal_site.notifications.email_texts import register_email_text, render_email_text
 from portal_site.notifications.services import queue_email
+from portal_site.processes import InputKind, ProcessInput, inputs_of
 from shop.models import Invoice
 from shop.services import FeeItem, PartnerData, find_or_create_partner, issue_invoice
 
@@ -46,13 +47,22 @@ FIRST_COPY_KEY = "300"
 FURTHER_COPY_KEY = "301"
 MAX_COPIES = 20
 
-# The portal form's kinds of certificate and the prefix of their detail fields.
-KINDS = {
-    "Geburtsurkunde": "geburt",
-    "Sterbeurkunde": "sterbe",
-    "Eheurkunde": "ehe",
-    "Lebenspartnerschaftsurkunde": "lp",
-}
+# The kinds of certificate the registry office issues.
+KINDS = ("Geburtsurkunde", "Sterbeurkunde", "Eheurkunde", "Lebenspartnerschaftsurkunde")
+
+# What the process reads from the application; the online form maps its fields to them.
+INPUTS = (
+    ProcessInput("urkundenart", gettext_lazy("Kind of certificate"), InputKind.CHOICE),
+    ProcessInput("anzahl", gettext_lazy("Number of certificates"), InputKind.NUMBER),
+    ProcessInput("name", gettext_lazy("Surname of the applicant")),
+    ProcessInput("vorname", gettext_lazy("First name of the applicant"), required=False),
+    ProcessInput("anrede", gettext_lazy("Salutation"), InputKind.CHOICE, required=False),
+    ProcessInput("akademischer_grad", gettext_lazy("Academic title"), required=False),
+    ProcessInput("strasse", gettext_lazy("Street and number"), required=False),
+    ProcessInput("postleitzahl", gettext_lazy("Postcode"), required=False),
+    ProcessInput("ort", gettext_lazy("Town"), required=False),
+    ProcessInput("email", gettext_lazy("E-mail address"), InputKind.EMAIL, required=False),
+)
 
 MAIL_INCOMPLETE = "civil_status.incomplete"
 MAIL_NOT_ENTITLED = "civil_status.not_entitled"
@@ -63,13 +73,12 @@ LETTER_COVER = "letter.civil_status.cover"
 
 def certificate_request(case: Case) -> tuple[str, int]:
     """The kind of certificate and the number of copies the applicant asked for."""
-    values = case.data.get("values", {})
-    kind = str(values.get("urkundenart", ""))
-    prefix = KINDS.get(kind)
-    if prefix is None:
+    inputs = inputs_of(case)
+    kind = str(inputs.get("urkundenart", ""))
+    if kind not in KINDS:
         raise ValueError(_("The application names no known kind of certificate."))
     try:
-        copies = int(str(values.get(f"{prefix}_anzahl", "1")).strip() or "1")
+        copies = int(str(inputs.get("anzahl", "1")).strip() or "1")
     except ValueError as exc:
         raise ValueError(_("The number of copies is not a whole number.")) from exc
     if not 1 <= copies <= MAX_COPIES:
@@ -85,10 +94,10 @@ def fee_items(copies: int) -> list[FeeItem]:
 
 
 def partner_data(case: Case) -> PartnerData:
-    values = case.data.get("values", {})
+    inputs = inputs_of(case)
 
     def value(name: str) -> str:
-        return str(values.get(name, "") or "")
+        return str(inputs.get(name, "") or "")
 
     return PartnerData(
         salutation=value("anrede") if value("anrede") in ("Herr", "Frau") else "",
@@ -103,7 +112,7 @@ def partner_data(case: Case) -> PartnerData:
 
 
 def _mail_values(case: Case) -> dict[str, str]:
-    kind = str(case.data.get("values", {}).get("urkundenart", ""))
+    kind = str(inputs_of(case).get("urkundenart", ""))
     return {
         "name": case.applicant_name,
         "case_number": case.number,
@@ -391,6 +400,7 @@ def register_civil_status() -> None:
         key=PROCESS_KEY,
         label=gettext_lazy("Civil-status certificates (registry office, fees, payment)"),
         start=start_civil_status,
+        inputs=INPUTS,
     )
     register_payment_wait(CivilStatusFlow.await_payment)
     _register_texts()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
@@ -64,7 +64,7 @@ class AnswerForm(StepForm):
 
 
 def _answer_initial(case: Case, task) -> dict[str, str]:
-    return {"subject": gettext_now("Your request %(number)s") % {"number": case.number}}
+    return {"subject": gettext("Your request %(number)s") % {"number": case.number}}
 
 
 class GenericFlow(flow.Flow):
@@ -103,7 +103,7 @@ class GenericFlow(flow.Flow):
         )
         send_answer(context=context, subject=data["subject"], message=data["message"])
         change_status(case=context.case, status=Decision.STATUS[decision], actor=context.user)
-        return gettext_now("The answer was sent and case %(number)s is closed.") % {
+        return gettext("The answer was sent and case %(number)s is closed.") % {
             "number": context.case.number
         }
 
@@ -119,10 +119,10 @@ def start_generic(*, case: Case, actor: User | None = None) -> object:
     record(
         case=case,
         kind=TimelineEntry.Kind.TASK,
-        message=gettext_now("Task “%(task)s” created for %(office)s.")
+        message=gettext("Task “%(task)s” created for %(office)s.")
         % {
             "task": GenericFlow.handle.task_title,
-            "office": case.office or gettext_now("the back office"),
+            "office": case.office or gettext("the back office"),
         },
         actor=actor,
     )

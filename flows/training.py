@@ -35,6 +35,7 @@ from portal_site.cases.services import change_status, record
 from portal_site.documents.services import file_pdf_document
 from portal_site.notifications.email_texts import register_email_text, render_email_text
 from portal_site.notifications.services import queue_email
+from portal_site.processes import InputKind, ProcessInput, inputs_of
 
 from .generic import CaseProcess
 from .models import Course, Participation
@@ -97,10 +98,31 @@ def _mail(participation: Participation, key: str, *, attachments=(), **extra: st
 # -- registration -------------------------------------------------------------
 
 
+# What the process reads from the registration form; the form maps its fields to them.
+INPUTS = (
+    ProcessInput("fortbildung", gettext_lazy("Course (code from the programme)"), InputKind.CHOICE),
+    ProcessInput("altersgruppe", gettext_lazy("Age group"), InputKind.CHOICE, required=False),
+    ProcessInput("berufsgruppe", gettext_lazy("Job group"), InputKind.CHOICE, required=False),
+    ProcessInput("arbeitszeit", gettext_lazy("Working time"), InputKind.CHOICE, required=False),
+    ProcessInput("funktion", gettext_lazy("Function"), InputKind.CHOICE, required=False),
+    ProcessInput(
+        "erneute_anmeldung", gettext_lazy("Registered again"), InputKind.YES_NO, required=False
+    ),
+    ProcessInput(
+        "besondere_hilfe", gettext_lazy("Needs assistance"), InputKind.YES_NO, required=False
+    ),
+    ProcessInput("lernziele", gettext_lazy("Learning goals"), required=False),
+)
+
+
 def participation_from_case(case: Case) -> Participation:
-    """The registration's data from the portal form (course code, statistics fields)."""
-    values = case.data.get("values", {})
-    code = str(values.get("fortbildung", "")).strip()
+    """The registration's data from the portal form (course code, statistics fields).
+
+    The employee comes from the identification step (personnel number), the rest
+    from the inputs the form provides.
+    """
+    values, inputs = case.data.get("values", {}), inputs_of(case)
+    code = str(inputs.get("fortbildung", "")).strip()
     course = Course.objects.filter(code=code).first()
     if course is None:
         raise ValueError(_("The course %(code)s is not in the programme.") % {"code": code})
@@ -116,13 +138,13 @@ def participation_from_case(case: Case) -> Participation:
         last_name=employee.last_name if employee else last_name,
         email=(employee.email if employee else "") or case.applicant_email,
         org_unit=str(employee.org_unit) if employee and employee.org_unit else "",
-        age_group=str(values.get("altersgruppe", "")),
-        job_group=str(values.get("berufsgruppe", "")),
-        working_time=str(values.get("arbeitszeit", "")),
-        function=str(values.get("funktion", "")),
-        repeat=bool(values.get("erneute_anmeldung")),
-        assistance=bool(values.get("besondere_hilfe")),
-        goals=str(values.get("lernziele", "")),
+        age_group=str(inputs.get("altersgruppe", "")),
+        job_group=str(inputs.get("berufsgruppe", "")),
+        working_time=str(inputs.get("arbeitszeit", "")),
+        function=str(inputs.get("funktion", "")),
+        repeat=bool(inputs.get("erneute_anmeldung")),
+        assistance=bool(inputs.get("besondere_hilfe")),
+        goals=str(inputs.get("lernziele", "")),
     )
 
 
@@ -438,6 +460,7 @@ def register_training() -> None:
         key=PROCESS_KEY,
         label=gettext_lazy("Internal training (team lead, department head, HR development)"),
         start=start_training,
+        inputs=INPUTS,
     )
     _register_texts()
 

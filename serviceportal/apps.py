@@ -11,7 +11,7 @@ class ServicePortalConfig(AppConfig):
         from portal_site.cases.erasure import register_eraser
         from portal_site.core.periodic import register_periodic
 
-        from . import demo, demo_forms  # noqa: F401 - register the portal's demo steps
+        from . import checks, demo, demo_forms  # noqa: F401 - the system check, the demo steps
         from .submission import erase_submission
         from .uploads import purge_stale_uploads
 

@@ -92,6 +92,7 @@ def f(
     placeholder="",
     file_types=(),
     max_size_mb=None,
+    process_input="",
 ):
     return {
         "label": label,
@@ -106,6 +107,7 @@ def f(
         "file_types": list(file_types),
         "max_size_mb": max_size_mb,
         "applicant_role": role,
+        "process_input": process_input,
         "condition": condition or {"field": "", "values": ""},
     }
 
@@ -141,6 +143,7 @@ def _detail_step(kind: str, prefix: str, person_fields: list[dict]) -> tuple:
                 "Anzahl der benötigten Urkunden",
                 "number",
                 name=f"{prefix}_anzahl",
+                process_input="anzahl",
                 default="1",
                 help_text="Die erste Urkunde kostet 10,00 €, jede weitere 5,00 €.",
             ),

@@ -16,6 +16,8 @@ from wagtail import blocks
 from wagtail.contrib.forms.utils import get_field_clean_name
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from portal_site.processes import all_inputs
+
 
 class FieldType:
     SINGLELINE = "singleline"
@@ -82,6 +84,15 @@ class ConditionBlock(blocks.StructBlock):
         form_classname = "condition-block"
 
 
+def process_input_choices() -> list[tuple[str, str]]:
+    """Every declared input of the registered processes, once per name."""
+    choices: dict[str, str] = {}
+    for process, process_input in all_inputs():
+        label = f"{process_input.label} ({process_input.name}) – {process.label}"
+        choices.setdefault(process_input.name, label)
+    return [("", "—"), *sorted(choices.items(), key=lambda item: item[1])]
+
+
 class FieldBlock(blocks.StructBlock):
     label = blocks.CharBlock(label=_("Label"))
     name = blocks.CharBlock(
@@ -110,6 +121,16 @@ class FieldBlock(blocks.StructBlock):
     )
     applicant_role = blocks.ChoiceBlock(
         choices=ApplicantRole.CHOICES, label=_("Identifies the applicant as"), required=False
+    )
+    process_input = blocks.ChoiceBlock(
+        choices=process_input_choices,
+        label=_("Provides the process input"),
+        required=False,
+        help_text=_(
+            "The value of the back-office process this field answers (e.g. the number of "
+            "copies the fee is calculated from). Without a choice, a field whose name is the "
+            "input's name provides it."
+        ),
     )
     condition = ConditionBlock()
 
@@ -210,6 +231,7 @@ class FieldSpec:
     file_types: tuple[str, ...] = ("pdf", "jpeg", "png")
     max_size_mb: int = 10
     applicant_role: str = ""
+    process_input: str = ""
     condition: Condition | None = None
 
     @property
@@ -254,6 +276,7 @@ def build_steps(stream: Any) -> list[StepSpec]:
                     file_types=tuple(fv.get("file_types") or ("pdf", "jpeg", "png")),
                     max_size_mb=fv.get("max_size_mb") or 10,
                     applicant_role=fv.get("applicant_role") or "",
+                    process_input=fv.get("process_input") or "",
                     condition=_condition(fv.get("condition")),
                 )
             )

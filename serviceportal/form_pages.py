@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
@@ -24,7 +25,7 @@ from wagtail.models import Page
 from portal_site.cases.models import Case
 from portal_site.processes import process_choices
 
-from . import uploads
+from . import process_inputs, uploads
 from .form_definition import (
     ApplicantRole,
     FieldSpec,
@@ -162,6 +163,29 @@ class ServiceFormPage(AbstractForm):
 
     def all_fields(self) -> list[FieldSpec]:
         return [f for step in self.step_specs for f in step.fields]
+
+    def clean(self) -> None:
+        """A form must provide every value its process reads (say which one is missing)."""
+        super().clean()
+        fields = [f for step in build_steps(self.steps) for f in step.fields]
+        missing = process_inputs.missing_inputs(fields, self.process_key)
+        if missing:
+            raise ValidationError(
+                {
+                    "steps": [
+                        ValidationError(
+                            _(
+                                "The process needs the input “%(label)s” (%(name)s), but no "
+                                "field provides it. Choose it under “Provides the process "
+                                "input” of the field that asks for it, or name a field "
+                                "“%(name)s”."
+                            ),
+                            params={"label": process_input.label, "name": process_input.name},
+                        )
+                        for process_input in missing
+                    ]
+                }
+            )
 
     def get_form_fields(self):
         return self.all_fields()

@@ -20,7 +20,7 @@ from portal_site.notifications.email_texts import fill_placeholders
 from portal_site.notifications.services import queue_email
 from portal_site.processes import UnknownProcess, start_process
 
-from . import uploads
+from . import process_inputs, uploads
 
 if TYPE_CHECKING:
     from .form_pages import ServiceFormPage
@@ -106,6 +106,10 @@ def submit_application(*, page: ServiceFormPage, application: Application) -> Ca
                     "form": {"page_id": page.pk, "title": page.title},
                     "answers": application.answers,
                     "values": application.values,
+                    # what the process reads, through the form's mapping of fields to inputs
+                    "inputs": process_inputs.resolve(
+                        page.all_fields(), application.values, page.process_key
+                    ),
                 },
                 channel=Channel.PORTAL,
                 applicant_name=application.applicant_name,

@@ -57,6 +57,7 @@ def personal_strings(case: Case) -> list[str]:
         found.add(case.applicant_email)
     data = case.data or {}
     found.update(_strings_in(data.get("values", {})))
+    found.update(_strings_in(data.get("inputs", {})))
     found.update(
         answer.get("value", "") for answer in data.get("answers", []) if isinstance(answer, dict)
     )

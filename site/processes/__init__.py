@@ -5,9 +5,13 @@ service portal (and anything else) starts one with :func:`start_process`.
 """
 
 from .registry import (
+    InputKind,
     ProcessDefinition,
+    ProcessInput,
     UnknownProcess,
+    all_inputs,
     get_process,
+    inputs_of,
     process_choices,
     register_process,
     registered_processes,
@@ -15,7 +19,11 @@ from .registry import (
 )
 
 __all__ = [
+    "InputKind",
     "ProcessDefinition",
+    "ProcessInput",
+    "all_inputs",
+    "inputs_of",
     "UnknownProcess",
     "get_process",
     "process_choices",

@@ -19,26 +19,57 @@ class UnknownProcess(LookupError):
         self.key = key
 
 
+class InputKind:
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"
+    CHOICE = "choice"
+    YES_NO = "yes_no"
+    EMAIL = "email"
+
+
+@dataclass(frozen=True)
+class ProcessInput:
+    """A value a process reads from the application (``case.data["inputs"][name]``).
+
+    A form that uses the process provides it from one of its fields: the field
+    the editor maps to it or, when no field is mapped, the field of that name.
+    """
+
+    name: str
+    label: str | Promise  # what it means, shown to editors
+    kind: str = InputKind.TEXT
+    required: bool = True
+
+
 @dataclass(frozen=True)
 class ProcessDefinition:
     key: str
     label: str | Promise
     start: Starter
     description: str | Promise = ""
+    inputs: tuple[ProcessInput, ...] = ()
 
 
 _REGISTRY: dict[str, ProcessDefinition] = {}
 
 
 def register_process(
-    *, key: str, label: str | Promise, start: Starter, description: str | Promise = ""
+    *,
+    key: str,
+    label: str | Promise,
+    start: Starter,
+    description: str | Promise = "",
+    inputs: tuple[ProcessInput, ...] = (),
 ) -> None:
     """Register (or replace, e.g. on reload) the process handling ``key``.
 
     ``start`` is called as ``start(case=..., actor=...)`` inside the
-    transaction that created the case.
+    transaction that created the case; ``inputs`` are the form values it reads.
     """
-    _REGISTRY[key] = ProcessDefinition(key=key, label=label, start=start, description=description)
+    _REGISTRY[key] = ProcessDefinition(
+        key=key, label=label, start=start, description=description, inputs=inputs
+    )
 
 
 def get_process(key: str) -> ProcessDefinition:
@@ -54,6 +85,16 @@ def registered_processes() -> list[ProcessDefinition]:
 
 def process_choices() -> list[tuple[str, str]]:
     return [(p.key, str(p.label)) for p in registered_processes()]
+
+
+def all_inputs() -> list[tuple[ProcessDefinition, ProcessInput]]:
+    """Every declared input of every process, for the editors' choice of a field's input."""
+    return [(p, i) for p in registered_processes() for i in p.inputs]
+
+
+def inputs_of(case: Case) -> dict[str, Any]:
+    """The values the case's process reads, as the form's mapping provided them."""
+    return dict(case.data.get("inputs", {}))
 
 
 def start_process(*, key: str, case: Case, actor: User | None = None) -> Any:

@@ -18,28 +18,31 @@ from portal_site.cases.services import open_case
 from portal_site.processes import start_process
 from tests.concurrency import run_in_parallel
 from tests.flows.test_charts import end_reached
+from tests.shop.helpers import inputs_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def register(personnel_number="2001", code="A-2016-01", age="41-55 Jahre"):
     employee = Employee.objects.get(personnel_number=personnel_number)
+    values = {
+        "personnel_number": personnel_number,
+        "fortbildung": code,
+        "altersgruppe": age,
+        "berufsgruppe": "Allgemeine Verwaltung, einschließlich Kulturbereich",
+        "arbeitszeit": "vollzeitbeschäftigt",
+        "funktion": "Sachbearbeiter/in bzw. Mitarbeiter/in",
+        "erneute_anmeldung": False,
+        "besondere_hilfe": True,
+        "lernziele": "Sicherer vor Gruppen sprechen",
+    }
     case = open_case(
         process_key="training_registration",
         title="Anmeldung für die Teilnahme an einer Fortbildung",
         data={
             "answers": [],
-            "values": {
-                "personnel_number": personnel_number,
-                "fortbildung": code,
-                "altersgruppe": age,
-                "berufsgruppe": "Allgemeine Verwaltung, einschließlich Kulturbereich",
-                "arbeitszeit": "vollzeitbeschäftigt",
-                "funktion": "Sachbearbeiter/in bzw. Mitarbeiter/in",
-                "erneute_anmeldung": False,
-                "besondere_hilfe": True,
-                "lernziele": "Sicherer vor Gruppen sprechen",
-            },
+            "values": values,
+            "inputs": inputs_for(values, "training_registration"),
         },
         applicant_name=f"{employee.first_name} {employee.last_name}",
         applicant_email=employee.email,

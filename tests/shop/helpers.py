@@ -7,6 +7,8 @@ from portal_site.accounts.models import OrgUnit, User
 from portal_site.cases.models import Case
 from portal_site.cases.services import open_case
 from portal_site.processes import start_process
+from serviceportal import process_inputs
+from serviceportal.form_pages import ServiceFormPage
 
 SEED_VALUES = {
     "datenschutz": True,
@@ -31,12 +33,18 @@ SEED_VALUES = {
 }
 
 
+def inputs_for(values: dict, process_key: str = "civil_status_certificate") -> dict:
+    """The process inputs the demo's online form for the process makes of ``values``."""
+    page = ServiceFormPage.objects.live().get(process_key=process_key)
+    return process_inputs.resolve(page.all_fields(), values, process_key)
+
+
 def certificate_case(**overrides) -> Case:
     values = {**SEED_VALUES, **overrides}
     case = open_case(
         process_key="civil_status_certificate",
         title="Personenstandsunterlagen bestellen",
-        data={"answers": [], "values": values},
+        data={"answers": [], "values": values, "inputs": inputs_for(values)},
         applicant_name=f"{values['vorname']} {values['name']}",
         applicant_email=values["email"],
         office=OrgUnit.objects.get(short_name="34"),
