@@ -11,10 +11,10 @@ class MediaArchiveConfig(AppConfig):
 
         from . import (
             demo,  # noqa: F401 - registers the demo holdings
-            indexing,
+            search_index,
         )
 
-        indexing.connect()
+        search_index.connect()
 
         roles.register_role_permissions(
             roles.ARCHIVE,

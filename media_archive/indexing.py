@@ -10,7 +10,8 @@ configuration, title weighted highest) and a trigram index are built from it
 fields per word.
 
 The column is derived data: it is refreshed whenever an image is saved and
-when its keywords, its series' name or a keyword's name change. Each such
+when its keywords, its series' name or a keyword's name change
+(:mod:`media_archive.search_index`). Each such
 change also moves the holdings' generation on, which retires the cached facet
 counts of the research (see :func:`generation`).
 """
@@ -61,94 +62,3 @@ def text_of(image, *, series_name: str = "", tag_names: Iterable[str] = ()) -> s
         *tag_names,
     ]
     return normalize(image.title) + "\n" + normalize(" ".join(r for r in rest if r))
-
-
-def refresh(image_ids: Iterable[int]) -> int:
-    """Recompute the search text of the given images, in batches; returns how many."""
-    from .models import ArchiveImage
-
-    ids = sorted(set(image_ids))
-    done = 0
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start : start + BATCH]
-        images = list(
-            ArchiveImage.objects.filter(pk__in=chunk)
-            .select_related("series")
-            .prefetch_related("tags")
-            .only(
-                "pk",
-                "title",
-                "description",
-                "signature",
-                "photographer",
-                "place",
-                "series__name",
-                "search_text",
-            )
-        )
-        updated = []
-        for image in images:
-            text = text_of(
-                image,
-                series_name=image.series.name if image.series else "",
-                tag_names=sorted(t.name for t in image.tags.all()),
-            )
-            if text != image.search_text:
-                image.search_text = text
-                updated.append(image)
-        ArchiveImage.objects.bulk_update(updated, ["search_text"])
-        done += len(updated)
-    if done:
-        changed()
-    return done
-
-
-def on_image_saved(image) -> None:
-    """Called by ``ArchiveImage.save()``: the image's own fields, its series and keywords."""
-    from .models import ArchiveImage
-
-    tag_names = sorted(image.tags.names()) if image.pk else []
-    text = text_of(
-        image, series_name=image.series.name if image.series_id else "", tag_names=tag_names
-    )
-    if text != image.search_text:
-        image.search_text = text
-        ArchiveImage.objects.filter(pk=image.pk).update(search_text=text)
-    changed()  # also when only "published" or the year changed
-
-
-def _tags_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if not reverse:
-        refresh([instance.pk])
-    elif pk_set:
-        refresh(pk_set)
-
-
-def _series_saved(sender, instance, created, **kwargs) -> None:
-    if not created:
-        refresh(instance.images.values_list("pk", flat=True))
-
-
-def _tag_saved(sender, instance, created, **kwargs) -> None:
-    if not created:
-        from .models import ArchiveImageTag
-
-        refresh(
-            ArchiveImageTag.objects.filter(tag=instance).values_list("content_object", flat=True)
-        )
-
-
-def connect() -> None:
-    """Keep the column current when keywords, a series or a keyword's name change."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-    from taggit.models import Tag
-
-    from .models import ArchiveImage, ArchiveImageTag, Series
-
-    m2m_changed.connect(_tags_changed, sender=ArchiveImageTag, dispatch_uid="archive-search-tags")
-    post_save.connect(_series_saved, sender=Series, dispatch_uid="archive-search-series")
-    post_save.connect(_tag_saved, sender=Tag, dispatch_uid="archive-search-tag-name")
-    post_delete.connect(changed, sender=ArchiveImage, dispatch_uid="archive-search-deleted")
-    post_delete.connect(changed, sender=Series, dispatch_uid="archive-search-series-deleted")

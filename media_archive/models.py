@@ -146,7 +146,17 @@ class ArchiveImage(AbstractImage):
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
-        indexing.on_image_saved(self)
+        self.refresh_search_text()
+
+    def refresh_search_text(self) -> None:
+        """The search column from the image's fields, its series and keywords (derived data)."""
+        tag_names = sorted(self.tags.names()) if self.pk else []
+        series_name = self.series.name if self.series_id and self.series else ""
+        text = indexing.text_of(self, series_name=series_name, tag_names=tag_names)
+        if text != self.search_text:
+            self.search_text = text
+            type(self).objects.filter(pk=self.pk).update(search_text=text)
+        indexing.changed()  # also when only "published" or the year changed
 
     @property
     def decade(self) -> int | None:

@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.forms.models import AbstractForm, AbstractFormSubmission
+from wagtail.contrib.forms.models import AbstractForm
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
@@ -35,6 +35,7 @@ from .form_definition import (
     build_steps,
 )
 from .form_engine import StepForm, build_step_form, display_value, initial_from_json, to_json
+from .form_submissions import ServiceFormSubmission
 from .identification import EmployeeIdentificationForm, IdentificationMode, organisation_of
 from .submission import Application, status_path, submit_application
 
@@ -612,33 +613,3 @@ def _as_uuid(value) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except (TypeError, ValueError):
         return None
-
-
-class ServiceFormSubmission(AbstractFormSubmission):
-    """A submission of an online form; its token makes sending idempotent."""
-
-    token = models.UUIDField(_("submission token"), unique=True, default=uuid.uuid4)
-    case = models.OneToOneField(
-        "cases.Case",
-        verbose_name=_("case"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="form_submission",
-    )
-
-    class Meta:
-        verbose_name = _("form submission")
-        verbose_name_plural = _("form submissions")
-        ordering = ["-submit_time"]
-
-    def get_data(self):
-        data = super().get_data()
-        # Exports show the local time the applicant saw (Wagtail writes naive UTC).
-        data["submit_time"] = timezone.make_naive(self.submit_time)
-        data["case_number"] = self.case.number if self.case_id else ""
-        data["applicant_name"] = self.case.applicant_name if self.case_id else ""
-        data["personnel_number"] = (
-            self.case.data.get("values", {}).get("personnel_number", "") if self.case_id else ""
-        )
-        return data

@@ -149,4 +149,5 @@ class PortalSettings(BaseSiteSetting):
 
 # Models defined in their own modules, imported so that Django registers them.
 from .catalogues import ApplicantOrganisation, Catalogue, CatalogueEntry  # noqa: E402, F401
-from .form_pages import ServiceFormPage, ServiceFormSubmission  # noqa: E402, F401
+from .form_pages import ServiceFormPage  # noqa: E402, F401
+from .form_submissions import ServiceFormSubmission  # noqa: E402, F401

@@ -21,6 +21,7 @@ from portal_site.notifications.services import queue_email
 from portal_site.processes import UnknownProcess, start_process
 
 from . import process_inputs, uploads
+from .form_submissions import ServiceFormSubmission
 
 if TYPE_CHECKING:
     from .form_pages import ServiceFormPage
@@ -90,8 +91,6 @@ def submit_application(*, page: ServiceFormPage, application: Application) -> Ca
     Idempotent per ``application.token``: a double click, a reload or a replayed
     POST returns the case of the first submission instead of creating another.
     """
-    from .form_pages import ServiceFormSubmission
-
     try:
         with transaction.atomic():
             submission = ServiceFormSubmission.objects.create(
@@ -171,6 +170,4 @@ def _queue_confirmation(*, page: ServiceFormPage, case: Case, application: Appli
 
 def erase_submission(case: Case) -> None:
     """The stored form answers of ``case`` go when its personal data is deleted."""
-    from .form_pages import ServiceFormSubmission
-
     ServiceFormSubmission.objects.filter(case=case).update(form_data={})

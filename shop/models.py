@@ -95,17 +95,6 @@ class BusinessPartner(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.display_name}"
 
-    def save(self, *args, **kwargs):
-        if not self.number:  # e.g. created by the cash office in the admin
-            from django.db import transaction
-
-            from .services import next_partner_number
-
-            with transaction.atomic():
-                self.number = next_partner_number()
-                return super().save(*args, **kwargs)
-        return super().save(*args, **kwargs)
-
     @property
     def display_name(self) -> str:
         return " ".join(p for p in (self.academic_title, self.first_name, self.last_name) if p)

@@ -12,19 +12,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Invoice, OnlinePayment, Payment, Refund
-from .providers import Confirmation, Provider
+from .providers import Confirmation, Provider, checkout_minutes
 from .services import PaymentOutcome, ShopError, format_eur, register_payment
-
-
-def checkout_minutes() -> int:
-    """How long a started checkout blocks another one (Stripe's sessions expire after it)."""
-    return int(getattr(settings, "SHOP_CHECKOUT_MINUTES", 30))
 
 
 def attempt_in_progress(invoice: Invoice) -> OnlinePayment | None:

@@ -32,6 +32,11 @@ from django.utils.translation import gettext_lazy
 from .models import OnlinePayment
 
 
+def checkout_minutes() -> int:
+    """How long a started checkout blocks another one (Stripe's sessions expire after it)."""
+    return int(getattr(settings, "SHOP_CHECKOUT_MINUTES", 30))
+
+
 class InvalidCallback(Exception):
     """The callback is not authentic, malformed or stale: it books nothing."""
 
@@ -152,8 +157,6 @@ class StripeProvider(Provider):
         )
 
     def start(self, payment: OnlinePayment, *, base_url: str) -> str:
-        from .payments import checkout_minutes
-
         invoice = payment.invoice
         done = base_url + reverse("shop:payment_done", args=[payment.token])
         email = invoice.partner.email or (invoice.case.applicant_email if invoice.case else "")

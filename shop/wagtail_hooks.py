@@ -1,11 +1,13 @@
+from django.db import transaction
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic import CreateView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from . import admin_views
+from . import admin_views, services
 from .models import BusinessPartner, Fee, ImageProduct, UsageType
 
 
@@ -63,8 +65,18 @@ class FeeViewSet(ModelViewSet):
     ]
 
 
+class BusinessPartnerCreateView(CreateView):
+    """The cash office adds a partner by hand: the number is allocated like the portal's."""
+
+    def save_instance(self):
+        with transaction.atomic():
+            self.form.instance.number = services.next_partner_number()
+            return super().save_instance()
+
+
 class BusinessPartnerViewSet(ModelViewSet):
     model = BusinessPartner
+    add_view_class = BusinessPartnerCreateView
     icon = "group"
     menu_label = _("Business partners")
     url_prefix = "geschaeftspartner"

@@ -12,7 +12,8 @@ from portal_site.core.demo import DEMO_PASSWORD
 from portal_site.notifications.models import OutboxMessage
 from serviceportal.catalogues import ApplicantOrganisation
 from serviceportal.demo_forms import f
-from serviceportal.form_pages import ServiceFormPage, ServiceFormSubmission
+from serviceportal.form_pages import ServiceFormPage
+from serviceportal.form_submissions import ServiceFormSubmission
 from serviceportal.identification import IdentificationMode
 from tests.serviceportal.builders import PDF, Applicant, make_form, simple_steps, upload
 

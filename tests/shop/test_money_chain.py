@@ -527,3 +527,19 @@ def test_the_cash_office_list_links_invoice_and_case_and_marks_overdue_and_flags
     with translation.override("de"):
         assert str(Invoice.Flag.PARTIAL.label) in flagged_row
     assert f'href="{reverse("flows_case", args=[case.number])}">{case.number}</a>' in flagged_row
+
+
+@pytest.mark.django_db
+def test_a_partner_added_by_hand_in_the_admin_gets_the_next_number(demo, client):
+    from shop.models import BusinessPartner
+
+    client.force_login(User.objects.get(username="administration"))
+    before = services.next_partner_number()
+    response = client.post(
+        "/admin/geschaeftspartner/new/",
+        {"last_name": "Handeingabe", "first_name": "", "salutation": "", "academic_title": ""}
+        | {"street": "", "postcode": "34117", "town": "Kassel", "email": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    partner = BusinessPartner.objects.get(last_name="Handeingabe")
+    assert int(partner.number) == int(before) + 1 and len(partner.number) == 6

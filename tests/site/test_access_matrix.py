@@ -31,7 +31,8 @@ from portal_site.accounts.models import User
 from portal_site.cases.models import Case, CaseFile
 from portal_site.core.demo_kernel import DEMO_USERS
 from portal_site.notifications.models import OutboxMessage
-from serviceportal.form_pages import ServiceFormPage, ServiceFormSubmission
+from serviceportal.form_pages import ServiceFormPage
+from serviceportal.form_submissions import ServiceFormSubmission
 from serviceportal.submission import status_path, submit_application
 from shop.models import Invoice, OnlinePayment
 from tests.shop.helpers import approve_up_to_invoice, portal_application
