@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from viewflow import this
+from viewflow import jsonstore, this
 from viewflow.workflow import flow, lock
 
 from portal_site.accounts.models import User
@@ -69,14 +69,28 @@ class ApprovalForm(StepForm):
         return data
 
 
+class ArchiveOrderProcess(CaseProcess):
+    """Whether the archive approves the order's use, and the order's invoice."""
+
+    needs_approval = jsonstore.BooleanField(default=False)
+    approved = jsonstore.CharField(max_length=20, blank=True)
+    reason = jsonstore.TextField(blank=True)
+    invoice_id = jsonstore.IntegerField(null=True, blank=True)
+
+    class Meta:
+        proxy = True
+        verbose_name = gettext_lazy("archive order process")
+        verbose_name_plural = gettext_lazy("archive order processes")
+
+
 class ArchiveOrderFlow(flow.Flow):
-    process_class = CaseProcess
+    process_class = ArchiveOrderProcess
     lock_impl = lock.SelectForUpdateLock(nowait=False)
     process_title = gettext_lazy("Archive order")
 
     start = flow.StartHandle(this.start_case).Next(this.if_approval)
     if_approval = (
-        flow.If(lambda activation: activation.process.data.get("needs_approval"))
+        flow.If(lambda activation: activation.process.needs_approval)
         .Then(this.approve)
         .Else(this.invoice)
     )
@@ -86,7 +100,7 @@ class ArchiveOrderFlow(flow.Flow):
         .Next(this.if_approved)
     )
     if_approved = (
-        flow.If(lambda activation: activation.process.data.get("approved") == "yes")
+        flow.If(lambda activation: activation.process.approved == APPROVE)
         .Then(this.invoice)
         .Else(this.reject)
     )
@@ -99,12 +113,8 @@ class ArchiveOrderFlow(flow.Flow):
 
     def start_case(self, activation, case: Case, **kwargs):
         order = _order(case.pk)
-        activation.process.data = {
-            "case_id": case.pk,
-            "office_id": case.office_id,
-            "needs_approval": order.status == Order.Status.AWAITING_APPROVAL,
-        }
-        activation.process.artifact = case
+        activation.process.start_for(case)
+        activation.process.needs_approval = order.status == Order.Status.AWAITING_APPROVAL
         return activation.process
 
     def decide_approval(self, context: StepContext, data: dict[str, Any]) -> str:
@@ -124,7 +134,7 @@ class ArchiveOrderFlow(flow.Flow):
         order = _order(case_id_of(activation.process))
         order.status = Order.Status.REJECTED
         order.save(update_fields=["status"])
-        _mail(order, ORDER_REJECTED_MAIL, reason=str(activation.process.data.get("reason", "")))
+        _mail(order, ORDER_REJECTED_MAIL, reason=activation.process.reason or "")
         change_status(case=order.case, status=CaseStatus.REJECTED, actor=decider(activation))
 
     def issue_fee_invoice(self, activation):
@@ -139,7 +149,7 @@ class ArchiveOrderFlow(flow.Flow):
         order.invoice = invoice
         order.status = Order.Status.AWAITING_PAYMENT
         order.save(update_fields=["invoice", "status"])
-        activation.process.data["invoice_id"] = invoice.pk
+        activation.process.invoice_id = invoice.pk
         activation.process.save(update_fields=["data"])
         change_status(case=order.case, status=CaseStatus.WAITING_FOR_PAYMENT)
 
@@ -159,7 +169,7 @@ def start_archive_order(*, case: Case, actor: User | None = None) -> object:
         case.due_date = due_date_for(case=case)
         case.save(update_fields=["due_date", "updated_at"])
     process = ArchiveOrderFlow.start.run(case=case)
-    if process.data.get("needs_approval"):
+    if process.needs_approval:
         _mail(_order(case.pk), ORDER_RECEIVED_MAIL)
         record(
             case=case,

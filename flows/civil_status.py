@@ -22,7 +22,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from viewflow import this
+from viewflow import jsonstore, this
 from viewflow.workflow import flow, lock
 
 from portal_site.accounts.models import User
@@ -194,10 +194,25 @@ class CertificateNumberForm(StepForm):
         return data
 
 
+class CertificateProcess(CaseProcess):
+    """The registry office's answers and the fee invoice of one certificate order."""
+
+    complete = jsonstore.CharField(max_length=20, blank=True)
+    missing = jsonstore.TextField(blank=True)
+    issuable = jsonstore.CharField(max_length=20, blank=True)
+    certificate_number = jsonstore.CharField(max_length=50, blank=True)
+    invoice_id = jsonstore.IntegerField(null=True, blank=True)
+
+    class Meta:
+        proxy = True
+        verbose_name = gettext_lazy("certificate process")
+        verbose_name_plural = gettext_lazy("certificate processes")
+
+
 class CivilStatusFlow(flow.Flow):
     """The seed's chain: each question a task, each answer a branch, each effect a node."""
 
-    process_class = CaseProcess
+    process_class = CertificateProcess
     lock_impl = lock.SelectForUpdateLock(nowait=False)
     process_title = gettext_lazy("Civil-status certificates")
 
@@ -210,7 +225,7 @@ class CivilStatusFlow(flow.Flow):
         .Next(this.if_complete)
     )
     if_complete = (
-        flow.If(lambda activation: activation.process.data.get("complete") == YES)
+        flow.If(lambda activation: activation.process.complete == YES)
         .Then(this.check_issuable)
         .Else(this.mail_incomplete)
     )
@@ -225,8 +240,8 @@ class CivilStatusFlow(flow.Flow):
     )
     which_answer = (
         flow.Switch()
-        .Case(this.record_number, lambda a: a.process.data.get("issuable") == YES)
-        .Case(this.mail_not_entitled, lambda a: a.process.data.get("issuable") == NOT_ENTITLED)
+        .Case(this.record_number, lambda a: a.process.issuable == YES)
+        .Case(this.mail_not_entitled, lambda a: a.process.issuable == NOT_ENTITLED)
         .Default(this.mail_not_on_record)
     )
     mail_not_entitled = flow.Function(this.tell_not_entitled).Next(this.reject_refused)
@@ -254,8 +269,7 @@ class CivilStatusFlow(flow.Flow):
     end_refused = flow.End()
 
     def start_case(self, activation, case: Case, **kwargs):
-        activation.process.data = {"case_id": case.pk, "office_id": case.office_id}
-        activation.process.artifact = case
+        activation.process.start_for(case)
         return activation.process
 
     # -- the registry office's answers
@@ -303,7 +317,7 @@ class CivilStatusFlow(flow.Flow):
     # -- effects
 
     def tell_incomplete(self, activation):
-        missing = str(activation.process.data.get("missing", ""))
+        missing = activation.process.missing or ""
         _mail_applicant(activation.process.case, MAIL_INCOMPLETE, {"missing": missing})
 
     def tell_not_entitled(self, activation):
@@ -333,7 +347,7 @@ class CivilStatusFlow(flow.Flow):
             % {"count": copies, "kind": kind, "number": case.number},
             case=case,
         )
-        activation.process.data["invoice_id"] = invoice.pk
+        activation.process.invoice_id = invoice.pk
         activation.process.save(update_fields=["data"])
         change_status(case=case, status=CaseStatus.WAITING_FOR_PAYMENT)
 
@@ -342,9 +356,7 @@ class CivilStatusFlow(flow.Flow):
 
     def file_cover_letter(self, activation):
         case = case_of(activation.process)
-        invoice = Invoice.objects.select_related("partner").get(
-            pk=activation.process.data["invoice_id"]
-        )
+        invoice = Invoice.objects.select_related("partner").get(pk=activation.process.invoice_id)
         kind, copies = certificate_request(case)
         certificate_number = str(case.data.get("certificate_number", ""))
         _subject, letter = render_email_text(

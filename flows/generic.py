@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from viewflow import this
+from viewflow import jsonstore, this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.models import Process, Task
 
@@ -25,12 +25,26 @@ from .steps import HumanTask, StepContext, StepForm, record_decision, send_answe
 
 
 class CaseProcess(Process):
-    """A viewflow process whose artifact is a kernel case."""
+    """A viewflow process whose artifact is a kernel case.
+
+    Its data is typed (``jsonstore`` fields in the process's JSON ``data``): the
+    case's id (also the artifact, which lookups use) and the office whose queue
+    gets the tasks. Each process adds the fields its steps decide.
+    """
+
+    case_id = jsonstore.IntegerField(_("case"), null=True, blank=True)
+    office_id = jsonstore.IntegerField(_("office"), null=True, blank=True)
 
     class Meta:
         proxy = True
         verbose_name = _("case process")
         verbose_name_plural = _("case processes")
+
+    def start_for(self, case: Case) -> None:
+        """Tie the process to its case (artifact and typed data)."""
+        self.artifact = case
+        self.case_id = case.pk
+        self.office_id = case.office_id
 
     @property
     def case(self) -> Case:
@@ -89,8 +103,7 @@ class GenericFlow(flow.Flow):
     end = flow.End()
 
     def start_case(self, activation, case: Case, **kwargs):
-        activation.process.data = {"case_id": case.pk, "office_id": case.office_id}
-        activation.process.artifact = case
+        activation.process.start_for(case)
         return activation.process
 
     def answer(self, context: StepContext, data: dict[str, Any]) -> str:

@@ -52,8 +52,13 @@ class StepContext:
     user: User
 
     def remember(self, **values: Any) -> None:
-        """Store decisions on the process, where the flow's switches read them."""
-        self.process.data.update(values)
+        """Store decisions on the process's typed fields, where the flow's switches read them.
+
+        A name the process does not declare is a programming error, not silently kept.
+        """
+        for name, value in values.items():
+            self.process._meta.get_field(name)  # FieldDoesNotExist for an unknown name
+            setattr(self.process, name, value)
         self.process.save(update_fields=["data"])
 
 

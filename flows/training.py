@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from viewflow import this
+from viewflow import jsonstore, this
 from viewflow.workflow import flow, lock
 
 from portal_site.accounts.models import Employee, User
@@ -156,7 +156,7 @@ def start_training(*, case: Case, actor: User | None = None) -> object:
         case.due_date = due_date_for(case=case)
         case.save(update_fields=["due_date", "updated_at"])
     process = TrainingFlow.start.run(case=case)
-    lead = _user(process.data.get("team_lead_id"))
+    lead = _user(process.team_lead_id)
     record(
         case=case,
         kind=TimelineEntry.Kind.TASK,
@@ -231,10 +231,27 @@ class PlaceDecisionForm(StepForm):
             }
 
 
+class TrainingProcess(CaseProcess):
+    """Who recommends and decides, and what each of them decided."""
+
+    team_lead_id = jsonstore.IntegerField(null=True, blank=True)
+    department_head_id = jsonstore.IntegerField(null=True, blank=True)
+    recommendation = jsonstore.CharField(max_length=20, blank=True)
+    recommendation_comment = jsonstore.TextField(blank=True)
+    head_decision = jsonstore.CharField(max_length=20, blank=True)
+    head_comment = jsonstore.TextField(blank=True)
+    place = jsonstore.CharField(max_length=20, blank=True)
+
+    class Meta:
+        proxy = True
+        verbose_name = gettext_lazy("training process")
+        verbose_name_plural = gettext_lazy("training processes")
+
+
 class TrainingFlow(flow.Flow):
     """The seed's first example: team lead, department head, then HR development's decision."""
 
-    process_class = CaseProcess
+    process_class = TrainingProcess
     lock_impl = lock.SelectForUpdateLock(nowait=False)
     process_title = gettext_lazy("Registration for internal training")
 
@@ -248,7 +265,7 @@ class TrainingFlow(flow.Flow):
             submit_label=gettext_lazy("Save recommendation"),
         )
         .Annotation(title=gettext_lazy("Recommendation of the team lead"))
-        .Assign(lambda activation: _user(activation.process.data.get("team_lead_id")))
+        .Assign(lambda activation: _user(activation.process.team_lead_id))
         .Next(this.file_recommendation)
     )
     file_recommendation = flow.Function(this.file_recommendation_pdf).Next(this.head_decides)
@@ -257,11 +274,11 @@ class TrainingFlow(flow.Flow):
     head_decides = (
         HumanTask(HeadDecisionForm, this.decide_head, submit_label=gettext_lazy("Save decision"))
         .Annotation(title=gettext_lazy("Decision of the department head"))
-        .Assign(lambda activation: _user(activation.process.data.get("department_head_id")))
+        .Assign(lambda activation: _user(activation.process.department_head_id))
         .Next(this.if_agreed)
     )
     if_agreed = (
-        flow.If(lambda activation: activation.process.data.get("head_decision") == YES)
+        flow.If(lambda activation: activation.process.head_decision == YES)
         .Then(this.tell_agreed)
         .Else(this.reject)
     )
@@ -276,8 +293,8 @@ class TrainingFlow(flow.Flow):
     )
     which_place = (
         flow.Switch()
-        .Case(this.confirm, lambda activation: activation.process.data.get("place") == YES)
-        .Case(this.wait, lambda activation: activation.process.data.get("place") == WAITING)
+        .Case(this.confirm, lambda activation: activation.process.place == YES)
+        .Case(this.wait, lambda activation: activation.process.place == WAITING)
         .Default(this.refuse)
     )
     confirm = flow.Function(this.confirm_place).Next(this.end)
@@ -294,13 +311,9 @@ class TrainingFlow(flow.Flow):
         employee = participation.employee
         lead = team_lead_of(employee) if employee else None
         head = department_head_of(employee) if employee else None
-        activation.process.data = {
-            "case_id": case.pk,
-            "office_id": case.office_id,
-            "team_lead_id": lead.pk if lead else None,
-            "department_head_id": head.pk if head else None,
-        }
-        activation.process.artifact = case
+        activation.process.start_for(case)
+        activation.process.team_lead_id = lead.pk if lead else None
+        activation.process.department_head_id = head.pk if head else None
         return activation.process
 
     # -- the decisions
@@ -340,7 +353,7 @@ class TrainingFlow(flow.Flow):
     # -- effects
 
     def file_recommendation_pdf(self, activation):
-        data = activation.process.data
+        process = activation.process
         participation = _participation(case_id_of(activation.process))
         lead = decider(activation)
         file_pdf_document(
@@ -350,8 +363,8 @@ class TrainingFlow(flow.Flow):
             filename=f"Empfehlung-{participation.case.number}.pdf",
             context={
                 "participation": participation,
-                "recommended": data.get("recommendation") == YES,
-                "comment": data.get("recommendation_comment", ""),
+                "recommended": process.recommendation == YES,
+                "comment": process.recommendation_comment or "",
                 "lead": lead,
             },
             actor=lead,
@@ -362,7 +375,7 @@ class TrainingFlow(flow.Flow):
         Participation.objects.filter(pk=participation.pk).update(
             status=Participation.Status.REJECTED
         )
-        reason = activation.process.data.get("head_comment") or "–"
+        reason = activation.process.head_comment or "–"
         _mail(participation, MAIL_REJECTED, reason=reason)
         change_status(
             case=participation.case, status=CaseStatus.REJECTED, actor=decider(activation)

@@ -15,6 +15,7 @@ from viewflow.workflow.models import Task
 
 from flows.archive_order import ArchiveOrderFlow
 from flows.civil_status import CivilStatusFlow
+from flows.generic import CaseProcess as CaseProcessBase
 from flows.generic import GenericFlow
 from flows.steps import HumanTask, StepForm
 from flows.training import TrainingFlow
@@ -99,3 +100,26 @@ def test_the_decisions_of_the_seed_are_the_charts_branches():
         "wait": {"end_waiting"},
         "refuse": {"end_no_place"},
     }
+
+
+@pytest.mark.django_db
+def test_process_data_is_typed_and_an_undeclared_name_is_refused(demo):
+    from django.core.exceptions import FieldDoesNotExist
+
+    from flows.civil_status import CertificateProcess
+    from flows.steps import StepContext
+    from tests.shop.helpers import certificate_case, registrar, work
+
+    assert all(f.process_class is not CaseProcessBase for f in FLOWS[1:])
+    case = certificate_case()
+    work(case, registrar(), decision="yes", missing="", comment="")
+    process = CertificateProcess.objects.get(of_cases(case.pk, via=""))
+    assert (process.case_id, process.office_id, process.complete) == (
+        case.pk,
+        case.office_id,
+        "yes",
+    )
+    task = Task.objects.filter(process=process).order_by("pk").first()
+    context = StepContext(task=task, process=process, case=case, user=registrar())
+    with pytest.raises(FieldDoesNotExist):
+        context.remember(compleet="yes")
