@@ -445,7 +445,7 @@ def finance_export_file(request, pk: int, fmt: str):
 
 def letter_preview(request):
     """PDF preview of a letter with the saved letterhead: the fee invoice, or ``?text=<key>``."""
-    from portal_site.documents.rendering import pdf_response
+    from portal_site.core.responses import pdf_response
     from portal_site.notifications.email_texts import is_letter, preview_of
     from portal_site.notifications.models import EmailText
 

@@ -219,3 +219,14 @@ def cancel_case(*, case: Case, actor: User | None, reason: str) -> Case:
     if not reason.strip():
         raise ValueError(_("Please give a reason for the cancellation."))
     return change_status(case=case, status=CaseStatus.CANCELLED, actor=actor, reason=reason)
+
+
+def case_files_not_ready(ids: list[int]) -> list[int]:
+    """Of the given case files, those whose document is not rendered yet."""
+    not_ready = CaseFile.objects.filter(pk__in=ids).exclude(status=CaseFile.Status.READY)
+    return list(not_ready.values_list("pk", flat=True))
+
+
+def case_file_stored_name(case_file_id: int) -> str | None:
+    """Where a rendered case file is stored (None while it has no file)."""
+    return CaseFile.objects.filter(pk=case_file_id).values_list("file", flat=True).first() or None

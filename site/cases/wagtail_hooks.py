@@ -1,28 +1,12 @@
 from django import forms
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from portal_site.documents.views import render_case_file_again
 from portal_site.processes import process_choices
 
 from .models import RetentionPeriod
-from .views import download_case_file
-
-
-@hooks.register("register_admin_urls")
-def case_file_urls():
-    # Inside /admin/: Wagtail's admin login protects it before the permission check.
-    return [
-        path("cases/files/<int:pk>/", download_case_file, name="case_file_download"),
-        path(
-            "cases/files/<int:pk>/erneut/",
-            render_case_file_again,
-            name="case_file_render_again",
-        ),
-    ]
 
 
 class RetentionPeriodViewSet(ModelViewSet):

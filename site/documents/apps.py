@@ -10,10 +10,13 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         from portal_site.accounts import roles
         from portal_site.core.periodic import register_periodic
+        from portal_site.notifications.letters import register_default_letter_preview
 
+        from .rendering import text_preview_pdf
         from .services import render_due_documents
 
         register_periodic("documents.render_due", render_due_documents)
+        register_default_letter_preview(text_preview_pdf)
 
         # The letterhead carries the cash office's bank details and the city's layout.
         for role in (roles.CASH_OFFICE, roles.EDITOR):

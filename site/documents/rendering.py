@@ -98,17 +98,11 @@ def render_xlsx(*, sheets: Sequence[Sheet]) -> bytes:
     return buffer.getvalue()
 
 
-def pdf_response(pdf: bytes, *, filename: str, inline: bool = True):
-    """A generated PDF as an HTTP response, shown in the browser's PDF viewer.
+def text_preview_pdf(subject: str, body: str) -> bytes:
+    """A letter text's preview as the PDF it becomes, on the city's letterhead."""
+    from django.utils import timezone
 
-    The page policy (CSP) is left off: a PDF is no HTML page, and Chromium
-    applies a response's ``object-src 'none'`` to its own PDF viewer, which
-    would leave the admin's preview panel blank.
-    """
-    from django.http import HttpResponse
-
-    response = HttpResponse(pdf, content_type="application/pdf")
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response._csp_exempt = True
-    return response
+    return render_pdf(
+        template_name="documents/text_preview.html",
+        context={"name": subject, "subject": subject, "letter": body, "now": timezone.localtime()},
+    )

@@ -21,8 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from .attachments import case_file_name, pending_attachments
 from .models import OutboxMessage
-from .services import pending_attachments
 
 logger = logging.getLogger(__name__)
 
@@ -121,20 +121,10 @@ def _build(message: OutboxMessage, *, connection=None) -> EmailMultiAlternatives
         email.attach_alternative(message.html_body, "text/html")
     for attachment in message.attachments:
         storage = storages[attachment.get("storage", "private")]
-        name = attachment.get("name") or _case_file_name(attachment.get("case_file"))
+        name = attachment.get("name") or case_file_name(attachment.get("case_file"))
         with storage.open(name, "rb") as handle:
             email.attach(attachment["filename"], handle.read(), attachment["mimetype"])
     return email
-
-
-def _case_file_name(case_file_id: int | None) -> str:
-    """The stored name of a document that did not exist yet when its mail was queued."""
-    from portal_site.cases.models import CaseFile
-
-    name = CaseFile.objects.filter(pk=case_file_id).values_list("file", flat=True).first()
-    if not name:
-        raise FileNotFoundError(f"case file {case_file_id} has no file")
-    return name
 
 
 def send_batch(message_ids: list[str]) -> dict[str, str]:

@@ -81,9 +81,9 @@ class EmailText(PreviewableMixin, models.Model):
     def serve_preview(self, request, mode_name):
         from django.http import HttpResponse
 
-        from portal_site.documents.rendering import pdf_response
+        from portal_site.core.responses import pdf_response
 
-        from .email_texts import preview_of
+        from .letters import preview_of
 
         content, content_type = preview_of(self)
         if content_type == "application/pdf":

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from .attachments import pending_attachments
+from .delivery import deliver_message
 from .models import OutboxMessage
 
 if TYPE_CHECKING:
@@ -27,8 +29,6 @@ def queue_email(
     If the transaction rolls back, the message is gone with it; if the mail
     server is down, the message stays in the outbox and is retried.
     """
-    from .delivery import deliver_message  # the task module imports models
-
     attachments = list(attachments)
     waiting = bool(pending_attachments(attachments))
     message = OutboxMessage.objects.create(
@@ -46,24 +46,8 @@ def queue_email(
     return message
 
 
-def pending_attachments(attachments: Sequence[dict]) -> list[int]:
-    """The ids of attached case documents that do not exist yet."""
-    from portal_site.cases.models import CaseFile
-
-    ids = [item["case_file"] for item in attachments if item.get("case_file")]
-    if not ids:
-        return []
-    return list(
-        CaseFile.objects.filter(pk__in=ids)
-        .exclude(status=CaseFile.Status.READY)
-        .values_list("pk", flat=True)
-    )
-
-
 def release_if_ready(message: OutboxMessage) -> bool:
     """Queue a message waiting for documents once they all exist; whether it was released."""
-    from .delivery import deliver_message
-
     if pending_attachments(message.attachments):
         return False
     released = OutboxMessage.objects.filter(

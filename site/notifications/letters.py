@@ -1,0 +1,60 @@
+"""Placeholders and previews of e-mail and letter texts (no database, no rendering engine).
+
+A letter text's preview is the PDF it becomes: the package that renders the
+letter registers ``render(subject, body)`` for its key, and the documents app
+registers the default one for all other letters. E-mails preview as plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Protocol
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+Render = Callable[[str, str], bytes]
+_LETTER_PREVIEWS: dict[str, Render] = {}
+_DEFAULT_PREVIEW: list[Render] = []
+
+
+class Text(Protocol):
+    key: str
+    subject: str
+    body: str
+    placeholders: str
+
+
+def fill_placeholders(text: str, values: dict[str, str]) -> str:
+    """Replace ``{name}`` for known names; anything else stays as the editor wrote it."""
+    return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
+
+
+def register_letter_preview(key: str, render: Render) -> None:
+    """A letter text's preview: ``render(subject, body)`` gives the PDF it becomes."""
+    _LETTER_PREVIEWS[key] = render
+
+
+def register_default_letter_preview(render: Render) -> None:
+    """The preview of a letter text without one of its own."""
+    _DEFAULT_PREVIEW[:] = [render]
+
+
+def is_letter(key: str) -> bool:
+    return key in _LETTER_PREVIEWS or key.startswith("letter.") or key.endswith("_letter")
+
+
+def sample_values(placeholders: str) -> dict[str, str]:
+    """Placeholders stay visible in a preview: ``{name}`` shows as ``{name}``."""
+    return {name: "{" + name + "}" for name in _PLACEHOLDER.findall(placeholders)}
+
+
+def preview_of(text: Text) -> tuple[bytes, str]:
+    """What the text becomes: the letter's PDF, or the e-mail as plain text."""
+    values = sample_values(text.placeholders)
+    subject = fill_placeholders(text.subject, values)
+    body = fill_placeholders(text.body, values)
+    render = _LETTER_PREVIEWS.get(text.key) or next(iter(_DEFAULT_PREVIEW), None)
+    if not is_letter(text.key) or render is None:
+        return f"{subject}\n\n{body}".encode(), "text/plain; charset=utf-8"
+    return render(subject, body), "application/pdf"
