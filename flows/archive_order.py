@@ -17,9 +17,9 @@ from viewflow import jsonstore, this
 from viewflow.workflow import flow, lock
 
 from portal_site.accounts.models import User
-from portal_site.cases.models import Case, CaseStatus, TimelineEntry
+from portal_site.cases.models import Case, CaseStatus
 from portal_site.cases.processes import case_id_of
-from portal_site.cases.services import change_status, record
+from portal_site.cases.services import change_status
 from portal_site.notifications.email_texts import render_email_text
 from portal_site.notifications.services import queue_email
 from shop.models import Order
@@ -29,7 +29,7 @@ from shop.texts import ORDER_RECEIVED_MAIL, ORDER_REJECTED_MAIL
 
 from .generic import CaseProcess
 from .paying import register_payment_wait
-from .steps import HumanTask, StepContext, StepForm, decider, record_decision
+from .steps import HumanTask, StepContext, StepForm, decider, start_case_process
 
 
 def _order(case_id: int) -> Order:
@@ -118,15 +118,7 @@ class ArchiveOrderFlow(flow.Flow):
         return activation.process
 
     def decide_approval(self, context: StepContext, data: dict[str, Any]) -> str:
-        decision = data["decision"]
-        record_decision(
-            context=context,
-            choices=APPROVAL_CHOICES,
-            decision=decision,
-            comment=data.get("comment", ""),
-        )
-        context.remember(approved=decision, reason=data.get("reason", ""))
-        if decision == APPROVE:
+        if context.decide("approved", APPROVAL_CHOICES, data, reason=data.get("reason")) == APPROVE:
             return _("The order is approved; the invoice goes to the customer.")
         return _("The order is rejected; the customer has been told.")
 
@@ -163,24 +155,13 @@ class ArchiveOrderFlow(flow.Flow):
 
 
 def start_archive_order(*, case: Case, actor: User | None = None) -> object:
-    from .deadlines import due_date_for
-
-    if case.due_date is None:
-        case.due_date = due_date_for(case=case)
-        case.save(update_fields=["due_date", "updated_at"])
-    process = ArchiveOrderFlow.start.run(case=case)
-    if process.needs_approval:
-        _mail(_order(case.pk), ORDER_RECEIVED_MAIL)
-        record(
-            case=case,
-            kind=TimelineEntry.Kind.TASK,
-            message=_("Task “%(task)s” created for %(office)s.")
-            % {
-                "task": ArchiveOrderFlow.approve.task_title,
-                "office": case.office or _("the back office"),
-            },
+    order = _order(case.pk)
+    if order.status == Order.Status.AWAITING_APPROVAL:
+        _mail(order, ORDER_RECEIVED_MAIL)
+        return start_case_process(
+            ArchiveOrderFlow, case=case, actor=actor, first_task=ArchiveOrderFlow.approve
         )
-    return process
+    return start_case_process(ArchiveOrderFlow, case=case, actor=actor)
 
 
 def register_archive_order() -> None:

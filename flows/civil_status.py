@@ -38,7 +38,7 @@ from shop.services import FeeItem, PartnerData, find_or_create_partner, issue_in
 
 from .generic import CaseProcess
 from .paying import register_payment_wait
-from .steps import HumanTask, StepContext, StepForm, decider, record_decision
+from .steps import HumanTask, StepContext, StepForm, decider, start_case_process
 
 logger = logging.getLogger(__name__)
 
@@ -275,28 +275,13 @@ class CivilStatusFlow(flow.Flow):
     # -- the registry office's answers
 
     def decide_complete(self, context: StepContext, data: dict[str, Any]) -> str:
-        decision = data["decision"]
-        record_decision(
-            context=context,
-            choices=COMPLETE_CHOICES,
-            decision=decision,
-            comment=data.get("comment", ""),
-        )
-        context.remember(complete=decision, missing=data.get("missing", ""))
+        decision = context.decide("complete", COMPLETE_CHOICES, data, missing=data.get("missing"))
         if decision == YES:
             return _("Recorded: the application is complete.")
         return _("The applicant has been told what is missing; the case is closed.")
 
     def decide_issuable(self, context: StepContext, data: dict[str, Any]) -> str:
-        decision = data["decision"]
-        record_decision(
-            context=context,
-            choices=ISSUABLE_CHOICES,
-            decision=decision,
-            comment=data.get("comment", ""),
-        )
-        context.remember(issuable=decision)
-        if decision == YES:
+        if context.decide("issuable", ISSUABLE_CHOICES, data) == YES:
             return _("Recorded: the certificate can be issued.")
         return _("The applicant has been told; the case is closed.")
 
@@ -386,23 +371,9 @@ class CivilStatusFlow(flow.Flow):
 
 
 def start_civil_status(*, case: Case, actor: User | None = None) -> object:
-    from .deadlines import due_date_for
-
-    if case.due_date is None:
-        case.due_date = due_date_for(case=case)
-        case.save(update_fields=["due_date", "updated_at"])
-    process = CivilStatusFlow.start.run(case=case)
-    record(
-        case=case,
-        kind=TimelineEntry.Kind.TASK,
-        actor=actor,
-        message=_("Task “%(task)s” created for %(office)s.")
-        % {
-            "task": CivilStatusFlow.check_complete.task_title,
-            "office": case.office or _("the back office"),
-        },
+    return start_case_process(
+        CivilStatusFlow, case=case, actor=actor, first_task=CivilStatusFlow.check_complete
     )
-    return process
 
 
 def register_civil_status() -> None:

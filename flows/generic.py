@@ -16,12 +16,19 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.models import Process, Task
 
 from portal_site.accounts.models import User
-from portal_site.cases.models import Case, CaseStatus, TimelineEntry
+from portal_site.cases.models import Case, CaseStatus
 from portal_site.cases.processes import case_of
-from portal_site.cases.services import change_status, record
+from portal_site.cases.services import change_status
 
 from . import workspace
-from .steps import HumanTask, StepContext, StepForm, record_decision, send_answer
+from .steps import (
+    HumanTask,
+    StepContext,
+    StepForm,
+    record_decision,
+    send_answer,
+    start_case_process,
+)
 
 
 class CaseProcess(Process):
@@ -123,23 +130,7 @@ class GenericFlow(flow.Flow):
 
 def start_generic(*, case: Case, actor: User | None = None) -> object:
     """Registry entry point: start the generic process for a freshly opened case."""
-    from .deadlines import due_date_for
-
-    if case.due_date is None:
-        case.due_date = due_date_for(case=case)
-        case.save(update_fields=["due_date", "updated_at"])
-    process = GenericFlow.start.run(case=case)
-    record(
-        case=case,
-        kind=TimelineEntry.Kind.TASK,
-        message=gettext("Task “%(task)s” created for %(office)s.")
-        % {
-            "task": GenericFlow.handle.task_title,
-            "office": case.office or gettext("the back office"),
-        },
-        actor=actor,
-    )
-    return process
+    return start_case_process(GenericFlow, case=case, actor=actor, first_task=GenericFlow.handle)
 
 
 def answer_and_close(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import Cast
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -17,7 +18,7 @@ from portal_site.cases.access import (  # noqa: F401 - the workspace reads the k
     visible_cases,
 )
 from portal_site.cases.models import OPEN_STATUSES, Case
-from portal_site.cases.processes import case_id_of, of_any_case, of_cases
+from portal_site.cases.processes import of_any_case, of_cases
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
@@ -58,12 +59,32 @@ def queue_tasks(*, user: User) -> QuerySet[Task]:
     return tasks if cases is None else tasks.filter(of_cases(cases.values("pk")))
 
 
-def cases_for_tasks(tasks) -> dict[int, Case]:
-    ids = [case_id_of(task.process) for task in tasks]
-    cases = Case.objects.select_related("office").only(
-        "id", "number", "title", "received_at", "due_date", "office__name", "office__short_name"
+INBOX_CASE_COLUMNS = (
+    *("id", "number", "title", "received_at", "due_date"),
+    *("office__name", "office__short_name"),
+)
+
+
+def inbox_tasks(tasks: QuerySet[Task]) -> QuerySet:
+    """The columns an inbox line shows, as rows (no model instances), with the list's total
+    counted by the same statement (``total``, a window over the whole filtered list)."""
+    return (
+        tasks.select_related(None)
+        .order_by("-created", "-pk")
+        .annotate(
+            # the node's reference as stored, not resolved into the node for every row
+            node=Cast("flow_task", CharField()),
+            case_pk=F("process__artifact_object_id"),
+            total=Window(Count("pk")),
+        )
+        .values("pk", "node", "created", "case_pk", "total")
     )
-    return cases.in_bulk([i for i in ids if i])
+
+
+def cases_for_tasks(case_ids) -> dict[int, dict]:
+    """The inbox lines' cases by id, as rows of :data:`INBOX_CASE_COLUMNS`."""
+    ids = [int(i) for i in case_ids if i]
+    return {row["id"]: row for row in Case.objects.filter(pk__in=ids).values(*INBOX_CASE_COLUMNS)}
 
 
 def open_task_for_case(*, case: Case) -> Task | None:

@@ -32,6 +32,8 @@ from portal_site.cases.models import Case, TimelineEntry
 from portal_site.cases.services import record
 from portal_site.notifications.services import queue_email
 
+from .deadlines import due_date_for
+
 
 class StepForm(forms.Form):
     """A task's form; it sees the case and the task (e.g. to offer the right choices)."""
@@ -50,6 +52,16 @@ class StepContext:
     process: Process
     case: Case
     user: User
+
+    def decide(self, field: str, choices, data: dict[str, Any], **extra: Any) -> str:
+        """The clerk's ``data["decision"]``: on the timeline (with the internal comment) and
+        on the process as ``field`` (with ``extra``), where the branches read it."""
+        decision = data["decision"]
+        record_decision(
+            context=self, choices=choices, decision=decision, comment=data.get("comment", "")
+        )
+        self.remember(**{field: decision}, **extra)
+        return decision
 
     def remember(self, **values: Any) -> None:
         """Store decisions on the process's typed fields, where the flow's switches read them.
@@ -108,6 +120,24 @@ def step_for(task: Task) -> HumanTask | None:
 
 def human_nodes(flow_class) -> list[HumanTask]:
     return [node for node in flow_class.instance.nodes() if isinstance(node, HumanTask)]
+
+
+def start_case_process(flow_class, *, case: Case, actor: User | None = None, first_task=None):
+    """Start ``flow_class`` on a fresh case: its due date, the process, and (``first_task``,
+    the human node the chain starts with) "Task … created for <office>" on the timeline."""
+    if case.due_date is None:
+        case.due_date = due_date_for(case=case)
+        case.save(update_fields=["due_date", "updated_at"])
+    process = flow_class.start.run(case=case)
+    if first_task is not None:
+        record(
+            case=case,
+            kind=TimelineEntry.Kind.TASK,
+            actor=actor,
+            message=_("Task “%(task)s” created for %(office)s.")
+            % {"task": first_task.task_title, "office": case.office or _("the back office")},
+        )
+    return process
 
 
 def decider(activation) -> User | None:

@@ -39,7 +39,7 @@ from portal_site.processes import InputKind, ProcessInput, inputs_of
 
 from .generic import CaseProcess
 from .models import Course, Participation
-from .steps import HumanTask, StepContext, StepForm, decider, record_decision
+from .steps import HumanTask, StepContext, StepForm, decider, start_case_process
 
 PROCESS_KEY = "training_registration"
 
@@ -150,12 +150,7 @@ def participation_from_case(case: Case) -> Participation:
 
 def start_training(*, case: Case, actor: User | None = None) -> object:
     participation = participation_from_case(case)
-    from .deadlines import due_date_for
-
-    if case.due_date is None:
-        case.due_date = due_date_for(case=case)
-        case.save(update_fields=["due_date", "updated_at"])
-    process = TrainingFlow.start.run(case=case)
+    process = start_case_process(TrainingFlow, case=case, actor=actor)
     lead = _user(process.team_lead_id)
     record(
         case=case,
@@ -319,20 +314,13 @@ class TrainingFlow(flow.Flow):
     # -- the decisions
 
     def decide_recommendation(self, context: StepContext, data: dict[str, Any]) -> str:
-        decision = data["decision"]
-        record_decision(
-            context=context, choices=RECOMMEND_CHOICES, decision=decision, comment=data["comment"]
+        context.decide(
+            "recommendation", RECOMMEND_CHOICES, data, recommendation_comment=data["comment"]
         )
-        context.remember(recommendation=decision, recommendation_comment=data["comment"])
         return _("The recommendation is filed; the department head decides next.")
 
     def decide_head(self, context: StepContext, data: dict[str, Any]) -> str:
-        decision = data["decision"]
-        record_decision(
-            context=context, choices=HEAD_CHOICES, decision=decision, comment=data["comment"]
-        )
-        context.remember(head_decision=decision, head_comment=data["comment"])
-        if decision == YES:
+        if context.decide("head_decision", HEAD_CHOICES, data, head_comment=data["comment"]) == YES:
             return _("Agreed; HR development decides on the place.")
         return _("Rejected; the employee has been told.")
 
@@ -340,10 +328,7 @@ class TrainingFlow(flow.Flow):
         decision = data["decision"]
         participation = _participation(context.case.pk)
         decide_place(participation=participation, decision=decision, actor=context.user)
-        record_decision(
-            context=context, choices=HR_CHOICES, decision=decision, comment=data["comment"]
-        )
-        context.remember(place=decision)
+        context.decide("place", HR_CHOICES, data)
         if decision == YES:
             return _("The place is confirmed; the employee has been told.")
         if decision == WAITING:

@@ -7,33 +7,44 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from viewflow.workflow.fields import import_task_by_ref
 
 from portal_site.cases import services as case_services
 from portal_site.cases.models import Case
 from portal_site.cases.processes import case_id_of
 from portal_site.core.links import url_maker
+from portal_site.core.paging import CountedPaginator, page_number
 from portal_site.documents.services import file_pdf_document
 
 from . import selectors, workspace
 from .steps import step_for
 
 INBOX_PAGE_SIZE = 50
-# What the inbox's lines show: nothing else of the tasks, processes and cases is read.
-INBOX_TASK_FIELDS = ("id", "flow_task", "created", "process__id", "process__artifact_object_id")
 
 
-def _paged(request, tasks, param: str, anchor: str = ""):
-    """One page of tasks; the page number in ``param``, the other list's page kept."""
-    page = Paginator(tasks.order_by("-created", "-pk"), INBOX_PAGE_SIZE).get_page(
-        request.GET.get(param)
-    )
+def _paged(request, tasks, param: str, anchor: str = "") -> Page:
+    """One page of an inbox list: the page number in ``param``, the other list's page kept.
+
+    The rows carry the list's total (:func:`selectors.inbox_tasks`): one statement
+    a page; a number past the end shows the last page, as Django's ``get_page``.
+    """
+    rows = selectors.inbox_tasks(tasks)
+    number = page_number(request.GET.get(param))
+    found = list(rows[(number - 1) * INBOX_PAGE_SIZE : number * INBOX_PAGE_SIZE])
+    total = found[0]["total"] if found else 0
+    if not found and number > 1:  # past the end (an old bookmark): the last page
+        total = rows.count()
+        number = max(1, -(-total // INBOX_PAGE_SIZE))
+        found = list(rows[(number - 1) * INBOX_PAGE_SIZE : number * INBOX_PAGE_SIZE])
+    page = CountedPaginator([], INBOX_PAGE_SIZE, count=total).page(number)
+    page.object_list = found
 
     def link(number: int) -> str:
         params = request.GET.copy()
@@ -61,39 +72,47 @@ class InboxRow:
     action_url: str
 
 
-def _inbox_rows(tasks, cases: dict[int, Case], *, action: str) -> list[InboxRow]:
+def _office_label(case: dict) -> str:
+    name, short = case["office__name"], case["office__short_name"]
+    if not name:
+        return "–"
+    return f"{short} {name}" if short and short != name else name
+
+
+def _inbox_rows(tasks, cases: dict[int, dict], *, action: str) -> list[InboxRow]:
     today = timezone.localdate()
     case_url = url_maker("flows_case")
     action_url = url_maker("flows_task_claim" if action == "claim" else "flows_task")
+    titles: dict[str, str] = {}  # the few kinds of task on a page, each resolved once
     rows = []
     for task in tasks:
-        case = cases.get(case_id_of(task.process))
+        case = cases.get(int(task["case_pk"] or 0))
         if case is None:
             continue
-        received = timezone.localtime(case.received_at)
+        if task["node"] not in titles:
+            titles[task["node"]] = str(import_task_by_ref(task["node"]).task_title)
+        received = timezone.localtime(case["received_at"])
+        due = case["due_date"]
         rows.append(
             InboxRow(
-                task_title=str(task.flow_task.task_title),
-                number=case.number,
-                title=case.title,
+                task_title=titles[task["node"]],
+                number=case["number"],
+                title=case["title"],
                 received=f"{received:%d.%m.%Y %H:%M}",
-                office=str(case.office) if case.office else "–",
-                due=f"{case.due_date:%d.%m.%Y}" if case.due_date else "–",
-                overdue=bool(case.due_date and case.due_date < today),
-                case_url=case_url(case.number),
-                action_url=action_url(task.pk),
+                office=_office_label(case),
+                due=f"{due:%d.%m.%Y}" if due else "–",
+                overdue=bool(due and due < today),
+                case_url=case_url(case["number"]),
+                action_url=action_url(task["pk"]),
             )
         )
     return rows
 
 
 def task_inbox(request):
-    def lean(tasks):
-        return tasks.select_related(None).select_related("process").only(*INBOX_TASK_FIELDS)
-
-    mine = _paged(request, lean(selectors.my_tasks(user=request.user)), "meine")
-    queue = _paged(request, lean(selectors.queue_tasks(user=request.user)), "eingang", "#queue")
-    cases = selectors.cases_for_tasks([*mine, *queue])
+    mine = _paged(request, selectors.my_tasks(user=request.user), "meine")
+    queue = _paged(request, selectors.queue_tasks(user=request.user), "eingang", "#queue")
+    cases = selectors.cases_for_tasks(task["case_pk"] for task in [*mine, *queue])
     return TemplateResponse(
         request,
         "flows/task_inbox.html",

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from django.core.cache import cache
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -39,9 +39,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.images.models import ImageQuerySet
+
+from portal_site.core.paging import CountedPaginator, page_number
 
 from . import indexing
 from .models import ArchiveImage, ArchiveImageTag, Series
@@ -126,18 +127,6 @@ class SearchResult:
     # True when nothing matched exactly and the images are near misses (typos).
     similar: bool = False
     page: Page | None = None
-
-
-class CountedPaginator(Paginator):
-    """A paginator that is told the count (the facet statement already has it)."""
-
-    def __init__(self, object_list, per_page, *, count: int, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
 
 
 def _postgresql() -> bool:
@@ -397,13 +386,6 @@ def _cached_counts(base, filters: Filters, words: list[str]):
     return counts
 
 
-def _page_number(value) -> int:
-    """The visitor's page number: a whole number from 1; anything else is page 1."""
-    text = str(value or "")
-    number = int(text) if text.isascii() and text.isdigit() and len(text) < 7 else 1
-    return max(number, 1)
-
-
 def _by_ids(ids: list[int]) -> list[ArchiveImage]:
     images = ArchiveImage.objects.filter(pk__in=ids).select_related("series")
     found = {image.pk: image for image in images.prefetch_renditions(PUBLIC_FILTERS["thumb"])}
@@ -417,7 +399,7 @@ def search(filters: Filters, *, page=1, per_page: int = PAGE_SIZE) -> SearchResu
     from one statement; without words the counts come from the shared cache.
     """
     words = words_of(filters.query)
-    number = _page_number(page)
+    number = page_number(page)
     base = _matching(public_images(), words)
     similar, ids, full_text = False, None, bool(words) and _postgresql()
 

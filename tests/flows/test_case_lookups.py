@@ -47,7 +47,10 @@ def test_the_open_task_and_the_queue_are_found_through_the_artifact_not_the_proc
     clerk = User.objects.get(username="sachbearbeitung")
     queue = list(selectors.queue_tasks(user=clerk))
     assert task in queue
-    assert selectors.cases_for_tasks(queue)[case.pk] == case
+    rows = list(selectors.inbox_tasks(selectors.queue_tasks(user=clerk)))
+    [row] = [r for r in rows if r["pk"] == task.pk]
+    assert row["total"] == len(queue) and int(row["case_pk"]) == case.pk
+    assert selectors.cases_for_tasks([row["case_pk"]])[case.pk]["number"] == case.number
 
 
 def test_the_queue_keeps_other_offices_out(demo):
@@ -82,7 +85,8 @@ def test_the_inbox_shows_fifty_tasks_a_page_with_the_same_queries_on_every_page(
         page = client.get("/admin/aufgaben/").content.decode()
     newest, oldest = cases[-1], cases[0]
     assert newest.number in page and oldest.number not in page
-    assert "Seite 1 von 2" in page
+    assert "Seite 1 von 2 (53 Aufgaben)" in page
+    assert "Anliegen bearbeiten" in page  # the task's title, resolved from its node
     task = selectors.open_task_for_case(case=newest)
     assert f'href="/admin/vorgaenge/{newest.number}/"' in page
     assert f'action="/admin/aufgaben/{task.pk}/uebernehmen/"' in page
