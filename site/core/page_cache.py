@@ -47,8 +47,13 @@ def purge(**kwargs) -> None:
     generations.advance(GENERATION)
 
 
-def _generation() -> int:
-    return generations.current(GENERATION)
+def _generation(request=None) -> int:
+    """The pages' generation, read once per request."""
+    if request is None:
+        return generations.current(GENERATION)
+    if not hasattr(request, "_page_generation"):
+        request._page_generation = generations.current(GENERATION)
+    return request._page_generation
 
 
 def template_context(request) -> dict:
@@ -57,17 +62,12 @@ def template_context(request) -> dict:
     everyone, signed in or not."""
     return {
         "page_cache_seconds": settings.PAGE_CACHE_SECONDS,
-        "page_generation": SimpleLazyObject(_generation),
+        "page_generation": SimpleLazyObject(lambda: _generation(request)),
     }
 
 
-def _is_page_request(request) -> bool:
+def _serves_page(request) -> bool:
     if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
-        return False
-    cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies or settings.CSRF_COOKIE_NAME in cookies:
-        return False
-    if "HTTP_AUTHORIZATION" in request.META:
         return False
     try:
         match = resolve(request.path_info)
@@ -76,10 +76,35 @@ def _is_page_request(request) -> bool:
     return match.url_name == SERVE_VIEW
 
 
+def _anonymous(request) -> bool:
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or settings.CSRF_COOKIE_NAME in cookies:
+        return False
+    return "HTTP_AUTHORIZATION" not in request.META
+
+
+def _use_cached_site(request) -> None:
+    """The request's Wagtail site and its root page from the shared cache, under the pages'
+    generation (a site's change purges it): routing a page reads no site from the database."""
+    from wagtail.models import Site
+
+    host = request.get_host()  # checked against ALLOWED_HOSTS: no key for a made-up host
+    where = hashlib.sha256(f"{host}|{request.get_port()}".encode("utf-8", "surrogateescape"))
+    key = f"page-site:{_generation(request)}:{where.hexdigest()}"
+    site = cache.get(key)
+    if site is None:
+        site = Site._find_for_request(request)
+        if site is None:
+            return
+        site.root_page.specific  # noqa: B018 - resolved once, kept with the site
+        cache.set(key, site, settings.PAGE_CACHE_SECONDS)
+    request._wagtail_site = site
+
+
 def _key(request) -> str:
     where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{get_language()}"
     digest = hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"page-cache:{_generation()}:{digest}"
+    return f"page-cache:{_generation(request)}:{digest}"
 
 
 def _storable(request, response) -> bool:
@@ -105,7 +130,10 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _is_page_request(request):
+        if not _serves_page(request):
+            return self.get_response(request)
+        if not _anonymous(request):  # rendered for this visitor, but routed from the cache
+            _use_cached_site(request)
             return self.get_response(request)
         key = _key(request)
         stored = cache.get(key)
@@ -114,6 +142,7 @@ class PageCacheMiddleware:
             response = HttpResponse(content, headers=headers)
             response[HIT_HEADER] = "hit"
             return response
+        _use_cached_site(request)
         response = self.get_response(request)
         if request.method == "GET" and _storable(request, response):
             if hasattr(response, "render") and not response.is_rendered:

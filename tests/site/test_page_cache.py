@@ -124,3 +124,23 @@ def test_app_servers_share_the_cache_and_its_purge(page_cache):
     home.save_revision().publish()
     assert "Für alle Server neu" in _home().content.decode()
     caches["default"].clear()
+
+
+def _site_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if '"wagtailcore_site"' in q["sql"]]
+
+
+def test_a_rendered_page_is_routed_from_the_cached_site_until_the_site_changes(page_cache):
+    visitor = Client()
+    visitor.cookies["csrftoken"] = "a" * 32  # not served from the page cache: rendered
+    assert visitor.get("/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = visitor.get("/")
+    assert response.status_code == 200 and "X-Page-Cache" not in response
+    assert _site_queries(queries) == []
+    site = Site.objects.get(is_default_site=True)
+    site.site_name = "Stadtportal Kassel"
+    site.save()  # purges: the next request reads the site again
+    with CaptureQueriesContext(connection) as queries:
+        assert visitor.get("/").status_code == 200
+    assert _site_queries(queries)  # read from the database again
