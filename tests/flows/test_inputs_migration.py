@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migrations import migrate, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -13,15 +13,8 @@ BEFORE = [("flows", "0002_training")]
 AFTER = [("flows", "0003_case_inputs")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 def test_running_cases_get_their_inputs_and_lose_them_again_on_the_way_back():
-    old = _migrate(BEFORE)
+    old = migrate(BEFORE)
     try:
         Case = old.get_model("cases", "Case")
 
@@ -52,7 +45,7 @@ def test_running_cases_get_their_inputs_and_lose_them_again_on_the_way_back():
         erased = case("26.9003", "civil_status_certificate", {})
         Case.objects.filter(pk=erased.pk).update(data={"erased": True})
 
-        new = _migrate(AFTER)
+        new = migrate(AFTER)
         migrated = {c.number: c.data for c in new.get_model("cases", "Case").objects.all()}
         assert migrated["26.9001"]["inputs"] == {
             "urkundenart": "Sterbeurkunde",
@@ -65,8 +58,8 @@ def test_running_cases_get_their_inputs_and_lose_them_again_on_the_way_back():
         }
         assert migrated["26.9003"] == {"erased": True}
 
-        back = _migrate(BEFORE)
+        back = migrate(BEFORE)
         restored = back.get_model("cases", "Case").objects.get(number="26.9001")
         assert "inputs" not in restored.data and restored.data["values"]["sterbe_anzahl"] == "3"
     finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()

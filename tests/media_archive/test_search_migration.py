@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -12,15 +12,8 @@ BEFORE = [("media_archive", "0002_archive_metadata")]
 AFTER = [("media_archive", "0003_search")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 def test_existing_keywords_and_texts_are_carried_over():
-    old = _migrate(BEFORE)
+    old = migrate(BEFORE)
     try:
         Image = old.get_model("media_archive", "ArchiveImage")
         Tag = old.get_model("taggit", "Tag")
@@ -40,7 +33,7 @@ def test_existing_keywords_and_texts_are_carried_over():
             app_label="media_archive", model="archiveimage"
         )
         TaggedItem.objects.create(tag=tag, content_type=content_type, object_id=image.pk)
-        new = _migrate(AFTER)
+        new = migrate(AFTER)
         migrated = new.get_model("media_archive", "ArchiveImage").objects.get(pk=image.pk)
         assert migrated.search_text.splitlines()[0] == "konigsplatz mit strassenbahn"
         assert "s 01 nr 1955 014" in migrated.search_text and "verkehr" in migrated.search_text
@@ -54,4 +47,4 @@ def test_existing_keywords_and_texts_are_carried_over():
             .exists()
         )
     finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()

@@ -11,6 +11,50 @@ pytestmark = pytest.mark.django_db
 EMPTY_RICHTEXT = '{"blocks": [], "entityMap": {}}'
 
 
+FIELD = "steps-0-value-fields-0-value-"
+
+
+def form_page_data(*, process_key: str, label: str, **overrides: str) -> dict[str, str]:
+    """The page editor's POST for a published form "Hundesteuer anmelden" of one step with
+    one required single-line field ``label``; ``overrides`` by form field name."""
+    data = {
+        "title": "Hundesteuer anmelden",
+        "slug": "hundesteuer",
+        "intro": EMPTY_RICHTEXT,
+        "steps-count": "1",
+        "steps-0-type": "step",
+        "steps-0-deleted": "",
+        "steps-0-order": "0",
+        "steps-0-value-title": "Halterdaten",
+        "steps-0-value-intro": "",
+        "steps-0-value-condition-field": "",
+        "steps-0-value-condition-values": "",
+        "steps-0-value-fields-count": "1",
+        "steps-0-value-fields-0-deleted": "",
+        "steps-0-value-fields-0-order": "0",
+        **{
+            f"{FIELD}{name}": ""
+            for name in (
+                *("name", "help_text", "default_value", "placeholder", "choices"),
+                *("catalogue", "max_size_mb", "applicant_role", "process_input"),
+                *("condition-field", "condition-values"),
+            )
+        },
+        f"{FIELD}label": label,
+        f"{FIELD}field_type": "singleline",
+        f"{FIELD}required": "on",
+        "process_key": process_key,
+        "office": "",
+        "case_title": "",
+        "identification": "anyone",
+        "confirmation_text": EMPTY_RICHTEXT,
+        "confirmation_email_subject": "Eingang {case_number}",
+        "confirmation_email_body": "Danke",
+        "action-publish": "publish",
+    }
+    return data | overrides
+
+
 @pytest.fixture
 def editor(client, demo):
     client.login(username="redaktion", password=DEMO_PASSWORD)
@@ -31,43 +75,11 @@ def test_editor_creates_a_form_choosing_a_registered_process(editor):
     form_page = editor.get(add_url)
     assert form_page.status_code == 200
     assert "Demo-Prozess" in form_page.content.decode()
-    data = {
-        "title": "Hundesteuer anmelden",
-        "slug": "hundesteuer",
-        "intro": EMPTY_RICHTEXT,
-        "steps-count": "1",
-        "steps-0-type": "step",
-        "steps-0-deleted": "",
-        "steps-0-order": "0",
-        "steps-0-value-title": "Halterdaten",
-        "steps-0-value-intro": "",
-        "steps-0-value-condition-field": "",
-        "steps-0-value-condition-values": "",
-        "steps-0-value-fields-count": "1",
-        "steps-0-value-fields-0-deleted": "",
-        "steps-0-value-fields-0-order": "0",
-        "steps-0-value-fields-0-value-label": "Name",
-        "steps-0-value-fields-0-value-name": "",
-        "steps-0-value-fields-0-value-field_type": "singleline",
-        "steps-0-value-fields-0-value-required": "on",
-        "steps-0-value-fields-0-value-help_text": "",
-        "steps-0-value-fields-0-value-default_value": "",
-        "steps-0-value-fields-0-value-placeholder": "",
-        "steps-0-value-fields-0-value-choices": "",
-        "steps-0-value-fields-0-value-catalogue": "",
-        "steps-0-value-fields-0-value-max_size_mb": "",
-        "steps-0-value-fields-0-value-applicant_role": "full_name",
-        "steps-0-value-fields-0-value-condition-field": "",
-        "steps-0-value-fields-0-value-condition-values": "",
-        "process_key": "demo_process",
-        "office": "",
-        "case_title": "",
-        "identification": "anyone",
-        "confirmation_text": EMPTY_RICHTEXT,
-        "confirmation_email_subject": "Eingang {case_number}",
-        "confirmation_email_body": "Danke",
-        "action-publish": "publish",
-    }
+    data = form_page_data(
+        process_key="demo_process",
+        label="Name",
+        **{f"{FIELD}applicant_role": "full_name"},
+    )
     response = editor.post(add_url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     page = ServiceFormPage.objects.get(slug="hundesteuer")

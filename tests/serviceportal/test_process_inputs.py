@@ -29,7 +29,7 @@ from serviceportal.form_definition import FieldSpec
 from serviceportal.form_pages import ServiceFormPage
 from serviceportal.submission import submit_application
 from shop.models import Invoice
-from tests.serviceportal.test_form_admin import EMPTY_RICHTEXT
+from tests.serviceportal.test_form_admin import FIELD, form_page_data
 from tests.shop.helpers import approve_up_to_invoice, portal_application
 
 CERTIFICATE = "civil_status_certificate"
@@ -121,51 +121,13 @@ def test_the_editor_is_told_which_input_is_missing_and_can_map_a_field(client, d
     client.login(username="redaktion", password=DEMO_PASSWORD)
     index = Page.objects.get(slug="online-dienste")
     add_url = f"/admin/pages/add/serviceportal/serviceformpage/{index.pk}/"
-    field = "steps-0-value-fields-0-value-"
-    data = {
-        "title": "Hundesteuer anmelden",
-        "slug": "hundesteuer",
-        "intro": EMPTY_RICHTEXT,
-        "steps-count": "1",
-        "steps-0-type": "step",
-        "steps-0-deleted": "",
-        "steps-0-order": "0",
-        "steps-0-value-title": "Hund",
-        "steps-0-value-intro": "",
-        "steps-0-value-condition-field": "",
-        "steps-0-value-condition-values": "",
-        "steps-0-value-fields-count": "1",
-        "steps-0-value-fields-0-deleted": "",
-        "steps-0-value-fields-0-order": "0",
-        f"{field}label": "Welche Rasse hat Ihr Hund?",
-        f"{field}name": "",
-        f"{field}field_type": "singleline",
-        f"{field}required": "on",
-        f"{field}help_text": "",
-        f"{field}default_value": "",
-        f"{field}placeholder": "",
-        f"{field}choices": "",
-        f"{field}catalogue": "",
-        f"{field}max_size_mb": "",
-        f"{field}applicant_role": "",
-        f"{field}process_input": "",
-        f"{field}condition-field": "",
-        f"{field}condition-values": "",
-        "process_key": DOG_PROCESS,
-        "office": "",
-        "case_title": "",
-        "identification": "anyone",
-        "confirmation_text": EMPTY_RICHTEXT,
-        "confirmation_email_subject": "Eingang {case_number}",
-        "confirmation_email_body": "Danke",
-        "action-publish": "publish",
-    }
+    data = form_page_data(process_key=DOG_PROCESS, label="Welche Rasse hat Ihr Hund?")
     refused = client.post(add_url, data)
     assert refused.status_code == 200
     assert "Der Prozess braucht die Eingabe „Hunderasse“ (rasse)" in _text(refused)
     assert not ServiceFormPage.objects.filter(slug="hundesteuer").exists()
 
-    saved = client.post(add_url, {**data, f"{field}process_input": "rasse"})
+    saved = client.post(add_url, {**data, f"{FIELD}process_input": "rasse"})
     assert saved.status_code == 302
     page = ServiceFormPage.objects.get(slug="hundesteuer")
     assert process_inputs.providers(page.all_fields(), DOG_PROCESS) == {
