@@ -118,10 +118,6 @@ def step_for(task: Task) -> HumanTask | None:
     return node if isinstance(node, HumanTask) else None
 
 
-def human_nodes(flow_class) -> list[HumanTask]:
-    return [node for node in flow_class.instance.nodes() if isinstance(node, HumanTask)]
-
-
 def start_case_process(flow_class, *, case: Case, actor: User | None = None, first_task=None):
     """Start ``flow_class`` on a fresh case: its due date, the process, and (``first_task``,
     the human node the chain starts with) "Task … created for <office>" on the timeline."""
