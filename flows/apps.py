@@ -16,7 +16,7 @@ class FlowsConfig(AppConfig):
         register_periodic("flows.remind_and_escalate", remind_and_escalate)
         register_deadline_texts()
 
-        from . import paying, training_setup
+        from . import paying, training_setup  # noqa: F401 - registers the courses' demo step
         from .archive_order import register_archive_order
         from .civil_status import register_civil_status
         from .training import register_training
@@ -25,7 +25,6 @@ class FlowsConfig(AppConfig):
         register_civil_status()
         register_archive_order()
         register_training()
-        training_setup.connect()
         register_periodic("flows.training.send_certificates", _send_certificates)
 
         from portal_site.accounts import roles

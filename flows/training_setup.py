@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models.signals import post_save
+from django.db import transaction
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import CreateView, EditView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -21,24 +22,37 @@ from .models import Course
 CATALOGUE = "Fortbildungsprogramm"
 
 
-def sync_catalogue_entry(sender, instance: Course, **kwargs) -> None:
-    """A course maintained by HR development is offered in the portal's course list."""
+def offer_course(course: Course) -> None:
+    """A course HR development maintains is offered in the portal's course list
+    (the registration form's catalogue), under its code and current title."""
     catalogue, _created = Catalogue.objects.get_or_create(name=CATALOGUE)
-    entry = catalogue.entries.filter(code=instance.code).first()
+    entry = catalogue.entries.filter(code=course.code).first()
     if entry is None:
         CatalogueEntry.objects.create(
             catalogue=catalogue,
-            code=instance.code,
-            label=instance.title,
+            code=course.code,
+            label=course.title,
             sort_order=catalogue.entries.count(),
         )
-    elif entry.label != instance.title:
-        entry.label = instance.title
+    elif entry.label != course.title:
+        entry.label = course.title
         entry.save(update_fields=["label"])
 
 
-def connect() -> None:
-    post_save.connect(sync_catalogue_entry, sender=Course, dispatch_uid="course_catalogue")
+class CourseCreateView(CreateView):
+    def save_instance(self):
+        with transaction.atomic():
+            course = super().save_instance()
+            offer_course(course)
+            return course
+
+
+class CourseEditView(EditView):
+    def save_instance(self):
+        with transaction.atomic():
+            course = super().save_instance()
+            offer_course(course)
+            return course
 
 
 def admin_urls():
@@ -75,6 +89,8 @@ class ParticipantsColumn(Column):
 
 class CourseViewSet(ModelViewSet):
     model = Course
+    add_view_class = CourseCreateView
+    edit_view_class = CourseEditView
     icon = "date"
     menu_label = _("Courses")
     url_prefix = "fortbildung/kurse"
@@ -131,7 +147,7 @@ def load_training_demo() -> None:
     first = date(2027, 2, 1)
     for index, (code, title) in enumerate(COURSES):
         starts = first + timedelta(weeks=index)
-        Course.objects.get_or_create(
+        course, _created = Course.objects.get_or_create(
             code=code,
             defaults={
                 "title": title,
@@ -142,6 +158,7 @@ def load_training_demo() -> None:
                 "places": 12,
             },
         )
+        offer_course(course)
 
 
 register_demo_step(order=40, name="training", run=load_training_demo)

@@ -268,3 +268,28 @@ def test_statistics_count_by_course_and_statistics_lists(demo):
         period_from=date(2020, 1, 1), period_to=date(2020, 12, 31)
     )
     assert empty["course"] == {}
+
+
+def test_a_course_hr_adds_or_renames_in_the_admin_is_offered_in_the_portal(demo, client):
+    from serviceportal.catalogues import CatalogueEntry
+
+    client.force_login(user("personalentwicklung"))
+    fields = {
+        "code": "A-2027-99",
+        "title": "Gesprächsführung",
+        "starts_on": "2027-06-01",
+        "ends_on": "2027-06-02",
+        "place": "Rathaus",
+        "trainer": "",
+        "places": "12",
+        "description": "",
+    }
+    assert client.post("/admin/fortbildung/kurse/new/", fields).status_code == 302
+    course = Course.objects.get(code="A-2027-99")
+    entry = CatalogueEntry.objects.get(catalogue__name="Fortbildungsprogramm", code=course.code)
+    assert entry.label == "Gesprächsführung"
+    edit = f"/admin/fortbildung/kurse/edit/{course.pk}/"
+    fields["title"] = "Gesprächsführung für Führungskräfte"
+    assert client.post(edit, fields).status_code == 302
+    entry.refresh_from_db()
+    assert entry.label == "Gesprächsführung für Führungskräfte"

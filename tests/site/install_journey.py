@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from flows import generic, selectors, workspace
+from flows import generic, selectors, training_setup, workspace
 from flows.models import Course, Participation
 from media_archive.demo import COLUMNS, drawn_photo
 from media_archive.importing import import_archive
@@ -197,6 +197,7 @@ def main() -> None:
         ends_on=timezone.localdate() + timedelta(days=31),
         places=10,
     )
+    training_setup.offer_course(course)  # as the course admin does on save
     training = [
         step(
             "Antrag",
