@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from viewflow.workflow.fields import import_task_by_ref
 
+from portal_site.accounts.models import unit_label
 from portal_site.cases import services as case_services
 from portal_site.cases.models import Case
 from portal_site.cases.processes import case_id_of
@@ -72,13 +73,6 @@ class InboxRow:
     action_url: str
 
 
-def _office_label(case: dict) -> str:
-    name, short = case["office__name"], case["office__short_name"]
-    if not name:
-        return "–"
-    return f"{short} {name}" if short and short != name else name
-
-
 def _inbox_rows(tasks, cases: dict[int, dict], *, action: str) -> list[InboxRow]:
     today = timezone.localdate()
     case_url = url_maker("flows_case")
@@ -92,14 +86,16 @@ def _inbox_rows(tasks, cases: dict[int, dict], *, action: str) -> list[InboxRow]
         if task["node"] not in titles:
             titles[task["node"]] = str(import_task_by_ref(task["node"]).task_title)
         received = timezone.localtime(case["received_at"])
-        due = case["due_date"]
+        due, office = case["due_date"], case["office__name"]
         rows.append(
             InboxRow(
                 task_title=titles[task["node"]],
                 number=case["number"],
                 title=case["title"],
                 received=f"{received:%d.%m.%Y %H:%M}",
-                office=_office_label(case),
+                office=unit_label(short_name=case["office__short_name"], name=office)
+                if office
+                else "–",
                 due=f"{due:%d.%m.%Y}" if due else "–",
                 overdue=bool(due and due < today),
                 case_url=case_url(case["number"]),

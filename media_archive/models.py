@@ -151,7 +151,7 @@ class ArchiveImage(AbstractImage):
     def refresh_search_text(self) -> None:
         """The search column from the image's fields, its series and keywords (derived data)."""
         tag_names = sorted(self.tags.names()) if self.pk else []
-        series_name = self.series.name if self.series_id and self.series else ""
+        series_name = self.series.name if self.series_id else ""
         text = indexing.text_of(self, series_name=series_name, tag_names=tag_names)
         if text != self.search_text:
             self.search_text = text

@@ -84,7 +84,7 @@ def _invoice_rows(invoices) -> list[InvoiceRow]:
         InvoiceRow(
             reference=invoice.reference,
             url=invoice_url(invoice.pk),
-            partner=f"{invoice.partner.number} {invoice.partner.display_name}",
+            partner=str(invoice.partner),
             case_number=invoice.case.number if invoice.case else "",
             case_url=case_url(invoice.case.number) if invoice.case else "",
             total=invoice.total,

@@ -30,6 +30,11 @@ class User(AbstractUser):
         ordering = ["last_name", "first_name", "username"]
 
 
+def unit_label(*, short_name: str, name: str) -> str:
+    """How an org unit is named to people: "34 Standesamt", or the name alone."""
+    return f"{short_name} {name}" if short_name and short_name != name else name
+
+
 class OrgUnit(models.Model):
     """A department (Abteilung, Amt) or a team (Sachgebiet) of the city."""
 
@@ -69,9 +74,7 @@ class OrgUnit(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.short_name and self.short_name != self.name:
-            return f"{self.short_name} {self.name}"
-        return self.name
+        return unit_label(short_name=self.short_name, name=self.name)
 
 
 class Employee(models.Model):
