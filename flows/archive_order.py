@@ -28,7 +28,7 @@ from shop.services import issue_invoice
 from shop.texts import ORDER_RECEIVED_MAIL, ORDER_REJECTED_MAIL
 
 from .generic import CaseProcess
-from .paying import register_payment_wait
+from .paying import WaitForPayment, invoice_paid, register_payment_wait, storno_case
 from .steps import HumanTask, StepContext, StepForm, decider, start_case_process
 
 
@@ -106,10 +106,14 @@ class ArchiveOrderFlow(flow.Flow):
     )
     reject = flow.Function(this.reject_order).Next(this.end_rejected)
     invoice = flow.Function(this.issue_fee_invoice).Next(this.await_payment)
-    await_payment = flow.Handle(this.payment_received).Next(this.deliver)
+    await_payment = WaitForPayment().Next(this.if_paid)
+    if_paid = flow.If(invoice_paid).Then(this.deliver).Else(this.storno)
     deliver = flow.Function(this.deliver_files).Next(this.end)
+    # Not paid by the final date: the dunning run cancelled the invoice (Storno).
+    storno = flow.Function(storno_case).Next(this.end_cancelled)
     end = flow.End()
     end_rejected = flow.End()
+    end_cancelled = flow.End()
 
     def start_case(self, activation, case: Case, **kwargs):
         order = _order(case.pk)
@@ -144,9 +148,6 @@ class ArchiveOrderFlow(flow.Flow):
         activation.process.invoice_id = invoice.pk
         activation.process.save(update_fields=["data"])
         change_status(case=order.case, status=CaseStatus.WAITING_FOR_PAYMENT)
-
-    def payment_received(self, activation, **kwargs):
-        """Run when the invoice is paid in full (see :mod:`flows.paying`)."""
 
     def deliver_files(self, activation):
         order = _order(case_id_of(activation.process))

@@ -37,7 +37,7 @@ from shop.models import Invoice
 from shop.services import FeeItem, PartnerData, find_or_create_partner, issue_invoice
 
 from .generic import CaseProcess
-from .paying import register_payment_wait
+from .paying import WaitForPayment, invoice_paid, register_payment_wait, storno_case
 from .steps import HumanTask, StepContext, StepForm, decider, start_case_process
 
 logger = logging.getLogger(__name__)
@@ -259,7 +259,10 @@ class CivilStatusFlow(flow.Flow):
         .Next(this.invoice)
     )
     invoice = flow.Function(this.issue_fee_invoice).Next(this.await_payment)
-    await_payment = flow.Handle(this.payment_received).Next(this.cover_letter)
+    await_payment = WaitForPayment().Next(this.if_paid)
+    if_paid = flow.If(invoice_paid).Then(this.cover_letter).Else(this.storno)
+    # Not paid by the final date: the dunning run cancelled the invoice (Storno).
+    storno = flow.Function(storno_case).Next(this.end_cancelled)
     cover_letter = flow.Function(this.file_cover_letter).Next(this.mail_completed)
     mail_completed = flow.Function(this.tell_completed).Next(this.complete)
     complete = flow.Function(this.close_completed).Next(this.end)
@@ -267,6 +270,7 @@ class CivilStatusFlow(flow.Flow):
     end = flow.End()
     end_incomplete = flow.End()
     end_refused = flow.End()
+    end_cancelled = flow.End()
 
     def start_case(self, activation, case: Case, **kwargs):
         activation.process.start_for(case)
@@ -335,9 +339,6 @@ class CivilStatusFlow(flow.Flow):
         activation.process.invoice_id = invoice.pk
         activation.process.save(update_fields=["data"])
         change_status(case=case, status=CaseStatus.WAITING_FOR_PAYMENT)
-
-    def payment_received(self, activation, **kwargs):
-        """Run when the invoice is paid in full (see :mod:`flows.paying`)."""
 
     def file_cover_letter(self, activation):
         case = case_of(activation.process)

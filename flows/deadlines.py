@@ -1,14 +1,18 @@
 """Deadlines of case tasks: due dates, reminders and escalation, run by a periodic job.
 
-A task's case gets a due date when the task is created (``DEFAULT_DAYS_TO_DECIDE``
-calendar days, or the form's own setting later). When it passes, the clerk who
-has the task (or the office, for an unclaimed one) is reminded once; three days
-later the office's lead is told once. Both are on the case timeline. The job is
-idempotent: markers in ``task.data`` make each message go out once.
+Each human step declares its deadline in the process's chain
+(``HumanTask(..., deadline=Deadline(days=5, escalate_after_days=2))``); a step
+without one is due on the case's due date (``DEFAULT_DAYS_TO_DECIDE`` calendar
+days after receipt, or the form's own setting). When the step is overdue, the
+clerk who has the task (or the office, for an unclaimed one) is reminded once;
+``escalate_after_days`` later the office's lead is told once. Both are on the
+case timeline. The job is idempotent: markers in ``task.data`` make each message
+go out once.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
@@ -25,7 +29,28 @@ from portal_site.notifications.services import queue_email
 from .selectors import OPEN, human_tasks
 
 DEFAULT_DAYS_TO_DECIDE = 10
-ESCALATE_AFTER_DAYS = 3
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When a human step is due, and when its lateness goes to the lead.
+
+    ``days``: calendar days from the task's creation; ``None`` means the case's due
+    date (set when the case starts, changeable per form). After the due date the clerk
+    with the task (or the office) is reminded once, ``escalate_after_days`` later the
+    office's lead is told once (:mod:`flows.deadlines`, a periodic job).
+    """
+
+    days: int | None = None
+    escalate_after_days: int = 3
+
+    def due_on(self, *, task: Task, case: Case):
+        if self.days is None:
+            return case.due_date
+        return timezone.localtime(task.created).date() + timedelta(days=self.days)
+
+
+CASE_DEADLINE = Deadline()
 
 
 def due_date_for(*, case: Case):
@@ -76,12 +101,14 @@ def remind_and_escalate() -> dict[str, int]:
         with transaction.atomic():
             task = Task.objects.select_for_update().get(pk=task.pk)
             case = case_of(task.process, cases=Case.objects.select_related("office__lead"))
-            if case.due_date is None or case.due_date >= today or not case.is_open:
+            deadline = getattr(task.flow_task, "deadline", None) or CASE_DEADLINE
+            due_on = deadline.due_on(task=task, case=case)
+            if due_on is None or due_on >= today or not case.is_open:
                 continue
             values = {
                 "case_number": case.number,
                 "case_title": case.title,
-                "due_date": case.due_date.strftime("%d.%m.%Y"),
+                "due_date": due_on.strftime("%d.%m.%Y"),
                 "task": str(task.flow_task.task_title),
             }
             if not task.data.get("reminded"):
@@ -95,7 +122,7 @@ def remind_and_escalate() -> dict[str, int]:
                     note=_("Deadline passed; reminder sent."),
                 )
                 counts["reminded"] += 1
-            escalate_on = case.due_date + timedelta(days=ESCALATE_AFTER_DAYS)
+            escalate_on = due_on + timedelta(days=deadline.escalate_after_days)
             if not task.data.get("escalated") and today >= escalate_on:
                 _notify_once(
                     task=task,
@@ -105,7 +132,7 @@ def remind_and_escalate() -> dict[str, int]:
                     recipients=_lead_of(case),
                     values=values,
                     note=_("Deadline passed by %(days)s days; escalated to the lead.")
-                    % {"days": ESCALATE_AFTER_DAYS},
+                    % {"days": deadline.escalate_after_days},
                 )
                 counts["escalated"] += 1
     return counts

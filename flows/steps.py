@@ -32,7 +32,7 @@ from portal_site.cases.models import Case, TimelineEntry
 from portal_site.cases.services import record
 from portal_site.notifications.services import queue_email
 
-from .deadlines import due_date_for
+from .deadlines import CASE_DEADLINE, Deadline, due_date_for
 
 
 class StepForm(forms.Form):
@@ -89,7 +89,8 @@ def open_in_workspace(request, *, task_pk: int, **kwargs):
 class HumanTask(flow.View):
     """A human step: its form, its handler (a flow method via ``this``), its button.
 
-    ``initial(case, task)`` fills the form's first values (e.g. a reply's subject).
+    ``initial(case, task)`` fills the form's first values (e.g. a reply's subject);
+    ``deadline`` says when the step is due, with its reminder and escalation.
     """
 
     def __init__(
@@ -99,9 +100,11 @@ class HumanTask(flow.View):
         *,
         submit_label: str | Promise = SAVE,
         initial: Callable[[Case, Task], dict[str, Any]] | None = None,
+        deadline: Deadline = CASE_DEADLINE,
         **kwargs: Any,
     ) -> None:
         super().__init__(open_in_workspace, **kwargs)
+        self.deadline = deadline
         self.form_class = form_class
         self._handler = handler
         self.submit_label = submit_label

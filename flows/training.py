@@ -7,9 +7,10 @@
 3. The employee is told that the supervisors agreed.
 4. HR development decides: place / no / waiting list. The course row is locked
    while a place is given, so a course is never overbooked, even when two
-   decisions are made at the same moment. When a participant cancels, the first
-   on the waiting list moves up and is told.
-5. The employee is told the result.
+   decisions are made at the same moment. The employee is told the result.
+5. On the waiting list the case waits (a step of the chart): when a participant
+   withdraws, the first on the list moves up and is told; one who withdraws
+   from the list leaves it and the case ends.
 
 Courses, their documents (table cards, attendance list, certificates) and the
 statistics are in :mod:`flows.training_documents`.
@@ -26,22 +27,27 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from viewflow import jsonstore, this
 from viewflow.workflow import flow, lock
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from portal_site.accounts.models import Employee, User
 from portal_site.accounts.selectors import department_head_of, team_lead_of
 from portal_site.cases.models import Case, CaseStatus, TimelineEntry
-from portal_site.cases.processes import case_id_of
+from portal_site.cases.processes import case_id_of, of_cases
 from portal_site.cases.services import change_status, record
 from portal_site.documents.services import file_pdf_document
 from portal_site.notifications.email_texts import register_email_text, render_email_text
 from portal_site.notifications.services import queue_email
 from portal_site.processes import InputKind, ProcessInput, inputs_of
 
+from .deadlines import Deadline
 from .generic import CaseProcess
 from .models import Course, Participation
 from .steps import HumanTask, StepContext, StepForm, decider, start_case_process
 
 PROCESS_KEY = "training_registration"
+# A supervisor answers within five days; two days later their own lead hears of it.
+SUPERVISOR_DEADLINE = Deadline(days=5, escalate_after_days=2)
 
 MAIL_REJECTED = "training.rejected"
 MAIL_SUPERVISORS_AGREED = "training.supervisors_agreed"
@@ -258,6 +264,7 @@ class TrainingFlow(flow.Flow):
             RecommendationForm,
             this.decide_recommendation,
             submit_label=gettext_lazy("Save recommendation"),
+            deadline=SUPERVISOR_DEADLINE,
         )
         .Annotation(title=gettext_lazy("Recommendation of the team lead"))
         .Assign(lambda activation: _user(activation.process.team_lead_id))
@@ -267,7 +274,12 @@ class TrainingFlow(flow.Flow):
 
     # 2. The department head agrees or rejects; a rejection is e-mailed with the reason.
     head_decides = (
-        HumanTask(HeadDecisionForm, this.decide_head, submit_label=gettext_lazy("Save decision"))
+        HumanTask(
+            HeadDecisionForm,
+            this.decide_head,
+            submit_label=gettext_lazy("Save decision"),
+            deadline=SUPERVISOR_DEADLINE,
+        )
         .Annotation(title=gettext_lazy("Decision of the department head"))
         .Assign(lambda activation: _user(activation.process.department_head_id))
         .Next(this.if_agreed)
@@ -293,13 +305,24 @@ class TrainingFlow(flow.Flow):
         .Default(this.refuse)
     )
     confirm = flow.Function(this.confirm_place).Next(this.end)
-    wait = flow.Function(this.put_on_waiting_list).Next(this.end_waiting)
+    wait = flow.Function(this.put_on_waiting_list).Next(this.on_waiting_list)
     refuse = flow.Function(this.refuse_place).Next(this.end_no_place)
 
+    # 4. The waiting list (Nachrückerliste): when a place frees up the first one moves up
+    #    (cancel_participation ends this wait); one who withdraws from the list leaves it.
+    on_waiting_list = (
+        flow.Handle()
+        .Annotation(title=gettext_lazy("On the waiting list (Nachrückerliste)"))
+        .Next(this.if_moved_up)
+    )
+    if_moved_up = flow.If(this.has_place).Then(this.moved_up).Else(this.leave_waiting_list)
+    moved_up = flow.Function(this.tell_moved_up).Next(this.end)
+    leave_waiting_list = flow.Function(this.close_withdrawn).Next(this.end_withdrawn)
+
     end = flow.End()
-    end_waiting = flow.End()
     end_no_place = flow.End()
     end_rejected = flow.End()
+    end_withdrawn = flow.End()
 
     def start_case(self, activation, case: Case, **kwargs):
         participation = Participation.objects.select_related("employee").get(case=case)
@@ -374,7 +397,30 @@ class TrainingFlow(flow.Flow):
         self._tell_and_close(activation, MAIL_CONFIRMED, CaseStatus.COMPLETED)
 
     def put_on_waiting_list(self, activation):
-        self._tell_and_close(activation, MAIL_WAITING, CaseStatus.COMPLETED)
+        participation = _participation(case_id_of(activation.process))
+        _mail(participation, MAIL_WAITING)
+        change_status(
+            case=participation.case, status=CaseStatus.IN_PROGRESS, actor=decider(activation)
+        )
+
+    def has_place(self, activation) -> bool:
+        participation = _participation(case_id_of(activation.process))
+        return participation.status == Participation.Status.CONFIRMED
+
+    def tell_moved_up(self, activation):
+        participation = _participation(case_id_of(activation.process))
+        record(
+            case=participation.case,
+            kind=TimelineEntry.Kind.DECISION,
+            message=_("Moved up from the waiting list: a place in %(course)s is confirmed.")
+            % {"course": participation.course},
+        )
+        _mail(participation, MAIL_MOVED_UP)
+        change_status(case=participation.case, status=CaseStatus.COMPLETED)
+
+    def close_withdrawn(self, activation):
+        participation = _participation(case_id_of(activation.process))
+        change_status(case=participation.case, status=CaseStatus.CANCELLED)
 
     def refuse_place(self, activation):
         self._tell_and_close(activation, MAIL_NO_PLACE, CaseStatus.REJECTED)
@@ -428,7 +474,10 @@ def cancel_participation(
         actor=actor,
         message=_("Registration for %(course)s withdrawn.") % {"course": course},
     )
-    if not had_place or confirmed_count(course) >= course.places:
+    if not had_place:
+        _end_waiting(participation)  # leaves the waiting list: its process ends
+        return None
+    if confirmed_count(course) >= course.places:
         return None
     following = (
         course.participations.select_for_update()
@@ -440,15 +489,19 @@ def cancel_participation(
         return None
     following.status = Participation.Status.CONFIRMED
     following.save(update_fields=["status"])
-    record(
-        case=following.case,
-        kind=TimelineEntry.Kind.DECISION,
-        actor=actor,
-        message=_("Moved up from the waiting list: a place in %(course)s is confirmed.")
-        % {"course": course},
-    )
-    _mail(following, MAIL_MOVED_UP)
+    _end_waiting(following)  # its process takes the "moved up" branch
     return following
+
+
+def _end_waiting(participation: Participation) -> None:
+    """End the wait of the participant's process on the waiting list; the chart's branch
+    after it reads the participation (moved up or withdrawn)."""
+    node = TrainingFlow.instance.node("on_waiting_list")
+    task = Task.objects.filter(
+        of_cases(participation.case_id), flow_task=node, status=STATUS.NEW
+    ).first()
+    if task is not None:
+        node.run(task)
 
 
 def register_training() -> None:

@@ -28,8 +28,8 @@ from portal_site.documents.models import Letterhead
 from portal_site.documents.services import file_pdf_document
 from portal_site.notifications.email_texts import render_email_text
 from portal_site.notifications.services import queue_email
+from portal_site.processes import invoice_settled
 
-from . import signals
 from .models import (
     ZERO,
     Booking,
@@ -419,7 +419,8 @@ def register_payment(
                 key=PAYMENT_RECEIVED_MAIL, values=invoice_values(locked)
             )
             queue_email(to=[case.applicant_email], subject=subject, body=body, case=case)
-        signals.invoice_paid.send(sender=Invoice, invoice=locked, actor=actor)
+        if locked.case_id:
+            invoice_settled(case_id=locked.case_id, invoice_id=locked.pk)
     return PaymentOutcome(payment, True, locked)
 
 
@@ -477,10 +478,12 @@ def clear_flag(*, invoice: Invoice, actor: User) -> Invoice:
 def cancel_invoice(
     *, invoice: Invoice, reason: str, actor: User | None = None, erase: bool = True
 ) -> Invoice:
-    """Storno: reverse the receivable with cancellation bookings; the case process is told.
+    """Storno: reverse the receivable with cancellation bookings.
 
-    ``erase``: the Storno for non-payment ends the case and deletes the personal
-    data; a clerk cancelling a case keeps them for the retention period.
+    ``erase``: the Storno for non-payment; the case's process is told and takes its
+    Storno step (the case is cancelled, the personal data deleted). A clerk who
+    cancels a case (``erase=False``) ends its process and keeps the data for the
+    retention period.
     """
     locked = (
         Invoice.objects.select_for_update(of=("self",)).select_related("partner").get(pk=invoice.pk)
@@ -517,9 +520,9 @@ def cancel_invoice(
             message=_("Invoice %(reference)s cancelled (Storno): %(reason)s")
             % {"reference": locked.reference, "reason": reason},
         )
-    signals.invoice_cancelled.send(
-        sender=Invoice, invoice=locked, actor=actor, reason=reason, erase=erase
-    )
+    if erase and locked.case_id:
+        # The Storno for non-payment: the case's process takes its Storno step.
+        invoice_settled(case_id=locked.case_id, invoice_id=locked.pk)
     return locked
 
 

@@ -14,6 +14,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from portal_site.registry import Registry
+
 
 @dataclass(frozen=True)
 class Role:
@@ -57,16 +59,21 @@ ROLES: dict[str, Role] = {
 
 # Every staff role may open the Wagtail admin (the one staff workspace).
 _COMMON = ["wagtailadmin.access_admin"]
-_EXTRA: dict[str, set[str]] = {key: set() for key in ROLES}
+# (role key, permission) -> True: what packages grant a role for their own models.
+_EXTRA: Registry[tuple[str, str], bool] = Registry("role permissions")
 
 
 def register_role_permissions(role_key: str, *permissions: str) -> None:
     """Let a package grant ``app_label.codename`` permissions to a role."""
-    _EXTRA[role_key].update(permissions)
+    ROLES[role_key]  # KeyError for a role that does not exist
+    for permission in permissions:
+        _EXTRA.register((role_key, permission), True)
 
 
 def permissions_for(role_key: str) -> list[str]:
-    return sorted({*_COMMON, *ROLES[role_key].permissions, *_EXTRA[role_key]})
+    return sorted(
+        {*_COMMON, *ROLES[role_key].permissions, *(p for (role, p) in _EXTRA if role == role_key)}
+    )
 
 
 def _resolve(permission: str) -> Permission | None:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from django.db.models import Q, QuerySet
 
 from portal_site.accounts.models import OrgUnit, User
+from portal_site.registry import Registry
 
 from .models import Case
 from .processes import of_any_case
@@ -45,12 +46,11 @@ class Access(enum.IntEnum):
 
 # Which of the given case ids carry money (invoices); filled by the shop.
 MoneyLookup = Callable[[Iterable[int]], set[int]]
-_MONEY_LOOKUPS: list[MoneyLookup] = []
+_MONEY_LOOKUPS: Registry[str, MoneyLookup] = Registry("money lookups")
 
 
 def register_money_lookup(lookup: MoneyLookup) -> None:
-    if lookup not in _MONEY_LOOKUPS:
-        _MONEY_LOOKUPS.append(lookup)
+    _MONEY_LOOKUPS.register(f"{lookup.__module__}.{lookup.__qualname__}", lookup)
 
 
 def _is_staff_user(user) -> bool:
@@ -138,7 +138,7 @@ def can_see_money_of(*, user, case: Case | None) -> bool:
 def cases_with_money(case_ids: Iterable[int]) -> set[int]:
     ids = list(case_ids)
     found: set[int] = set()
-    for lookup in _MONEY_LOOKUPS:
+    for lookup in _MONEY_LOOKUPS.values():
         found |= lookup(ids)
     return found
 

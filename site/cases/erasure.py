@@ -18,16 +18,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal_site.accounts.models import User
+from portal_site.registry import Registry
 
 from .models import Case, TimelineEntry
 from .processes import of_cases
 
 Eraser = Callable[[Case], None]
-_ERASERS: dict[str, Eraser] = {}
+_ERASERS: Registry[str, Eraser] = Registry("erasers")
 
 
 def register_eraser(name: str, eraser: Eraser) -> None:
-    _ERASERS[name] = eraser
+    _ERASERS.register(name, eraser)
 
 
 ERASED = "[gelöscht]"

@@ -10,6 +10,6 @@ from .setup import OrderedSteps
 
 DEMO_PASSWORD = "Kassel-Demo-2026"  # noqa: S105 - published demo logins, dev only
 
-_DEMO = OrderedSteps()
+_DEMO = OrderedSteps("demo steps")
 register_demo_step = _DEMO.register
 demo_steps = _DEMO.steps

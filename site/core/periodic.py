@@ -21,18 +21,20 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 
+from portal_site.registry import Registry
+
 logger = logging.getLogger(__name__)
 
-_JOBS: dict[str, Callable[[], object]] = {}
+_JOBS: Registry[str, Callable[[], object]] = Registry("periodic jobs")
 SKIPPED = "skipped: running elsewhere"
 
 
 def register_periodic(name: str, job: Callable[[], object]) -> None:
-    _JOBS[name] = job
+    _JOBS.register(name, job)
 
 
 def periodic_jobs() -> dict[str, Callable[[], object]]:
-    return dict(_JOBS)
+    return dict(_JOBS.items())
 
 
 @contextmanager
@@ -64,7 +66,7 @@ def _drop_broken_connections() -> None:
 def run_periodic_jobs() -> dict[str, object]:
     """Run every job once; a failing job is logged and does not stop the others."""
     results: dict[str, object] = {}
-    for name, job in _JOBS.items():
+    for name, job in periodic_jobs().items():
         try:
             _drop_broken_connections()
             with job_lock(name) as acquired:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, transaction
 
+from portal_site.registry import Registry
+
 logger = logging.getLogger(__name__)
 
 
@@ -31,17 +33,17 @@ class Step:
 class OrderedSteps:
     """Steps that packages register at start-up, run by order (then name)."""
 
-    def __init__(self) -> None:
-        self._steps: dict[str, Step] = {}
+    def __init__(self, name: str) -> None:
+        self._steps: Registry[str, Step] = Registry(name)
 
     def register(self, *, order: int, name: str, run: Callable[[], object]) -> None:
-        self._steps[name] = Step(order=order, name=name, run=run)  # a reload replaces it
+        self._steps.register(name, Step(order=order, name=name, run=run))
 
     def steps(self) -> list[Step]:
-        return sorted(self._steps.values(), key=lambda s: (s.order, s.name))
+        return self._steps.sorted_values(key=lambda s: (s.order, s.name))
 
 
-_SETUP = OrderedSteps()
+_SETUP = OrderedSteps("setup steps")
 register_setup_step = _SETUP.register
 setup_steps = _SETUP.steps
 

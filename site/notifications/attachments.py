@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from portal_site.registry import Registry
+
 
 @dataclass(frozen=True)
 class CaseFiles:
@@ -18,17 +20,15 @@ class CaseFiles:
     stored_name: Callable[[int], str | None]  # the storage name of a rendered one
 
 
-_CASE_FILES: list[CaseFiles] = []
+_CASE_FILES: Registry[str, CaseFiles] = Registry("case file store")
 
 
 def register_case_files(case_files: CaseFiles) -> None:
-    _CASE_FILES[:] = [case_files]
+    _CASE_FILES.register("store", case_files)
 
 
 def _case_files() -> CaseFiles:
-    if not _CASE_FILES:
-        raise LookupError("no case file store is registered (the cases app is not installed)")
-    return _CASE_FILES[0]
+    return _CASE_FILES["store"]  # NotRegistered without the cases app
 
 
 def pending_attachments(attachments: Sequence[dict]) -> list[int]:

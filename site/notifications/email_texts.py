@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from portal_site.registry import Registry
+
 from .letters import (  # noqa: F401 - the texts' API, used by every package
     fill_placeholders,
     is_letter,
@@ -22,13 +24,13 @@ class DefaultText:
     placeholders: tuple[str, ...]
 
 
-_DEFAULTS: dict[str, DefaultText] = {}
+_DEFAULTS: Registry[str, DefaultText] = Registry("e-mail texts")
 
 
 def register_email_text(
     *, key: str, name: str, subject: str, body: str, placeholders: tuple[str, ...]
 ) -> None:
-    _DEFAULTS[key] = DefaultText(key, name, subject, body, placeholders)
+    _DEFAULTS.register(key, DefaultText(key, name, subject, body, placeholders))
 
 
 def ensure_email_texts() -> int:

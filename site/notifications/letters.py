@@ -11,11 +11,13 @@ import re
 from collections.abc import Callable
 from typing import Protocol
 
+from portal_site.registry import Registry
+
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 Render = Callable[[str, str], bytes]
-_LETTER_PREVIEWS: dict[str, Render] = {}
-_DEFAULT_PREVIEW: list[Render] = []
+_LETTER_PREVIEWS: Registry[str, Render] = Registry("letter previews")
+_DEFAULT = ""  # the key of the preview for letters without one of their own
 
 
 class Text(Protocol):
@@ -32,16 +34,20 @@ def fill_placeholders(text: str, values: dict[str, str]) -> str:
 
 def register_letter_preview(key: str, render: Render) -> None:
     """A letter text's preview: ``render(subject, body)`` gives the PDF it becomes."""
-    _LETTER_PREVIEWS[key] = render
+    _LETTER_PREVIEWS.register(key, render)
 
 
 def register_default_letter_preview(render: Render) -> None:
     """The preview of a letter text without one of its own."""
-    _DEFAULT_PREVIEW[:] = [render]
+    _LETTER_PREVIEWS.register(_DEFAULT, render)
 
 
 def is_letter(key: str) -> bool:
-    return key in _LETTER_PREVIEWS or key.startswith("letter.") or key.endswith("_letter")
+    return (
+        (bool(key) and key in _LETTER_PREVIEWS)
+        or key.startswith("letter.")
+        or key.endswith("_letter")
+    )
 
 
 def sample_values(placeholders: str) -> dict[str, str]:
@@ -54,7 +60,7 @@ def preview_of(text: Text) -> tuple[bytes, str]:
     values = sample_values(text.placeholders)
     subject = fill_placeholders(text.subject, values)
     body = fill_placeholders(text.body, values)
-    render = _LETTER_PREVIEWS.get(text.key) or next(iter(_DEFAULT_PREVIEW), None)
+    render = _LETTER_PREVIEWS.get(text.key) or _LETTER_PREVIEWS.get(_DEFAULT)
     if not is_letter(text.key) or render is None:
         return f"{subject}\n\n{body}".encode(), "text/plain; charset=utf-8"
     return render(subject, body), "application/pdf"

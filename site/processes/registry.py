@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
 
+from portal_site.registry import Registry
+
 if TYPE_CHECKING:
     from portal_site.accounts.models import User
     from portal_site.cases.models import Case
@@ -51,7 +53,7 @@ class ProcessDefinition:
     inputs: tuple[ProcessInput, ...] = ()
 
 
-_REGISTRY: dict[str, ProcessDefinition] = {}
+_REGISTRY: Registry[str, ProcessDefinition] = Registry("processes")
 
 
 def register_process(
@@ -67,20 +69,23 @@ def register_process(
     ``start`` is called as ``start(case=..., actor=...)`` inside the
     transaction that created the case; ``inputs`` are the form values it reads.
     """
-    _REGISTRY[key] = ProcessDefinition(
-        key=key, label=label, start=start, description=description, inputs=inputs
+    _REGISTRY.register(
+        key,
+        ProcessDefinition(
+            key=key, label=label, start=start, description=description, inputs=inputs
+        ),
     )
 
 
 def get_process(key: str) -> ProcessDefinition:
-    try:
-        return _REGISTRY[key]
-    except KeyError:
-        raise UnknownProcess(key) from None
+    found = _REGISTRY.get(key)
+    if found is None:
+        raise UnknownProcess(key)
+    return found
 
 
 def registered_processes() -> list[ProcessDefinition]:
-    return sorted(_REGISTRY.values(), key=lambda p: str(p.label))
+    return _REGISTRY.sorted_values(key=lambda p: str(p.label))
 
 
 def process_choices() -> list[tuple[str, str]]:
@@ -100,3 +105,20 @@ def inputs_of(case: Case) -> dict[str, Any]:
 def start_process(*, key: str, case: Case, actor: User | None = None) -> Any:
     """Start the process registered under ``key`` for ``case``."""
     return get_process(key).start(case=case, actor=actor)
+
+
+# The money module's call when an invoice of a case is settled (paid in full, or
+# cancelled for non-payment); ``flows`` registers the process side (continue the wait).
+InvoiceListener = Callable[..., Any]
+_INVOICE_LISTENERS: Registry[str, InvoiceListener] = Registry("invoice listeners")
+
+
+def register_invoice_listener(listener: InvoiceListener) -> None:
+    _INVOICE_LISTENERS.register(f"{listener.__module__}.{listener.__qualname__}", listener)
+
+
+def invoice_settled(*, case_id: int, invoice_id: int) -> None:
+    """Tell the case's process that its invoice is paid or cancelled: a process waiting for
+    it takes its next step (what follows is in the process's chart, not here)."""
+    for listener in _INVOICE_LISTENERS.values():
+        listener(case_id=case_id, invoice_id=invoice_id)

@@ -68,3 +68,24 @@ def test_closed_cases_are_not_reminded(demo):
     _overdue(case, 5)
     Case.objects.filter(pk=case.pk).update(status="completed")
     assert remind_and_escalate() == {"reminded": 0, "escalated": 0}
+
+
+def test_a_step_s_own_deadline_in_the_chain_decides_its_reminder_and_escalation(demo):
+    """The training's supervisors have five days from their task (the chain says so),
+    whatever the case's due date; two days later their lead is told."""
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    from flows.training import SUPERVISOR_DEADLINE, TrainingFlow
+    from portal_site.cases.processes import of_cases
+    from tests.flows.test_training import register
+
+    assert TrainingFlow.instance.node("recommend").deadline == SUPERVISOR_DEADLINE
+    case = register("2001")
+    Case.objects.filter(pk=case.pk).update(due_date=timezone.localdate() + timedelta(days=30))
+    task = Task.objects.get(of_cases(case.pk), status__in=[STATUS.NEW, STATUS.ASSIGNED])
+    assert remind_and_escalate() == {"reminded": 0, "escalated": 0}
+    Task.objects.filter(pk=task.pk).update(created=timezone.now() - timedelta(days=6))
+    assert remind_and_escalate() == {"reminded": 1, "escalated": 0}
+    Task.objects.filter(pk=task.pk).update(created=timezone.now() - timedelta(days=8))
+    assert remind_and_escalate() == {"reminded": 0, "escalated": 1}

@@ -154,7 +154,7 @@ def test_hr_rejection_and_waiting_list_and_moving_up(demo):
         third.pk: Participation.Status.REJECTED,
     }
     ends = {case.pk: end_reached(case) for case in (first, second, third)}
-    assert ends == {first.pk: "end", second.pk: "end_waiting", third.pk: "end_no_place"}
+    assert ends == {first.pk: "end", second.pk: "", third.pk: "end_no_place"}  # 2nd waits
     assert any("Nachrückerliste" in s for s in subjects_to("silvia.beispiel@kassel.de"))
     assert any("kein Platz" in s for s in subjects_to("gerlinde.musterfrau@kassel.de"))
 
@@ -165,6 +165,25 @@ def test_hr_rejection_and_waiting_list_and_moving_up(demo):
     assert Participation.objects.get(case=second).status == Participation.Status.CONFIRMED
     assert any("nachgerückt" in s for s in subjects_to("silvia.beispiel@kassel.de"))
     assert training.confirmed_count(course) == 1
+    assert end_reached(second) == "end"  # the waiting list's step took the "moved up" branch
+    second.refresh_from_db()
+    assert second.status == "completed"
+
+
+def test_leaving_the_waiting_list_ends_the_wait(demo):
+    course = Course.objects.get(code="A-2016-01")
+    course.places = 0
+    course.save()
+    case = register("2002")
+    approve_by_supervisors(case)
+    act(case, "personalentwicklung", decision="waiting", comment="")
+    case.refresh_from_db()
+    assert case.status == "in_progress" and end_reached(case) == ""
+    training.cancel_participation(
+        participation=Participation.objects.get(case=case), actor=user("personalentwicklung")
+    )
+    case.refresh_from_db()
+    assert case.status == "cancelled" and end_reached(case) == "end_withdrawn"
 
 
 def test_two_places_given_at_the_same_moment_never_overbook(postgres_only, demo):

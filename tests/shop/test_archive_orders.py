@@ -94,6 +94,18 @@ def test_publication_use_is_invoiced_at_once_and_delivered_after_payment(demo, c
     with permission.file.open("rb") as handle:
         text = "\n".join(page.extract_text() for page in PdfReader(handle).pages)
     assert "S 01 Nr. 1961-087" in text and "Veröffentlichung" in text
+    assert end_reached(order.case) == "end"
+
+
+def test_an_order_not_paid_by_the_final_date_takes_the_storno_step(demo, client):
+    _order(client, "S 01 Nr. 1961-087", "Veröffentlichung (Druck/Online)")
+    order = Order.objects.get()
+    services.cancel_invoice(invoice=order.invoice, reason="Nicht bezahlt")
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED and order.case.status == "cancelled"
+    assert end_reached(order.case) == "end_cancelled"
+    assert order.case.personal_data_deleted_at is not None
+    assert not DownloadGrant.objects.filter(item__order=order).exists()
 
 
 def test_commercial_use_waits_for_the_archive_and_can_be_approved(demo, client):

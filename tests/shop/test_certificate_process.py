@@ -11,7 +11,7 @@ from django.core import mail
 from django.utils import timezone
 from pypdf import PdfReader
 
-from flows.civil_status import fee_items
+from flows.civil_status import CivilStatusFlow, fee_items
 from portal_site.cases.models import Case, CaseFile, CaseStatus
 from shop import bank_import, dunning, services
 from shop.models import Booking, BusinessPartner, Invoice, Payment
@@ -159,6 +159,7 @@ def test_unpaid_case_is_reminded_then_cancelled_and_personal_data_deleted(demo):
     case.refresh_from_db()
     assert invoice.status == Invoice.Status.CANCELLED
     assert case.status == CaseStatus.CANCELLED
+    assert end_reached(case) == "end_cancelled"  # the Storno is a step of the chart
     assert case.applicant_name == "" and case.applicant_email == ""
     assert case.data == {"erased": True} and case.personal_data_deleted_at is not None
     assert not case.files.exists()
@@ -302,3 +303,30 @@ def test_editors_change_the_cover_letter_text(demo):
     )
     letter = case.files.get(filename=f"Begleitschreiben-{case.number}.pdf")
     assert "anbei 4 Urkunden (G 1234/1960)" in _pdf_text(letter)
+
+
+def test_a_storno_the_process_missed_is_taken_by_the_periodic_job(demo, monkeypatch):
+    """The money module's call fails (e.g. a broken step): the Storno stays booked, the
+    case waits, and the periodic job takes the Storno step on its next run."""
+    from flows import paying
+
+    case = certificate_case()
+    approve_up_to_invoice(case)
+    invoice = Invoice.objects.get(case=case)
+    calls = []
+
+    def broken(activation):
+        calls.append(activation.process.pk)
+        raise RuntimeError("step failed")
+
+    monkeypatch.setattr(CivilStatusFlow.instance.node("storno"), "_func", broken)
+    services.cancel_invoice(invoice=invoice, reason="Nicht bezahlt")
+    case.refresh_from_db()
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.CANCELLED and calls
+    assert case.status == CaseStatus.WAITING_FOR_PAYMENT and end_reached(case) == ""
+    monkeypatch.undo()
+    assert paying.settle_payment_waits() == 1
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CANCELLED and end_reached(case) == "end_cancelled"
+    assert paying.settle_payment_waits() == 0
