@@ -37,7 +37,8 @@ lint: install
 TYPECHECKED := -p flows -p portal_site.processes -m portal_site.cases.services \
 	-m portal_site.documents.services -m portal_site.notifications.services \
 	-m portal_site.accounts.selectors -m shop.services -m shop.selectors \
-	-m shop.providers -m media_archive.selectors
+	-m shop.providers -m shop.references -m shop.orders -m portal_site.registry \
+	-m media_archive.selectors
 typecheck: install
 	@mkdir -p var/typecheck && ln -sfn ../../site var/typecheck/portal_site
 	MYPYPATH=var/typecheck $(BIN)/mypy $(TYPECHECKED)

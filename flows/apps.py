@@ -16,10 +16,13 @@ class FlowsConfig(AppConfig):
         register_periodic("flows.remind_and_escalate", remind_and_escalate)
         register_deadline_texts()
 
-        from . import paying, training_setup  # noqa: F401 - registers the courses' demo step
+        from . import paying
         from .archive_order import register_archive_order
         from .civil_status import register_civil_status
-        from .training import register_training
+        from .training import (
+            catalogue,  # noqa: F401 - registers the courses' demo step
+            register_training,
+        )
 
         paying.connect()
         register_civil_status()
@@ -46,6 +49,6 @@ class FlowsConfig(AppConfig):
 
 
 def _send_certificates():
-    from .training_documents import send_certificates
+    from .training.documents import send_certificates
 
     return send_certificates()

@@ -112,20 +112,20 @@ register_permission_policy(Case, ReadOnlyPermissionPolicy(Case))
 
 @hooks.register("register_admin_urls")
 def training_urls():
-    from .training_setup import admin_urls
+    from .training.catalogue import admin_urls
 
     return admin_urls()
 
 
 @hooks.register("register_admin_viewset")
 def register_training_viewsets():
-    from .training_setup import TrainingGroup
+    from .training.catalogue import TrainingGroup
 
     return TrainingGroup()
 
 
 @hooks.register("register_admin_menu_item")
 def training_statistics_menu_item():
-    from .training_setup import statistics_menu_item
+    from .training.catalogue import statistics_menu_item
 
     return statistics_menu_item()

@@ -154,6 +154,7 @@ def cancel_with_tasks(*, case: Case, user: User, reason: str) -> Case:
     refunded first): the clerk gets the cash office's message and nothing changes.
     """
     from shop.models import Invoice
+    from shop.orders import cancel_orders
     from shop.services import cancel_invoice
 
     if not reason.strip():
@@ -161,6 +162,7 @@ def cancel_with_tasks(*, case: Case, user: User, reason: str) -> Case:
     with transaction.atomic():
         for invoice in Invoice.objects.filter(case=case, status=Invoice.Status.OPEN):
             cancel_invoice(invoice=invoice, reason=reason, actor=user, erase=False)
+        cancel_orders(case=case)
         open_tasks = Task.objects.filter(
             of_cases(case.pk), status__in=[STATUS.NEW, STATUS.ASSIGNED]
         )

@@ -35,7 +35,8 @@ from decimal import Decimal, InvalidOperation
 from defusedxml import ElementTree
 from django.utils.translation import gettext as _
 
-from .services import ShopError, is_valid_reference
+from .references import is_valid_reference
+from .services import ShopError
 
 
 class StatementError(ShopError):

@@ -338,3 +338,12 @@ def place_order(*, lines: list[BasketLine], customer: Customer) -> Order:
 
 
 ORDER_PROCESS = "archive_order"
+
+
+def cancel_orders(*, case: Case) -> int:
+    """The case's order is not paid (Storno) or the case is cancelled: it is never delivered."""
+    return (
+        Order.objects.filter(case=case)
+        .exclude(status__in=[Order.Status.DELIVERED, Order.Status.CANCELLED])
+        .update(status=Order.Status.CANCELLED)
+    )

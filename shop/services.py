@@ -7,7 +7,6 @@ paid amount and the status are computed from what is committed.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,11 +14,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from stdnum import luhn
 
 from portal_site.accounts.models import User
 from portal_site.cases.models import Case, TimelineEntry
@@ -34,13 +32,19 @@ from .models import (
     ZERO,
     Booking,
     BusinessPartner,
-    Counter,
     Direction,
     Fee,
     Invoice,
     InvoiceLine,
     Payment,
     Refund,
+)
+from .references import (  # noqa: F401 - the money API callers use
+    is_valid_reference,
+    lock_counter,
+    luhn_digit,
+    next_partner_number,
+    next_reference,
 )
 from .texts import INVOICE_LETTER, INVOICE_MAIL, PAYMENT_RECEIVED_MAIL
 
@@ -57,48 +61,7 @@ def format_eur(amount: Decimal) -> str:
     return text.replace(",", "_").replace(".", ",").replace("_", ".") + " €"
 
 
-def _next(counter: str) -> int:
-    """The next value of a named counter, under a row lock (inside a transaction)."""
-    row = Counter.objects.select_for_update().filter(name=counter).first()
-    if row is None:
-        try:
-            with transaction.atomic():
-                Counter.objects.create(name=counter, last_value=0)
-        except IntegrityError:
-            pass  # created by a parallel transaction; lock it below
-        row = Counter.objects.select_for_update().get(name=counter)
-    row.last_value += 1
-    row.save(update_fields=["last_value"])
-    return row.last_value
-
-
-def lock_counter(name: str) -> None:
-    """Serialise a critical section on a named row (inside a transaction)."""
-    _next(name)
-
-
-def luhn_digit(digits: str) -> str:
-    """The Luhn check digit (ISO/IEC 7812) of ``digits``, by python-stdnum."""
-    return luhn.calc_check_digit(digits)
-
-
-def is_valid_reference(reference: str) -> bool:
-    """A Kassenzeichen: exactly 10 ASCII digits whose last one is the Luhn check digit."""
-    return bool(re.fullmatch(r"[0-9]{10}", reference)) and luhn.is_valid(reference)
-
-
-def next_reference(*, on: date) -> str:
-    """A Kassenzeichen: two digits of the year, a 7-digit counter and a check digit."""
-    value = _next(f"reference-{on.year}")
-    body = f"{on.year % 100:02d}{value:07d}"
-    return body + luhn_digit(body)
-
-
 # -- business partners --------------------------------------------------------
-
-
-def next_partner_number() -> str:
-    return f"{_next('business-partner'):06d}"
 
 
 @dataclass
@@ -505,9 +468,6 @@ def cancel_invoice(
             amount=line.amount,
             text=f"Storno {locked.reference} {line.description}",
         )
-    from .models import Order
-
-    Order.objects.filter(invoice=locked).update(status=Order.Status.CANCELLED)
     locked.status = Invoice.Status.CANCELLED
     locked.cancelled_on = today
     locked.cancel_reason = reason[:255]

@@ -11,7 +11,7 @@ run twice without doubling anything.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -59,7 +59,7 @@ class Registry(Generic[K, V]):
     def values(self) -> list[V]:
         return list(self._items.values())
 
-    def sorted_values(self, key: Callable[[V], object]) -> list[V]:
+    def sorted_values(self, key: Callable[[V], Any]) -> list[V]:
         return sorted(self._items.values(), key=key)
 
     def only(self) -> V:

@@ -1,5 +1,7 @@
 """Settings for pytest: same apps and databases as production, fast hashing."""
 
+import os
+
 from .base import *  # noqa: F403
 from .environment import BASE_DIR
 
@@ -13,8 +15,10 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
-MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")
-PRIVATE_MEDIA_ROOT = str(BASE_DIR / "var" / "test-private")
+# Each parallel test worker (pytest-xdist) writes files of its own.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+MEDIA_ROOT = str(BASE_DIR / "var" / f"test-media{_WORKER}")
+PRIVATE_MEDIA_ROOT = str(BASE_DIR / "var" / f"test-private{_WORKER}")
 STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["*"]

@@ -14,8 +14,8 @@ from viewflow.workflow import flow
 from viewflow.workflow.models import Task
 
 from flows.archive_order import ArchiveOrderFlow
+from flows.case_process import CaseProcess as CaseProcessBase
 from flows.civil_status import CivilStatusFlow
-from flows.generic import CaseProcess as CaseProcessBase
 from flows.generic import GenericFlow
 from flows.steps import HumanTask, StepForm
 from flows.training import TrainingFlow

@@ -10,8 +10,9 @@ from django.core import mail
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from flows import selectors, training, training_documents, workspace
+from flows import selectors, training, workspace
 from flows.models import Course, Participation
+from flows.training import documents as training_documents
 from portal_site.accounts.models import Employee, OrgUnit, User
 from portal_site.cases.models import CaseStatus
 from portal_site.cases.services import open_case

@@ -12,6 +12,7 @@ from serviceportal.demo_forms import f, step
 from serviceportal.form_pages import ServiceFormPage
 from serviceportal.identification import IdentificationMode
 from serviceportal.models import ServiceIndexPage
+from serviceportal.wizard import FormWizard
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -110,7 +111,7 @@ class Applicant:
 
     def position(self) -> str:
         self.client.get(self.url)
-        return self.state()["position"] or self.page.positions(self.state())[0]
+        return self.state()["position"] or FormWizard(self.page).positions(self.state())[0]
 
     def next(self, data: dict | None = None, **extra):
         payload = {"position": self.position(), "action": "next", **(data or {})}

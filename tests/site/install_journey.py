@@ -25,8 +25,9 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from flows import generic, selectors, training_setup, workspace
+from flows import generic, selectors, workspace
 from flows.models import Course, Participation
+from flows.training import catalogue as training_setup
 from media_archive.demo import COLUMNS, drawn_photo
 from media_archive.importing import import_archive
 from media_archive.models import ArchiveImage

@@ -16,8 +16,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from portal_site.core.demo import register_demo_step
 from serviceportal.catalogues import Catalogue, CatalogueEntry
 
-from . import training_admin
-from .models import Course
+from ..models import Course
+from . import admin_views
 
 CATALOGUE = "Fortbildungsprogramm"
 
@@ -59,22 +59,22 @@ def admin_urls():
     return [
         path(
             "fortbildung/kurse/<int:pk>/teilnehmende/",
-            training_admin.course_participants,
+            admin_views.course_participants,
             name="flows_course_participants",
         ),
         path(
             "fortbildung/kurse/<int:pk>/<str:kind>.pdf",
-            training_admin.course_document,
+            admin_views.course_document,
             name="flows_course_document",
         ),
         path(
             "fortbildung/teilnahmen/<int:pk>/abmelden/",
-            training_admin.withdraw,
+            admin_views.withdraw,
             name="flows_participation_withdraw",
         ),
         path(
             "fortbildung/statistik/",
-            training_admin.training_statistics,
+            admin_views.training_statistics,
             name="flows_training_stats",
         ),
     ]

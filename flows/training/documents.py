@@ -21,8 +21,8 @@ from portal_site.documents.rendering import Sheet, render_pdf, render_xlsx
 from portal_site.documents.services import file_pdf_document
 from portal_site.notifications.email_texts import render_email_text
 
-from .models import Course, Participation
-from .training import LETTER_CERTIFICATE, MAIL_CERTIFICATE, _mail, _values
+from ..models import Course, Participation
+from .texts import LETTER_CERTIFICATE, MAIL_CERTIFICATE, mail_participant, mail_values
 
 
 def confirmed(course: Course):
@@ -77,7 +77,7 @@ def send_certificates(*, today: date | None = None) -> int:
             if participation.certificate_sent_at is not None:
                 continue
             _subject, letter = render_email_text(
-                key=LETTER_CERTIFICATE, values=_values(participation)
+                key=LETTER_CERTIFICATE, values=mail_values(participation)
             )
             certificate = file_pdf_document(
                 case=participation.case,
@@ -90,7 +90,7 @@ def send_certificates(*, today: date | None = None) -> int:
                     "letter": letter,
                 },
             )
-            _mail(
+            mail_participant(
                 participation,
                 MAIL_CERTIFICATE,
                 attachments=[certificate.as_attachment()],

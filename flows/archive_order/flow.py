@@ -1,16 +1,9 @@
-"""Archive orders: approval where needed, fee invoice, payment, delivery of the files.
-
-Standard usages (private use, publication) go straight to the invoice; commercial
-usages and images with third-party rights first wait for the archive's
-approval. After payment the usage permission (Nutzungsgenehmigung) is filed,
-and the customer gets it with the invoice and expiring download links.
-"""
+"""The archive order process: its typed data, its chain, its start."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from viewflow import jsonstore, this
@@ -18,18 +11,19 @@ from viewflow.workflow import flow, lock
 
 from portal_site.accounts.models import User
 from portal_site.cases.models import Case, CaseStatus
-from portal_site.cases.processes import case_id_of
+from portal_site.cases.processes import case_id_of, case_of
 from portal_site.cases.services import change_status
 from portal_site.notifications.email_texts import render_email_text
 from portal_site.notifications.services import queue_email
 from shop.models import Order
-from shop.orders import ORDER_PROCESS, deliver_order, order_fee_items, order_summary
+from shop.orders import ORDER_PROCESS, cancel_orders, deliver_order, order_fee_items, order_summary
 from shop.services import issue_invoice
 from shop.texts import ORDER_RECEIVED_MAIL, ORDER_REJECTED_MAIL
 
-from .generic import CaseProcess
-from .paying import WaitForPayment, invoice_paid, register_payment_wait, storno_case
-from .steps import HumanTask, StepContext, StepForm, decider, start_case_process
+from ..case_process import CaseProcess
+from ..paying import WaitForPayment, invoice_paid, register_payment_wait, storno_case
+from ..steps import HumanTask, StepContext, decider, start_case_process
+from .forms import APPROVAL_CHOICES, APPROVE, ApprovalForm
 
 
 def _order(case_id: int) -> Order:
@@ -40,33 +34,6 @@ def _mail(order: Order, key: str, **extra: str) -> None:
     values = {"name": order.partner.display_name, "case_number": order.case.number, **extra}
     subject, body = render_email_text(key=key, values=values)
     queue_email(to=[order.email], subject=subject, body=body, case=order.case)
-
-
-APPROVE = "yes"
-REJECT = "no"
-APPROVAL_CHOICES = [
-    (APPROVE, gettext_lazy("Approve: the invoice goes to the customer")),
-    (REJECT, gettext_lazy("Reject")),
-]
-
-
-class ApprovalForm(StepForm):
-    decision = forms.ChoiceField(
-        label=gettext_lazy("Decision"), choices=APPROVAL_CHOICES, widget=forms.RadioSelect
-    )
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for the customer (when rejected)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    comment = forms.CharField(label=gettext_lazy("Comment (internal)"), required=False)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == REJECT and not data.get("reason", "").strip():
-            self.add_error("reason", _("Please give the customer a reason."))
-        return data
 
 
 class ArchiveOrderProcess(CaseProcess):
@@ -107,9 +74,10 @@ class ArchiveOrderFlow(flow.Flow):
     reject = flow.Function(this.reject_order).Next(this.end_rejected)
     invoice = flow.Function(this.issue_fee_invoice).Next(this.await_payment)
     await_payment = WaitForPayment().Next(this.if_paid)
-    if_paid = flow.If(invoice_paid).Then(this.deliver).Else(this.storno)
+    if_paid = flow.If(invoice_paid).Then(this.deliver).Else(this.cancel_order)
     deliver = flow.Function(this.deliver_files).Next(this.end)
     # Not paid by the final date: the dunning run cancelled the invoice (Storno).
+    cancel_order = flow.Function(this.cancel_unpaid_order).Next(this.storno)
     storno = flow.Function(storno_case).Next(this.end_cancelled)
     end = flow.End()
     end_rejected = flow.End()
@@ -148,6 +116,9 @@ class ArchiveOrderFlow(flow.Flow):
         activation.process.invoice_id = invoice.pk
         activation.process.save(update_fields=["data"])
         change_status(case=order.case, status=CaseStatus.WAITING_FOR_PAYMENT)
+
+    def cancel_unpaid_order(self, activation):
+        cancel_orders(case=case_of(activation.process))
 
     def deliver_files(self, activation):
         order = _order(case_id_of(activation.process))

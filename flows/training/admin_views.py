@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from . import training, training_documents
-from .models import Course, Participation
+from ..models import Course, Participation
+from . import documents, flow, services
 
 
 def _require(request, permission: str) -> None:
@@ -32,7 +32,7 @@ def course_participants(request, pk: int):
         {
             "course": course,
             "participations": participations,
-            "taken": training.confirmed_count(course),
+            "taken": services.confirmed_count(course),
             "waiting": course.participations.filter(status=Participation.Status.WAITING).order_by(
                 "waiting_since", "pk"
             ),
@@ -44,9 +44,9 @@ def course_document(request, pk: int, kind: str):
     _require(request, "flows.view_participation")
     course = get_object_or_404(Course, pk=pk)
     if kind == "tischkarten":
-        pdf, name = training_documents.table_cards_pdf(course), "Tischkarten"
+        pdf, name = documents.table_cards_pdf(course), "Tischkarten"
     else:
-        pdf, name = training_documents.attendance_list_pdf(course), "Anwesenheitsliste"
+        pdf, name = documents.attendance_list_pdf(course), "Anwesenheitsliste"
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{name}-{course.code}.pdf"'
     return response
@@ -57,7 +57,7 @@ def withdraw(request, pk: int):
     _require(request, "flows.change_participation")
     participation = get_object_or_404(Participation, pk=pk)
     try:
-        following = training.cancel_participation(participation=participation, actor=request.user)
+        following = flow.cancel_participation(participation=participation, actor=request.user)
     except ValueError as exc:
         messages.error(request, str(exc))
     else:
@@ -99,7 +99,7 @@ def training_statistics(request):
         },
     )
     if request.GET and form.is_valid():
-        data = training_documents.statistics_xlsx(**form.cleaned_data)
+        data = documents.statistics_xlsx(**form.cleaned_data)
         response = HttpResponse(
             data,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -1,0 +1,110 @@
+"""Registrations and places: what the process reads from the form, and a course never overbooked."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal_site.accounts.models import Employee, User
+from portal_site.cases.models import Case
+from portal_site.processes import InputKind, ProcessInput, inputs_of
+
+from ..models import Course, Participation
+
+
+class CourseFull(ValueError):
+    """HR development gave a place that is no longer free."""
+
+
+def active_user(user_id) -> User | None:
+    return User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+
+
+def participation_of(case_id: int) -> Participation:
+    return Participation.objects.select_related("course", "case").get(case_id=case_id)
+
+
+# What the process reads from the registration form; the form maps its fields to them.
+INPUTS = (
+    ProcessInput("fortbildung", gettext_lazy("Course (code from the programme)"), InputKind.CHOICE),
+    ProcessInput("altersgruppe", gettext_lazy("Age group"), InputKind.CHOICE, required=False),
+    ProcessInput("berufsgruppe", gettext_lazy("Job group"), InputKind.CHOICE, required=False),
+    ProcessInput("arbeitszeit", gettext_lazy("Working time"), InputKind.CHOICE, required=False),
+    ProcessInput("funktion", gettext_lazy("Function"), InputKind.CHOICE, required=False),
+    ProcessInput(
+        "erneute_anmeldung", gettext_lazy("Registered again"), InputKind.YES_NO, required=False
+    ),
+    ProcessInput(
+        "besondere_hilfe", gettext_lazy("Needs assistance"), InputKind.YES_NO, required=False
+    ),
+    ProcessInput("lernziele", gettext_lazy("Learning goals"), required=False),
+)
+
+
+def participation_from_case(case: Case) -> Participation:
+    """The registration's data from the portal form (course code, statistics fields).
+
+    The employee comes from the identification step (personnel number), the rest
+    from the inputs the form provides.
+    """
+    values, inputs = case.data.get("values", {}), inputs_of(case)
+    code = str(inputs.get("fortbildung", "")).strip()
+    course = Course.objects.filter(code=code).first()
+    if course is None:
+        raise ValueError(_("The course %(code)s is not in the programme.") % {"code": code})
+    employee = Employee.objects.filter(
+        personnel_number=str(values.get("personnel_number", ""))
+    ).first()
+    first_name, _sep, last_name = case.applicant_name.partition(" ")
+    return Participation.objects.create(
+        course=course,
+        case=case,
+        employee=employee,
+        first_name=employee.first_name if employee else first_name,
+        last_name=employee.last_name if employee else last_name,
+        email=(employee.email if employee else "") or case.applicant_email,
+        org_unit=str(employee.org_unit) if employee and employee.org_unit else "",
+        age_group=str(inputs.get("altersgruppe", "")),
+        job_group=str(inputs.get("berufsgruppe", "")),
+        working_time=str(inputs.get("arbeitszeit", "")),
+        function=str(inputs.get("funktion", "")),
+        repeat=bool(inputs.get("erneute_anmeldung")),
+        assistance=bool(inputs.get("besondere_hilfe")),
+        goals=str(inputs.get("lernziele", "")),
+    )
+
+
+YES = "yes"
+
+
+NO = "no"
+
+
+WAITING = "waiting"
+
+
+def confirmed_count(course: Course) -> int:
+    return course.participations.filter(status=Participation.Status.CONFIRMED).count()
+
+
+@transaction.atomic
+def decide_place(*, participation: Participation, decision: str, actor: User | None) -> str:
+    """Give a place, put on the waiting list, or refuse; never beyond the course's places."""
+    course = Course.objects.select_for_update().get(pk=participation.course_id)
+    participation = Participation.objects.select_for_update().get(pk=participation.pk)
+    if decision == YES:
+        if confirmed_count(course) >= course.places:
+            raise CourseFull(
+                _("All %(places)d places of %(course)s are taken. Choose the waiting list instead.")
+                % {"places": course.places, "course": course}
+            )
+        participation.status = Participation.Status.CONFIRMED
+    elif decision == WAITING:
+        participation.status = Participation.Status.WAITING
+        participation.waiting_since = timezone.now()
+    else:
+        participation.status = Participation.Status.REJECTED
+    participation.save(update_fields=["status", "waiting_since"])
+    return participation.status

@@ -1,0 +1,142 @@
+"""The training process's e-mail and letter texts (editable by editors) and how they are sent."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from portal_site.cases.models import TimelineEntry
+from portal_site.cases.services import record
+from portal_site.notifications.email_texts import register_email_text, render_email_text
+from portal_site.notifications.services import queue_email
+
+from ..models import Participation
+
+MAIL_REJECTED = "training.rejected"
+
+
+MAIL_SUPERVISORS_AGREED = "training.supervisors_agreed"
+
+
+MAIL_CONFIRMED = "training.confirmed"
+
+
+MAIL_WAITING = "training.waiting"
+
+
+MAIL_NO_PLACE = "training.no_place"
+
+
+MAIL_MOVED_UP = "training.moved_up"
+
+
+MAIL_CERTIFICATE = "training.certificate"
+
+
+LETTER_CERTIFICATE = "letter.training.certificate"
+
+
+def mail_values(participation: Participation, **extra: str) -> dict[str, str]:
+    course = participation.course
+    return {
+        "name": participation.full_name,
+        "case_number": participation.case.number,
+        "course": str(course),
+        "dates": course.dates_label,
+        "place": course.place,
+        **extra,
+    }
+
+
+def mail_participant(
+    participation: Participation, key: str, *, attachments=(), **extra: str
+) -> None:
+    if not participation.email:
+        return
+    subject, body = render_email_text(key=key, values=mail_values(participation, **extra))
+    queue_email(
+        to=[participation.email],
+        subject=subject,
+        body=body,
+        case=participation.case,
+        attachments=attachments,
+    )
+    record(
+        case=participation.case,
+        kind=TimelineEntry.Kind.MESSAGE,
+        message=_("E-mail to the employee: %(subject)s") % {"subject": subject},
+    )
+
+
+def register_texts() -> None:
+    placeholders = ("name", "case_number", "course", "dates", "place", "reason")
+    signature = "\n\nMit freundlichen Grüßen\nIhre Personalentwicklung"
+    texts = [
+        (
+            MAIL_REJECTED,
+            "Fortbildung: Anmeldung abgelehnt (Abteilungsleitung)",
+            "Ihre Anmeldung zur Fortbildung {course}",
+            "Guten Tag {name},\n\nIhre Abteilungsleitung hat Ihrer Teilnahme an der Fortbildung "
+            "{course} ({dates}) leider nicht zugestimmt.\nBegründung: {reason}",
+        ),
+        (
+            MAIL_SUPERVISORS_AGREED,
+            "Fortbildung: Vorgesetzte haben zugestimmt",
+            "Ihre Anmeldung zur Fortbildung {course}: Zustimmung erteilt",
+            "Guten Tag {name},\n\nIhre Vorgesetzten haben Ihrer Teilnahme an der Fortbildung "
+            "{course} ({dates}) zugestimmt. Die Personalentwicklung entscheidet jetzt über die "
+            "Vergabe der Plätze; Sie erhalten dazu eine weitere Nachricht.",
+        ),
+        (
+            MAIL_CONFIRMED,
+            "Fortbildung: Platz bestätigt",
+            "Ihre Teilnahme an der Fortbildung {course} ist bestätigt",
+            "Guten Tag {name},\n\nSie haben einen Platz in der Fortbildung {course}.\n"
+            "Termin: {dates}\nOrt: {place}",
+        ),
+        (
+            MAIL_WAITING,
+            "Fortbildung: Nachrückerliste",
+            "Fortbildung {course}: Sie stehen auf der Nachrückerliste",
+            "Guten Tag {name},\n\ndie Fortbildung {course} ({dates}) ist ausgebucht. Sie stehen "
+            "auf der Nachrückerliste und erhalten eine Nachricht, sobald ein Platz frei wird.",
+        ),
+        (
+            MAIL_NO_PLACE,
+            "Fortbildung: kein Platz",
+            "Fortbildung {course}: leider kein Platz",
+            "Guten Tag {name},\n\nfür die Fortbildung {course} ({dates}) können wir Ihnen leider "
+            "keinen Platz anbieten.",
+        ),
+        (
+            MAIL_MOVED_UP,
+            "Fortbildung: von der Nachrückerliste nachgerückt",
+            "Fortbildung {course}: Sie sind nachgerückt",
+            "Guten Tag {name},\n\nin der Fortbildung {course} ist ein Platz frei geworden: Ihre "
+            "Teilnahme ist bestätigt.\nTermin: {dates}\nOrt: {place}",
+        ),
+        (
+            MAIL_CERTIFICATE,
+            "Fortbildung: Teilnahmebescheinigung",
+            "Ihre Teilnahmebescheinigung: {course}",
+            "Guten Tag {name},\n\nvielen Dank für Ihre Teilnahme an der Fortbildung {course} "
+            "({dates}). Anbei erhalten Sie Ihre Teilnahmebescheinigung.",
+        ),
+    ]
+    register_email_text(
+        key=LETTER_CERTIFICATE,
+        name="Brieftext: Teilnahmebescheinigung",
+        subject="Teilnahmebescheinigung",
+        body=(
+            "{name}\n\nhat an der Fortbildungsveranstaltung\n\n{course}\n\n"
+            "am {dates} in {place} teilgenommen."
+        ),
+        placeholders=placeholders,
+    )
+    for key, name, subject, body in texts:
+        register_email_text(
+            key=key,
+            name=name,
+            subject=subject,
+            body=body + signature,
+            placeholders=placeholders,
+        )
