@@ -23,9 +23,12 @@ start: install
 	$(BIN)/python manage.py start_portal
 
 ## Run the whole test suite (unit, view, concurrency on PostgreSQL, browser).
+## Tests run in parallel, one worker per core (pytest-xdist); PYTEST_WORKERS=0 runs
+## them in one process (CI's two lanes already share the machine's cores).
+PYTEST_WORKERS ?= auto
 test: install
 	$(BIN)/python manage.py translations --compile
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -41,6 +41,19 @@ class FlowsConfig(AppConfig):
             "flows.change_participation",
         )
 
+        from portal_site.processes import register_process_source
+
+        from .designer.services import published_processes
+
+        register_process_source("designer", published_processes)
+
+        from portal_site.core.demo import register_demo_step
+
+        from .designer.sharing import install_library
+
+        # The seed's designed processes ship as definition data, published on install.
+        register_demo_step(order=45, name="process_library", run=install_library)
+
         register_process(
             key="generic",
             label=_("Generic request (office queue, answer, close)"),

@@ -96,3 +96,6 @@ class Participation(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+from .designer.models import ProcessDesign, ProcessDesignVersion  # noqa: E402, F401 - app models

@@ -121,13 +121,16 @@ def step_for(task: Task) -> HumanTask | None:
     return node if isinstance(node, HumanTask) else None
 
 
-def start_case_process(flow_class, *, case: Case, actor: User | None = None, first_task=None):
-    """Start ``flow_class`` on a fresh case: its due date, the process, and (``first_task``,
-    the human node the chain starts with) "Task … created for <office>" on the timeline."""
+def start_case_process(
+    flow_class, *, case: Case, actor: User | None = None, first_task=None, **start: Any
+):
+    """Start ``flow_class`` on a fresh case: its due date, the process (``start`` goes to
+    the flow's start method), and (``first_task``, the human node the chain starts with)
+    "Task … created for <office>" on the timeline."""
     if case.due_date is None:
         case.due_date = due_date_for(case=case)
         case.save(update_fields=["due_date", "updated_at"])
-    process = flow_class.start.run(case=case)
+    process = flow_class.start.run(case=case, **start)
     if first_task is not None:
         record(
             case=case,

@@ -129,3 +129,17 @@ def training_statistics_menu_item():
     from .training.catalogue import statistics_menu_item
 
     return statistics_menu_item()
+
+
+@hooks.register("register_admin_viewset")
+def register_process_designer():
+    from .designer.admin_views import ProcessDesignViewSet
+
+    return ProcessDesignViewSet("flows_processdesign")
+
+
+@hooks.register("register_admin_urls")
+def process_designer_urls():
+    from .designer.admin_views import admin_urls
+
+    return admin_urls()

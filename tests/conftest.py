@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import logging
+
 import pytest
 from django.db import connection
+from django.test import TransactionTestCase
 from django.utils import translation
 
-from tests.demo_snapshot import load_demo_content
+from tests.demo_snapshot import (
+    keep_installed_state,
+    load_demo_content,
+    reset_to_installed_state,
+)
 from tests.mail_server import SMTPServer
 
 
@@ -14,6 +21,31 @@ def german_by_default():
     translation.activate("de")
     yield
     translation.activate("de")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, migrated; its installed state is kept to reset it quickly."""
+    with django_db_blocker.unblock():
+        keep_installed_state()
+
+
+_flush_and_migrate = TransactionTestCase._fixture_teardown
+
+
+def _reset_after_transactional_test(self) -> None:
+    """What Django's flush + ``post_migrate`` give, from the kept installed state."""
+    simple = not self.serialized_rollback and self.available_apps is None
+    if simple and set(self._databases_names(include_mirrors=False)) == {"default"}:
+        try:
+            if reset_to_installed_state():
+                return
+        except Exception:  # e.g. a migration test left another schema: Django's way
+            logging.getLogger(__name__).warning("Reset by flush after %s", self, exc_info=True)
+    _flush_and_migrate(self)
+
+
+TransactionTestCase._fixture_teardown = _reset_after_transactional_test
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ class Snapshot:
 
 
 _snapshot: Snapshot | None = None
+_installed: Snapshot | None = None  # the database right after ``migrate`` (no demo)
 
 
 def _file_roots() -> list[Path]:
@@ -146,3 +147,33 @@ def load_demo_content() -> None:
         _snapshot = _take()
     else:
         _restore(_snapshot)
+
+
+def _matches(snapshot: Snapshot | None) -> bool:
+    return snapshot is not None and (snapshot.vendor, snapshot.database) == (
+        connection.vendor,
+        connection.settings_dict["NAME"],
+    )
+
+
+def keep_installed_state() -> None:
+    """Remember the freshly migrated test database (roles, permissions, texts, fees)."""
+    global _installed
+    snapshot = Snapshot(vendor=connection.vendor, database=connection.settings_dict["NAME"])
+    with connection.cursor() as cursor:
+        for table in _tables(cursor):
+            snapshot.tables[table] = _read(cursor, table)
+    _installed = snapshot
+
+
+def reset_to_installed_state() -> bool:
+    """After a transactional test: the database as ``migrate`` left it.
+
+    Django's own reset empties every table and sends ``post_migrate`` again, which
+    re-creates the content types, permissions, roles, texts and fees (0.8 s a test);
+    putting the remembered rows back gives the same state in a few milliseconds.
+    """
+    if not _matches(_installed):
+        return False
+    _restore(_installed)
+    return True

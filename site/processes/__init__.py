@@ -16,6 +16,7 @@ from .registry import (
     process_choices,
     register_invoice_listener,
     register_process,
+    register_process_source,
     registered_processes,
     start_process,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "process_choices",
     "register_invoice_listener",
     "register_process",
+    "register_process_source",
     "registered_processes",
     "start_process",
 ]

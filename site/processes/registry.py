@@ -77,15 +77,30 @@ def register_process(
     )
 
 
+# Processes defined at run time (the workflow designer's published definitions): a
+# source lists them from the database, so every app server sees the same ones.
+ProcessSource = Callable[[], list[ProcessDefinition]]
+_SOURCES: Registry[str, ProcessSource] = Registry("process sources")
+
+
+def register_process_source(name: str, source: ProcessSource) -> None:
+    _SOURCES.register(name, source)
+
+
+def _from_sources() -> dict[str, ProcessDefinition]:
+    return {p.key: p for source in _SOURCES.values() for p in source()}
+
+
 def get_process(key: str) -> ProcessDefinition:
-    found = _REGISTRY.get(key)
+    found = _REGISTRY.get(key) or _from_sources().get(key)
     if found is None:
         raise UnknownProcess(key)
     return found
 
 
 def registered_processes() -> list[ProcessDefinition]:
-    return _REGISTRY.sorted_values(key=lambda p: str(p.label))
+    found = {**_from_sources(), **dict(_REGISTRY.items())}
+    return sorted(found.values(), key=lambda p: str(p.label))
 
 
 def process_choices() -> list[tuple[str, str]]:

@@ -16,12 +16,13 @@ from viewflow.workflow.models import Task
 from flows.archive_order import ArchiveOrderFlow
 from flows.case_process import CaseProcess as CaseProcessBase
 from flows.civil_status import CivilStatusFlow
+from flows.designer.flow import DesignedFlow
 from flows.generic import GenericFlow
 from flows.steps import HumanTask, StepForm
 from flows.training import TrainingFlow
 from portal_site.cases.processes import of_cases
 
-FLOWS = [GenericFlow, CivilStatusFlow, ArchiveOrderFlow, TrainingFlow]
+FLOWS = [GenericFlow, CivilStatusFlow, ArchiveOrderFlow, TrainingFlow, DesignedFlow]
 
 
 def _graph(flow_class) -> dict[str, set[str]]:

@@ -1,4 +1,5 @@
-"""Internal training end to end in services: approvals, both rejections, places, waiting list."""
+"""Internal training end to end on the demo's directory: approvals, rejection, documents,
+statistics (places and the waiting list: test_training_places.py, on factories)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,13 @@ from django.core import mail
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from flows import selectors, training, workspace
+from flows import selectors, workspace
 from flows.models import Course, Participation
 from flows.training import documents as training_documents
 from portal_site.accounts.models import Employee, OrgUnit, User
 from portal_site.cases.models import CaseStatus
 from portal_site.cases.services import open_case
 from portal_site.processes import start_process
-from tests.concurrency import run_in_parallel
 from tests.flows.test_charts import end_reached
 from tests.shop.helpers import inputs_for
 
@@ -130,85 +130,6 @@ def test_department_head_rejection_tells_the_employee_and_ends_the_case(demo):
     assert end_reached(case) == "end_rejected"
     [message] = [m for m in mail.outbox if "nicht zugestimmt" in m.body]
     assert "Projektphase bis Juli" in message.body
-
-
-def test_hr_rejection_and_waiting_list_and_moving_up(demo):
-    course = Course.objects.get(code="A-2016-01")
-    course.places = 1
-    course.save()
-    first, second, third = register("2001"), register("2002"), register("2003")
-    for case in (first, second, third):
-        approve_by_supervisors(case)
-
-    act(first, "personalentwicklung", decision="yes", comment="")
-    # The course is full: a second "yes" is refused with a clear message, nothing changes.
-    with pytest.raises(training.CourseFull, match="Alle 1 Plätze"):
-        act(second, "personalentwicklung", decision="yes", comment="")
-    assert Participation.objects.get(case=second).status == Participation.Status.PENDING
-    act(second, "personalentwicklung", decision="waiting", comment="")
-    act(third, "personalentwicklung", decision="no", comment="")
-
-    statuses = {p.case_id: p.status for p in Participation.objects.filter(course=course)}
-    assert statuses == {
-        first.pk: Participation.Status.CONFIRMED,
-        second.pk: Participation.Status.WAITING,
-        third.pk: Participation.Status.REJECTED,
-    }
-    ends = {case.pk: end_reached(case) for case in (first, second, third)}
-    assert ends == {first.pk: "end", second.pk: "", third.pk: "end_no_place"}  # 2nd waits
-    assert any("Nachrückerliste" in s for s in subjects_to("silvia.beispiel@kassel.de"))
-    assert any("kein Platz" in s for s in subjects_to("gerlinde.musterfrau@kassel.de"))
-
-    moved = training.cancel_participation(
-        participation=Participation.objects.get(case=first), actor=user("personalentwicklung")
-    )
-    assert moved.case_id == second.pk
-    assert Participation.objects.get(case=second).status == Participation.Status.CONFIRMED
-    assert any("nachgerückt" in s for s in subjects_to("silvia.beispiel@kassel.de"))
-    assert training.confirmed_count(course) == 1
-    assert end_reached(second) == "end"  # the waiting list's step took the "moved up" branch
-    second.refresh_from_db()
-    assert second.status == "completed"
-
-
-def test_leaving_the_waiting_list_ends_the_wait(demo):
-    course = Course.objects.get(code="A-2016-01")
-    course.places = 0
-    course.save()
-    case = register("2002")
-    approve_by_supervisors(case)
-    act(case, "personalentwicklung", decision="waiting", comment="")
-    case.refresh_from_db()
-    assert case.status == "in_progress" and end_reached(case) == ""
-    training.cancel_participation(
-        participation=Participation.objects.get(case=case), actor=user("personalentwicklung")
-    )
-    case.refresh_from_db()
-    assert case.status == "cancelled" and end_reached(case) == "end_withdrawn"
-
-
-def test_two_places_given_at_the_same_moment_never_overbook(postgres_only, demo):
-    course = Course.objects.get(code="A-2016-02")
-    course.places = 1
-    course.save()
-    cases = [register(number, code="A-2016-02") for number in ("2001", "2002", "2003")]
-    for case in cases:
-        approve_by_supervisors(case)
-    hr = user("personalentwicklung")
-    tasks = [selectors.open_task_for_case(case=case) for case in cases]
-    for task in tasks:
-        if task.owner_id is None:  # HR already holds the one it approved for 2003
-            workspace.claim_task(task_id=task.pk, user=hr)
-
-    def give(task_id):
-        return lambda: workspace.complete_step(
-            task_id=task_id, user=hr, data={"decision": "yes", "comment": ""}
-        )
-
-    results, errors = run_in_parallel([give(task.pk) for task in tasks])
-    assert len(results) == 1 and len(errors) == 2
-    assert all(isinstance(error, training.CourseFull) for error in errors)
-    assert training.confirmed_count(course) == 1
 
 
 def test_documents_list_the_confirmed_participants(demo):

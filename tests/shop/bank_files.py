@@ -9,11 +9,9 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from defusedxml import ElementTree as DefusedTree
-from django.db import transaction
-from django.utils import timezone
 
-from shop import services
 from shop.models import Invoice
+from tests.factories import InvoiceFactory
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "camt"
 BROKEN = {"genkgo-camt053.v2.wrong.xml"}  # deliberately broken in its source
@@ -46,18 +44,9 @@ def child(element, *path: str):
     return element
 
 
-@transaction.atomic
 def open_invoice(amount: Decimal, *, name: str = "Zahler") -> Invoice:
-    partner = services.find_or_create_partner(services.PartnerData(last_name=name))
-    today = timezone.localdate()
-    return Invoice.objects.create(
-        reference=services.next_reference(on=today),
-        partner=partner,
-        subject="Testgebühr",
-        issued_on=today,
-        due_on=today,
-        total=amount,
-    )
+    """An open invoice with a valid Kassenzeichen, as a payer's bank file refers to it."""
+    return InvoiceFactory(total=amount, partner__last_name=name)
 
 
 def _status(entry) -> str:

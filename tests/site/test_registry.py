@@ -39,3 +39,26 @@ def test_the_kernel_s_registries_are_filled_at_start_up():
     }
     assert "flows.settle_payment_waits" in periodic_jobs()
     assert len(_ERASERS) >= 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_quick_reset_after_a_transactional_test_gives_what_migrate_gave():
+    """tests/conftest.py puts the installed state back after a transactional test instead
+    of Django's flush + post_migrate: the rows migrate left, the data migrations' too
+    (root page, default site), which a flush would lose."""
+    from django.apps import apps
+    from django.core.management import call_command
+    from wagtail.models import Page, Site
+
+    from tests.demo_snapshot import reset_to_installed_state
+
+    def counts():
+        return {m._meta.label: m.objects.count() for m in apps.get_models()}
+
+    installed = counts()
+    assert installed["auth.Group"] > 0 and installed["notifications.EmailText"] > 0
+    assert Site.objects.filter(is_default_site=True).exists() and Page.objects.exists()
+    call_command("flush", verbosity=0, interactive=False)  # Django's way
+    assert not Site.objects.exists()
+    assert reset_to_installed_state()
+    assert counts() == installed

@@ -1,0 +1,239 @@
+"""The interpreter: one viewflow flow that runs every published version of every design.
+
+Its chain is the step model's: the automatic steps (branch, e-mail, status) run
+in ``advance`` until the version reaches a task or an end; a task is a
+``HumanTask`` in the responsible office's queue whose form offers the step's
+decisions; after the decision ``advance`` runs again. A definition that fails at
+run time (which the check on saving should prevent) does not lose the case: it
+waits in ``failed`` with the error on its timeline until someone retries it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from viewflow import jsonstore, this
+from viewflow.workflow import flow, lock
+
+from portal_site.cases.models import Case, TimelineEntry
+from portal_site.cases.processes import case_of
+from portal_site.cases.services import change_status, record
+from portal_site.notifications.services import queue_email
+from portal_site.processes import inputs_of
+
+from ..case_process import CaseProcess
+from ..steps import HumanTask, StepContext, StepForm, record_decision
+from .blocks import Recipient
+from .definition import fill, holds, steps_by_id
+from .models import ProcessDesignVersion
+
+logger = logging.getLogger(__name__)
+MAX_AUTOMATIC_STEPS = 200
+
+
+class DefinitionError(Exception):
+    """The frozen definition cannot go on (a step missing, a loop of automatic steps)."""
+
+
+class DesignedProcess(CaseProcess):
+    """Which version the case runs on, where it stands, and what the clerks decided."""
+
+    version_id = jsonstore.IntegerField(null=True, blank=True)
+    step = jsonstore.CharField(max_length=40, blank=True)
+    decisions = jsonstore.JSONField(default=dict, blank=True)
+    error = jsonstore.TextField(blank=True)
+
+    class Meta:
+        proxy = True
+        verbose_name = gettext_lazy("designed process")
+        verbose_name_plural = gettext_lazy("designed processes")
+
+    def definition(self) -> dict:
+        return ProcessDesignVersion.objects.get(pk=self.version_id).definition
+
+    def current_step(self) -> dict:
+        try:
+            return steps_by_id(self.definition())[self.step]
+        except KeyError:
+            message = _("The step “%(id)s” does not exist.") % {"id": self.step}
+            raise DefinitionError(message) from None
+
+
+class DesignedTaskForm(StepForm):
+    decision = forms.ChoiceField(label=gettext_lazy("Decision"), widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=gettext_lazy("Comment (internal)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        process = DesignedProcess.objects.get(pk=self.task.process_id)
+        step = process.current_step()
+        decision = self.fields["decision"]
+        assert isinstance(decision, forms.ChoiceField)
+        decision.choices = [(d["value"], d["label"]) for d in step["decisions"]]
+        decision.label = step["title"]
+        decision.help_text = step.get("instructions") or ""
+
+
+def _values(case: Case) -> dict[str, str]:
+    values = {key: str(value) for key, value in inputs_of(case).items()}
+    values.update(
+        {
+            "case_number": case.number,
+            "title": case.title,
+            "applicant_name": case.applicant_name,
+            "office": str(case.office or ""),
+        }
+    )
+    return values
+
+
+class DesignedFlow(flow.Flow):
+    """Runs a frozen version of a process design, step by step."""
+
+    process_class = DesignedProcess
+    lock_impl = lock.SelectForUpdateLock(nowait=False)
+    process_title = gettext_lazy("Designed process")
+
+    start = flow.StartHandle(this.start_case).Next(this.advance)
+    advance = flow.Function(this.run_automatic_steps).Next(this.where)
+    where = (
+        flow.Switch()
+        .Case(this.task, lambda activation: not activation.process.error and _kind(activation))
+        .Case(this.failed, lambda activation: bool(activation.process.error))
+        .Default(this.end)
+    )
+    task = (
+        HumanTask(DesignedTaskForm, this.decide, submit_label=gettext_lazy("Save decision"))
+        .Annotation(title=gettext_lazy("Task of a designed process"))
+        .Next(this.advance)
+    )
+    # A definition error: the case waits here, its error on the timeline, for a retry.
+    failed = (
+        flow.Handle()
+        .Annotation(title=gettext_lazy("Error: waiting for a retry"))
+        .Next(this.advance)
+    )
+    end = flow.End()
+
+    def start_case(self, activation, case: Case, version: ProcessDesignVersion, **kwargs):
+        activation.process.start_for(case)
+        activation.process.version_id = version.pk
+        activation.process.step = version.definition["steps"][0]["id"]
+        return activation.process
+
+    def decide(self, context: StepContext, data: dict[str, Any]) -> str:
+        process = DesignedProcess.objects.get(pk=context.process.pk)
+        step = process.current_step()
+        choices = [(d["value"], d["label"]) for d in step["decisions"]]
+        record_decision(
+            context=context,
+            choices=choices,
+            decision=data["decision"],
+            comment=data.get("comment", ""),
+        )
+        context.remember(
+            decisions={**(context.process.decisions or {}), step["id"]: data["decision"]},
+            step=step["next"],
+        )
+        return _("Decision saved.")
+
+    def run_automatic_steps(self, activation) -> None:
+        """Branches, status changes and e-mails up to the next task or the end.
+
+        A step's next step is looked up before the step acts, so a definition error
+        stops in front of the step; a retry runs it once, not twice.
+        """
+        process = activation.process
+        process.error = ""
+        case = case_of(process)
+        try:
+            steps = steps_by_id(process.definition())
+            for _count in range(MAX_AUTOMATIC_STEPS):
+                step = process.current_step()
+                if step["kind"] in ("task", "end"):
+                    if step["kind"] == "end":
+                        change_status(case=case, status=step["outcome"])
+                    break
+                target = self._target(step, process=process, case=case)
+                if target not in steps:
+                    raise DefinitionError(
+                        _("The step “%(id)s” continues with “%(next)s”, which does not exist.")
+                        % {"id": step["id"], "next": target}
+                    )
+                self._act(step, case=case)
+                process.step = target
+            else:
+                raise DefinitionError(_("More than 200 automatic steps in a row: a loop."))
+        except DefinitionError as error:
+            process.error = str(error)
+            record(
+                case=case,
+                kind=TimelineEntry.Kind.SYSTEM,
+                message=_("Error in the process definition at step “%(id)s”: %(error)s")
+                % {"id": process.step, "error": error},
+            )
+        process.save(update_fields=["data"])
+
+    def _target(self, step: dict, *, process: DesignedProcess, case: Case) -> str:
+        """The id of the step that follows an automatic step."""
+        if step["kind"] == "branch":
+            inputs = inputs_of(case)
+            for condition in step["conditions"]:
+                if holds(condition, decisions=process.decisions or {}, inputs=inputs):
+                    return condition["next"]
+            return step["default"]
+        if step["kind"] in ("status", "email"):
+            return step["next"]
+        raise DefinitionError(_("Unknown kind of step: %(kind)s") % {"kind": step["kind"]})
+
+    def _act(self, step: dict, *, case: Case) -> None:
+        if step["kind"] == "status":
+            change_status(case=case, status=step["status"])
+        elif step["kind"] == "email":
+            self._mail(step, case)
+
+    def _mail(self, step: dict, case: Case) -> None:
+        to = {
+            Recipient.APPLICANT: case.applicant_email,
+            Recipient.OFFICE: case.office.email if case.office else "",
+            Recipient.ADDRESS: step.get("address") or "",
+        }[step["to"]]
+        values = _values(case)
+        subject, body = fill(step["subject"], values), fill(step["body"], values)
+        if to:
+            queue_email(to=[to], subject=subject, body=body, case=case)
+        record(
+            case=case,
+            kind=TimelineEntry.Kind.MESSAGE,
+            message=_("E-mail “%(subject)s” to %(to)s.") % {"subject": subject, "to": to or "–"}
+            if to
+            else _("E-mail “%(subject)s” not sent: no address.") % {"subject": subject},
+        )
+
+
+def _kind(activation) -> bool:
+    return activation.process.current_step()["kind"] == "task"
+
+
+def retry(case: Case) -> bool:
+    """Run a case that waits after a definition error again (e.g. after a fix)."""
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    from portal_site.cases.processes import of_cases
+
+    node = DesignedFlow.instance.node("failed")
+    task = Task.objects.filter(of_cases(case.pk), flow_task=node, status=STATUS.NEW).first()
+    if task is None:
+        return False
+    node.run(task)
+    return True

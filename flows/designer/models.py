@@ -1,0 +1,124 @@
+"""A designed process: the draft staff edit, and the frozen versions cases run on."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+
+from portal_site.accounts.models import OrgUnit
+
+from .blocks import InputsBlock, StepsBlock
+from .definition import problems
+
+KEY_PREFIX = "gestaltet-"
+
+
+class ProcessDesign(models.Model):
+    """A process composed in the admin; its steps are a draft until published."""
+
+    key = models.SlugField(
+        _("key"),
+        max_length=60,
+        unique=True,
+        help_text=_("Forms choose the process by it (“gestaltet-<key>”); never changes."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    office = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("responsible office"),
+        on_delete=models.PROTECT,
+        related_name="process_designs",
+    )
+    inputs = StreamField(InputsBlock(), verbose_name=_("inputs"), blank=True)
+    steps = StreamField(StepsBlock(), verbose_name=_("steps"), blank=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("name"),
+                FieldPanel("key"),
+                FieldPanel("office"),
+                FieldPanel("description"),
+            ],
+            heading=_("Process"),
+        ),
+        FieldPanel("inputs"),
+        FieldPanel("steps"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("process design")
+        verbose_name_plural = _("process designs")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def process_key(self) -> str:
+        return KEY_PREFIX + self.key
+
+    def definition(self) -> dict:
+        """The draft as data, the form a version freezes."""
+        return {
+            "name": self.name,
+            "inputs": [dict(block.value) for block in self.inputs],
+            "steps": [
+                {"kind": block.block_type, **_plain(block.block.get_prep_value(block.value))}
+                for block in self.steps
+            ],
+        }
+
+    def clean(self) -> None:
+        found = problems(self.definition())
+        if found:
+            raise ValidationError({"steps": found})
+
+    def latest_version(self) -> ProcessDesignVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+def _plain(value):
+    """Block values as JSON data (a list block's items lose Wagtail's ids)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [
+            _plain(v["value"] if isinstance(v, dict) and "value" in v and "type" in v else v)
+            for v in value
+        ]
+    return value
+
+
+class ProcessDesignVersion(models.Model):
+    """A published, frozen definition: a case runs on the version it started on."""
+
+    design = models.ForeignKey(ProcessDesign, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    definition = models.JSONField(_("definition"))
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["design", "-number"]
+        verbose_name = _("process version")
+        verbose_name_plural = _("process versions")
+        constraints = [
+            models.UniqueConstraint(fields=["design", "number"], name="designer_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.design} v{self.number}"

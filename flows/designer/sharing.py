@@ -1,0 +1,89 @@
+"""Sharing designs between installations (civento's Prozessbibliothek) as JSON.
+
+The export holds everything a definition needs: name, key, description, the
+responsible office by its short name, inputs and steps with their texts. An
+import creates (or updates) the draft; the importing city checks and publishes
+it. The designs this installation ships (``library/``) come in the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from portal_site.accounts.models import OrgUnit, User
+
+from .definition import problems
+from .models import ProcessDesign
+from .services import publish
+
+FORMAT = "stadtportal-process/1"
+LIBRARY = Path(__file__).resolve().parent / "library"
+
+
+def export_design(design: ProcessDesign) -> dict:
+    definition = design.definition()
+    return {
+        "format": FORMAT,
+        "key": design.key,
+        "name": design.name,
+        "description": design.description,
+        "office": design.office.short_name,
+        "inputs": definition["inputs"],
+        "steps": definition["steps"],
+    }
+
+
+def _stream(items: list[dict], kind_key: str | None) -> str:
+    return json.dumps(
+        [
+            {
+                "type": item[kind_key] if kind_key else "input",
+                "value": {k: v for k, v in item.items() if k != kind_key},
+            }
+            for item in items
+        ]
+    )
+
+
+@transaction.atomic
+def import_design(data: dict) -> ProcessDesign:
+    """A shared definition as this installation's draft (refused with German reasons)."""
+    if data.get("format") != FORMAT:
+        raise ValidationError(_("This file is not a process definition of this portal."))
+    office = OrgUnit.objects.filter(short_name=data.get("office", "")).first()
+    if office is None:
+        raise ValidationError(
+            _("The responsible office “%(office)s” does not exist here; create it first.")
+            % {"office": data.get("office", "")}
+        )
+    found = problems({"inputs": data.get("inputs", []), "steps": data.get("steps", [])})
+    if found:
+        raise ValidationError(found)
+    design, _created = ProcessDesign.objects.get_or_create(
+        key=data["key"], defaults={"name": data["name"], "office": office}
+    )
+    design.name = data["name"]
+    design.description = data.get("description", "")
+    design.office = office
+    design.inputs = _stream(data.get("inputs", []), None)
+    design.steps = _stream(data["steps"], "kind")
+    design.save()
+    return design
+
+
+def install_library(*, actor: User | None = None) -> list[str]:
+    """Import and publish the shipped designs whose office exists (idempotent)."""
+    installed = []
+    for path in sorted(LIBRARY.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not OrgUnit.objects.filter(short_name=data["office"]).exists():
+            continue
+        design = import_design(data)
+        publish(design=design, actor=actor)
+        installed.append(design.key)
+    return installed

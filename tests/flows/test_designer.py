@@ -1,0 +1,201 @@
+"""The workflow designer: checked drafts, frozen versions, the interpreter on the step model."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from flows import selectors, workspace
+from flows.designer import sharing
+from flows.designer.definition import holds, problems
+from flows.designer.flow import DesignedFlow, retry
+from flows.designer.models import ProcessDesign, ProcessDesignVersion
+from flows.designer.services import publish
+from portal_site.accounts.models import OrgUnit, User
+from portal_site.cases.models import CaseStatus, TimelineEntry
+from portal_site.cases.processes import of_cases
+from portal_site.processes import process_choices, start_process
+from tests.factories import case_for
+from tests.flows.test_charts import end_reached
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TRAUINFO = json.loads((sharing.LIBRARY / "trauinfo.json").read_text(encoding="utf-8"))
+
+
+def definition(**changes) -> dict:
+    data = {"inputs": copy.deepcopy(TRAUINFO["inputs"]), "steps": copy.deepcopy(TRAUINFO["steps"])}
+    data.update(changes)
+    return data
+
+
+def step(data: dict, step_id: str) -> dict:
+    return next(s for s in data["steps"] if s["id"] == step_id)
+
+
+def test_the_shipped_definitions_pass_the_check():
+    for path in sharing.LIBRARY.glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert problems(data) == [], path.name
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: step(d, "welche_antwort").update(default=""), "„welche_antwort“ hat keinen"),
+        (lambda d: step(d, "pruefen").update(next="fehlt"), "„fehlt“, den es nicht gibt"),
+        (
+            lambda d: d["steps"].append({"kind": "end", "id": "vergessen", "outcome": "completed"}),
+            "„vergessen“ ist vom ersten Schritt aus nicht erreichbar",
+        ),
+        (
+            lambda d: step(d, "antwort_ersatz").update(body="Hallo {vorname}"),
+            "Platzhalter {vorname}",
+        ),
+        (
+            lambda d: step(d, "auslaendisch")["conditions"][0].update(source="heimatland"),
+            "„heimatland“",
+        ),
+        (
+            lambda d: step(d, "welche_antwort")["conditions"][0].update(value="vielleicht"),
+            "„vielleicht“",
+        ),
+        (
+            lambda d: step(d, "antwort_termin").update(next="pruefen"),
+            "erreicht nie ein Ende",
+        ),
+    ],
+    ids=["no-default", "unknown-next", "unreachable", "placeholder", "input", "decision", "loop"],
+)
+def test_the_check_names_the_step_in_german(change, message):
+    data = definition()
+    change(data)
+    if message == "erreicht nie ein Ende":  # the loop: no step of it reaches an end any more
+        step(data, "antwort_ersatz").update(next="pruefen")
+    assert any(message in problem for problem in problems(data)), problems(data)
+
+
+def test_conditions_come_from_a_fixed_menu_and_never_run_code():
+    condition = {"source": "anzahl", "operator": "greater", "value": "3"}
+    assert holds(condition, decisions={}, inputs={"anzahl": "4"})
+    assert not holds(condition, decisions={}, inputs={"anzahl": "__import__('os')"})
+    one_of = {"source": "decision:x", "operator": "one_of", "value": "a, b"}
+    assert holds(one_of, decisions={"x": "b"}, inputs={})
+    assert holds({"source": "n", "operator": "empty", "value": ""}, decisions={}, inputs={})
+
+
+def test_saving_a_draft_with_a_problem_is_refused(demo):
+    sharing.import_design({**TRAUINFO, "key": "probe"})
+    design = ProcessDesign.objects.get(key="probe")
+    design.steps = json.dumps(
+        [{"type": "task", "value": {**step(definition(), "pruefen"), "next": "nirgends"}}]
+    )
+    with pytest.raises(ValidationError) as error:
+        design.full_clean()
+    assert any("nirgends" in message for message in error.value.messages)
+
+
+def trauinfo_case(nationality: str = "beide deutsch"):
+    inputs = {"wunschtermin": "2027-05-14", "staatsangehoerigkeit": nationality}
+    case = case_for(
+        "gestaltet-trauinfo",
+        office=None,
+        values=inputs,
+        inputs=inputs,
+        applicant_name="Erika Musterfrau",
+        applicant_email="erika@example.org",
+    )
+    start_process(key="gestaltet-trauinfo", case=case)
+    case.refresh_from_db()
+    return case
+
+
+def test_the_library_is_published_and_offered_to_forms(demo):
+    keys = {key for key, _label in process_choices()}
+    assert {"gestaltet-trauinfo", "gestaltet-wiederbesetzung"} <= keys
+    assert ProcessDesignVersion.objects.filter(design__key="trauinfo", number=1).exists()
+
+
+def test_a_designed_case_runs_through_task_branch_and_mail_like_a_coded_one(demo):
+    case = trauinfo_case()
+    assert case.office.short_name == "34" and case.status == CaseStatus.IN_PROGRESS
+    clerk = User.objects.get(username="standesamt")
+    [task] = selectors.queue_tasks(user=clerk)  # the office's queue, as for coded processes
+    assert not selectors.queue_tasks(user=User.objects.get(username="stadtarchiv"))
+    workspace.claim_task(task_id=task.pk, user=clerk)
+    mail.outbox.clear()
+    workspace.complete_step(task_id=task.pk, user=clerk, data={"decision": "termin"})
+    case.refresh_from_db()
+    assert case.status == CaseStatus.COMPLETED and end_reached(case) == "end"
+    [answer] = [m for m in mail.outbox if m.to == ["erika@example.org"]]
+    assert answer.subject == "Ihre Eheschließung: Termin 2027-05-14"
+    assert case.timeline.filter(kind=TimelineEntry.Kind.DECISION).exists()
+
+
+def test_a_case_keeps_the_version_it_started_on(demo):
+    design = ProcessDesign.objects.get(key="trauinfo")
+    case = trauinfo_case()
+    changed = design.definition()
+    step(changed, "antwort_termin")["subject"] = "Neu: {case_number}"
+    design.steps = json.dumps(
+        [
+            {"type": s["kind"], "value": {k: v for k, v in s.items() if k != "kind"}}
+            for s in changed["steps"]
+        ]
+    )
+    design.save()
+    assert publish(design=design).number == 2
+    assert publish(design=design).number == 2  # nothing changed since: no new number
+    clerk = User.objects.get(username="standesamt")
+    task = selectors.open_task_for_case(case=case)
+    workspace.claim_task(task_id=task.pk, user=clerk)
+    mail.outbox.clear()
+    workspace.complete_step(task_id=task.pk, user=clerk, data={"decision": "termin"})
+    assert [m.subject for m in mail.outbox] == ["Ihre Eheschließung: Termin 2027-05-14"]
+    assert trauinfo_case().number  # a new case runs on version 2
+
+
+def test_a_definition_error_at_run_time_keeps_the_case_waiting_for_a_retry(demo):
+    design = ProcessDesign.objects.get(key="trauinfo")
+    broken = definition()
+    step(broken, "eingang")["next"] = "gibt_es_nicht"  # past the check, as an old version might
+    ProcessDesignVersion.objects.create(design=design, number=9, definition=broken)
+    case = trauinfo_case()
+    waiting = Task.objects.get(
+        of_cases(case.pk), flow_task=DesignedFlow.instance.node("failed"), status=STATUS.NEW
+    )
+    assert waiting and case.timeline.filter(message__contains="gibt_es_nicht").exists()
+    version = ProcessDesignVersion.objects.get(design=design, number=9)
+    version.definition = definition()
+    version.save()
+    assert retry(case)
+    assert selectors.open_task_for_case(case=case) is not None  # on to the clerk's task
+
+
+def test_export_and_import_carry_a_definition_to_another_installation(demo):
+    design = ProcessDesign.objects.get(key="wiederbesetzung")
+    shared = sharing.export_design(design)
+    copy_ = sharing.import_design({**shared, "key": "wiederbesetzung-kopie"})
+    assert copy_.definition()["steps"] == design.definition()["steps"]
+    with pytest.raises(ValidationError, match="gibt es hier nicht|does not exist"):
+        sharing.import_design({**shared, "office": "99.9"})
+
+
+def test_staff_edit_and_publish_in_the_admin(demo, client):
+    client.force_login(User.objects.get(username="administration"))
+    assert client.get("/admin/prozesse/").status_code == 200
+    design = ProcessDesign.objects.get(key="trauinfo")
+    assert client.get(f"/admin/prozesse/edit/{design.pk}/").status_code == 200
+    page = client.get(f"/admin/prozesse/{design.pk}/veroeffentlichen/").content.decode()
+    assert "gestaltet-trauinfo" in page
+    client.post(f"/admin/prozesse/{design.pk}/veroeffentlichen/")
+    assert design.versions.count() == 1  # unchanged draft: no new version
+    client.force_login(User.objects.get(username="sachbearbeitung"))
+    assert client.get(f"/admin/prozesse/{design.pk}/veroeffentlichen/").status_code in (302, 403)
+    assert OrgUnit.objects.filter(short_name="34").exists()
