@@ -77,10 +77,13 @@ def import_design(data: dict) -> ProcessDesign:
 
 
 def install_library(*, actor: User | None = None) -> list[str]:
-    """Import and publish the shipped designs whose office exists (idempotent)."""
+    """Import and publish the shipped designs whose office exists; a design the city has
+    already (and maybe changed) is left alone, so running it again changes nothing."""
     installed = []
     for path in sorted(LIBRARY.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
+        if ProcessDesign.objects.filter(key=data["key"]).exists():
+            continue
         if not OrgUnit.objects.filter(short_name=data["office"]).exists():
             continue
         design = import_design(data)
