@@ -25,6 +25,7 @@ from portal_site.core.paging import CountedPaginator, page_number
 from portal_site.documents.services import file_pdf_document
 
 from . import selectors, workspace
+from .designer.flow import diagram_of
 from .steps import step_for
 
 INBOX_PAGE_SIZE = 50
@@ -307,5 +308,6 @@ def case_detail(request, number: str):
             "sub_cases": case.sub_cases.all(),
             "invoices": case.invoices.all(),
             "can_act": selectors.can_act_on_case(user=request.user, case=case),
+            "design": diagram_of(case),
         },
     )

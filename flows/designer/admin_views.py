@@ -13,6 +13,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .definition import problems
+from .diagram import svg_data_url
 from .models import ProcessDesign
 from .services import publish
 
@@ -42,6 +43,7 @@ def publish_view(request, pk: int):
             "design": design,
             "problems": problems(design.definition()),
             "versions": design.versions.select_related("published_by"),
+            "image": svg_data_url(design.definition()),
         },
     )
 

@@ -237,3 +237,27 @@ def retry(case: Case) -> bool:
         return False
     node.run(task)
     return True
+
+
+def diagram_of(case: Case) -> dict | None:
+    """The case's designed process as a diagram with its current step marked (None for a
+    case of a coded process)."""
+    from .diagram import step_label, svg_data_url
+
+    process = (
+        DesignedProcess.objects.filter(flow_class=DesignedFlow, artifact_object_id=case.pk)
+        .order_by("-pk")
+        .first()
+    )
+    if process is None or not process.version_id:
+        return None
+    version = ProcessDesignVersion.objects.select_related("design").get(pk=process.version_id)
+    current = None if process.finished else process.step
+    return {
+        "version": version,
+        "image": svg_data_url(version.definition, current=current),
+        "steps": [
+            {"id": step["id"], "label": step_label(step)} for step in version.definition["steps"]
+        ],
+        "current": current,
+    }

@@ -199,3 +199,36 @@ def test_staff_edit_and_publish_in_the_admin(demo, client):
     client.force_login(User.objects.get(username="sachbearbeitung"))
     assert client.get(f"/admin/prozesse/{design.pk}/veroeffentlichen/").status_code in (302, 403)
     assert OrgUnit.objects.filter(short_name="34").exists()
+
+
+def test_the_diagram_shows_the_steps_and_marks_where_the_case_stands(demo, client):
+    import base64
+    import re
+
+    case = trauinfo_case()
+    client.force_login(User.objects.get(username="standesamt"))
+    page = client.get(f"/admin/vorgaenge/{case.number}/").content.decode()
+    [image] = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', page)
+    svg = base64.b64decode(image).decode()
+    assert "Anfrage prüfen und Termin vorschlagen" in svg and "ist gleich" in svg
+    assert 'stroke="#c4001a"' in svg  # the current step: the registry office's task
+    assert 'aria-current="step"' in page and "aktueller Schritt" in page
+    client.force_login(User.objects.get(username="administration"))
+    design = ProcessDesign.objects.get(key="trauinfo")
+    assert (
+        "data:image/svg+xml"
+        in client.get(f"/admin/prozesse/{design.pk}/veroeffentlichen/").content.decode()
+    )
+
+
+def test_without_graphviz_the_case_shows_the_steps_as_a_list(demo, client, monkeypatch):
+    import graphviz
+
+    def missing(*args, **kwargs):
+        raise graphviz.ExecutableNotFound(("dot",))
+
+    monkeypatch.setattr(graphviz.Digraph, "pipe", missing)
+    case = trauinfo_case()
+    client.force_login(User.objects.get(username="standesamt"))
+    page = client.get(f"/admin/vorgaenge/{case.number}/").content.decode()
+    assert "data:image/svg+xml" not in page and 'aria-current="step"' in page

@@ -1,0 +1,100 @@
+"""The diagram of a designed process: laid out by Graphviz (``dot``), shown as an SVG image.
+
+Drawn from the definition itself, so the picture is what runs: a task is a
+rounded box, a branch a diamond with its conditions on the arrows ("sonst" for
+the default), an e-mail and a status change boxes of their own colour, an end a
+double circle. On a case the step it stands at is marked. Without Graphviz on
+the machine the page shows the steps as a list instead (no error).
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+
+import graphviz
+from django.utils.translation import gettext as _
+
+from portal_site.cases.models import CaseStatus
+
+from .blocks import Operator
+from .definition import DECISION, successors
+
+logger = logging.getLogger(__name__)
+
+SHAPES = {
+    "task": {"shape": "box", "style": "rounded,filled", "fillcolor": "#e8f1fb"},
+    "branch": {"shape": "diamond", "style": "filled", "fillcolor": "#fff6d6"},
+    "email": {"shape": "box", "style": "filled", "fillcolor": "#eef7ee"},
+    "status": {"shape": "box", "style": "filled", "fillcolor": "#f2f2f2"},
+    "end": {"shape": "box", "style": "rounded,bold", "peripheries": "2"},
+}
+CURRENT = {"color": "#c4001a", "penwidth": "3"}
+
+
+def step_label(step: dict) -> str:
+    kind = step["kind"]
+    if kind == "task":
+        return _("Task: %(title)s") % {"title": step["title"]}
+    if kind == "branch":
+        return _("Branch %(id)s") % {"id": step["id"]}
+    if kind == "email":
+        return _("E-mail: %(subject)s") % {"subject": step["subject"]}
+    if kind == "status":
+        return _("Status: %(status)s") % {"status": _status_label(step["status"])}
+    return _("End (%(outcome)s)") % {"outcome": _status_label(step["outcome"])}
+
+
+def _status_label(value: str) -> str:
+    try:
+        return str(CaseStatus(value).label)
+    except ValueError:
+        return value
+
+
+def _condition(condition: dict) -> str:
+    source = condition["source"]
+    if source.startswith(DECISION):
+        source = _("decision %(task)s") % {"task": source[len(DECISION) :]}
+    operator = dict(Operator.CHOICES).get(condition["operator"], condition["operator"])
+    return f"{source} {operator} {condition.get('value') or ''}".strip()
+
+
+def dot_source(definition: dict, *, current: str | None = None) -> graphviz.Digraph:
+    graph = graphviz.Digraph(
+        graph_attr={"rankdir": "TB", "fontname": "DejaVu Sans", "nodesep": "0.4"},
+        node_attr={"fontname": "DejaVu Sans", "fontsize": "11"},
+        edge_attr={"fontname": "DejaVu Sans", "fontsize": "9"},
+    )
+    steps = definition.get("steps") or []
+    ids = {step["id"] for step in steps}
+    if steps:
+        graph.node("__start", _("Start"), shape="circle", width="0.4")
+        graph.edge("__start", steps[0]["id"])
+    for step in steps:
+        attributes = dict(SHAPES.get(step["kind"], {}))
+        if step["id"] == current:
+            attributes.update(CURRENT)
+        graph.node(step["id"], step_label(step), **attributes)
+        if step["kind"] == "branch":
+            for condition in step["conditions"]:
+                if condition["next"] in ids:
+                    graph.edge(step["id"], condition["next"], label=_condition(condition))
+            if step.get("default") in ids:
+                graph.edge(step["id"], step["default"], label=_("otherwise"), style="dashed")
+            continue
+        for target in successors(step):
+            if target in ids:
+                graph.edge(step["id"], target)
+    return graph
+
+
+def svg_data_url(definition: dict, *, current: str | None = None) -> str:
+    """The diagram as a ``data:`` URL for an ``<img>`` (scripts in an image never run);
+    "" when Graphviz cannot draw it."""
+    try:
+        svg = dot_source(definition, current=current).pipe(format="svg")
+    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError, OSError):
+        logger.warning("Graphviz could not draw a process diagram", exc_info=True)
+        return ""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
