@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,10 +16,14 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from portal_site.accounts.models import OrgUnit
+
+from .bpmn import BpmnError, export_bpmn, import_bpmn
 from .definition import problems
 from .diagram import svg_data_url
 from .models import ProcessDesign
 from .services import publish
+from .sharing import export_design, import_bpmn_draft, import_design
 
 
 def publish_view(request, pk: int):
@@ -48,8 +56,90 @@ def publish_view(request, pk: int):
     )
 
 
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def export_view(request, pk: int, kind: str):
+    """The draft as JSON (with its texts) or as BPMN 2.0 XML, to share with other cities."""
+    if not request.user.has_perm("flows.view_processdesign"):
+        raise PermissionDenied
+    if kind not in ("json", "bpmn"):
+        raise Http404
+    design = get_object_or_404(ProcessDesign.objects.select_related("office"), pk=pk)
+    if kind == "json":
+        content = json.dumps(export_design(design), ensure_ascii=False, indent=2).encode()
+        return _download(content, f"prozess-{design.key}.json", "application/json")
+    content = export_bpmn(key=design.key, name=design.name, definition=design.definition())
+    return _download(content, f"prozess-{design.key}.bpmn", "application/xml")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("A process exported as JSON, or a BPMN 2.0 file (.bpmn, .xml)."),
+    )
+    office = forms.ModelChoiceField(
+        label=gettext_lazy("Responsible office (for a BPMN file)"),
+        queryset=OrgUnit.objects.all(),
+        required=False,
+    )
+
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+def import_view(request):
+    """A shared process becomes a draft here: JSON whole, BPMN as a draft to complete."""
+    if not request.user.has_perm("flows.add_processdesign"):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > MAX_IMPORT_BYTES:
+                raise ValidationError(_("The file is larger than 2 MB."))
+            design = _import(upload.read(), office=form.cleaned_data["office"])
+        except (ValidationError, BpmnError) as error:
+            for message in getattr(error, "messages", [str(error)]):
+                form.add_error("file", message)
+        else:
+            messages.success(
+                request,
+                _("“%(name)s” is imported as a draft; check it and publish it.")
+                % {"name": design.name},
+            )
+            return redirect("flows_design_publish", pk=design.pk)
+    return TemplateResponse(request, "flows/designer/import.html", {"form": form})
+
+
+def _import(content: bytes, *, office: OrgUnit | None) -> ProcessDesign:
+    text = content.lstrip()
+    if text.startswith(b"{"):
+        try:
+            data = json.loads(text.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as error:
+            raise ValidationError(_("The file is not readable JSON.")) from error
+        if not isinstance(data, dict):
+            raise ValidationError(_("This file is not a process definition of this portal."))
+        return import_design(data)
+    if office is None:
+        raise ValidationError(_("Choose the responsible office for a BPMN file."))
+    return import_bpmn_draft(import_bpmn(content), office=office)
+
+
 def admin_urls():
-    return [path("prozesse/<int:pk>/veroeffentlichen/", publish_view, name="flows_design_publish")]
+    return [
+        path("prozesse/<int:pk>/veroeffentlichen/", publish_view, name="flows_design_publish"),
+        path(
+            "prozesse/<int:pk>/export.<str:kind>",
+            export_view,
+            name="flows_design_export",
+        ),
+        path("prozesse/importieren/", import_view, name="flows_design_import"),
+    ]
 
 
 class PublishColumn(Column):

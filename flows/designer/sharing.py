@@ -76,6 +76,20 @@ def import_design(data: dict) -> ProcessDesign:
     return design
 
 
+@transaction.atomic
+def import_bpmn_draft(data: dict, *, office: OrgUnit) -> ProcessDesign:
+    """A BPMN file's steps as a new draft (under a free key); its gaps are listed by the
+    check on the publish page, and it is published only once they are filled."""
+    key, number = data["key"][:50] or "bpmn", 1
+    while ProcessDesign.objects.filter(key=key).exists():
+        number += 1
+        key = f"{data['key'][:45]}-{number}"
+    design = ProcessDesign(key=key, name=data["name"][:200] or key, office=office)
+    design.steps = _stream(data["steps"], "kind")
+    design.save()
+    return design
+
+
 def install_library(*, actor: User | None = None) -> list[str]:
     """Import and publish the shipped designs whose office exists; a design the city has
     already (and maybe changed) is left alone, so running it again changes nothing."""

@@ -239,3 +239,70 @@ def test_without_graphviz_the_case_shows_the_steps_as_a_list(demo, client, monke
     client.force_login(User.objects.get(username="standesamt"))
     page = client.get(f"/admin/vorgaenge/{case.number}/").content.decode()
     assert "data:image/svg+xml" not in page and 'aria-current="step"' in page
+
+
+def test_bpmn_export_comes_back_whole_and_foreign_elements_are_named():
+    from defusedxml import ElementTree
+
+    from flows.designer.bpmn import BPMN, BpmnError, export_bpmn, import_bpmn
+
+    data = definition()
+    xml = export_bpmn(key="trauinfo", name="Trauinfo", definition=data)
+    root = ElementTree.fromstring(xml)
+    assert root.tag == f"{{{BPMN}}}definitions"
+    kinds = [element.tag.split("}")[1] for element in root[0]]
+    assert kinds.count("userTask") == 1 and kinds.count("exclusiveGateway") == 2
+    assert kinds.count("endEvent") == 1 and kinds.count("serviceTask") == 4
+    gateway = root[0].find(f"{{{BPMN}}}exclusiveGateway[@id='welche_antwort']")
+    assert gateway.get("default") == "flow_welche_antwort_default"
+    back = import_bpmn(xml)
+    assert back["name"] == "Trauinfo" and back["steps"][0]["id"] == "eingang"
+    assert [(s["kind"], s["id"]) for s in back["steps"]] == [
+        (s["kind"], s["id"]) for s in data["steps"]
+    ]
+    assert step(back, "welche_antwort") == step(data, "welche_antwort")
+    assert step(back, "pruefen")["decisions"] == step(data, "pruefen")["decisions"]
+    assert step(back, "antwort_termin")["body"] == step(data, "antwort_termin")["body"]
+    assert problems({"inputs": data["inputs"], "steps": back["steps"]}) == []
+
+    parallel = xml.replace(b"bpmn:exclusiveGateway", b"bpmn:parallelGateway")
+    with pytest.raises(BpmnError, match="parallelGateway"):
+        import_bpmn(parallel)
+    with pytest.raises(BpmnError):
+        import_bpmn(b"<nicht-bpmn/>")
+
+
+def test_processes_are_shared_through_the_admin_as_json_and_bpmn(demo, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(User.objects.get(username="administration"))
+    design = ProcessDesign.objects.get(key="wiederbesetzung")
+    exported = client.get(f"/admin/prozesse/{design.pk}/export.json")
+    assert exported["Content-Disposition"].endswith('prozess-wiederbesetzung.json"')
+    data = json.loads(exported.content)
+    data["key"] = "wiederbesetzung-nord"
+    upload = SimpleUploadedFile("p.json", json.dumps(data).encode(), "application/json")
+    response = client.post("/admin/prozesse/importieren/", {"file": upload})
+    copy_ = ProcessDesign.objects.get(key="wiederbesetzung-nord")
+    assert response.status_code == 302 and copy_.definition()["steps"] == data["steps"]
+
+    bpmn = client.get(f"/admin/prozesse/{design.pk}/export.bpmn").content
+    without_office = client.post(
+        "/admin/prozesse/importieren/", {"file": SimpleUploadedFile("p.bpmn", bpmn)}
+    )
+    assert "zuständige Stelle" in without_office.content.decode()
+    office = OrgUnit.objects.get(short_name="10.3")
+    client.post(
+        "/admin/prozesse/importieren/",
+        {"file": SimpleUploadedFile("p.bpmn", bpmn), "office": office.pk},
+    )
+    imported = ProcessDesign.objects.exclude(pk__in=[design.pk, copy_.pk]).get(name=design.name)
+    assert imported.definition()["steps"] == design.definition()["steps"]
+    broken = client.post(
+        "/admin/prozesse/importieren/",
+        {"file": SimpleUploadedFile("p.json", b"{kaputt"), "office": office.pk},
+    )
+    assert broken.status_code == 200 and "kein lesbares JSON" in broken.content.decode()
+    assert client.get(f"/admin/prozesse/{design.pk}/export.exe").status_code == 404
+    client.force_login(User.objects.get(username="standesamt"))
+    assert client.get(f"/admin/prozesse/{design.pk}/export.json").status_code in (302, 403)
