@@ -66,11 +66,41 @@ class DecisionBlock(blocks.StructBlock):
     label = blocks.CharBlock(label=_("Label shown to the clerk"), max_length=100)
 
 
+class Assignee:
+    OFFICE = "office"
+    PERSON = "person"
+    TEAM_LEAD = "team_lead"
+    DEPARTMENT_HEAD = "department_head"
+    EARLIER_CLERK = "earlier_clerk"
+    CHOICES = [
+        (OFFICE, _("the responsible office's queue")),
+        (PERSON, _("a named person")),
+        (TEAM_LEAD, _("the applicant's team lead (directory)")),
+        (DEPARTMENT_HEAD, _("the applicant's department head (directory)")),
+        (EARLIER_CLERK, _("the clerk who did an earlier task")),
+    ]
+
+
 class TaskBlock(blocks.StructBlock):
-    """Aufgabe: a clerk of the responsible office decides."""
+    """Aufgabe: who does it, what they decide, by when."""
 
     id = step_id()
     title = blocks.CharBlock(label=_("Title of the task"), max_length=120)
+    assignee = blocks.ChoiceBlock(
+        choices=Assignee.CHOICES, label=_("Who does it"), default=Assignee.OFFICE
+    )
+    person = blocks.CharBlock(
+        label=_("Login of the person"),
+        required=False,
+        max_length=150,
+        help_text=_("For “a named person”."),
+    )
+    earlier_task = blocks.CharBlock(
+        label=_("Id of the earlier task"),
+        required=False,
+        max_length=40,
+        help_text=_("For “the clerk who did an earlier task”."),
+    )
     instructions = blocks.TextBlock(label=_("Instructions for the clerk"), required=False)
     decisions = blocks.ListBlock(DecisionBlock(), label=_("Decision options"), min_num=1)
     days = blocks.IntegerBlock(

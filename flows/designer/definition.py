@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .blocks import Operator, Recipient
+from .blocks import Assignee, Operator, Recipient
 
 PLACEHOLDERS = ("case_number", "title", "applicant_name", "office")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -98,6 +98,7 @@ def _step_problems(step: dict, by_id: dict, tasks: dict, inputs: set[str]) -> li
     if step["kind"] in ("task", "email", "status") and not step.get("next"):
         found.append(_("Step “%(id)s” does not say which step follows.") % {"id": name})
     if step["kind"] == "task":
+        found += _assignee_problems(step, tasks)
         values = [d["value"] for d in step.get("decisions") or []]
         if not values:
             found.append(_("Task “%(id)s” has no decision options.") % {"id": name})
@@ -122,6 +123,27 @@ def _step_problems(step: dict, by_id: dict, tasks: dict, inputs: set[str]) -> li
                     % {"id": name, "name": placeholder}
                 )
     return found
+
+
+def _assignee_problems(step: dict, tasks: dict) -> list[str]:
+    from portal_site.accounts.models import User
+
+    name, assignee = step["id"], step.get("assignee") or Assignee.OFFICE
+    if assignee == Assignee.PERSON:
+        login = (step.get("person") or "").strip()
+        if not login or not User.objects.filter(username=login, is_active=True).exists():
+            return [
+                _("Task “%(id)s” goes to “%(person)s”, who has no active login here.")
+                % {"id": name, "person": login}
+            ]
+    if assignee == Assignee.EARLIER_CLERK:
+        earlier = (step.get("earlier_task") or "").strip()
+        if earlier not in tasks or earlier == name:
+            return [
+                _("Task “%(id)s” goes to the clerk of “%(task)s”, which is no earlier task.")
+                % {"id": name, "task": earlier}
+            ]
+    return []
 
 
 def _condition_problems(name: str, condition: dict, tasks: dict, inputs: set[str]) -> list[str]:

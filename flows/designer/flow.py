@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy
 from viewflow import jsonstore, this
 from viewflow.workflow import flow, lock
 
+from portal_site.accounts.models import Employee, User
+from portal_site.accounts.selectors import department_head_of, team_lead_of
 from portal_site.cases.models import Case, TimelineEntry
 from portal_site.cases.processes import case_of
 from portal_site.cases.services import change_status, record
@@ -27,7 +29,7 @@ from portal_site.processes import inputs_of
 
 from ..case_process import CaseProcess
 from ..steps import HumanTask, StepContext, StepForm, record_decision
-from .blocks import Recipient
+from .blocks import Assignee, Recipient
 from .definition import fill, holds, steps_by_id
 from .models import ProcessDesignVersion
 
@@ -114,6 +116,7 @@ class DesignedFlow(flow.Flow):
     task = (
         HumanTask(DesignedTaskForm, this.decide, submit_label=gettext_lazy("Save decision"))
         .Annotation(title=gettext_lazy("Task of a designed process"))
+        .Assign(lambda activation: assignee_of(activation.process))
         .Next(this.advance)
     )
     # A definition error: the case waits here, its error on the timeline, for a retry.
@@ -144,6 +147,9 @@ class DesignedFlow(flow.Flow):
             decisions={**(context.process.decisions or {}), step["id"]: data["decision"]},
             step=step["next"],
         )
+        # Which designed step this task was: a later task may go to the same clerk.
+        context.task.data = {**(context.task.data or {}), "designed_step": step["id"]}
+        context.task.save(update_fields=["data"])
         return _("Decision saved.")
 
     def run_automatic_steps(self, activation) -> None:
@@ -218,6 +224,40 @@ class DesignedFlow(flow.Flow):
             if to
             else _("E-mail “%(subject)s” not sent: no address.") % {"subject": subject},
         )
+
+
+def assignee_of(process: DesignedProcess) -> User | None:
+    """Who gets the current task; None leaves it in the responsible office's queue (also
+    when the directory knows no supervisor, which the timeline says)."""
+    step = process.current_step()
+    assignee = step.get("assignee") or Assignee.OFFICE
+    case = case_of(process)
+    user: User | None = None
+    if assignee == Assignee.PERSON:
+        user = User.objects.filter(username=step.get("person") or "", is_active=True).first()
+    elif assignee in (Assignee.TEAM_LEAD, Assignee.DEPARTMENT_HEAD):
+        number = str((case.data.get("values") or {}).get("personnel_number") or "")
+        employee = Employee.objects.filter(personnel_number=number).first() if number else None
+        if employee is not None:
+            lookup = team_lead_of if assignee == Assignee.TEAM_LEAD else department_head_of
+            user = lookup(employee)
+    elif assignee == Assignee.EARLIER_CLERK:
+        earlier = (
+            process.task_set.filter(flow_task_type="HUMAN", status="DONE", owner__isnull=False)
+            .filter(data__designed_step=step.get("earlier_task"))
+            .order_by("-finished")
+            .first()
+        )
+        user = earlier.owner if earlier else None
+    if assignee != Assignee.OFFICE and (user is None or not user.is_active):
+        record(
+            case=case,
+            kind=TimelineEntry.Kind.TASK,
+            message=_("Nobody found for the task “%(title)s”; it waits in the office's queue.")
+            % {"title": step["title"]},
+        )
+        return None
+    return user
 
 
 def _kind(activation) -> bool:

@@ -306,3 +306,53 @@ def test_processes_are_shared_through_the_admin_as_json_and_bpmn(demo, client):
     assert client.get(f"/admin/prozesse/{design.pk}/export.exe").status_code == 404
     client.force_login(User.objects.get(username="standesamt"))
     assert client.get(f"/admin/prozesse/{design.pk}/export.json").status_code in (302, 403)
+
+
+def _task(step_id, next_step, **assignment):
+    return {
+        "kind": "task",
+        "id": step_id,
+        "title": f"Aufgabe {step_id}",
+        "instructions": "",
+        "decisions": [{"value": "ok", "label": "In Ordnung"}],
+        "days": None,
+        "next": next_step,
+        **assignment,
+    }
+
+
+def test_tasks_go_to_the_office_an_earlier_clerk_or_a_named_person(demo):
+    data = {
+        "format": sharing.FORMAT,
+        "key": "zustaendigkeit",
+        "name": "Zuständigkeiten",
+        "office": "34",
+        "inputs": [],
+        "steps": [
+            _task("erfassen", "nachfassen", assignee="office"),
+            _task("nachfassen", "freigeben", assignee="earlier_clerk", earlier_task="erfassen"),
+            _task("freigeben", "ende", assignee="person", person="abteilungsleitung"),
+            {"kind": "end", "id": "ende", "outcome": "completed"},
+        ],
+    }
+    publish(design=sharing.import_design(data))
+    case = case_for("gestaltet-zustaendigkeit", office=None, values={}, inputs={})
+    start_process(key="gestaltet-zustaendigkeit", case=case)
+    clerk, head = (
+        User.objects.get(username="standesamt"),
+        User.objects.get(username="abteilungsleitung"),
+    )
+    [first] = selectors.queue_tasks(user=clerk)
+    workspace.claim_task(task_id=first.pk, user=clerk)
+    workspace.complete_step(task_id=first.pk, user=clerk, data={"decision": "ok"})
+    [second] = selectors.my_tasks(user=clerk)  # the same clerk again, without the queue
+    workspace.complete_step(task_id=second.pk, user=clerk, data={"decision": "ok"})
+    [third] = selectors.my_tasks(user=head)
+    assert selectors.can_see_case(user=head, case=case)
+    workspace.complete_step(task_id=third.pk, user=head, data={"decision": "ok"})
+    case.refresh_from_db()
+    assert case.status == CaseStatus.COMPLETED
+
+    data["steps"][2]["person"] = "gibt-es-nicht"
+    with pytest.raises(ValidationError, match="gibt-es-nicht"):
+        sharing.import_design({**data, "key": "zustaendigkeit-2"})
