@@ -46,6 +46,9 @@ class FlowsConfig(AppConfig):
         from .designer.services import published_processes
 
         register_process_source("designer", published_processes)
+        from .designer.flow import resume_waits
+
+        register_periodic("flows.designer.resume_waits", resume_waits)
 
         from portal_site.core.demo import register_demo_step
 

@@ -175,6 +175,24 @@ class StatusBlock(blocks.StructBlock):
         label = _("Set status")
 
 
+class WaitBlock(blocks.StructBlock):
+    """Warten: for a number of days, or until the date an input gives."""
+
+    id = step_id()
+    days = blocks.IntegerBlock(label=_("Days"), required=False, min_value=1, max_value=730)
+    until_input = blocks.CharBlock(
+        label=_("Until the date of the input"),
+        required=False,
+        max_length=50,
+        help_text=_("The name of a date input; instead of days."),
+    )
+    next = next_step()
+
+    class Meta:
+        icon = "time"
+        label = _("Wait")
+
+
 class EndBlock(blocks.StructBlock):
     """Ende: how the case ends, with the status the applicant sees."""
 
@@ -191,6 +209,7 @@ class StepsBlock(blocks.StreamBlock):
     branch = BranchBlock()
     email = EmailBlock()
     status = StatusBlock()
+    wait = WaitBlock()
     end = EndBlock()
 
 

@@ -38,6 +38,7 @@ SUPPORTED = {
     "extensionElements",
     "documentation",
     "conditionExpression",
+    "intermediateCatchEvent",
     "incoming",
     "outgoing",
 }
@@ -129,6 +130,16 @@ def _export_step(process, step: dict, flows: list) -> None:
         settings = {k: v for k, v in step.items() if k not in ("kind", "id", "next")}
         for field, value in settings.items():
             ElementTree.SubElement(extension, _q(SP, "setting"), {"name": field}).text = str(value)
+    elif kind == "wait":
+        element = ElementTree.SubElement(
+            process, _q(BPMN, "intermediateCatchEvent"), {"id": step_id, "name": step_id}
+        )
+        timer = ElementTree.SubElement(element, _q(BPMN, "timerEventDefinition"))
+        if step.get("days"):
+            duration = ElementTree.SubElement(timer, _q(BPMN, "timeDuration"))
+            duration.text = f"P{int(step['days'])}D"
+        else:
+            element.set(_q(SP, "untilInput"), step.get("until_input") or "")
     else:  # end
         element = ElementTree.SubElement(
             process, _q(BPMN, "endEvent"), {"id": step_id, "name": step["outcome"]}
@@ -219,6 +230,22 @@ def _import_step(element, outgoing: list) -> dict:
                 }
             )
         return {"kind": "branch", "id": step_id, "conditions": conditions, "default": default}
+    if kind == "intermediateCatchEvent":
+        timer = next((e for e in element if _local(e) == "timerEventDefinition"), None)
+        if timer is None:
+            raise BpmnError(
+                _("The event “%(id)s” is no timer; the designer only waits for dates.")
+                % {"id": step_id}
+            )
+        duration = next((e.text or "" for e in timer if _local(e) == "timeDuration"), "")
+        days = duration[1:-1] if duration.startswith("P") and duration.endswith("D") else ""
+        return {
+            "kind": "wait",
+            "id": step_id,
+            "days": int(days) if days.isdigit() else None,
+            "until_input": element.get(_q(SP, "untilInput")) or "",
+            "next": targets[0] if targets else "",
+        }
     if kind == "serviceTask":
         settings = {s.get("name"): s.text or "" for s in element.iter(_q(SP, "setting"))}
         service = element.get(_q(SP, "kind")) or "email"

@@ -95,7 +95,7 @@ def _step_problems(step: dict, by_id: dict, tasks: dict, inputs: set[str]) -> li
                 _("Step “%(id)s” continues with “%(next)s”, which does not exist.")
                 % {"id": name, "next": target}
             )
-    if step["kind"] in ("task", "email", "status") and not step.get("next"):
+    if step["kind"] in ("task", "email", "status", "wait") and not step.get("next"):
         found.append(_("Step “%(id)s” does not say which step follows.") % {"id": name})
     if step["kind"] == "task":
         found += _assignee_problems(step, tasks)
@@ -112,6 +112,17 @@ def _step_problems(step: dict, by_id: dict, tasks: dict, inputs: set[str]) -> li
             found.append(_("Branch “%(id)s” has no default step.") % {"id": name})
         for condition in step["conditions"]:
             found += _condition_problems(name, condition, tasks, inputs)
+    if step["kind"] == "wait":
+        until = (step.get("until_input") or "").strip()
+        if bool(step.get("days")) == bool(until):
+            found.append(
+                _("Wait “%(id)s” needs either a number of days or a date input.") % {"id": name}
+            )
+        elif until and until not in inputs:
+            found.append(
+                _("Wait “%(id)s” waits for the input “%(input)s”, which does not exist.")
+                % {"id": name, "input": until}
+            )
     if step["kind"] == "email":
         if step["to"] == Recipient.ADDRESS and not step.get("address"):
             found.append(_("E-mail “%(id)s” goes to an address, but none is given.") % {"id": name})

@@ -27,6 +27,7 @@ SHAPES = {
     "branch": {"shape": "diamond", "style": "filled", "fillcolor": "#fff6d6"},
     "email": {"shape": "box", "style": "filled", "fillcolor": "#eef7ee"},
     "status": {"shape": "box", "style": "filled", "fillcolor": "#f2f2f2"},
+    "wait": {"shape": "hexagon", "style": "filled", "fillcolor": "#f3ecfa"},
     "end": {"shape": "box", "style": "rounded,bold", "peripheries": "2"},
 }
 CURRENT = {"color": "#c4001a", "penwidth": "3"}
@@ -40,6 +41,10 @@ def step_label(step: dict) -> str:
         return _("Branch %(id)s") % {"id": step["id"]}
     if kind == "email":
         return _("E-mail: %(subject)s") % {"subject": step["subject"]}
+    if kind == "wait":
+        if step.get("days"):
+            return _("Wait %(days)s days") % {"days": step["days"]}
+        return _("Wait until %(input)s") % {"input": step.get("until_input") or ""}
     if kind == "status":
         return _("Status: %(status)s") % {"status": _status_label(step["status"])}
     return _("End (%(outcome)s)") % {"outcome": _status_label(step["outcome"])}

@@ -11,9 +11,13 @@ waits in ``failed`` with the error on its timeline until someone retries it.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from viewflow import jsonstore, this
@@ -48,6 +52,7 @@ class DesignedProcess(CaseProcess):
     step = jsonstore.CharField(max_length=40, blank=True)
     decisions = jsonstore.JSONField(default=dict, blank=True)
     error = jsonstore.TextField(blank=True)
+    wait_until = jsonstore.CharField(max_length=10, blank=True)  # ISO date of a Warten step
 
     class Meta:
         proxy = True
@@ -111,6 +116,7 @@ class DesignedFlow(flow.Flow):
         flow.Switch()
         .Case(this.task, lambda activation: not activation.process.error and _kind(activation))
         .Case(this.failed, lambda activation: bool(activation.process.error))
+        .Case(this.waiting, lambda activation: _waits(activation))
         .Default(this.end)
     )
     task = (
@@ -118,6 +124,10 @@ class DesignedFlow(flow.Flow):
         .Annotation(title=gettext_lazy("Task of a designed process"))
         .Assign(lambda activation: assignee_of(activation.process))
         .Next(this.advance)
+    )
+    # A Warten step: the periodic job flows.designer.resume_waits goes on when it is due.
+    waiting = (
+        flow.Handle().Annotation(title=gettext_lazy("Waiting until a date")).Next(this.advance)
     )
     # A definition error: the case waits here, its error on the timeline, for a retry.
     failed = (
@@ -169,6 +179,8 @@ class DesignedFlow(flow.Flow):
                     if step["kind"] == "end":
                         change_status(case=case, status=step["outcome"])
                     break
+                if step["kind"] == "wait" and not self._wait_over(step, process, case):
+                    break
                 target = self._target(step, process=process, case=case)
                 if target not in steps:
                     raise DefinitionError(
@@ -189,6 +201,25 @@ class DesignedFlow(flow.Flow):
             )
         process.save(update_fields=["data"])
 
+    def _wait_over(self, step: dict, process: DesignedProcess, case: Case) -> bool:
+        """Whether a Warten step is due; the first time, its date is fixed and noted."""
+        if not process.wait_until:
+            if step.get("days"):
+                until = timezone.localdate() + timedelta(days=int(step["days"]))
+            else:
+                value = inputs_of(case).get(step.get("until_input") or "")
+                until = parse_date(str(value or "")) or timezone.localdate()
+            process.wait_until = until.isoformat()
+            record(
+                case=case,
+                kind=TimelineEntry.Kind.SYSTEM,
+                message=_("Waiting until %(date)s.") % {"date": until.strftime("%d.%m.%Y")},
+            )
+        if parse_date(process.wait_until) > timezone.localdate():
+            return False
+        process.wait_until = ""
+        return True
+
     def _target(self, step: dict, *, process: DesignedProcess, case: Case) -> str:
         """The id of the step that follows an automatic step."""
         if step["kind"] == "branch":
@@ -197,7 +228,7 @@ class DesignedFlow(flow.Flow):
                 if holds(condition, decisions=process.decisions or {}, inputs=inputs):
                     return condition["next"]
             return step["default"]
-        if step["kind"] in ("status", "email"):
+        if step["kind"] in ("status", "email", "wait"):
             return step["next"]
         raise DefinitionError(_("Unknown kind of step: %(kind)s") % {"kind": step["kind"]})
 
@@ -258,6 +289,28 @@ def assignee_of(process: DesignedProcess) -> User | None:
         )
         return None
     return user
+
+
+def _waits(activation) -> bool:
+    process = activation.process
+    return not process.error and process.current_step()["kind"] == "wait"
+
+
+def resume_waits() -> int:
+    """Periodic job: cases whose Warten step is due go on (idempotent, row-locked)."""
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    node = DesignedFlow.instance.node("waiting")
+    today = timezone.localdate().isoformat()
+    resumed = 0
+    for task in Task.objects.filter(flow_task=node, status=STATUS.NEW).select_related("process"):
+        until = (task.process.data or {}).get("wait_until") or ""
+        if until and until <= today:
+            with transaction.atomic():
+                node.run(task)
+            resumed += 1
+    return resumed
 
 
 def _kind(activation) -> bool:

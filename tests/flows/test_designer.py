@@ -356,3 +356,67 @@ def test_tasks_go_to_the_office_an_earlier_clerk_or_a_named_person(demo):
     data["steps"][2]["person"] = "gibt-es-nicht"
     with pytest.raises(ValidationError, match="gibt-es-nicht"):
         sharing.import_design({**data, "key": "zustaendigkeit-2"})
+
+
+def test_a_wait_step_holds_the_case_until_its_day_and_the_periodic_job_goes_on(demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from flows.designer.bpmn import export_bpmn, import_bpmn
+    from flows.designer.flow import resume_waits
+    from portal_site.core.periodic import periodic_jobs
+
+    data = {
+        "format": sharing.FORMAT,
+        "key": "wiedervorlage",
+        "name": "Wiedervorlage",
+        "office": "34",
+        "inputs": [{"name": "termin", "label": "Termin", "kind": "date", "required": True}],
+        "steps": [
+            {"kind": "wait", "id": "drei_tage", "days": 3, "until_input": "", "next": "bis_termin"},
+            {
+                "kind": "wait",
+                "id": "bis_termin",
+                "days": None,
+                "until_input": "termin",
+                "next": "ende",
+            },
+            {"kind": "end", "id": "ende", "outcome": "completed"},
+        ],
+    }
+    assert problems({**data, "steps": [{**data["steps"][0], "until_input": "termin"}]})
+    back = import_bpmn(export_bpmn(key="w", name="W", definition=data))
+    assert [(s["kind"], s.get("days"), s.get("until_input")) for s in back["steps"]] == [
+        ("wait", 3, ""),
+        ("wait", None, "termin"),
+        ("end", None, None),
+    ]
+    publish(design=sharing.import_design(data))
+    termin = timezone.localdate() + timedelta(days=10)
+    case = case_for(
+        "gestaltet-wiedervorlage", office=None, values={}, inputs={"termin": termin.isoformat()}
+    )
+    start_process(key="gestaltet-wiedervorlage", case=case)
+    assert "flows.designer.resume_waits" in periodic_jobs()
+    assert resume_waits() == 0  # not due yet
+    waiting = Task.objects.get(
+        of_cases(case.pk), flow_task=DesignedFlow.instance.node("waiting"), status=STATUS.NEW
+    )
+    process = waiting.process
+    process.data["wait_until"] = timezone.localdate().isoformat()  # three days later
+    process.save(update_fields=["data"])
+    assert resume_waits() == 1  # on to the second wait, until the input's date
+    case.refresh_from_db()
+    assert (
+        end_reached(case) == ""
+        and case.timeline.filter(message__contains=termin.strftime("%d.%m.%Y")).exists()
+    )
+    waiting = Task.objects.get(
+        of_cases(case.pk), flow_task=DesignedFlow.instance.node("waiting"), status=STATUS.NEW
+    )
+    waiting.process.data["wait_until"] = timezone.localdate().isoformat()
+    waiting.process.save(update_fields=["data"])
+    assert resume_waits() == 1
+    case.refresh_from_db()
+    assert case.status == CaseStatus.COMPLETED and end_reached(case) == "end"
