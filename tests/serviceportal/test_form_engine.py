@@ -46,12 +46,16 @@ def _stream(*fields, condition_field=""):
     )
 
 
+# The check reads the processes' inputs, designed ones from the database.
+@pytest.mark.django_db
 def test_editor_gets_a_clear_error_for_duplicate_field_names():
     block, value = _stream(("Vorname", ""), ("Vorname", ""))
     with pytest.raises(ValidationError, match="zweimal|twice"):
         block.clean(value)
 
 
+# The check reads the processes' inputs, designed ones from the database.
+@pytest.mark.django_db
 def test_editor_gets_a_clear_error_for_a_condition_on_an_unknown_field():
     block, value = _stream(("Vorname", ""), condition_field="gibtsnicht")
     with pytest.raises(ValidationError, match="gibtsnicht"):

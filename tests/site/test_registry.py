@@ -27,6 +27,7 @@ def test_a_missing_key_says_which_registry_lacks_it():
     assert registry.only() == 1 and registry.get("y") is None
 
 
+@pytest.mark.django_db  # designed processes come from the database
 def test_the_kernel_s_registries_are_filled_at_start_up():
     from portal_site.cases.erasure import _ERASERS
     from portal_site.core.periodic import periodic_jobs
