@@ -13,14 +13,18 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from portal_site.accounts.models import OrgUnit
+from portal_site.cases.access import can_act_on_case
+from portal_site.cases.models import Case
 
 from .bpmn import BpmnError, export_bpmn, import_bpmn
 from .definition import problems
 from .diagram import svg_data_url
+from .flow import retry
 from .models import ProcessDesign
 from .services import publish
 from .sharing import export_design, import_bpmn_draft, import_design
@@ -130,8 +134,22 @@ def _import(content: bytes, *, office: OrgUnit | None) -> ProcessDesign:
     return import_bpmn_draft(import_bpmn(content), office=office)
 
 
+@require_POST
+def retry_view(request, number: str):
+    """Run a case that waits after a definition error again (someone fixed the cause)."""
+    case = get_object_or_404(Case, number=number)
+    if not can_act_on_case(user=request.user, case=case):
+        raise PermissionDenied
+    if retry(case):
+        messages.success(request, _("The process was run again."))
+    else:
+        messages.error(request, _("This case does not wait for a retry."))
+    return redirect("flows_case", number=case.number)
+
+
 def admin_urls():
     return [
+        path("vorgaenge/<str:number>/wiederholen/", retry_view, name="flows_design_retry"),
         path("prozesse/<int:pk>/veroeffentlichen/", publish_view, name="flows_design_publish"),
         path(
             "prozesse/<int:pk>/export.<str:kind>",

@@ -347,6 +347,7 @@ def diagram_of(case: Case) -> dict | None:
     version = ProcessDesignVersion.objects.select_related("design").get(pk=process.version_id)
     current = None if process.finished else process.step
     return {
+        "error": process.error or "",
         "version": version,
         "image": svg_data_url(version.definition, current=current),
         "steps": [

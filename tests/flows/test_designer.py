@@ -161,7 +161,7 @@ def test_a_case_keeps_the_version_it_started_on(demo):
     assert trauinfo_case().number  # a new case runs on version 2
 
 
-def test_a_definition_error_at_run_time_keeps_the_case_waiting_for_a_retry(demo):
+def test_a_definition_error_at_run_time_keeps_the_case_waiting_for_a_retry(demo, client):
     design = ProcessDesign.objects.get(key="trauinfo")
     broken = definition()
     step(broken, "eingang")["next"] = "gibt_es_nicht"  # past the check, as an old version might
@@ -171,11 +171,19 @@ def test_a_definition_error_at_run_time_keeps_the_case_waiting_for_a_retry(demo)
         of_cases(case.pk), flow_task=DesignedFlow.instance.node("failed"), status=STATUS.NEW
     )
     assert waiting and case.timeline.filter(message__contains="gibt_es_nicht").exists()
+    client.force_login(User.objects.get(username="standesamt"))
+    page = client.get(f"/admin/vorgaenge/{case.number}/").content.decode()
+    assert "gibt_es_nicht" in page and "Erneut ausführen" in page
     version = ProcessDesignVersion.objects.get(design=design, number=9)
     version.definition = definition()
     version.save()
-    assert retry(case)
+    client.force_login(User.objects.get(username="stadtarchiv"))  # another office: no
+    assert client.post(f"/admin/vorgaenge/{case.number}/wiederholen/").status_code in (302, 403)
+    assert selectors.open_task_for_case(case=case) is None
+    client.force_login(User.objects.get(username="standesamt"))
+    client.post(f"/admin/vorgaenge/{case.number}/wiederholen/")
     assert selectors.open_task_for_case(case=case) is not None  # on to the clerk's task
+    assert not retry(case)  # nothing waits any more
 
 
 def test_export_and_import_carry_a_definition_to_another_installation(demo):
