@@ -33,6 +33,12 @@ class FlowsConfig(AppConfig):
         from portal_site.accounts import roles
 
         roles.register_role_permissions(
+            roles.PROCESS_DESIGNER,
+            "flows.add_processdesign",
+            "flows.change_processdesign",
+            "flows.view_processdesign",
+        )
+        roles.register_role_permissions(
             roles.HR_DEVELOPMENT,
             "flows.add_course",
             "flows.change_course",

@@ -11,6 +11,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.db import transaction
 from django.utils import timezone
 
 from flows.models import Course
@@ -20,6 +21,17 @@ from portal_site.cases.models import Case
 from portal_site.cases.services import open_case
 from shop import services
 from shop.models import BusinessPartner, Invoice
+
+
+def _counted(next_number):
+    """A number from a locked counter row: inside a transaction of its own (PostgreSQL
+    refuses ``select_for_update`` outside one, as in a transactional test)."""
+
+    def number():
+        with transaction.atomic():
+            return next_number()
+
+    return number
 
 
 class OrgUnitFactory(factory.django.DjangoModelFactory):
@@ -80,7 +92,7 @@ class BusinessPartnerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = BusinessPartner
 
-    number = factory.LazyFunction(services.next_partner_number)
+    number = factory.LazyFunction(_counted(services.next_partner_number))
     last_name = factory.Faker("last_name", locale="de_DE")
     email = "zahler@example.org"
 
@@ -91,7 +103,9 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Invoice
 
-    reference = factory.LazyFunction(lambda: services.next_reference(on=timezone.localdate()))
+    reference = factory.LazyFunction(
+        _counted(lambda: services.next_reference(on=timezone.localdate()))
+    )
     partner = factory.SubFactory(BusinessPartnerFactory)
     subject = "Testgebühr"
     issued_on = factory.LazyFunction(timezone.localdate)

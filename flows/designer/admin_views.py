@@ -7,6 +7,7 @@ import json
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from portal_site.accounts.models import OrgUnit
-from portal_site.cases.access import can_act_on_case
+from portal_site.cases.access import can_act_on_case, led_unit_ids
 from portal_site.cases.models import Case
 
 from .bpmn import BpmnError, export_bpmn, import_bpmn
@@ -30,11 +32,33 @@ from .services import publish
 from .sharing import export_design, import_bpmn_draft, import_design
 
 
+def design_office_ids(user) -> set[int]:
+    """The offices whose processes a designer composes: their own and those they lead."""
+    ids = led_unit_ids(user=user)
+    if user.org_unit_id:
+        ids.add(user.org_unit_id)
+    return ids
+
+
+def designs_for(user) -> QuerySet[ProcessDesign]:
+    """Administrators see every design, a designer those of their offices."""
+    designs = ProcessDesign.objects.select_related("office")
+    if user.is_superuser:
+        return designs
+    return designs.filter(office_id__in=design_office_ids(user))
+
+
+def _limit_offices(form, user) -> None:
+    if not user.is_superuser and "office" in form.fields:
+        field = form.fields["office"]
+        field.queryset = field.queryset.filter(pk__in=design_office_ids(user))
+
+
 def publish_view(request, pk: int):
     """The draft's check, its version history, and the button that publishes it."""
     if not request.user.has_perm("flows.change_processdesign"):
         raise PermissionDenied
-    design = get_object_or_404(ProcessDesign, pk=pk)
+    design = get_object_or_404(designs_for(request.user), pk=pk)
     if request.method == "POST":
         try:
             version = publish(design=design, actor=request.user)
@@ -72,7 +96,7 @@ def export_view(request, pk: int, kind: str):
         raise PermissionDenied
     if kind not in ("json", "bpmn"):
         raise Http404
-    design = get_object_or_404(ProcessDesign.objects.select_related("office"), pk=pk)
+    design = get_object_or_404(designs_for(request.user), pk=pk)
     if kind == "json":
         content = json.dumps(export_design(design), ensure_ascii=False, indent=2).encode()
         return _download(content, f"prozess-{design.key}.json", "application/json")
@@ -81,6 +105,10 @@ def export_view(request, pk: int, kind: str):
 
 
 class ImportForm(forms.Form):
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_offices(self, user)
+
     file = forms.FileField(
         label=gettext_lazy("File"),
         help_text=gettext_lazy("A process exported as JSON, or a BPMN 2.0 file (.bpmn, .xml)."),
@@ -99,13 +127,15 @@ def import_view(request):
     """A shared process becomes a draft here: JSON whole, BPMN as a draft to complete."""
     if not request.user.has_perm("flows.add_processdesign"):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             if upload.size > MAX_IMPORT_BYTES:
                 raise ValidationError(_("The file is larger than 2 MB."))
             design = _import(upload.read(), office=form.cleaned_data["office"])
+            if not designs_for(request.user).filter(pk=design.pk).exists():
+                raise ValidationError(_("You may only import processes of your own office."))
         except (ValidationError, BpmnError) as error:
             for message in getattr(error, "messages", [str(error)]):
                 form.add_error("file", message)
@@ -167,8 +197,50 @@ class PublishColumn(Column):
         return reverse("flows_design_publish", args=[instance.pk])
 
 
+class DesignIndexView(IndexView):
+    def get_base_queryset(self):
+        return designs_for(self.request.user)
+
+
+class DesignFormMixin:
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        _limit_offices(form, self.request.user)
+        return form
+
+
+class DesignCreateView(DesignFormMixin, CreateView):
+    pass
+
+
+class DesignEditView(DesignFormMixin, EditView):
+    def get_queryset(self):
+        return designs_for(self.request.user)
+
+
+class DesignDeleteView(DeleteView):
+    """A published design stays: running cases and their history point to its versions."""
+
+    def get_queryset(self):
+        return designs_for(self.request.user)
+
+    def form_valid(self, form):
+        if self.object.versions.exists():
+            messages.error(
+                self.request,
+                _("“%(name)s” has published versions and cannot be deleted.")
+                % {"name": self.object.name},
+            )
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
+
+
 class ProcessDesignViewSet(ModelViewSet):
     model = ProcessDesign
+    index_view_class = DesignIndexView
+    add_view_class = DesignCreateView
+    edit_view_class = DesignEditView
+    delete_view_class = DesignDeleteView
     icon = "cogs"
     menu_label = gettext_lazy("Processes")
     menu_order = 64

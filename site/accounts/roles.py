@@ -36,6 +36,7 @@ HR_DEVELOPMENT = "hr_development"
 REGISTRY_OFFICE = "registry_office"
 CASH_OFFICE = "cash_office"
 ARCHIVE = "archive"
+PROCESS_DESIGNER = "process_designer"
 ADMINISTRATOR = "administrator"
 
 # Group names are German: they are what administrators see and what LDAP group
@@ -53,6 +54,11 @@ ROLES: dict[str, Role] = {
         Role(REGISTRY_OFFICE, "Standesamt", _("Issues civil-status certificates."), CASE_WORK),
         Role(CASH_OFFICE, "Stadtkasse", _("Checks payments and bookings."), CASE_WORK),
         Role(ARCHIVE, "Stadtarchiv", _("Maintains the media archive and its orders."), CASE_WORK),
+        Role(
+            PROCESS_DESIGNER,
+            "Prozessgestaltung",
+            _("Composes and publishes the processes of their office in the designer."),
+        ),
         Role(ADMINISTRATOR, "Administration", _("Runs the installation.")),
     ]
 }

@@ -428,3 +428,27 @@ def test_a_wait_step_holds_the_case_until_its_day_and_the_periodic_job_goes_on(d
     assert resume_waits() == 1
     case.refresh_from_db()
     assert case.status == CaseStatus.COMPLETED and end_reached(case) == "end"
+
+
+def test_a_designer_composes_the_processes_of_their_own_office_only(demo, client):
+    from portal_site.accounts import roles
+    from tests.factories import UserFactory
+
+    registry_office = OrgUnit.objects.get(short_name="34")
+    designer = UserFactory(role=roles.PROCESS_DESIGNER, org_unit=registry_office)
+    client.force_login(designer)
+    own = ProcessDesign.objects.get(key="trauinfo")
+    other = ProcessDesign.objects.get(key="wiederbesetzung")
+    listing = client.get("/admin/prozesse/").content.decode()
+    assert own.name in listing and other.name not in listing
+    assert client.get(f"/admin/prozesse/edit/{own.pk}/").status_code == 200
+    assert client.get(f"/admin/prozesse/edit/{other.pk}/").status_code == 404
+    assert client.get(f"/admin/prozesse/{other.pk}/veroeffentlichen/").status_code == 404
+    assert client.get(f"/admin/prozesse/{other.pk}/export.json").status_code == 404
+    new = client.get("/admin/prozesse/new/")
+    offices = new.context["form"].fields["office"].queryset
+    assert list(offices) == [registry_office]
+    # a design with published versions stays: cases point to them
+    client.post(f"/admin/prozesse/delete/{own.pk}/")
+    assert ProcessDesign.objects.filter(pk=own.pk).exists()
+    assert client.get(f"/admin/prozesse/delete/{other.pk}/").status_code == 404
