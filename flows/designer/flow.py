@@ -215,7 +215,8 @@ class DesignedFlow(flow.Flow):
                 kind=TimelineEntry.Kind.SYSTEM,
                 message=_("Waiting until %(date)s.") % {"date": until.strftime("%d.%m.%Y")},
             )
-        if parse_date(process.wait_until) > timezone.localdate():
+        due = parse_date(process.wait_until) or timezone.localdate()
+        if due > timezone.localdate():
             return False
         process.wait_until = ""
         return True
