@@ -44,6 +44,9 @@ SUPPORTED = {
 }
 
 
+ASSIGNMENT = (("assignee", "assignee"), ("person", "person"), ("earlier_task", "earlierTask"))
+
+
 class BpmnError(ValueError):
     """The file is no BPMN this portal can take (the message is for people)."""
 
@@ -109,6 +112,10 @@ def _export_step(process, step: dict, flows: list) -> None:
             )
         if step.get("days"):
             element.set(_q(SP, "days"), str(step["days"]))
+        # Who does it (BPMN's own resource roles cannot name a directory lookup).
+        for field, attribute in ASSIGNMENT:
+            if step.get(field):
+                element.set(_q(SP, attribute), str(step[field]))
     elif kind == "branch":
         element = ElementTree.SubElement(
             process, _q(BPMN, "exclusiveGateway"), {"id": step_id, "name": step_id}
@@ -209,6 +216,10 @@ def _import_step(element, outgoing: list) -> dict:
             "days": int(element.get(_q(SP, "days"))) if element.get(_q(SP, "days")) else None,
             "next": targets[0] if targets else "",
         }
+        for field, attribute in ASSIGNMENT:
+            if element.get(_q(SP, attribute)):  # left out when not given, as in JSON
+                step[field] = element.get(_q(SP, attribute))
+        step.setdefault("assignee", "office")
         return step
     if kind == "exclusiveGateway":
         default_flow = element.get("default")

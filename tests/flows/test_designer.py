@@ -270,6 +270,7 @@ def test_bpmn_export_comes_back_whole_and_foreign_elements_are_named():
     ]
     assert step(back, "welche_antwort") == step(data, "welche_antwort")
     assert step(back, "pruefen")["decisions"] == step(data, "pruefen")["decisions"]
+    assert step(back, "pruefen")["assignee"] == "office"
     assert step(back, "antwort_termin")["body"] == step(data, "antwort_termin")["body"]
     assert problems({"inputs": data["inputs"], "steps": back["steps"]}) == []
 
