@@ -209,8 +209,12 @@ def drawn_photo(title: str, seed: int, size=(1600, 1200)) -> bytes:
     return buffer.getvalue()
 
 
+ADMIN_THUMBNAIL = "max-165x165"  # Wagtail's image listing
+
+
 def load_archive_demo() -> None:
     from .models import ArchiveImage
+    from .selectors import PUBLIC_FILTERS
 
     if ArchiveImage.objects.filter(in_archive=True).exists():
         return
@@ -220,6 +224,11 @@ def load_archive_demo() -> None:
     writer.writerows(HOLDINGS)
     files = {row[0]: drawn_photo(row[2], index) for index, row in enumerate(HOLDINGS)}
     import_archive(sheet=sheet.getvalue().encode(), sheet_name="bestand.csv", files=files.get)
+    # The previews the research and the admin's image list show first, made now rather
+    # than on the first visitor's request.
+    for image in ArchiveImage.objects.filter(in_archive=True):
+        for spec in (*PUBLIC_FILTERS.values(), ADMIN_THUMBNAIL):
+            image.get_rendition(spec)
 
 
 register_demo_step(order=15, name="archive", run=load_archive_demo)
