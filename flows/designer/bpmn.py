@@ -187,8 +187,12 @@ def import_bpmn(content: bytes) -> dict:
         kind = _local(element)
         if kind in ("startEvent", "sequenceFlow"):
             continue
-        step = _import_step(element, outgoing.get(element.get("id"), []))
-        steps.append(step)
+        try:
+            steps.append(_import_step(element, outgoing.get(element.get("id"), [])))
+        except (KeyError, TypeError, ValueError) as error:  # e.g. sp:days="five"
+            raise BpmnError(
+                _("The element “%(id)s” cannot be read.") % {"id": element.get("id", "")}
+            ) from error
     if first is not None:  # the start event's target is the first step
         steps.sort(key=lambda s: s["id"] != first.get("targetRef"))
     return {

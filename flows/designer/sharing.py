@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from portal_site.accounts.models import OrgUnit, User
@@ -50,28 +51,44 @@ def _stream(items: list[dict], kind_key: str | None) -> str:
     )
 
 
+def _incomplete() -> ValidationError:
+    return ValidationError(_("The file holds an incomplete or damaged process definition."))
+
+
+def _items(value) -> list[dict]:
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise _incomplete()
+    return value
+
+
 @transaction.atomic
 def import_design(data: dict) -> ProcessDesign:
     """A shared definition as this installation's draft (refused with German reasons)."""
-    if data.get("format") != FORMAT:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValidationError(_("This file is not a process definition of this portal."))
-    office = OrgUnit.objects.filter(short_name=data.get("office", "")).first()
+    office = OrgUnit.objects.filter(short_name=str(data.get("office", ""))).first()
     if office is None:
         raise ValidationError(
             _("The responsible office “%(office)s” does not exist here; create it first.")
             % {"office": data.get("office", "")}
         )
-    found = problems({"inputs": data.get("inputs", []), "steps": data.get("steps", [])})
-    if found:
-        raise ValidationError(found)
-    design, _created = ProcessDesign.objects.get_or_create(
-        key=data["key"], defaults={"name": data["name"], "office": office}
-    )
-    design.name = data["name"]
-    design.description = data.get("description", "")
-    design.office = office
-    design.inputs = _stream(data.get("inputs", []), None)
-    design.steps = _stream(data["steps"], "kind")
+    inputs, steps = _items(data.get("inputs") or []), _items(data.get("steps"))
+    try:
+        found = problems({"inputs": inputs, "steps": steps})
+        if found:
+            raise ValidationError(found)
+        key = str(data.get("key") or "")
+        design = ProcessDesign.objects.filter(key=key).first() or ProcessDesign(key=key)
+        design.name = str(data.get("name") or "")
+        design.description = str(data.get("description") or "")
+        design.office = office
+        design.inputs = _stream(inputs, None)
+        design.steps = _stream(steps, "kind")
+        design.full_clean()  # key, lengths, the blocks' own checks, and the check again
+    except ValidationError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise _incomplete() from error
     design.save()
     return design
 
@@ -80,12 +97,20 @@ def import_design(data: dict) -> ProcessDesign:
 def import_bpmn_draft(data: dict, *, office: OrgUnit) -> ProcessDesign:
     """A BPMN file's steps as a new draft (under a free key); its gaps are listed by the
     check on the publish page, and it is published only once they are filled."""
-    key, number = data["key"][:50] or "bpmn", 1
+    base = slugify(data["key"])[:45] or "bpmn"
+    key, number = base, 1
     while ProcessDesign.objects.filter(key=key).exists():
         number += 1
-        key = f"{data['key'][:45]}-{number}"
+        key = f"{base}-{number}"
     design = ProcessDesign(key=key, name=data["name"][:200] or key, office=office)
-    design.steps = _stream(data["steps"], "kind")
+    try:
+        design.steps = _stream(_items(data["steps"]), "kind")
+        # The draft may have gaps (the publish page lists them), not broken fields.
+        design.clean_fields(exclude=["inputs"])
+    except ValidationError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise _incomplete() from error
     design.save()
     return design
 

@@ -453,3 +453,45 @@ def test_a_designer_composes_the_processes_of_their_own_office_only(demo, client
     client.post(f"/admin/prozesse/delete/{own.pk}/")
     assert ProcessDesign.objects.filter(pk=own.pk).exists()
     assert client.get(f"/admin/prozesse/delete/{other.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        json.dumps({"format": sharing.FORMAT, "office": "34", "steps": [1, "x"]}),
+        json.dumps({"format": sharing.FORMAT, "office": "34", "steps": [{"kind": "task"}]}),
+        json.dumps({**TRAUINFO, "key": None}),
+        json.dumps({**TRAUINFO, "key": "../böse key mit leerzeichen"}),
+        json.dumps({**TRAUINFO, "key": "x" * 300, "name": "n" * 500}),
+        json.dumps({**TRAUINFO, "steps": {"nicht": "eine liste"}}),
+        json.dumps([1, 2]),
+    ],
+    ids=["numbers", "no-id", "no-key", "bad-key", "too-long", "dict", "list"],
+)
+def test_a_malformed_shared_file_is_refused_with_a_message_never_a_500(demo, client, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(User.objects.get(username="administration"))
+    before = ProcessDesign.objects.count()
+    response = client.post(
+        "/admin/prozesse/importieren/",
+        {"file": SimpleUploadedFile("p.json", content.encode())},
+    )
+    assert response.status_code == 200 and 'role="alert"' in response.content.decode()
+    assert ProcessDesign.objects.count() == before
+
+
+def test_a_malformed_bpmn_file_is_refused_with_a_message_never_a_500(demo, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from flows.designer.bpmn import export_bpmn
+
+    xml = export_bpmn(key="trauinfo", name="Trauinfo", definition=definition())
+    broken = xml.replace(b'sp:days="5"', b'sp:days="five"')
+    client.force_login(User.objects.get(username="administration"))
+    office = OrgUnit.objects.get(short_name="34")
+    response = client.post(
+        "/admin/prozesse/importieren/",
+        {"file": SimpleUploadedFile("p.bpmn", broken), "office": office.pk},
+    )
+    assert response.status_code == 200 and 'role="alert"' in response.content.decode()
