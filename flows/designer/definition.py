@@ -8,16 +8,16 @@ German, naming the step; saving a draft with a problem is refused.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from portal_site.notifications.letters import placeholders_in
+
 from .blocks import Assignee, Operator, Recipient
 
 PLACEHOLDERS = ("case_number", "title", "applicant_name", "office")
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
 DECISION = "decision:"
 NUMERIC = (Operator.LESS, Operator.GREATER)
 
@@ -127,7 +127,7 @@ def _step_problems(step: dict, by_id: dict, tasks: dict, inputs: set[str]) -> li
         if step["to"] == Recipient.ADDRESS and not step.get("address"):
             found.append(_("E-mail “%(id)s” goes to an address, but none is given.") % {"id": name})
         known = set(PLACEHOLDERS) | inputs
-        for placeholder in PLACEHOLDER.findall(step["subject"] + step["body"]):
+        for placeholder in placeholders_in(step["subject"] + step["body"]):
             if placeholder not in known:
                 found.append(
                     _("E-mail “%(id)s” uses the placeholder {%(name)s}, which does not exist.")
@@ -211,8 +211,3 @@ def holds(condition: dict, *, decisions: dict[str, str], inputs: dict[str, Any])
     if left is None or right is None:
         return False
     return left < right if operator == Operator.LESS else left > right
-
-
-def fill(text: str, values: dict[str, str]) -> str:
-    """Placeholders replaced by their values; an unknown one stays as written."""
-    return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)

@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -28,17 +29,19 @@ from portal_site.accounts.selectors import department_head_of, team_lead_of
 from portal_site.cases.models import Case, TimelineEntry
 from portal_site.cases.processes import case_of
 from portal_site.cases.services import change_status, record
+from portal_site.notifications.letters import fill_placeholders
 from portal_site.notifications.services import queue_email
 from portal_site.processes import inputs_of
 
 from ..case_process import CaseProcess
 from ..steps import HumanTask, StepContext, StepForm, record_decision
 from .blocks import Assignee, Recipient
-from .definition import fill, holds, steps_by_id
+from .definition import holds, steps_by_id
 from .models import ProcessDesignVersion
 
 logger = logging.getLogger(__name__)
 MAX_AUTOMATIC_STEPS = 200
+DIAGRAM_SECONDS = 24 * 3600  # also how long a drawing made without Graphviz stays a list
 
 
 class DefinitionError(Exception):
@@ -60,7 +63,12 @@ class DesignedProcess(CaseProcess):
         verbose_name_plural = gettext_lazy("designed processes")
 
     def definition(self) -> dict:
-        return ProcessDesignVersion.objects.get(pk=self.version_id).definition
+        """The frozen version (read once per process object: versions never change)."""
+        cached = self.__dict__.get("_definition")
+        if cached is None or cached[0] != self.version_id:
+            version = ProcessDesignVersion.objects.get(pk=self.version_id)
+            cached = self.__dict__["_definition"] = (self.version_id, version.definition)
+        return cached[1]
 
     def current_step(self) -> dict:
         try:
@@ -144,8 +152,7 @@ class DesignedFlow(flow.Flow):
         return activation.process
 
     def decide(self, context: StepContext, data: dict[str, Any]) -> str:
-        process = DesignedProcess.objects.get(pk=context.process.pk)
-        step = process.current_step()
+        step = context.process.current_step()
         choices = [(d["value"], d["label"]) for d in step["decisions"]]
         record_decision(
             context=context,
@@ -246,7 +253,8 @@ class DesignedFlow(flow.Flow):
             Recipient.ADDRESS: step.get("address") or "",
         }[step["to"]]
         values = _values(case)
-        subject, body = fill(step["subject"], values), fill(step["body"], values)
+        subject = fill_placeholders(step["subject"], values)
+        body = fill_placeholders(step["body"], values)
         if to:
             queue_email(to=[to], subject=subject, body=body, case=case)
         record(
@@ -350,7 +358,13 @@ def diagram_of(case: Case) -> dict | None:
     return {
         "error": process.error or "",
         "version": version,
-        "image": svg_data_url(version.definition, current=current),
+        # A version never changes: its drawing per step is made once (Graphviz runs a
+        # process), not on every view of a case.
+        "image": cache.get_or_set(
+            f"designer-diagram:{version.pk}:{current or ''}",
+            lambda: svg_data_url(version.definition, current=current),
+            timeout=DIAGRAM_SECONDS,
+        ),
         "steps": [
             {"id": step["id"], "label": step_label(step)} for step in version.definition["steps"]
         ],

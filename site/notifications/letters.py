@@ -32,6 +32,11 @@ def fill_placeholders(text: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
 
 
+def placeholders_in(text: str) -> list[str]:
+    """The names of the ``{name}`` placeholders a text uses."""
+    return _PLACEHOLDER.findall(text)
+
+
 def register_letter_preview(key: str, render: Render) -> None:
     """A letter text's preview: ``render(subject, body)`` gives the PDF it becomes."""
     _LETTER_PREVIEWS.register(key, render)
@@ -52,7 +57,7 @@ def is_letter(key: str) -> bool:
 
 def sample_values(placeholders: str) -> dict[str, str]:
     """Placeholders stay visible in a preview: ``{name}`` shows as ``{name}``."""
-    return {name: "{" + name + "}" for name in _PLACEHOLDER.findall(placeholders)}
+    return {name: "{" + name + "}" for name in placeholders_in(placeholders)}
 
 
 def preview_of(text: Text) -> tuple[bytes, str]:
