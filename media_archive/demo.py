@@ -212,18 +212,24 @@ def drawn_photo(title: str, seed: int, size=(1600, 1200)) -> bytes:
 ADMIN_THUMBNAIL = "max-165x165"  # Wagtail's image listing
 
 
+def import_holdings(rows, *, size=(1600, 1200)) -> None:
+    """Import holdings rows (as ``HOLDINGS``) through the archive's own import, each
+    with a drawn photo of ``size``."""
+    sheet = io.StringIO()
+    writer = csv.writer(sheet, delimiter=";")
+    writer.writerow(COLUMNS)
+    writer.writerows(rows)
+    files = {row[0]: drawn_photo(row[2], index, size) for index, row in enumerate(rows)}
+    import_archive(sheet=sheet.getvalue().encode(), sheet_name="bestand.csv", files=files.get)
+
+
 def load_archive_demo() -> None:
     from .models import ArchiveImage
     from .selectors import PUBLIC_FILTERS
 
     if ArchiveImage.objects.filter(in_archive=True).exists():
         return
-    sheet = io.StringIO()
-    writer = csv.writer(sheet, delimiter=";")
-    writer.writerow(COLUMNS)
-    writer.writerows(HOLDINGS)
-    files = {row[0]: drawn_photo(row[2], index) for index, row in enumerate(HOLDINGS)}
-    import_archive(sheet=sheet.getvalue().encode(), sheet_name="bestand.csv", files=files.get)
+    import_holdings(HOLDINGS)
     # The previews the research and the admin's image list show first, made now rather
     # than on the first visitor's request.
     for image in ArchiveImage.objects.filter(in_archive=True):

@@ -56,6 +56,14 @@ def demo(db):
 
 
 @pytest.fixture
+def staff(db):
+    """The offices and logins service tests act as (factories, not the demo)."""
+    from tests.factories import city_staff
+
+    return city_staff()
+
+
+@pytest.fixture
 def postgres_only(db):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks (run with DATABASE_URL set)")

@@ -122,3 +122,43 @@ def case_for(process_key: str, *, office: OrgUnit, values: dict, inputs: dict, *
         office=office,
         **fields,
     )
+
+
+# The logins the service tests act as: (username, role, office short name, office name).
+# The same names as the demo's, so a test reads the same with either; only these rows.
+STAFF = [
+    ("standesamt", roles.REGISTRY_OFFICE, "34", "Standesamt"),
+    ("stadtkasse", roles.CASH_OFFICE, "20.2", "Stadtkasse"),
+    ("sachbearbeitung", roles.CLERK, "Bürgerservice", "Bürgerservice"),
+    ("stadtarchiv", roles.ARCHIVE, "41.2", "Stadtarchiv"),
+    ("administration", roles.ADMINISTRATOR, "10", "Personal und Organisation"),
+    ("abteilungsleitung", roles.DEPARTMENT_HEAD, "10", "Personal und Organisation"),
+    ("personalentwicklung", roles.HR_DEVELOPMENT, "10.3", "Personalentwicklung"),
+    ("sachgebietsleitung", roles.TEAM_LEAD, "10.1", "Sachgebiet Organisation"),
+]
+
+
+def city_staff() -> dict[str, User]:
+    """One login per office a service test needs, each in its office, by username."""
+    users = {}
+    for username, role, short_name, name in STAFF:
+        office = OrgUnit.objects.filter(short_name=short_name).first() or OrgUnitFactory(
+            short_name=short_name, name=name
+        )
+        users[username] = UserFactory(
+            username=username,
+            role=role,
+            org_unit=office,
+            is_superuser=role == roles.ADMINISTRATOR,
+        )
+    return users
+
+
+def archive_images(*signatures: str) -> None:
+    """The demo holdings with these signatures, imported as the archive imports them
+    (the usage types and prices are installed with every portal)."""
+    from media_archive.demo import HOLDINGS, import_holdings
+
+    rows = [row for row in HOLDINGS if row[1] in signatures]
+    assert len(rows) == len(signatures), "unknown signature"
+    import_holdings(rows)

@@ -39,7 +39,7 @@ def _forget_case_id_in_process_data(case: Case) -> None:
     task.process.save(update_fields=["data"])
 
 
-def test_the_open_task_and_the_queue_are_found_through_the_artifact_not_the_process_data(demo):
+def test_the_open_task_and_the_queue_are_found_through_the_artifact_not_the_process_data(staff):
     case = _queued_case()
     task = selectors.open_task_for_case(case=case)
     _forget_case_id_in_process_data(case)
@@ -53,13 +53,13 @@ def test_the_open_task_and_the_queue_are_found_through_the_artifact_not_the_proc
     assert selectors.cases_for_tasks([row["case_pk"]])[case.pk]["number"] == case.number
 
 
-def test_the_queue_keeps_other_offices_out(demo):
+def test_the_queue_keeps_other_offices_out(staff):
     other = _queued_case("34")
     clerk = User.objects.get(username="sachbearbeitung")
     assert selectors.open_task_for_case(case=other) not in selectors.queue_tasks(user=clerk)
 
 
-def test_overdue_counts_cases_past_due_in_one_query_however_many(demo):
+def test_overdue_counts_cases_past_due_in_one_query_however_many(staff):
     clerk = User.objects.get(username="sachbearbeitung")
     before = selectors.overdue_count(user=clerk)
     _queued_case(due_in_days=-1)

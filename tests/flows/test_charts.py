@@ -104,7 +104,7 @@ def test_the_decisions_of_the_seed_are_the_charts_branches():
 
 
 @pytest.mark.django_db
-def test_process_data_is_typed_and_an_undeclared_name_is_refused(demo):
+def test_process_data_is_typed_and_an_undeclared_name_is_refused(staff):
     from django.core.exceptions import FieldDoesNotExist
 
     from flows.civil_status import CertificateProcess

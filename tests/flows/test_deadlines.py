@@ -21,7 +21,7 @@ def _overdue(case, days):
     Case.objects.filter(pk=case.pk).update(due_date=timezone.localdate() - timedelta(days=days))
 
 
-def test_a_new_task_gets_a_due_date(demo):
+def test_a_new_task_gets_a_due_date(staff):
     case = _portal_case()
     case.refresh_from_db()
     received = timezone.localtime(case.received_at).date()
@@ -63,7 +63,7 @@ def test_a_taken_overdue_task_reminds_its_clerk_and_the_dashboard_counts_it(demo
     assert "überfällig" in inbox
 
 
-def test_closed_cases_are_not_reminded(demo):
+def test_closed_cases_are_not_reminded(staff):
     case = _portal_case()
     _overdue(case, 5)
     Case.objects.filter(pk=case.pk).update(status="completed")

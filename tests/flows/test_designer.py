@@ -17,6 +17,7 @@ from flows.designer.definition import holds, problems
 from flows.designer.flow import DesignedFlow, retry
 from flows.designer.models import ProcessDesign, ProcessDesignVersion
 from flows.designer.services import publish
+from flows.designer.sharing import install_library
 from portal_site.accounts.models import OrgUnit, User
 from portal_site.cases.models import CaseStatus, TimelineEntry
 from portal_site.cases.processes import of_cases
@@ -27,6 +28,13 @@ from tests.flows.test_charts import end_reached
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TRAUINFO = json.loads((sharing.LIBRARY / "trauinfo.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def library(staff):
+    """The offices and logins (factories) and the shipped designs, published."""
+    install_library()
+    return staff
 
 
 def definition(**changes) -> dict:
@@ -90,7 +98,7 @@ def test_conditions_come_from_a_fixed_menu_and_never_run_code():
     assert holds({"source": "n", "operator": "empty", "value": ""}, decisions={}, inputs={})
 
 
-def test_saving_a_draft_with_a_problem_is_refused(demo):
+def test_saving_a_draft_with_a_problem_is_refused(library):
     sharing.import_design({**TRAUINFO, "key": "probe"})
     design = ProcessDesign.objects.get(key="probe")
     design.steps = json.dumps(
@@ -116,13 +124,13 @@ def trauinfo_case(nationality: str = "beide deutsch"):
     return case
 
 
-def test_the_library_is_published_and_offered_to_forms(demo):
+def test_the_library_is_published_and_offered_to_forms(library):
     keys = {key for key, _label in process_choices()}
     assert {"gestaltet-trauinfo", "gestaltet-wiederbesetzung"} <= keys
     assert ProcessDesignVersion.objects.filter(design__key="trauinfo", number=1).exists()
 
 
-def test_a_designed_case_runs_through_task_branch_and_mail_like_a_coded_one(demo):
+def test_a_designed_case_runs_through_task_branch_and_mail_like_a_coded_one(library):
     case = trauinfo_case()
     assert case.office.short_name == "34" and case.status == CaseStatus.IN_PROGRESS
     clerk = User.objects.get(username="standesamt")
@@ -138,7 +146,7 @@ def test_a_designed_case_runs_through_task_branch_and_mail_like_a_coded_one(demo
     assert case.timeline.filter(kind=TimelineEntry.Kind.DECISION).exists()
 
 
-def test_a_case_keeps_the_version_it_started_on(demo):
+def test_a_case_keeps_the_version_it_started_on(library):
     design = ProcessDesign.objects.get(key="trauinfo")
     case = trauinfo_case()
     changed = design.definition()
@@ -161,7 +169,7 @@ def test_a_case_keeps_the_version_it_started_on(demo):
     assert trauinfo_case().number  # a new case runs on version 2
 
 
-def test_a_definition_error_at_run_time_keeps_the_case_waiting_for_a_retry(demo, client):
+def test_a_definition_error_at_run_time_keeps_the_case_waiting_for_a_retry(library, client):
     design = ProcessDesign.objects.get(key="trauinfo")
     broken = definition()
     step(broken, "eingang")["next"] = "gibt_es_nicht"  # past the check, as an old version might
@@ -186,7 +194,7 @@ def test_a_definition_error_at_run_time_keeps_the_case_waiting_for_a_retry(demo,
     assert not retry(case)  # nothing waits any more
 
 
-def test_export_and_import_carry_a_definition_to_another_installation(demo):
+def test_export_and_import_carry_a_definition_to_another_installation(library):
     design = ProcessDesign.objects.get(key="wiederbesetzung")
     shared = sharing.export_design(design)
     copy_ = sharing.import_design({**shared, "key": "wiederbesetzung-kopie"})
@@ -195,7 +203,7 @@ def test_export_and_import_carry_a_definition_to_another_installation(demo):
         sharing.import_design({**shared, "office": "99.9"})
 
 
-def test_staff_edit_and_publish_in_the_admin(demo, client):
+def test_staff_edit_and_publish_in_the_admin(library, client):
     client.force_login(User.objects.get(username="administration"))
     assert client.get("/admin/prozesse/").status_code == 200
     design = ProcessDesign.objects.get(key="trauinfo")
@@ -209,7 +217,7 @@ def test_staff_edit_and_publish_in_the_admin(demo, client):
     assert OrgUnit.objects.filter(short_name="34").exists()
 
 
-def test_the_diagram_shows_the_steps_and_marks_where_the_case_stands(demo, client):
+def test_the_diagram_shows_the_steps_and_marks_where_the_case_stands(library, client):
     import base64
     import os
     import re
@@ -236,7 +244,7 @@ def test_the_diagram_shows_the_steps_and_marks_where_the_case_stands(demo, clien
     )
 
 
-def test_without_graphviz_the_case_shows_the_steps_as_a_list(demo, client, monkeypatch):
+def test_without_graphviz_the_case_shows_the_steps_as_a_list(library, client, monkeypatch):
     import graphviz
 
     def missing(*args, **kwargs):
@@ -281,7 +289,7 @@ def test_bpmn_export_comes_back_whole_and_foreign_elements_are_named():
         import_bpmn(b"<nicht-bpmn/>")
 
 
-def test_processes_are_shared_through_the_admin_as_json_and_bpmn(demo, client):
+def test_processes_are_shared_through_the_admin_as_json_and_bpmn(library, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(User.objects.get(username="administration"))
@@ -330,7 +338,7 @@ def _task(step_id, next_step, **assignment):
     }
 
 
-def test_tasks_go_to_the_office_an_earlier_clerk_or_a_named_person(demo):
+def test_tasks_go_to_the_office_an_earlier_clerk_or_a_named_person(library):
     data = {
         "format": sharing.FORMAT,
         "key": "zustaendigkeit",
@@ -367,7 +375,7 @@ def test_tasks_go_to_the_office_an_earlier_clerk_or_a_named_person(demo):
         sharing.import_design({**data, "key": "zustaendigkeit-2"})
 
 
-def test_a_wait_step_holds_the_case_until_its_day_and_the_periodic_job_goes_on(demo):
+def test_a_wait_step_holds_the_case_until_its_day_and_the_periodic_job_goes_on(library):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -431,7 +439,7 @@ def test_a_wait_step_holds_the_case_until_its_day_and_the_periodic_job_goes_on(d
     assert case.status == CaseStatus.COMPLETED and end_reached(case) == "end"
 
 
-def test_a_designer_composes_the_processes_of_their_own_office_only(demo, client):
+def test_a_designer_composes_the_processes_of_their_own_office_only(library, client):
     from portal_site.accounts import roles
     from tests.factories import UserFactory
 
@@ -468,7 +476,7 @@ def test_a_designer_composes_the_processes_of_their_own_office_only(demo, client
     ],
     ids=["numbers", "no-id", "no-key", "bad-key", "too-long", "dict", "list"],
 )
-def test_a_malformed_shared_file_is_refused_with_a_message_never_a_500(demo, client, content):
+def test_a_malformed_shared_file_is_refused_with_a_message_never_a_500(library, client, content):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(User.objects.get(username="administration"))
@@ -481,7 +489,7 @@ def test_a_malformed_shared_file_is_refused_with_a_message_never_a_500(demo, cli
     assert ProcessDesign.objects.count() == before
 
 
-def test_a_malformed_bpmn_file_is_refused_with_a_message_never_a_500(demo, client):
+def test_a_malformed_bpmn_file_is_refused_with_a_message_never_a_500(library, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from flows.designer.bpmn import export_bpmn

@@ -63,7 +63,7 @@ def test_a_portal_case_lands_in_the_responsible_office_queue(demo):
     assert case.timeline.filter(kind=TimelineEntry.Kind.TASK).exists()
 
 
-def test_claim_answer_and_close(demo):
+def test_claim_answer_and_close(staff):
     case = _portal_case()
     clerk = _clerk()
     task = selectors.queue_tasks(user=clerk).get()
@@ -88,7 +88,7 @@ def test_claim_answer_and_close(demo):
     assert TimelineEntry.Kind.MESSAGE in messages and TimelineEntry.Kind.STATUS in messages
 
 
-def test_a_taken_task_cannot_be_taken_again_and_only_its_clerk_can_close_it(demo):
+def test_a_taken_task_cannot_be_taken_again_and_only_its_clerk_can_close_it(staff):
     _portal_case()
     first, second = _clerk(), _clerk("sachbearbeitung2")
     task = selectors.queue_tasks(user=first).get()
@@ -112,7 +112,7 @@ def _outcome(call):
     return run
 
 
-def test_two_clerks_claiming_at_the_same_moment_one_wins(postgres_only, demo):
+def test_two_clerks_claiming_at_the_same_moment_one_wins(postgres_only, staff):
     _portal_case()
     clerks = [_clerk(), _clerk("sachbearbeitung2")]
     task = selectors.queue_tasks(user=clerks[0]).get()
@@ -125,7 +125,7 @@ def test_two_clerks_claiming_at_the_same_moment_one_wins(postgres_only, demo):
     assert task.owner in clerks
 
 
-def test_two_clerks_completing_at_the_same_moment_send_one_answer(postgres_only, demo):
+def test_two_clerks_completing_at_the_same_moment_send_one_answer(postgres_only, staff):
     _portal_case()
     clerk = _clerk()
     task = selectors.queue_tasks(user=clerk).get()
@@ -167,7 +167,7 @@ def test_staff_of_other_offices_cannot_open_the_case(demo, client):
     assert "keinen Zugang" in response.content.decode()
 
 
-def test_a_rejection_is_recorded_as_decision_with_comment(demo):
+def test_a_rejection_is_recorded_as_decision_with_comment(staff):
     case = _portal_case()
     clerk = _clerk()
     task = selectors.queue_tasks(user=clerk).get()

@@ -211,7 +211,7 @@ def test_statistics_count_by_course_and_statistics_lists(demo):
     assert empty["course"] == {}
 
 
-def test_a_course_hr_adds_or_renames_in_the_admin_is_offered_in_the_portal(demo, client):
+def test_a_course_hr_adds_or_renames_in_the_admin_is_offered_in_the_portal(staff, client):
     from serviceportal.catalogues import CatalogueEntry
 
     client.force_login(user("personalentwicklung"))

@@ -21,6 +21,7 @@ from portal_site.accounts.models import User
 from shop import orders, services
 from shop.models import DownloadGrant, ImageProduct, Invoice, Order
 from tests.concurrency import run_in_parallel
+from tests.factories import archive_images
 from tests.flows.test_charts import end_reached
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,6 +37,15 @@ CUSTOMER = {
     "purpose": "Buch „Kassel in den 50ern“, Auflage 2.000",
     "accept": "on",
 }
+
+
+HOLDINGS_ORDERED = ("S 01 Nr. 1961-087", "S 01 Nr. 1955-102", "S 01 Nr. 1964-210", "S 01 Nr. 1978-140")
+
+
+@pytest.fixture
+def archive(staff):
+    """The cash office and archive staff and the holdings the orders use."""
+    archive_images(*HOLDINGS_ORDERED)
 
 
 def _product(usage: str, full: bool = True) -> ImageProduct:
@@ -65,7 +75,7 @@ def _pay(order: Order) -> None:
     )
 
 
-def test_publication_use_is_invoiced_at_once_and_delivered_after_payment(demo, client):
+def test_publication_use_is_invoiced_at_once_and_delivered_after_payment(archive, client):
     response = _order(client, "S 01 Nr. 1961-087", "Veröffentlichung (Druck/Online)")
     order = Order.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(
@@ -97,7 +107,7 @@ def test_publication_use_is_invoiced_at_once_and_delivered_after_payment(demo, c
     assert end_reached(order.case) == "end"
 
 
-def test_an_order_not_paid_by_the_final_date_takes_the_storno_step(demo, client):
+def test_an_order_not_paid_by_the_final_date_takes_the_storno_step(archive, client):
     _order(client, "S 01 Nr. 1961-087", "Veröffentlichung (Druck/Online)")
     order = Order.objects.get()
     services.cancel_invoice(invoice=order.invoice, reason="Nicht bezahlt")
@@ -108,7 +118,7 @@ def test_an_order_not_paid_by_the_final_date_takes_the_storno_step(demo, client)
     assert not DownloadGrant.objects.filter(item__order=order).exists()
 
 
-def test_commercial_use_waits_for_the_archive_and_can_be_approved(demo, client):
+def test_commercial_use_waits_for_the_archive_and_can_be_approved(archive, client):
     _order(client, "S 01 Nr. 1964-210", "Kommerzielle Nutzung")
     order = Order.objects.get()
     assert order.status == Order.Status.AWAITING_APPROVAL and order.invoice is None
@@ -125,7 +135,7 @@ def test_commercial_use_waits_for_the_archive_and_can_be_approved(demo, client):
     assert order.invoice.total == Decimal("150.00")
 
 
-def test_commercial_use_rejected_ends_the_order_without_invoice(demo, client):
+def test_commercial_use_rejected_ends_the_order_without_invoice(archive, client):
     _order(client, "S 01 Nr. 1964-210", "Kommerzielle Nutzung")
     order = Order.objects.get()
     archivist = User.objects.get(username="stadtarchiv")
@@ -144,12 +154,12 @@ def test_commercial_use_rejected_ends_the_order_without_invoice(demo, client):
     assert end_reached(order.case) == "end_rejected"
 
 
-def test_third_party_rights_need_approval_even_for_private_use(demo, client):
+def test_third_party_rights_need_approval_even_for_private_use(archive, client):
     _order(client, "S 01 Nr. 1955-102", "Privatgebrauch")
     assert Order.objects.get().status == Order.Status.AWAITING_APPROVAL
 
 
-def test_restricted_and_unpublished_images_cannot_be_ordered(demo, client):
+def test_restricted_and_unpublished_images_cannot_be_ordered(archive, client):
     restricted = _image("S 01 Nr. 1978-140")
     page = client.get(reverse("shop:archive_image", args=[restricted.pk])).content.decode()
     assert "kann nicht online bestellt werden" in page
@@ -166,7 +176,7 @@ def test_restricted_and_unpublished_images_cannot_be_ordered(demo, client):
     assert not Order.objects.exists()
 
 
-def test_checkout_with_bad_customer_data_keeps_the_basket(demo, client):
+def test_checkout_with_bad_customer_data_keeps_the_basket(archive, client):
     image = _image("S 01 Nr. 1961-087")
     client.post(
         reverse("shop:basket_add"), {"image": image.pk, "product": _product("Privatgebrauch").pk}
@@ -179,7 +189,7 @@ def test_checkout_with_bad_customer_data_keeps_the_basket(demo, client):
 
 
 @pytest.fixture
-def delivered(demo, client):
+def delivered(archive, client):
     _order(client, "S 01 Nr. 1961-087", "Privatgebrauch", full=False)
     order = Order.objects.get()
     _pay(order)

@@ -47,7 +47,7 @@ def _spaced(reference: str) -> str:
     return f"{reference[:2]} {reference[2:9]} {reference[9:]}"
 
 
-def test_statement_is_matched_by_payment_reference(demo):
+def test_statement_is_matched_by_payment_reference(staff):
     full, partial, excess = _open_invoices(3)  # 10 €, 15 €, 25 €
     content = statement(
         _entry("B1", "10.00", f"Kassenzeichen {full.reference} Urkunde"),
@@ -75,7 +75,7 @@ def test_statement_is_matched_by_payment_reference(demo):
     assert full.case.status == "completed"
 
 
-def test_the_same_statement_is_imported_once_and_overlapping_entries_book_once(demo):
+def test_the_same_statement_is_imported_once_and_overlapping_entries_book_once(staff):
     [invoice] = _open_invoices(1)
     entry = _entry("B1", "10.00", invoice.reference)
     _import(statement(entry), "a.xml")
@@ -96,13 +96,13 @@ def test_the_same_statement_is_imported_once_and_overlapping_entries_book_once(d
         (b'<!DOCTYPE x [<!ENTITY a "aaaa">]><Document>&a;</Document>', "kein lesbarer"),
     ],
 )
-def test_broken_statements_are_refused_with_a_clear_message(demo, content, message):
+def test_broken_statements_are_refused_with_a_clear_message(staff, content, message):
     with pytest.raises(camt.StatementError, match=message):
         _import(content, "x.xml")
     assert not StatementEntry.objects.exists()
 
 
-def test_cash_office_uploads_a_statement_in_the_admin(demo, client):
+def test_cash_office_uploads_a_statement_in_the_admin(staff, client):
     [invoice] = _open_invoices(1)
     client.force_login(User.objects.get(username="stadtkasse"))
     url = reverse("shop_statement_import")
@@ -117,7 +117,7 @@ def test_cash_office_uploads_a_statement_in_the_admin(demo, client):
     assert invoice.status == Invoice.Status.PAID
 
 
-def test_clerks_without_the_cash_office_role_cannot_book(demo, client):
+def test_clerks_without_the_cash_office_role_cannot_book(staff, client):
     [invoice] = _open_invoices(1)
     client.force_login(User.objects.get(username="sachbearbeitung"))
     # Wagtail answers a refused admin page with a redirect to the dashboard and a message.
@@ -131,7 +131,7 @@ def test_clerks_without_the_cash_office_role_cannot_book(demo, client):
     assert not Payment.objects.exists()
 
 
-def test_cash_office_confirms_a_payment_by_hand(demo, client):
+def test_cash_office_confirms_a_payment_by_hand(staff, client):
     [invoice] = _open_invoices(1)
     client.force_login(User.objects.get(username="stadtkasse"))
     listing = client.get(reverse("shop_invoices"))
@@ -176,7 +176,7 @@ def _csv_rows(made) -> list[list[str]]:
     return list(csv.reader(io.StringIO(export.as_csv(made).decode("utf-8-sig")), delimiter=";"))
 
 
-def test_finance_export_hands_each_booking_over_once_with_control_totals(demo, client):
+def test_finance_export_hands_each_booking_over_once_with_control_totals(staff, client):
     first, second = _open_invoices(2)  # 10 € (one line), 15 € (two lines)
     _by_hand(first, "10.00")
     today = timezone.localdate()
@@ -237,7 +237,7 @@ def test_finance_export_hands_each_booking_over_once_with_control_totals(demo, c
     assert "keine Buchungen" in client.get(page["Location"]).content.decode()
 
 
-def test_a_payment_dated_before_the_last_export_goes_into_the_next_one(demo):
+def test_a_payment_dated_before_the_last_export_goes_into_the_next_one(staff):
     """The export goes by export state, not by booking date."""
     [invoice] = _open_invoices(1)
     export.create_export(actor=None)  # the receivables, today
@@ -250,7 +250,7 @@ def test_a_payment_dated_before_the_last_export_goes_into_the_next_one(demo):
     assert (later.period_from, later.period_to) == (last_week, last_week)
 
 
-def test_exports_never_share_a_booking_even_in_parallel(postgres_only, demo):
+def test_exports_never_share_a_booking_even_in_parallel(postgres_only, staff):
     from tests.concurrency import run_in_parallel
 
     _open_invoices(2)
@@ -282,7 +282,7 @@ def test_the_overdue_invoice_list_reads_the_status_and_due_date_index(postgres_o
 
 
 @pytest.mark.parametrize("field", ["reference", "spaced", "partner", "partner_number", "case"])
-def test_cash_office_finds_an_invoice_by_each_of_its_keys(demo, client, field):
+def test_cash_office_finds_an_invoice_by_each_of_its_keys(staff, client, field):
     first, other = _open_invoices(2)
     other.partner.last_name = "Quellenhof"
     other.partner.save()

@@ -27,7 +27,7 @@ def _pdf_text(case_file: CaseFile) -> str:
         return "\n".join(page.extract_text() for page in PdfReader(handle).pages)
 
 
-def test_seed_order_of_four_birth_certificates_costs_25_euros(demo):
+def test_seed_order_of_four_birth_certificates_costs_25_euros(staff):
     case = certificate_case()
     approve_up_to_invoice(case)
 
@@ -57,13 +57,13 @@ def test_seed_order_of_four_birth_certificates_costs_25_euros(demo):
 
 
 @pytest.mark.parametrize("copies,total", [(1, "10.00"), (2, "15.00"), (4, "25.00"), (20, "105.00")])
-def test_fee_rule_first_copy_300_each_further_301(demo, copies, total):
+def test_fee_rule_first_copy_300_each_further_301(staff, copies, total):
     lines = services.price_lines(fee_items(copies))
     assert services.total_of(lines) == Decimal(total)
     assert all(isinstance(amount, Decimal) for _fee, amount in lines)
 
 
-def test_payment_ends_the_case_with_a_cover_letter(demo):
+def test_payment_ends_the_case_with_a_cover_letter(staff):
     case = certificate_case()
     approve_up_to_invoice(case)
     invoice = Invoice.objects.get(case=case)
@@ -90,7 +90,7 @@ def test_payment_ends_the_case_with_a_cover_letter(demo):
 @pytest.mark.parametrize(
     "decision,subject", [("not_entitled", "keine Berechtigung"), ("not_on_record", "kein Eintrag")]
 )
-def test_refusals_end_the_case_with_their_email_and_no_invoice(demo, decision, subject):
+def test_refusals_end_the_case_with_their_email_and_no_invoice(staff, decision, subject):
     case = certificate_case()
     work(case, registrar(), decision="yes", missing="", comment="")
     work(case, registrar(), decision=decision, comment="geprüft")
@@ -108,7 +108,7 @@ def test_refusals_end_the_case_with_their_email_and_no_invoice(demo, decision, s
     assert change.actor_id == registrar().pk
 
 
-def test_incomplete_application_tells_what_is_missing(demo):
+def test_incomplete_application_tells_what_is_missing(staff):
     case = certificate_case()
     work(case, registrar(), decision="no", missing="Geburtsort fehlt", comment="")
     case.refresh_from_db()
@@ -118,7 +118,7 @@ def test_incomplete_application_tells_what_is_missing(demo):
     assert end_reached(case) == "end_incomplete"
 
 
-def test_incomplete_without_saying_what_is_missing_is_refused_by_the_form(demo):
+def test_incomplete_without_saying_what_is_missing_is_refused_by_the_form(staff):
     from flows.civil_status import CompleteForm
     from flows.selectors import open_task_for_case
 
@@ -130,7 +130,7 @@ def test_incomplete_without_saying_what_is_missing_is_refused_by_the_form(demo):
     assert form.errors["missing"] == ["Bitte geben Sie an, was fehlt."]
 
 
-def test_unpaid_case_is_reminded_then_cancelled_and_personal_data_deleted(demo):
+def test_unpaid_case_is_reminded_then_cancelled_and_personal_data_deleted(staff):
     case = certificate_case()
     approve_up_to_invoice(case)
     invoice = Invoice.objects.get(case=case)
@@ -176,7 +176,7 @@ def test_unpaid_case_is_reminded_then_cancelled_and_personal_data_deleted(demo):
     assert today  # the run used explicit dates only
 
 
-def test_partially_paid_invoice_is_flagged_and_never_cancelled(demo):
+def test_partially_paid_invoice_is_flagged_and_never_cancelled(staff):
     case = certificate_case()
     approve_up_to_invoice(case)
     invoice = Invoice.objects.get(case=case)
@@ -199,7 +199,7 @@ def test_partially_paid_invoice_is_flagged_and_never_cancelled(demo):
     assert case.status == CaseStatus.WAITING_FOR_PAYMENT
 
 
-def test_excess_payment_pays_the_invoice_and_is_flagged(demo):
+def test_excess_payment_pays_the_invoice_and_is_flagged(staff):
     case = certificate_case()
     approve_up_to_invoice(case)
     invoice = Invoice.objects.get(case=case)
@@ -219,7 +219,7 @@ def test_excess_payment_pays_the_invoice_and_is_flagged(demo):
     assert invoice.flag_cleared_by == registrar()
 
 
-def test_a_payment_after_the_storno_is_refused(demo):
+def test_a_payment_after_the_storno_is_refused(staff):
     case = certificate_case()
     approve_up_to_invoice(case)
     invoice = Invoice.objects.get(case=case)
@@ -234,7 +234,7 @@ def test_a_payment_after_the_storno_is_refused(demo):
         )
 
 
-def test_clerk_cancelling_a_waiting_case_cancels_its_invoice_but_keeps_the_data(demo):
+def test_clerk_cancelling_a_waiting_case_cancels_its_invoice_but_keeps_the_data(staff):
     from flows import workspace
 
     case = certificate_case()
@@ -254,7 +254,7 @@ def test_clerk_cancelling_a_waiting_case_cancels_its_invoice_but_keeps_the_data(
     assert not Task.objects.filter(process__artifact_object_id=case.pk, status="NEW").exists()
 
 
-def test_a_case_with_a_partly_paid_invoice_cannot_be_cancelled_by_the_clerk(demo):
+def test_a_case_with_a_partly_paid_invoice_cannot_be_cancelled_by_the_clerk(staff):
     from flows import workspace
 
     case = certificate_case()
@@ -274,7 +274,7 @@ def test_a_case_with_a_partly_paid_invoice_cannot_be_cancelled_by_the_clerk(demo
     assert case.status == CaseStatus.WAITING_FOR_PAYMENT
 
 
-def test_status_page_offers_the_payment_while_the_invoice_is_open(demo, client):
+def test_status_page_offers_the_payment_while_the_invoice_is_open(staff, client):
     from serviceportal.submission import status_path
 
     case = certificate_case()
@@ -285,7 +285,7 @@ def test_status_page_offers_the_payment_while_the_invoice_is_open(demo, client):
     assert "Mustermann" not in page
 
 
-def test_editors_change_the_cover_letter_text(demo):
+def test_editors_change_the_cover_letter_text(staff):
     from portal_site.notifications.models import EmailText
 
     text = EmailText.objects.get(key="letter.civil_status.cover")
@@ -305,7 +305,7 @@ def test_editors_change_the_cover_letter_text(demo):
     assert "anbei 4 Urkunden (G 1234/1960)" in _pdf_text(letter)
 
 
-def test_a_storno_the_process_missed_is_taken_by_the_periodic_job(demo, monkeypatch):
+def test_a_storno_the_process_missed_is_taken_by_the_periodic_job(staff, monkeypatch):
     """The money module's call fails (e.g. a broken step): the Storno stays booked, the
     case waits, and the periodic job takes the Storno step on its next run."""
     from flows import paying

@@ -233,7 +233,7 @@ def _cash_office(client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_cash_office_assigns_an_unassigned_payment_or_marks_it_not_ours(demo, client):
+def test_cash_office_assigns_an_unassigned_payment_or_marks_it_not_ours(staff, client):
     [invoice] = _invoices("10.00")
     result = _import(
         statement(
@@ -284,7 +284,7 @@ def test_cash_office_assigns_an_unassigned_payment_or_marks_it_not_ours(demo, cl
 
 
 @pytest.mark.django_db(transaction=True)
-def test_other_offices_do_not_see_the_bank_account(demo, client):
+def test_other_offices_do_not_see_the_bank_account(staff, client):
     client.force_login(User.objects.get(username="standesamt"))
     for name in ("shop_unassigned", "shop_refunds", "shop_statement_import"):
         response = client.get(reverse(name))
@@ -339,7 +339,7 @@ def test_no_storno_for_an_invoice_whose_reference_appears_in_any_bank_entry(outc
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_same_cash_office_form_sent_twice_books_once_and_says_so(demo, client):
+def test_the_same_cash_office_form_sent_twice_books_once_and_says_so(staff, client):
     [invoice] = _invoices("10.00")
     _cash_office(client)
     url = reverse("shop_invoice", args=[invoice.pk])
@@ -357,7 +357,7 @@ def test_the_same_cash_office_form_sent_twice_books_once_and_says_so(demo, clien
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_cash_office_entries_at_the_same_moment_book_once_per_form(postgres_only, demo):
+def test_two_cash_office_entries_at_the_same_moment_book_once_per_form(postgres_only, staff):
     [invoice] = _invoices("30.00")
     clerk = User.objects.get(username="stadtkasse")
     same, other = str(uuid.uuid4()), str(uuid.uuid4())
@@ -455,7 +455,7 @@ def test_a_wrong_or_swapped_digit_fails_the_check():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_erasing_a_case_removes_the_payers_name_from_its_bank_entries(demo):
+def test_erasing_a_case_removes_the_payers_name_from_its_bank_entries(staff):
     from shop.erasure import erase_order
     from tests.shop.helpers import approve_up_to_invoice, certificate_case
 
@@ -493,7 +493,7 @@ def test_money_paid_online_after_the_storno_becomes_one_refund():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_control_characters_in_the_cash_office_forms_are_dropped_not_a_500(demo, client):
+def test_control_characters_in_the_cash_office_forms_are_dropped_not_a_500(staff, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     _cash_office(client)
@@ -511,7 +511,7 @@ def test_control_characters_in_the_cash_office_forms_are_dropped_not_a_500(demo,
 
 
 @pytest.mark.django_db
-def test_the_cash_office_list_links_invoice_and_case_and_marks_overdue_and_flags(demo, client):
+def test_the_cash_office_list_links_invoice_and_case_and_marks_overdue_and_flags(staff, client):
     _cash_office(client)
     overdue = open_invoice(Decimal("12.50"), name="Spätzahler")
     Invoice.objects.filter(pk=overdue.pk).update(due_on=timezone.localdate() - timedelta(days=3))
@@ -530,7 +530,7 @@ def test_the_cash_office_list_links_invoice_and_case_and_marks_overdue_and_flags
 
 
 @pytest.mark.django_db
-def test_a_partner_added_by_hand_in_the_admin_gets_the_next_number(demo, client):
+def test_a_partner_added_by_hand_in_the_admin_gets_the_next_number(staff, client):
     from shop.models import BusinessPartner
 
     client.force_login(User.objects.get(username="administration"))

@@ -66,7 +66,7 @@ def test_the_submissions_export_neutralises_an_applicant_s_formula(demo, client)
     assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
 
 
-def test_the_case_list_export_neutralises_a_case_title(demo, client):
+def test_the_case_list_export_neutralises_a_case_title(staff, client):
     from portal_site.accounts.models import OrgUnit
     from portal_site.cases.services import open_case
 

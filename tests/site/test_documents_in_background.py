@@ -19,7 +19,7 @@ from tests.shop.helpers import approve_up_to_invoice, certificate_case
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_invoice_is_rendered_after_commit_and_its_mail_waits_for_it(demo, monkeypatch):
+def test_the_invoice_is_rendered_after_commit_and_its_mail_waits_for_it(staff, monkeypatch):
     real_render = rendering.render_pdf
     calls = []
 
@@ -71,7 +71,7 @@ def test_the_invoice_is_rendered_after_commit_and_its_mail_waits_for_it(demo, mo
     assert client.get(f"/admin/cases/files/{document.pk}/").status_code == 200
 
 
-def test_staff_can_retry_a_missing_document_at_once(demo, monkeypatch):
+def test_staff_can_retry_a_missing_document_at_once(staff, monkeypatch):
     real_render = rendering.render_pdf
     monkeypatch.setattr(services, "render_pdf", lambda **kwargs: 1 / 0)
     case = certificate_case()
@@ -92,7 +92,7 @@ def test_staff_can_retry_a_missing_document_at_once(demo, monkeypatch):
     assert len(mail.outbox) == 1
 
 
-def test_a_document_shows_what_was_committed_not_what_was_in_memory(demo):
+def test_a_document_shows_what_was_committed_not_what_was_in_memory(staff):
     case = certificate_case()
     approve_up_to_invoice(case)
     invoice = Invoice.objects.get(case=case)

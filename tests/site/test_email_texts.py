@@ -25,7 +25,7 @@ def test_unknown_placeholders_stay_as_written():
     )
 
 
-def test_the_german_default_is_used_until_an_editor_changes_the_text(demo):
+def test_the_german_default_is_used_until_an_editor_changes_the_text(staff):
     subject, body = render_email_text(key="task_reminder", values=VALUES)
     assert subject == "Frist überschritten: Vorgang 26.0001"
     assert "01.12.2026" in body

@@ -48,7 +48,7 @@ def _text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
-def test_fee_invoice_is_a_din_5008_letter(demo):
+def test_fee_invoice_is_a_din_5008_letter(staff):
     invoice, pdf = _invoice_pdf()
     words = _words(pdf)
 
@@ -86,7 +86,7 @@ def test_fee_invoice_is_a_din_5008_letter(demo):
     assert re.search(r"Seite 1 von \d", text)
 
 
-def test_generated_documents_are_tagged_pdf_a(demo):
+def test_generated_documents_are_tagged_pdf_a(staff):
     _invoice, pdf = _invoice_pdf()
     reader = PdfReader(io.BytesIO(pdf))
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
@@ -101,7 +101,7 @@ def test_generated_documents_are_tagged_pdf_a(demo):
     assert reader.metadata.title.startswith("Gebührenrechnung")
 
 
-def test_editors_change_the_letterhead_and_new_letters_carry_it(demo):
+def test_editors_change_the_letterhead_and_new_letters_carry_it(staff):
     letterhead = Letterhead.load()
     letterhead.iban = "DE02 1203 0000 0000 2020 51"
     letterhead.bic = "BYLADEM1001"
@@ -115,7 +115,7 @@ def test_editors_change_the_letterhead_and_new_letters_carry_it(demo):
     assert "Belehrung über Rechtsbehelfe" in text
 
 
-def test_the_letter_preview_is_a_pdf_for_editors_of_letters_only(demo, client):
+def test_the_letter_preview_is_a_pdf_for_editors_of_letters_only(staff, client):
     client.force_login(User.objects.get(username="administration"))
     response = client.get("/admin/briefkopf/vorschau/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -130,7 +130,7 @@ def test_the_letter_preview_is_a_pdf_for_editors_of_letters_only(demo, client):
     assert refused.status_code in (302, 403)
 
 
-def test_the_editors_preview_of_a_letter_text_is_its_pdf_with_the_unsaved_text(demo, rf):
+def test_the_editors_preview_of_a_letter_text_is_its_pdf_with_the_unsaved_text(staff, rf):
     from portal_site.notifications.models import EmailText
 
     letter = EmailText.objects.get(key="shop.invoice_letter")
@@ -145,7 +145,7 @@ def test_the_editors_preview_of_a_letter_text_is_its_pdf_with_the_unsaved_text(d
     assert "{reference}" in preview.content.decode()
 
 
-def test_the_logo_editors_choose_is_printed_on_the_letter(demo):
+def test_the_logo_editors_choose_is_printed_on_the_letter(staff):
     from django.core.files.images import ImageFile
     from PIL import Image as PILImage
     from wagtail.images.models import Image
