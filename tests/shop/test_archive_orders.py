@@ -39,7 +39,12 @@ CUSTOMER = {
 }
 
 
-HOLDINGS_ORDERED = ("S 01 Nr. 1961-087", "S 01 Nr. 1955-102", "S 01 Nr. 1964-210", "S 01 Nr. 1978-140")
+HOLDINGS_ORDERED = (
+    "S 01 Nr. 1961-087",
+    "S 01 Nr. 1955-102",
+    "S 01 Nr. 1964-210",
+    "S 01 Nr. 1978-140",
+)
 
 
 @pytest.fixture
