@@ -52,16 +52,21 @@ class FlowsConfig(AppConfig):
         from .designer.services import published_processes
 
         register_process_source("designer", published_processes)
-        from .designer.flow import resume_waits
+        from .designer.flow import DesignedFlow, resume_waits
+        from .paying import register_payment_wait
 
         register_periodic("flows.designer.resume_waits", resume_waits)
+        register_payment_wait(DesignedFlow.await_payment)
 
         from portal_site.core.demo import register_demo_step
 
+        from .designer.demo import load_resources
         from .designer.sharing import install_library
 
-        # The seed's designed processes ship as definition data, published on install.
-        register_demo_step(order=45, name="process_library", run=install_library)
+        # The seed's designed processes ship as definition data, published with the demo
+        # before its forms (which choose them), with the room catalogue they reserve from.
+        register_demo_step(order=35, name="process_library", run=install_library)
+        register_demo_step(order=36, name="resources", run=load_resources)
 
         register_process(
             key="generic",

@@ -53,6 +53,17 @@ class Deadline:
 CASE_DEADLINE = Deadline()
 
 
+def deadline_of(task: Task) -> Deadline:
+    """The task's own deadline (a designed task carries it in its data), else its step's."""
+    data = task.data or {}
+    if "deadline_days" in data or "escalate_after_days" in data:
+        return Deadline(
+            days=data.get("deadline_days"),
+            escalate_after_days=data.get("escalate_after_days", CASE_DEADLINE.escalate_after_days),
+        )
+    return getattr(task.flow_task, "deadline", None) or CASE_DEADLINE
+
+
 def due_date_for(*, case: Case):
     return timezone.localtime(case.received_at).date() + timedelta(days=DEFAULT_DAYS_TO_DECIDE)
 
@@ -101,7 +112,7 @@ def remind_and_escalate() -> dict[str, int]:
         with transaction.atomic():
             task = Task.objects.select_for_update().get(pk=task.pk)
             case = case_of(task.process, cases=Case.objects.select_related("office__lead"))
-            deadline = getattr(task.flow_task, "deadline", None) or CASE_DEADLINE
+            deadline = deadline_of(task)
             due_on = deadline.due_on(task=task, case=case)
             if due_on is None or due_on >= today or not case.is_open:
                 continue

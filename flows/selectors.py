@@ -52,11 +52,17 @@ def my_tasks(*, user: User) -> QuerySet[Task]:
     return human_tasks().filter(_mine(user))
 
 
+ROUTED = ~Q(data__has_key="queue_office") & ~Q(data__has_key="queue_role")
+
+
 def queue_tasks(*, user: User) -> QuerySet[Task]:
-    """Unclaimed tasks of the user's office and the offices they lead (all for admins)."""
+    """Unclaimed tasks of the user's office and the offices they lead (all for admins),
+    and those routed to a queue of theirs (another office's step, a role's)."""
     tasks = human_tasks().filter(_unclaimed())
     cases = _queue_cases(user)
-    return tasks if cases is None else tasks.filter(of_cases(cases.values("pk")))
+    if cases is None:
+        return tasks
+    return tasks.filter((of_cases(cases.values("pk")) & ROUTED) | access.routed_to(user=user))
 
 
 INBOX_CASE_COLUMNS = (
@@ -103,7 +109,7 @@ def overdue_count(*, user: User) -> int:
     queued = _unclaimed()
     cases = _queue_cases(user)
     if cases is not None:
-        queued &= Q(Exists(cases.filter(pk=of_task)))
+        queued &= (Q(Exists(cases.filter(pk=of_task))) & ROUTED) | access.routed_to(user=user)
     return (
         Task.objects.filter(flow_task_type="HUMAN")
         .filter(of_any_case())

@@ -49,7 +49,12 @@ def _human_task(task_id: int) -> Task:
 def claim_task(*, task_id: int, user: User) -> Task:
     """Take an open task from the queue of an office the user belongs to or leads."""
     task = _human_task(task_id)
-    if not access.can_claim_from_queue(user=user, office_id=task.process.data.get("office_id")):
+    routing = task.data or {}
+    if not access.can_claim_from_queue(
+        user=user,
+        office_id=routing.get("queue_office") or task.process.data.get("office_id"),
+        role=routing.get("queue_role") or "",
+    ):
         raise NotAllowed(_("This task belongs to the queue of another office."))
     with task.activation() as activation:
         task = activation.task
@@ -127,14 +132,16 @@ def complete_step(*, task_id: int, user: User, data: dict[str, Any]) -> str:
 def _keep_next_step_with(*, user: User, task: Task) -> None:
     """The process's next task in the office's queue stays with the office's clerk who did
     this one (a lead approving from above leaves it in the queue)."""
-    from .selectors import human_tasks
+    from .selectors import ROUTED, human_tasks
 
     office_id = task.process.data.get("office_id")
     if not office_id or user.org_unit_id != office_id:
         return
-    following = human_tasks().filter(
-        process_id=task.process_id, status=STATUS.NEW, owner__isnull=True
+    following = list(
+        human_tasks().filter(process_id=task.process_id, status=STATUS.NEW, owner__isnull=True)
     )
+    if len(following) != 1 or not human_tasks().filter(ROUTED, pk=following[0].pk).exists():
+        return  # parallel tasks, or a step for another office's or a role's queue
     for next_task in following:
         with next_task.activation() as activation:
             if activation.task.status == STATUS.NEW and not activation.task.owner_id:
@@ -157,12 +164,15 @@ def cancel_with_tasks(*, case: Case, user: User, reason: str) -> Case:
     from shop.orders import cancel_orders
     from shop.services import cancel_invoice
 
+    from .designer.effects import release_reservations
+
     if not reason.strip():
         raise ValueError(_("Please give a reason for the cancellation."))
     with transaction.atomic():
         for invoice in Invoice.objects.filter(case=case, status=Invoice.Status.OPEN):
             cancel_invoice(invoice=invoice, reason=reason, actor=user, erase=False)
         cancel_orders(case=case)
+        release_reservations(case)
         open_tasks = Task.objects.filter(
             of_cases(case.pk), status__in=[STATUS.NEW, STATUS.ASSIGNED]
         )

@@ -357,6 +357,75 @@ def death_notice_steps() -> list[tuple]:
     ]
 
 
+def room_booking_steps() -> list[tuple]:
+    rooms = ["Sitzungssaal", "Besprechungsraum 101", "Besprechungsraum 214"]
+    return [
+        step(
+            "Termin und Raum",
+            [
+                f("Anlass", name="anlass"),
+                f("Raum", "dropdown", name="raum", choices=rooms),
+                f("Datum", "date", name="datum"),
+                f("Beginn", name="beginn", placeholder="09:00", help_text="Uhrzeit, z. B. 09:00"),
+                f("Ende", name="ende", placeholder="11:00", help_text="Uhrzeit, z. B. 11:00"),
+                f("Anzahl der Teilnehmenden", "number", name="teilnehmende"),
+                f(
+                    "Bewirtung",
+                    "dropdown",
+                    name="bewirtung",
+                    choices=["keine", "Kaffee und Wasser", "Imbiss"],
+                    required=False,
+                ),
+            ],
+        ),
+    ]
+
+
+def marriage_info_steps() -> list[tuple]:
+    return [
+        step(
+            "Ihre Angaben",
+            [
+                f("Ihr Name", name="name", role="full_name"),
+                f("E-Mail", "email", name="email", role="email"),
+                f("Wunschtermin", "date", name="wunschtermin", required=False),
+                f(
+                    "Ort der Trauung",
+                    "radio",
+                    name="ort",
+                    choices=["Trauzimmer im Rathaus", "Standesamt im Schloss", "externer Ort"],
+                ),
+                f(
+                    "Staatsangehörigkeit der Verlobten",
+                    "radio",
+                    name="staatsangehoerigkeit",
+                    choices=["beide deutsch", "eine/r ausländisch", "beide ausländisch"],
+                ),
+                f(
+                    "Frühere Ehe oder Lebenspartnerschaft",
+                    "radio",
+                    name="vorehe",
+                    choices=["keine", "geschieden", "verwitwet", "aufgehoben"],
+                ),
+            ],
+        ),
+    ]
+
+
+def reappointment_steps() -> list[tuple]:
+    return [
+        step(
+            "Planstelle",
+            [
+                f("Stellennummer", name="stellennummer"),
+                f("Entgeltgruppe", "number", name="entgeltgruppe"),
+                f("Grund des Freiwerdens", name="grund"),
+                f("Gewünschte Besetzung zum", "date", name="besetzung_zum"),
+            ],
+        ),
+    ]
+
+
 DEMO_ORGANISATION = ("Bestattungshaus Kassel", "bestattungshaus", "info@bestattungshaus-kassel.de")
 
 
@@ -426,10 +495,38 @@ FORMS = [
         "sterbefall-voranmelden",
         "Sterbefall voranmelden",
         "sterbefallvoranmeldung",
-        "generic",
+        "gestaltet-sterbefall",
         "34",
         IdentificationMode.ORGANISATION,
         "Sterbefallvoranmeldung",
+    ),
+    # Processes built in the workflow designer (flows/designer/library/).
+    (
+        "raum-buchen",
+        "Besprechungsraum buchen",
+        "",
+        "gestaltet-raumplanung",
+        "10.1",
+        IdentificationMode.EMPLOYEE,
+        "Raumbuchung",
+    ),
+    (
+        "trauinfo",
+        "Trauinfo: Auskunft zur Eheschließung",
+        "",
+        "gestaltet-trauinfo",
+        "34",
+        IdentificationMode.ANYONE,
+        "Anfrage zur Eheschließung",
+    ),
+    (
+        "wiederbesetzung",
+        "Wiederbesetzung einer Planstelle beantragen",
+        "",
+        "gestaltet-wiederbesetzung",
+        "10",
+        IdentificationMode.EMPLOYEE,
+        "Wiederbesetzung einer Planstelle",
     ),
 ]
 
@@ -447,6 +544,9 @@ def load_form_demo() -> dict[str, int]:
         "anmeldung-fortbildung": training_steps(catalogues),
         "briefkasten": mailbox_steps(),
         "sterbefall-voranmelden": death_notice_steps(),
+        "raum-buchen": room_booking_steps(),
+        "trauinfo": marriage_info_steps(),
+        "wiederbesetzung": reappointment_steps(),
     }
     _demo_organisation()
     created = 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from portal_site.accounts import roles
 from portal_site.cases.models import CaseStatus
 
 
@@ -33,12 +34,35 @@ class Operator:
 class Recipient:
     APPLICANT = "applicant"
     OFFICE = "office"
+    OTHER_OFFICE = "other_office"
+    ROLE = "role"
     ADDRESS = "address"
     CHOICES = [
         (APPLICANT, _("the applicant")),
         (OFFICE, _("the responsible office")),
+        (OTHER_OFFICE, _("another office (its address)")),
+        (ROLE, _("everyone with a role")),
         (ADDRESS, _("an address")),
     ]
+
+
+class ParallelMode:
+    ALL = "all"
+    ANY = "any"
+    CHOICES = [
+        (ALL, _("when all tasks are decided")),
+        (ANY, _("as soon as one task is decided (the others are withdrawn)")),
+    ]
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(key, role.group_name) for key, role in roles.ROLES.items()]
+
+
+def office_field(help_text) -> blocks.CharBlock:
+    return blocks.CharBlock(
+        label=_("Office (short name)"), required=False, max_length=50, help_text=help_text
+    )
 
 
 class Outcome:
@@ -46,6 +70,13 @@ class Outcome:
     REJECTED = CaseStatus.REJECTED
     CANCELLED = CaseStatus.CANCELLED
     CHOICES = [(status, CaseStatus(status).label) for status in (COMPLETED, REJECTED, CANCELLED)]
+
+
+PLACEHOLDER_HELP = _(
+    "Placeholders: {case_number}, {title}, {applicant_name}, {office}, the inputs' and "
+    "the task fields' names; after a fee {invoice_reference} and {invoice_total}; after "
+    "a reservation {resource}, {reservation}."
+)
 
 
 def step_id() -> blocks.CharBlock:
@@ -72,8 +103,12 @@ class Assignee:
     TEAM_LEAD = "team_lead"
     DEPARTMENT_HEAD = "department_head"
     EARLIER_CLERK = "earlier_clerk"
+    OTHER_OFFICE = "other_office"
+    ROLE = "role"
     CHOICES = [
         (OFFICE, _("the responsible office's queue")),
+        (OTHER_OFFICE, _("another office's queue")),
+        (ROLE, _("the queue of everyone with a role")),
         (PERSON, _("a named person")),
         (TEAM_LEAD, _("the applicant's team lead (directory)")),
         (DEPARTMENT_HEAD, _("the applicant's department head (directory)")),
@@ -81,13 +116,52 @@ class Assignee:
     ]
 
 
+class FieldKind:
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    NUMBER = "number"
+    DATE = "date"
+    YES_NO = "yes_no"
+    CHOICE = "choice"
+    RESOURCE = "resource"
+    CHOICES = [
+        (TEXT, _("Text")),
+        (LONG_TEXT, _("Long text")),
+        (NUMBER, _("Number")),
+        (DATE, _("Date")),
+        (YES_NO, _("Yes/no")),
+        (CHOICE, _("Choice")),
+        (RESOURCE, _("Bookable resource")),
+    ]
+
+
+class TaskFieldBlock(blocks.StructBlock):
+    """A value the clerk fills in; later steps read it by its name like an input."""
+
+    name = blocks.RegexBlock(
+        regex=r"^[a-z][a-z0-9_]{0,49}$",
+        label=_("Name"),
+        error_messages={"invalid": _("Use lower-case letters, digits and _ only.")},
+    )
+    label = blocks.CharBlock(label=_("Label shown to the clerk"), max_length=120)
+    kind = blocks.ChoiceBlock(choices=FieldKind.CHOICES, label=_("Kind"), default=FieldKind.TEXT)
+    choices = blocks.TextBlock(
+        label=_("Choices (one per line)"), required=False, help_text=_("For “Choice”.")
+    )
+    required = blocks.BooleanBlock(label=_("Required"), required=False, default=True)
+
+
 class TaskBlock(blocks.StructBlock):
-    """Aufgabe: who does it, what they decide, by when."""
+    """Aufgabe: who does it, what they fill in and decide, by when."""
 
     id = step_id()
     title = blocks.CharBlock(label=_("Title of the task"), max_length=120)
     assignee = blocks.ChoiceBlock(
         choices=Assignee.CHOICES, label=_("Who does it"), default=Assignee.OFFICE
+    )
+    office = office_field(_("For “another office's queue”."))
+    role = blocks.ChoiceBlock(
+        choices=role_choices, label=_("Role"), required=False, help_text=_("For “a role”.")
     )
     person = blocks.CharBlock(
         label=_("Login of the person"),
@@ -102,15 +176,107 @@ class TaskBlock(blocks.StructBlock):
         help_text=_("For “the clerk who did an earlier task”."),
     )
     instructions = blocks.TextBlock(label=_("Instructions for the clerk"), required=False)
+    fields = blocks.ListBlock(
+        TaskFieldBlock(), label=_("Fields the clerk fills in"), min_num=0, default=[]
+    )
     decisions = blocks.ListBlock(DecisionBlock(), label=_("Decision options"), min_num=1)
     days = blocks.IntegerBlock(
-        label=_("Days to decide"), required=False, min_value=1, max_value=365
+        label=_("Days to decide"),
+        required=False,
+        min_value=1,
+        max_value=365,
+        help_text=_("Empty: the case's due date. After it the clerk (or queue) is reminded."),
     )
-    next = next_step()
+    escalate_after_days = blocks.IntegerBlock(
+        label=_("Escalate to the lead after (days overdue)"),
+        required=False,
+        min_value=0,
+        max_value=365,
+    )
+    next = next_step(required=False)
 
     class Meta:
         icon = "user"
         label = _("Task")
+        help_text = _("A task of a parallel step needs no next step.")
+
+
+class ParallelBlock(blocks.StructBlock):
+    """Parallel: several tasks at once; goes on when all (or the first) are decided."""
+
+    id = step_id()
+    tasks = blocks.ListBlock(
+        blocks.CharBlock(label=_("Task (its id)"), max_length=40),
+        label=_("Tasks at the same time"),
+        min_num=2,
+    )
+    mode = blocks.ChoiceBlock(
+        choices=ParallelMode.CHOICES, label=_("Go on"), default=ParallelMode.ALL
+    )
+    next = next_step()
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Parallel")
+
+
+class DocumentBlock(blocks.StructBlock):
+    """Dokument: a letter from a text with placeholders, filed with the case as PDF."""
+
+    id = step_id()
+    title = blocks.CharBlock(label=_("Name of the document"), max_length=120)
+    subject = blocks.CharBlock(label=_("Heading of the letter"), max_length=200)
+    body = blocks.TextBlock(label=_("Text of the letter"), help_text=PLACEHOLDER_HELP)
+    next = next_step()
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Document")
+
+
+class FeeLineBlock(blocks.StructBlock):
+    booking_key = blocks.CharBlock(label=_("Booking key (fee schedule)"), max_length=20)
+    quantity_from = blocks.CharBlock(
+        label=_("Quantity from the value"),
+        required=False,
+        max_length=50,
+        help_text=_("The name of a number input or field; empty: 1."),
+    )
+
+
+class FeeBlock(blocks.StructBlock):
+    """Gebühr: fee lines from the fee schedule, the invoice, and the wait for payment."""
+
+    id = step_id()
+    subject = blocks.CharBlock(label=_("Subject of the invoice"), max_length=200)
+    lines = blocks.ListBlock(FeeLineBlock(), label=_("Fee lines"), min_num=1)
+    next = next_step()
+    unpaid = blocks.CharBlock(label=_("Step after a Storno (not paid in time)"), max_length=40)
+
+    class Meta:
+        icon = "form"
+        label = _("Fee")
+
+
+class ReserveBlock(blocks.StructBlock):
+    """Reservierung: a bookable resource for a time span, refused when taken or too small."""
+
+    id = step_id()
+    resource_from = blocks.CharBlock(
+        label=_("Resource from the value"), max_length=50, help_text=_("Its name in the catalogue.")
+    )
+    date_from = blocks.CharBlock(label=_("Date from the value"), max_length=50)
+    start_from = blocks.CharBlock(label=_("Start time from the value"), max_length=50)
+    end_from = blocks.CharBlock(label=_("End time from the value"), max_length=50)
+    count_from = blocks.CharBlock(
+        label=_("Number of people from the value"), required=False, max_length=50
+    )
+    next = next_step()
+    refused = blocks.CharBlock(label=_("Step when the resource is not available"), max_length=40)
+
+    class Meta:
+        icon = "date"
+        label = _("Reservation")
 
 
 class ConditionBlock(blocks.StructBlock):
@@ -141,14 +307,20 @@ class EmailBlock(blocks.StructBlock):
 
     id = step_id()
     to = blocks.ChoiceBlock(choices=Recipient.CHOICES, label=_("To"))
+    office = office_field(_("For “another office”."))
+    role = blocks.ChoiceBlock(
+        choices=role_choices, label=_("Role"), required=False, help_text=_("For “a role”.")
+    )
     address = blocks.EmailBlock(label=_("Address"), required=False)
     subject = blocks.CharBlock(label=_("Subject"), max_length=200)
-    body = blocks.TextBlock(
-        label=_("Text"),
-        help_text=_(
-            "Placeholders: {case_number}, {title}, {applicant_name}, {office}, and the "
-            "inputs' names."
-        ),
+    body = blocks.TextBlock(label=_("Text"), help_text=PLACEHOLDER_HELP)
+    attach_documents = blocks.CharBlock(
+        label=_("Attach documents (ids of document steps, separated by commas)"),
+        required=False,
+        max_length=200,
+    )
+    attach_calendar = blocks.BooleanBlock(
+        label=_("Attach the reservation as calendar entry (.ics)"), required=False
     )
     next = next_step()
 
@@ -207,7 +379,11 @@ class EndBlock(blocks.StructBlock):
 class StepsBlock(blocks.StreamBlock):
     task = TaskBlock()
     branch = BranchBlock()
+    parallel = ParallelBlock()
     email = EmailBlock()
+    document = DocumentBlock()
+    fee = FeeBlock()
+    reserve = ReserveBlock()
     status = StatusBlock()
     wait = WaitBlock()
     end = EndBlock()

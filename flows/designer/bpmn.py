@@ -2,23 +2,24 @@
 
 The export uses only what the step model has: a start event, user tasks (tasks),
 exclusive gateways (branches, with the default flow and each condition as a
-formal expression), service tasks (e-mails, status changes) and end events.
+formal expression), parallel gateways (a parallel step: a split to its tasks and
+a join after them), service tasks (e-mails, documents, fees, reservations, status
+changes), timer events (waits) and end events.
 What BPMN cannot say about a step (a task's decision options, an e-mail's text)
 travels in extension elements of this portal's namespace, so a file exported
 here comes back whole. An import from another tool takes those elements and
 makes a draft whose gaps the check on the publish page names; elements the step
-model does not have yet (parallel gateways, timer events, sub-processes) are
-refused with a German message naming them.
+model does not have (message events, sub-processes, …) are refused with a German
+message naming them.
 """
 
 from __future__ import annotations
 
+import json
 from xml.etree import ElementTree
 
 from defusedxml import ElementTree as SafeTree
 from django.utils.translation import gettext as _
-
-from .definition import successors
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -33,6 +34,7 @@ SUPPORTED = {
     "serviceTask",
     "task",
     "exclusiveGateway",
+    "parallelGateway",
     "endEvent",
     "sequenceFlow",
     "extensionElements",
@@ -45,6 +47,11 @@ SUPPORTED = {
 
 
 ASSIGNMENT = (("assignee", "assignee"), ("person", "person"), ("earlier_task", "earlierTask"))
+# A task's settings BPMN has no attribute for: extension settings (JSON values).
+TASK_SETTINGS = ("office", "role", "fields", "escalate_after_days")
+SERVICE_KINDS = ("email", "status", "document", "fee", "reserve")
+OTHER_EXITS = ("unpaid", "refused")  # a fee's exit after a Storno, a refused reservation
+JOIN = "__join"
 
 
 class BpmnError(ValueError):
@@ -64,18 +71,21 @@ def export_bpmn(*, key: str, name: str, definition: dict) -> bytes:
         root, _q(BPMN, "process"), {"id": _xml_id(key), "name": name, "isExecutable": "false"}
     )
     steps = definition.get("steps") or []
-    flows: list[tuple[str, str, str, dict | None]] = []  # id, source, target, condition
+    flows: list[tuple] = []  # id, source, target, condition (or None), exit (or "")
     if steps:
         ElementTree.SubElement(process, _q(BPMN, "startEvent"), {"id": "start", "name": _("Start")})
-        flows.append(("flow_start", "start", steps[0]["id"], None))
+        flows.append(("flow_start", "start", steps[0]["id"], None, ""))
+    members = {t for step in steps if step["kind"] == "parallel" for t in step["tasks"]}
     for step in steps:
-        _export_step(process, step, flows)
-    for flow_id, source, target, condition in flows:
+        _export_step(process, step, flows, members)
+    for flow_id, source, target, condition, exit_name in flows:
         element = ElementTree.SubElement(
             process,
             _q(BPMN, "sequenceFlow"),
             {"id": flow_id, "sourceRef": source, "targetRef": target},
         )
+        if exit_name:
+            element.set(_q(SP, "exit"), exit_name)
         if condition is not None:
             expression = ElementTree.SubElement(
                 element,
@@ -95,8 +105,33 @@ def _xml_id(text: str) -> str:
     return "p_" + "".join(c if c.isalnum() else "_" for c in text)
 
 
-def _export_step(process, step: dict, flows: list) -> None:
+def _settings(element, step: dict, fields) -> None:
+    """Settings as ``sp:setting`` extension elements, each value as JSON."""
+    extension = element.find(_q(BPMN, "extensionElements"))
+    if extension is None:
+        extension = ElementTree.SubElement(element, _q(BPMN, "extensionElements"))
+    for field in fields:
+        if step.get(field) not in (None, ""):
+            ElementTree.SubElement(extension, _q(SP, "setting"), {"name": field}).text = json.dumps(
+                step[field], ensure_ascii=False
+            )
+
+
+def _read_settings(element) -> dict:
+    settings = {}
+    for setting in element.iter(_q(SP, "setting")):
+        text = setting.text or ""
+        try:
+            settings[setting.get("name")] = json.loads(text)
+        except ValueError:  # an older export: the value as text
+            settings[setting.get("name")] = text
+    return settings
+
+
+def _export_step(process, step: dict, flows: list, members: set[str]) -> None:
     kind, step_id = step["kind"], step["id"]
+    if kind == "task" and step_id in members:  # goes on at its parallel step's join
+        flows.append((f"flow_{step_id}_join", step_id, "", None, "join"))
     if kind == "task":
         element = ElementTree.SubElement(
             process, _q(BPMN, "userTask"), {"id": step_id, "name": step["title"]}
@@ -116,27 +151,48 @@ def _export_step(process, step: dict, flows: list) -> None:
         for field, attribute in ASSIGNMENT:
             if step.get(field):
                 element.set(_q(SP, attribute), str(step[field]))
+        _settings(element, step, TASK_SETTINGS)
+    elif kind == "parallel":
+        split = ElementTree.SubElement(
+            process,
+            _q(BPMN, "parallelGateway"),
+            {"id": step_id, "name": step_id, "gatewayDirection": "Diverging"},
+        )
+        split.set(_q(SP, "mode"), step.get("mode") or "all")
+        ElementTree.SubElement(
+            process,
+            _q(BPMN, "parallelGateway"),
+            {"id": step_id + JOIN, "name": step_id, "gatewayDirection": "Converging"},
+        )
+        for number, task in enumerate(step["tasks"], start=1):
+            flows.append((f"flow_{step_id}_{number}", step_id, task, None, ""))
+        for index, flow_item in enumerate(flows):  # the tasks' flows end at the join
+            if flow_item[4] == "join" and flow_item[1] in step["tasks"]:
+                flows[index] = (*flow_item[:2], step_id + JOIN, None, "")
+        flows.append((f"flow_{step_id}_next", step_id + JOIN, step["next"], None, ""))
+        return
     elif kind == "branch":
         element = ElementTree.SubElement(
             process, _q(BPMN, "exclusiveGateway"), {"id": step_id, "name": step_id}
         )
         for number, condition in enumerate(step["conditions"], start=1):
-            flows.append((f"flow_{step_id}_{number}", step_id, condition["next"], condition))
+            flows.append((f"flow_{step_id}_{number}", step_id, condition["next"], condition, ""))
         if step.get("default"):
             default = f"flow_{step_id}_default"
             element.set("default", default)
-            flows.append((default, step_id, step["default"], None))
+            flows.append((default, step_id, step["default"], None, ""))
         return
-    elif kind in ("email", "status"):
-        label = step["subject"] if kind == "email" else step["status"]
+    elif kind in SERVICE_KINDS:
+        label = step.get("subject") or step.get("title") or step.get("status") or step_id
         element = ElementTree.SubElement(
             process, _q(BPMN, "serviceTask"), {"id": step_id, "name": label}
         )
         element.set(_q(SP, "kind"), kind)
-        extension = ElementTree.SubElement(element, _q(BPMN, "extensionElements"))
-        settings = {k: v for k, v in step.items() if k not in ("kind", "id", "next")}
-        for field, value in settings.items():
-            ElementTree.SubElement(extension, _q(SP, "setting"), {"name": field}).text = str(value)
+        settings = [k for k in step if k not in ("kind", "id", "next", *OTHER_EXITS)]
+        _settings(element, step, settings)
+        for other in OTHER_EXITS:
+            if step.get(other):
+                flows.append((f"flow_{step_id}_{other}", step_id, step[other], None, other))
     elif kind == "wait":
         element = ElementTree.SubElement(
             process, _q(BPMN, "intermediateCatchEvent"), {"id": step_id, "name": step_id}
@@ -153,8 +209,8 @@ def _export_step(process, step: dict, flows: list) -> None:
         )
         element.set(_q(SP, "outcome"), step["outcome"])
         return
-    for number, target in enumerate(successors(step), start=1):
-        flows.append((f"flow_{step_id}_{number}", step_id, target, None))
+    if step.get("next"):
+        flows.append((f"flow_{step_id}_next", step_id, step["next"], None, ""))
 
 
 def _local(element) -> str:
@@ -183,18 +239,23 @@ def import_bpmn(content: bytes) -> dict:
     start = next((e for e in process if _local(e) == "startEvent"), None)
     first = outgoing.get(start.get("id"), [None])[0] if start is not None else None
     steps = []
+    joins = _joins(process, flows, outgoing)
     for element in process:
         kind = _local(element)
-        if kind in ("startEvent", "sequenceFlow"):
+        if kind in ("startEvent", "sequenceFlow") or element.get("id") in joins:
             continue
         try:
-            steps.append(_import_step(element, outgoing.get(element.get("id"), [])))
+            steps.append(_import_step(element, outgoing.get(element.get("id"), []), joins))
         except (KeyError, TypeError, ValueError) as error:  # e.g. sp:days="five"
             raise BpmnError(
                 _("The element “%(id)s” cannot be read.") % {"id": element.get("id", "")}
             ) from error
     if first is not None:  # the start event's target is the first step
         steps.sort(key=lambda s: s["id"] != first.get("targetRef"))
+    members = {t for step in steps if step["kind"] == "parallel" for t in step["tasks"]}
+    for step in steps:  # a parallel step's tasks go on at its join
+        if step["kind"] == "task" and step["id"] in members:
+            step["next"] = ""
     return {
         "key": process.get("id", "importiert").removeprefix("p_").replace("_", "-").lower(),
         "name": process.get("name") or process.get("id", ""),
@@ -202,9 +263,45 @@ def import_bpmn(content: bytes) -> dict:
     }
 
 
-def _import_step(element, outgoing: list) -> dict:
+def _joins(process, flows: list, outgoing: dict) -> dict[str, str]:
+    """The converging parallel gateways, each with the step that follows it."""
+    incoming: dict[str, int] = {}
+    for flow_element in flows:
+        target = flow_element.get("targetRef")
+        incoming[target] = incoming.get(target, 0) + 1
+    joins = {}
+    for element in process:
+        if _local(element) != "parallelGateway":
+            continue
+        element_id = element.get("id", "")
+        converging = element.get("gatewayDirection") == "Converging" or (
+            incoming.get(element_id, 0) > 1 and len(outgoing.get(element_id, [])) == 1
+        )
+        if converging:
+            after = outgoing.get(element_id, [])
+            joins[element_id] = _step_id(after[0].get("targetRef", "")) if after else ""
+    return joins
+
+
+def _import_step(element, outgoing: list, joins: dict[str, str]) -> dict:
     kind, step_id = _local(element), _step_id(element.get("id", ""))
-    targets = [_step_id(f.get("targetRef", "")) for f in outgoing]
+    normal = [f for f in outgoing if not f.get(_q(SP, "exit"))]
+    targets = [_step_id(f.get("targetRef", "")) for f in normal]
+    exits = {
+        f.get(_q(SP, "exit")): _step_id(f.get("targetRef", ""))
+        for f in outgoing
+        if f.get(_q(SP, "exit"))
+    }
+    if kind == "parallelGateway":
+        tasks = list(targets)
+        after = {joins[f.get("targetRef")] for f in outgoing if f.get("targetRef") in joins}
+        return {
+            "kind": "parallel",
+            "id": step_id,
+            "tasks": tasks,
+            "mode": element.get(_q(SP, "mode")) or "all",
+            "next": next(iter(after), ""),
+        }
     if kind in ("userTask", "task"):
         decisions = [
             {"value": d.get("value"), "label": d.get("label")}
@@ -223,7 +320,10 @@ def _import_step(element, outgoing: list) -> dict:
         for field, attribute in ASSIGNMENT:
             if element.get(_q(SP, attribute)):  # left out when not given, as in JSON
                 step[field] = element.get(_q(SP, attribute))
+        step.update(_read_settings(element))
         step.setdefault("assignee", "office")
+        if targets and targets[0] in {_step_id(j) for j in joins}:
+            step["next"] = ""
         return step
     if kind == "exclusiveGateway":
         default_flow = element.get("default")
@@ -262,15 +362,23 @@ def _import_step(element, outgoing: list) -> dict:
             "next": targets[0] if targets else "",
         }
     if kind == "serviceTask":
-        settings = {s.get("name"): s.text or "" for s in element.iter(_q(SP, "setting"))}
+        settings = _read_settings(element)
         service = element.get(_q(SP, "kind")) or "email"
-        step = {"kind": service, "id": step_id, **settings, "next": targets[0] if targets else ""}
+        if service not in SERVICE_KINDS:
+            raise BpmnError(_("Unknown kind of step: %(kind)s") % {"kind": service})
+        step = {
+            "kind": service,
+            "id": step_id,
+            **settings,
+            **exits,
+            "next": targets[0] if targets else "",
+        }
         if service == "email":
             step.setdefault("to", "applicant")
             step.setdefault("address", "")
             step.setdefault("subject", element.get("name") or step_id)
             step.setdefault("body", "")
-        else:
+        elif service == "status":
             step.setdefault("status", "in_progress")
         return step
     outcome = element.get(_q(SP, "outcome")) or "completed"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from portal_site.cases.models import CaseStatus
 
 from .blocks import Operator
-from .definition import DECISION, successors
+from .definition import DECISION, parallel_of, successors
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +28,10 @@ SHAPES = {
     "email": {"shape": "box", "style": "filled", "fillcolor": "#eef7ee"},
     "status": {"shape": "box", "style": "filled", "fillcolor": "#f2f2f2"},
     "wait": {"shape": "hexagon", "style": "filled", "fillcolor": "#f3ecfa"},
+    "parallel": {"shape": "diamond", "style": "filled", "fillcolor": "#dfe9f7"},
+    "document": {"shape": "note", "style": "filled", "fillcolor": "#fdf3e6"},
+    "fee": {"shape": "box", "style": "filled", "fillcolor": "#fde8e8"},
+    "reserve": {"shape": "box", "style": "filled", "fillcolor": "#e6f6f6"},
     "end": {"shape": "box", "style": "rounded,bold", "peripheries": "2"},
 }
 CURRENT = {"color": "#c4001a", "penwidth": "3"}
@@ -47,6 +51,16 @@ def step_label(step: dict) -> str:
         return _("Wait until %(input)s") % {"input": step.get("until_input") or ""}
     if kind == "status":
         return _("Status: %(status)s") % {"status": _status_label(step["status"])}
+    if kind == "parallel":
+        return _("Parallel %(id)s") % {"id": step["id"]}
+    if kind == "document":
+        return _("Document: %(title)s") % {"title": step["title"]}
+    if kind == "fee":
+        return _("Fee: %(keys)s") % {
+            "keys": ", ".join(line["booking_key"] for line in step["lines"])
+        }
+    if kind == "reserve":
+        return _("Reservation: %(value)s") % {"value": step["resource_from"]}
     return _("End (%(outcome)s)") % {"outcome": _status_label(step["outcome"])}
 
 
@@ -73,6 +87,7 @@ def dot_source(definition: dict, *, current: str | None = None) -> graphviz.Digr
     )
     steps = definition.get("steps") or []
     ids = {step["id"] for step in steps}
+    members = parallel_of(definition) if steps else {}
     if steps:
         graph.node("__start", _("Start"), shape="circle", width="0.4")
         graph.edge("__start", steps[0]["id"])
@@ -88,8 +103,22 @@ def dot_source(definition: dict, *, current: str | None = None) -> graphviz.Digr
             if step.get("default") in ids:
                 graph.edge(step["id"], step["default"], label=_("otherwise"), style="dashed")
             continue
-        for target in successors(step):
+        if step["id"] in members:  # a parallel task: on to its step's next, when all decided
+            target = members[step["id"]].get("next")
             if target in ids:
+                graph.edge(step["id"], target, style="bold")
+            continue
+        exits = {step.get("unpaid"): _("not paid"), step.get("refused"): _("not available")}
+        for target in successors(step):
+            if target not in ids:
+                continue
+            if step["kind"] == "parallel" and target != step.get("next"):
+                graph.edge(step["id"], target, style="bold")
+            elif step["kind"] == "parallel":
+                continue  # the parallel tasks' arrows lead there
+            elif target in exits and target != step.get("next"):
+                graph.edge(step["id"], target, label=exits[target], style="dashed")
+            else:
                 graph.edge(step["id"], target)
     return graph
 

@@ -23,21 +23,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from viewflow import jsonstore, this
 from viewflow.workflow import flow, lock
+from viewflow.workflow.activation import Activation
+from viewflow.workflow.exceptions import FlowRuntimeError
+from viewflow.workflow.nodes.split import SplitActivation
 
-from portal_site.accounts.models import Employee, User
+from portal_site.accounts import roles
+from portal_site.accounts.models import Employee, OrgUnit, User
 from portal_site.accounts.selectors import department_head_of, team_lead_of
 from portal_site.cases.models import Case, TimelineEntry
 from portal_site.cases.processes import case_of
 from portal_site.cases.services import change_status, record
-from portal_site.notifications.letters import fill_placeholders
-from portal_site.notifications.services import queue_email
 from portal_site.processes import inputs_of
 
 from ..case_process import CaseProcess
+from ..paying import WaitForPayment, invoice_paid, storno_case
 from ..steps import HumanTask, StepContext, StepForm, record_decision
-from .blocks import Assignee, Recipient
+from . import effects
+from .blocks import Assignee, FieldKind, ParallelMode
 from .definition import holds, steps_by_id
-from .models import ProcessDesignVersion
+from .models import ProcessDesignVersion, Resource
 
 logger = logging.getLogger(__name__)
 MAX_AUTOMATIC_STEPS = 200
@@ -56,6 +60,9 @@ class DesignedProcess(CaseProcess):
     decisions = jsonstore.JSONField(default=dict, blank=True)
     error = jsonstore.TextField(blank=True)
     wait_until = jsonstore.CharField(max_length=10, blank=True)  # ISO date of a Warten step
+    values = jsonstore.JSONField(default=dict, blank=True)  # the clerks' fields, by name
+    documents = jsonstore.JSONField(default=dict, blank=True)  # document step id -> file id
+    invoice_id = jsonstore.IntegerField(null=True, blank=True)  # of a Gebühr step
 
     class Meta:
         proxy = True
@@ -71,14 +78,23 @@ class DesignedProcess(CaseProcess):
         return cached[1]
 
     def current_step(self) -> dict:
+        return self.step_of(self.step)
+
+    def step_of(self, step_id: str) -> dict:
         try:
-            return steps_by_id(self.definition())[self.step]
+            return steps_by_id(self.definition())[step_id]
         except KeyError:
-            message = _("The step “%(id)s” does not exist.") % {"id": self.step}
+            message = _("The step “%(id)s” does not exist.") % {"id": step_id}
             raise DefinitionError(message) from None
+
+    def task_step(self, task) -> dict:
+        """The designed task a workspace task stands for (a parallel one says so itself)."""
+        return self.step_of((task.data or {}).get("designed_step") or self.step)
 
 
 class DesignedTaskForm(StepForm):
+    """The designed task's fields (as the designer listed them), its decision, a comment."""
+
     decision = forms.ChoiceField(label=gettext_lazy("Decision"), widget=forms.RadioSelect)
     comment = forms.CharField(
         label=gettext_lazy("Comment (internal)"),
@@ -90,25 +106,86 @@ class DesignedTaskForm(StepForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         process = DesignedProcess.objects.get(pk=self.task.process_id)
-        step = process.current_step()
-        decision = self.fields["decision"]
+        step = process.task_step(self.task)
+        decision = self.fields.pop("decision")
+        comment = self.fields.pop("comment")
         assert isinstance(decision, forms.ChoiceField)
+        known = process.values or {}
+        for spec in step.get("fields") or []:
+            field = clerk_field(spec)
+            field.initial = known.get(spec["name"])
+            self.fields[f"field_{spec['name']}"] = field
         decision.choices = [(d["value"], d["label"]) for d in step["decisions"]]
         decision.label = step["title"]
         decision.help_text = step.get("instructions") or ""
+        self.fields["decision"] = decision
+        self.fields["comment"] = comment
+
+    def field_values(self) -> dict[str, Any]:
+        """The filled-in fields as JSON values (dates as ISO text), by their names."""
+        found = {}
+        for key, value in self.cleaned_data.items():
+            if key.startswith("field_"):
+                found[key[len("field_") :]] = (
+                    value.isoformat() if hasattr(value, "isoformat") else value
+                )
+        return found
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data["values"] = self.field_values()
+        return data
 
 
-def _values(case: Case) -> dict[str, str]:
-    values = {key: str(value) for key, value in inputs_of(case).items()}
-    values.update(
-        {
-            "case_number": case.number,
-            "title": case.title,
-            "applicant_name": case.applicant_name,
-            "office": str(case.office or ""),
-        }
-    )
-    return values
+def clerk_field(spec: dict) -> forms.Field:
+    """The form field of a field the designer gave a task."""
+    kind, required, label = spec["kind"], bool(spec.get("required")), spec["label"]
+    common: dict[str, Any] = {"label": label, "required": required}
+    if kind == FieldKind.LONG_TEXT:
+        return forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), **common)
+    if kind == FieldKind.NUMBER:
+        return forms.DecimalField(max_digits=12, decimal_places=2, **common)
+    if kind == FieldKind.DATE:
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if kind == FieldKind.YES_NO:
+        return forms.BooleanField(**common)
+    if kind in (FieldKind.CHOICE, FieldKind.RESOURCE):
+        if kind == FieldKind.CHOICE:
+            options = [c.strip() for c in (spec.get("choices") or "").splitlines() if c.strip()]
+        else:
+            options = [str(r) for r in Resource.objects.filter(active=True)]
+        choices = [("", "---------")] if not required else []
+        return forms.ChoiceField(choices=choices + [(o, o) for o in options], **common)
+    return forms.CharField(max_length=500, **common)
+
+
+class FanOutActivation(SplitActivation):
+    """A parallel step: one task of the same node for each of the step's tasks."""
+
+    @Activation.status.super()
+    def activate(self):
+        node = self.flow_task._branches[0][0]
+        items = self.flow_task.items_of(self)
+        self.next_tasks = [(node, item) for item in items]
+        if not self.next_tasks:
+            raise FlowRuntimeError(f"No tasks for {self.flow_task.name}")
+
+
+class FanOut(flow.Split):
+    """viewflow's parallel split, with the tasks (their ``task.data``) computed per case."""
+
+    activation_class = FanOutActivation
+
+    def __init__(self, items, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._items = items
+
+    def _resolve(self, instance) -> None:
+        super()._resolve(instance)
+        self._items = this.resolve(instance, self._items)
+
+    def items_of(self, activation) -> list[dict]:
+        return self._items(activation)
 
 
 class DesignedFlow(flow.Flow):
@@ -122,17 +199,34 @@ class DesignedFlow(flow.Flow):
     advance = flow.Function(this.run_automatic_steps).Next(this.where)
     where = (
         flow.Switch()
-        .Case(this.task, lambda activation: not activation.process.error and _kind(activation))
         .Case(this.failed, lambda activation: bool(activation.process.error))
-        .Case(this.waiting, lambda activation: _waits(activation))
+        .Case(this.task, lambda activation: _kind(activation) == "task")
+        .Case(this.parallel, lambda activation: _kind(activation) == "parallel")
+        .Case(this.waiting, lambda activation: _kind(activation) == "wait")
+        .Case(this.await_payment, lambda activation: _kind(activation) == "fee")
         .Default(this.end)
     )
     task = (
         HumanTask(DesignedTaskForm, this.decide, submit_label=gettext_lazy("Save decision"))
         .Annotation(title=gettext_lazy("Task of a designed process"))
-        .Assign(lambda activation: assignee_of(activation.process))
+        .Assign(lambda activation: route(activation))
         .Next(this.advance)
     )
+    # A Parallel step: its tasks at once; the join goes on when all (or one) are decided.
+    parallel = FanOut(this.parallel_tasks).Next(this.parallel_task)
+    parallel_task = (
+        HumanTask(DesignedTaskForm, this.decide, submit_label=gettext_lazy("Save decision"))
+        .Annotation(title=gettext_lazy("Task of a parallel step"))
+        .Assign(lambda activation: route(activation))
+        .Next(this.join)
+    )
+    join = flow.Join(continue_on_condition=this.parallel_may_go_on).Next(this.leave_parallel)
+    leave_parallel = flow.Function(this.after_parallel).Next(this.advance)
+    # A Gebühr step: the invoice is issued by advance; here the case waits for the money.
+    await_payment = WaitForPayment().Next(this.if_paid)
+    if_paid = flow.If(invoice_paid).Then(this.paid).Else(this.storno)
+    paid = flow.Function(this.after_payment).Next(this.advance)
+    storno = flow.Function(this.after_storno).Next(this.advance)
     # A Warten step: the periodic job flows.designer.resume_waits goes on when it is due.
     waiting = (
         flow.Handle().Annotation(title=gettext_lazy("Waiting until a date")).Next(this.advance)
@@ -152,7 +246,8 @@ class DesignedFlow(flow.Flow):
         return activation.process
 
     def decide(self, context: StepContext, data: dict[str, Any]) -> str:
-        step = context.process.current_step()
+        process = context.process
+        step = process.task_step(context.task)
         choices = [(d["value"], d["label"]) for d in step["decisions"]]
         record_decision(
             context=context,
@@ -160,14 +255,52 @@ class DesignedFlow(flow.Flow):
             decision=data["decision"],
             comment=data.get("comment", ""),
         )
-        context.remember(
-            decisions={**(context.process.decisions or {}), step["id"]: data["decision"]},
-            step=step["next"],
-        )
+        remember: dict[str, Any] = {
+            "decisions": {**(process.decisions or {}), step["id"]: data["decision"]},
+            "values": {**(process.values or {}), **(data.get("values") or {})},
+        }
+        if context.task.flow_task.name == "task":  # a parallel task: the step's next says
+            remember["step"] = step["next"]
+        context.remember(**remember)
         # Which designed step this task was: a later task may go to the same clerk.
         context.task.data = {**(context.task.data or {}), "designed_step": step["id"]}
         context.task.save(update_fields=["data"])
         return _("Decision saved.")
+
+    def parallel_tasks(self, activation) -> list[dict]:
+        step = activation.process.current_step()
+        return [{"designed_step": task_id} for task_id in step["tasks"]]
+
+    def parallel_may_go_on(self, activation, active_tasks) -> bool:
+        """ "Any" mode: the first decision lets the case go on (the others are withdrawn)."""
+        return activation.process.current_step().get("mode") == ParallelMode.ANY
+
+    def after_parallel(self, activation) -> None:
+        process = activation.process
+        step = process.current_step()
+        withdrawn = process.task_set.filter(flow_task=self.parallel_task, status="CANCELED").count()
+        if withdrawn:
+            record(
+                case=case_of(process),
+                kind=TimelineEntry.Kind.TASK,
+                message=_("%(count)d parallel task(s) withdrawn: one decision was enough.")
+                % {"count": withdrawn},
+            )
+        process.step = step["next"]
+        process.save(update_fields=["data"])
+
+    def after_payment(self, activation) -> None:
+        process = activation.process
+        process.step = process.current_step()["next"]
+        process.save(update_fields=["data"])
+
+    def after_storno(self, activation) -> None:
+        """Not paid in time: the money chain's Storno, then the step the designer chose."""
+        process = activation.process
+        storno_case(activation)
+        effects.release_reservations(case_of(process))
+        process.step = process.current_step()["unpaid"]
+        process.save(update_fields=["data"])
 
     def run_automatic_steps(self, activation) -> None:
         """Branches, status changes and e-mails up to the next task or the end.
@@ -182,23 +315,30 @@ class DesignedFlow(flow.Flow):
             steps = steps_by_id(process.definition())
             for _count in range(MAX_AUTOMATIC_STEPS):
                 step = process.current_step()
-                if step["kind"] in ("task", "end"):
+                if step["kind"] in ("task", "parallel", "end"):
                     if step["kind"] == "end":
-                        change_status(case=case, status=step["outcome"])
+                        self._end(step, case)
                     break
                 if step["kind"] == "wait" and not self._wait_over(step, process, case):
                     break
-                target = self._target(step, process=process, case=case)
-                if target not in steps:
-                    raise DefinitionError(
-                        _("The step “%(id)s” continues with “%(next)s”, which does not exist.")
-                        % {"id": step["id"], "next": target}
-                    )
-                self._act(step, case=case)
+                if step["kind"] == "fee":
+                    effects.issue_fee(step, process=process, case=case)
+                    change_status(case=case, status="waiting_for_payment")
+                    break
+                if step["kind"] == "reserve":
+                    target = self._reserve(step, process=process, case=case)
+                else:
+                    target = self._target(step, process=process, case=case)
+                    if target not in steps:
+                        raise DefinitionError(
+                            _("The step “%(id)s” continues with “%(next)s”, which does not exist.")
+                            % {"id": step["id"], "next": target}
+                        )
+                    self._act(step, process=process, case=case)
                 process.step = target
             else:
                 raise DefinitionError(_("More than 200 automatic steps in a row: a loop."))
-        except DefinitionError as error:
+        except (DefinitionError, effects.StepFailed) as error:
             process.error = str(error)
             record(
                 case=case,
@@ -231,46 +371,64 @@ class DesignedFlow(flow.Flow):
     def _target(self, step: dict, *, process: DesignedProcess, case: Case) -> str:
         """The id of the step that follows an automatic step."""
         if step["kind"] == "branch":
-            inputs = inputs_of(case)
+            values = effects.values_of(process, case)
             for condition in step["conditions"]:
-                if holds(condition, decisions=process.decisions or {}, inputs=inputs):
+                if holds(condition, decisions=process.decisions or {}, inputs=values):
                     return condition["next"]
             return step["default"]
-        if step["kind"] in ("status", "email", "wait"):
+        if step["kind"] in ("status", "email", "wait", "document"):
             return step["next"]
         raise DefinitionError(_("Unknown kind of step: %(kind)s") % {"kind": step["kind"]})
 
-    def _act(self, step: dict, *, case: Case) -> None:
+    def _act(self, step: dict, *, process: DesignedProcess, case: Case) -> None:
         if step["kind"] == "status":
             change_status(case=case, status=step["status"])
         elif step["kind"] == "email":
-            self._mail(step, case)
+            effects.send_email(step, process=process, case=case)
+        elif step["kind"] == "document":
+            effects.file_document(step, process=process, case=case)
 
-    def _mail(self, step: dict, case: Case) -> None:
-        to = {
-            Recipient.APPLICANT: case.applicant_email,
-            Recipient.OFFICE: case.office.email if case.office else "",
-            Recipient.ADDRESS: step.get("address") or "",
-        }[step["to"]]
-        values = _values(case)
-        subject = fill_placeholders(step["subject"], values)
-        body = fill_placeholders(step["body"], values)
-        if to:
-            queue_email(to=[to], subject=subject, body=body, case=case)
-        record(
-            case=case,
-            kind=TimelineEntry.Kind.MESSAGE,
-            message=_("E-mail “%(subject)s” to %(to)s.") % {"subject": subject, "to": to or "–"}
-            if to
-            else _("E-mail “%(subject)s” not sent: no address.") % {"subject": subject},
-        )
+    def _reserve(self, step: dict, *, process: DesignedProcess, case: Case) -> str:
+        done, message = effects.reserve(step, process=process, case=case)
+        record(case=case, kind=TimelineEntry.Kind.SYSTEM, message=message)
+        return step["next"] if done else step["refused"]
+
+    def _end(self, step: dict, case: Case) -> None:
+        if step["outcome"] != "completed":
+            effects.release_reservations(case)
+        if case.status != step["outcome"]:
+            change_status(case=case, status=step["outcome"])
 
 
-def assignee_of(process: DesignedProcess) -> User | None:
-    """Who gets the current task; None leaves it in the responsible office's queue (also
-    when the directory knows no supervisor, which the timeline says)."""
-    step = process.current_step()
+def route(activation) -> User | None:
+    """Who gets a new task: a person (returned), or a queue noted on the task (another
+    office's, a role's; None and no note: the responsible office's queue). Its own
+    deadline goes on the task too, where the deadlines job reads it."""
+    process, task = activation.process, activation.task
+    step = process.task_step(task)
+    data = dict(task.data or {})
+    data["designed_step"] = step["id"]
+    if step.get("days"):
+        data["deadline_days"] = int(step["days"])
+    if step.get("escalate_after_days") not in (None, ""):
+        data["escalate_after_days"] = int(step["escalate_after_days"])
     assignee = step.get("assignee") or Assignee.OFFICE
+    if assignee == Assignee.OTHER_OFFICE:
+        office = OrgUnit.objects.filter(short_name=step.get("office") or "").first()
+        if office is not None:
+            data["queue_office"] = office.pk
+    elif assignee == Assignee.ROLE and step.get("role") in roles.ROLES:
+        data["queue_role"] = step["role"]
+    task.data = data
+    return assignee_of(process, step, task)
+
+
+def assignee_of(process: DesignedProcess, step: dict, task=None) -> User | None:
+    """The person a task goes to; None leaves it in a queue (also when the directory knows
+    no supervisor, which the timeline says)."""
+    assignee = step.get("assignee") or Assignee.OFFICE
+    if assignee in (Assignee.OFFICE, Assignee.OTHER_OFFICE, Assignee.ROLE):
+        return None
     case = case_of(process)
     user: User | None = None
     if assignee == Assignee.PERSON:
@@ -289,7 +447,7 @@ def assignee_of(process: DesignedProcess) -> User | None:
             .first()
         )
         user = earlier.owner if earlier else None
-    if assignee != Assignee.OFFICE and (user is None or not user.is_active):
+    if user is None or not user.is_active:
         record(
             case=case,
             kind=TimelineEntry.Kind.TASK,
@@ -298,11 +456,6 @@ def assignee_of(process: DesignedProcess) -> User | None:
         )
         return None
     return user
-
-
-def _waits(activation) -> bool:
-    process = activation.process
-    return not process.error and process.current_step()["kind"] == "wait"
 
 
 def resume_waits() -> int:
@@ -322,8 +475,8 @@ def resume_waits() -> int:
     return resumed
 
 
-def _kind(activation) -> bool:
-    return activation.process.current_step()["kind"] == "task"
+def _kind(activation) -> str:
+    return activation.process.current_step()["kind"]
 
 
 def retry(case: Case) -> bool:

@@ -135,3 +135,11 @@ def sync_roles() -> dict[str, Group]:
 
 def group_for(role_key: str) -> Group:
     return Group.objects.get(name=ROLES[role_key].group_name)
+
+
+def role_keys_of(user) -> list[str]:
+    """The roles whose groups the user is in."""
+    if user is None or not user.is_authenticated:
+        return []
+    names = set(user.groups.values_list("name", flat=True))
+    return [key for key, role in ROLES.items() if role.group_name in names]

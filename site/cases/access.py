@@ -10,6 +10,9 @@ none decides on its own. The rules (see docs/security.md):
   and of every unit they lead (with the units below it);
 - whoever a task of the case is (or was) given to sees and acts on that case (the
   applicant's team lead, a clerk a lead assigned the task to);
+- an open task may wait in another office's queue or the queue of a role (a step of
+  a designed process another office does): while it waits there, that office's or
+  role's staff see and act on the case;
 - holders of ``cases.view_case_money`` (the cash office) see the money of every
   office's cases and read, but never change, the cases that carry money;
 - everyone else, the editor role included, sees no case and no personal data.
@@ -96,6 +99,28 @@ def assigned_case_ids(*, user: User) -> QuerySet:
     return Task.objects.filter(of_any_case(), owner=user).values("process__artifact_object_id")
 
 
+def routed_to(*, user: User) -> Q:
+    """Open, unclaimed tasks waiting in a queue routed to the user: one of their offices
+    (other than the case's) or one of their roles (``task.data``)."""
+    from portal_site.accounts.roles import role_keys_of
+
+    offices = list(office_ids_of(user=user))
+    return Q(status="NEW", owner__isnull=True) & (
+        Q(data__queue_office__in=offices) | Q(data__queue_role__in=role_keys_of(user))
+    )
+
+
+def routed_case_ids(*, user: User) -> QuerySet:
+    """Ids of the cases with a task waiting in a queue routed to ``user``."""
+    from viewflow.workflow.models import Task
+
+    if not _is_staff_user(user) or not user.has_perm(VIEW_CASE):
+        return Task.objects.none().values("process__artifact_object_id")
+    return Task.objects.filter(of_any_case(), routed_to(user=user)).values(
+        "process__artifact_object_id"
+    )
+
+
 def is_lead_for(*, user: User, case: Case) -> bool:
     """Administrators and the leads of the case's office (or of a unit above it)."""
     if not _is_staff_user(user):
@@ -114,6 +139,8 @@ def access_to_case(*, user, case: Case) -> Access:
         if case.office_id and case.office_id in office_ids_of(user=user):
             return Access.ACT
         if assigned_case_ids(user=user).filter(process__artifact_object_id=case.pk).exists():
+            return Access.ACT
+        if routed_case_ids(user=user).filter(process__artifact_object_id=case.pk).exists():
             return Access.ACT
     if user.has_perm(VIEW_CASE_MONEY) and case.pk in cases_with_money([case.pk]):
         return Access.READ
@@ -150,8 +177,10 @@ def visible_case_filter(*, user, prefix: str = "") -> Q | None:
     if not _is_staff_user(user) or not user.has_perm(VIEW_CASE):
         return Q(pk__in=[])
     offices = office_ids_of(user=user)
-    return Q(**{f"{prefix}office_id__in": offices}) | Q(
-        **{f"{prefix}pk__in": assigned_case_ids(user=user)}
+    return (
+        Q(**{f"{prefix}office_id__in": offices})
+        | Q(**{f"{prefix}pk__in": assigned_case_ids(user=user)})
+        | Q(**{f"{prefix}pk__in": routed_case_ids(user=user)})
     )
 
 
@@ -171,12 +200,17 @@ def filter_by_case(queryset: QuerySet, *, user, case_field: str = "case") -> Que
     return queryset.filter(condition)
 
 
-def can_claim_from_queue(*, user, office_id: int | None) -> bool:
-    """Taking a task from a queue: only for members and leads of the queue's office."""
+def can_claim_from_queue(*, user, office_id: int | None, role: str = "") -> bool:
+    """Taking a task from a queue: only for members and leads of the queue's office (or,
+    for a role's queue, for holders of the role with case work)."""
     if not _is_staff_user(user):
         return False
     if user.is_superuser:
         return True
+    if role:
+        from portal_site.accounts.roles import role_keys_of
+
+        return user.has_perm(VIEW_CASE) and role in role_keys_of(user)
     return office_id is not None and office_id in office_ids_of(user=user)
 
 

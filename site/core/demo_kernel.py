@@ -22,6 +22,7 @@ DEMO_USERS = [
     ("standesamt", "Stefan", "Standke", roles.REGISTRY_OFFICE, "34", "1004"),
     ("stadtkasse", "Karla", "Kassner", roles.CASH_OFFICE, "20.2", "1005"),
     ("stadtarchiv", "Arne", "Archivar", roles.ARCHIVE, "41.2", "1006"),
+    ("kaemmerei", "Konrad", "Kämmerer", roles.CLERK, "20", "1007"),
     ("administration", "Ada", "Admin", roles.ADMINISTRATOR, "10", "1000"),
 ]
 
@@ -31,7 +32,7 @@ DEMO_ORG_UNITS = [
     ("10.1", "Sachgebiet Organisation", OrgUnit.Kind.TEAM, "10", ""),
     ("10.3", "Personalentwicklung", OrgUnit.Kind.TEAM, "10", "fortbildung@kassel.de"),
     ("PuO", "Sachgebiet Internet und Redaktion", OrgUnit.Kind.TEAM, "10", ""),
-    ("20", "Kämmerei", OrgUnit.Kind.DEPARTMENT, None, ""),
+    ("20", "Kämmerei", OrgUnit.Kind.DEPARTMENT, None, "kaemmerei@kassel.de"),
     ("20.2", "Stadtkasse", OrgUnit.Kind.TEAM, "20", "stadtkasse@kassel.de"),
     ("33", "Bürgeramt", OrgUnit.Kind.DEPARTMENT, None, "buergeramt@kassel.de"),
     ("Bürgerservice", "Bürgerservice", OrgUnit.Kind.TEAM, "33", "buergerservice@kassel.de"),

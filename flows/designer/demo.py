@@ -1,0 +1,32 @@
+"""The demo's bookable resources (the room catalogue Raumplanung reserves from)."""
+
+from __future__ import annotations
+
+from portal_site.accounts.models import OrgUnit
+
+from .models import Resource
+
+# (name, kind, capacity, equipment, location)
+DEMO_RESOURCES = [
+    ("Sitzungssaal", Resource.Kind.ROOM, 40, "Beamer, Mikrofonanlage", "Rathaus, 1. OG"),
+    ("Besprechungsraum 101", Resource.Kind.ROOM, 12, "Bildschirm, Whiteboard", "Rathaus, 1. OG"),
+    ("Besprechungsraum 214", Resource.Kind.ROOM, 8, "Whiteboard", "Rathaus, 2. OG"),
+    ("Dienstwagen KS-SK 100", Resource.Kind.VEHICLE, 5, "E-Auto", "Tiefgarage Rathaus"),
+]
+ROOM_NAMES = [name for name, kind, *_rest in DEMO_RESOURCES if kind == Resource.Kind.ROOM]
+
+
+def load_resources() -> dict[str, int]:
+    office = OrgUnit.objects.filter(short_name="10.1").first()
+    for name, kind, capacity, equipment, location in DEMO_RESOURCES:
+        Resource.objects.get_or_create(
+            name=name,
+            defaults={
+                "kind": kind,
+                "capacity": capacity,
+                "equipment": equipment,
+                "location": location,
+                "office": office,
+            },
+        )
+    return {"resources": Resource.objects.count()}
