@@ -28,6 +28,10 @@ def human_tasks() -> QuerySet[Task]:
     return Task.objects.filter(flow_task_type="HUMAN").select_related("process", "owner")
 
 
+# Tasks waiting in the case office's queue (not routed to another office's or a role's).
+ROUTED = ~Q(data__has_key="queue_office") & ~Q(data__has_key="queue_role")
+
+
 def _mine(user: User) -> Q:
     return Q(owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
 
@@ -36,33 +40,31 @@ def _unclaimed() -> Q:
     return Q(status=STATUS.NEW, owner__isnull=True)
 
 
-def _queue_cases(user: User) -> QuerySet[Case] | None:
-    """The cases whose unclaimed tasks are in the user's queue (None: all, for admins).
+def _queued(user: User, of_task) -> Q | None:
+    """Unclaimed tasks in the user's queues (None: all, for admins): of the open cases of
+    their offices, unless routed elsewhere, and those routed to their offices or roles.
 
     Only open cases have open tasks: the office's open cases are few, whatever the
-    number of closed ones, and the planner starts from them.
+    number of closed ones, and the planner starts from them. ``of_task`` reaches a
+    task's case (a subquery or the case lookup).
     """
     if user.is_superuser:
         return None
     offices = list(access.office_ids_of(user=user))
-    return Case.objects.filter(office_id__in=offices, status__in=OPEN_STATUSES)
+    cases = Case.objects.filter(office_id__in=offices, status__in=OPEN_STATUSES)
+    return (of_task(cases) & ROUTED) | access.routed_to(user=user, offices=offices)
 
 
 def my_tasks(*, user: User) -> QuerySet[Task]:
     return human_tasks().filter(_mine(user))
 
 
-ROUTED = ~Q(data__has_key="queue_office") & ~Q(data__has_key="queue_role")
-
-
 def queue_tasks(*, user: User) -> QuerySet[Task]:
     """Unclaimed tasks of the user's office and the offices they lead (all for admins),
     and those routed to a queue of theirs (another office's step, a role's)."""
     tasks = human_tasks().filter(_unclaimed())
-    cases = _queue_cases(user)
-    if cases is None:
-        return tasks
-    return tasks.filter((of_cases(cases.values("pk")) & ROUTED) | access.routed_to(user=user))
+    queued = _queued(user, lambda cases: of_cases(cases.values("pk")))
+    return tasks if queued is None else tasks.filter(queued)
 
 
 INBOX_CASE_COLUMNS = (
@@ -107,9 +109,9 @@ def overdue_count(*, user: User) -> int:
 
     of_task = OuterRef("process__artifact_object_id")
     queued = _unclaimed()
-    cases = _queue_cases(user)
-    if cases is not None:
-        queued &= (Q(Exists(cases.filter(pk=of_task))) & ROUTED) | access.routed_to(user=user)
+    mine = _queued(user, lambda cases: Q(Exists(cases.filter(pk=of_task))))
+    if mine is not None:
+        queued &= mine
     return (
         Task.objects.filter(flow_task_type="HUMAN")
         .filter(of_any_case())

@@ -135,6 +135,7 @@ STAFF = [
     ("abteilungsleitung", roles.DEPARTMENT_HEAD, "10", "Personal und Organisation"),
     ("personalentwicklung", roles.HR_DEVELOPMENT, "10.3", "Personalentwicklung"),
     ("sachgebietsleitung", roles.TEAM_LEAD, "10.1", "Sachgebiet Organisation"),
+    ("kaemmerei", roles.CLERK, "20", "Kämmerei"),
 ]
 
 

@@ -159,6 +159,7 @@ def _export_step(process, step: dict, flows: list, members: set[str]) -> None:
             {"id": step_id, "name": step_id, "gatewayDirection": "Diverging"},
         )
         split.set(_q(SP, "mode"), step.get("mode") or "all")
+        split.set(_q(SP, "join"), step_id + JOIN)
         ElementTree.SubElement(
             process,
             _q(BPMN, "parallelGateway"),
@@ -253,9 +254,9 @@ def import_bpmn(content: bytes) -> dict:
     if first is not None:  # the start event's target is the first step
         steps.sort(key=lambda s: s["id"] != first.get("targetRef"))
     members = {t for step in steps if step["kind"] == "parallel" for t in step["tasks"]}
-    for step in steps:  # a parallel step's tasks go on at its join
+    for step in steps:  # a parallel step's tasks go on at its join: no next step of their own
         if step["kind"] == "task" and step["id"] in members:
-            step["next"] = ""
+            step.pop("next", None)
     return {
         "key": process.get("id", "importiert").removeprefix("p_").replace("_", "-").lower(),
         "name": process.get("name") or process.get("id", ""),
@@ -293,14 +294,13 @@ def _import_step(element, outgoing: list, joins: dict[str, str]) -> dict:
         if f.get(_q(SP, "exit"))
     }
     if kind == "parallelGateway":
-        tasks = list(targets)
-        after = {joins[f.get("targetRef")] for f in outgoing if f.get("targetRef") in joins}
+        join = element.get(_q(SP, "join")) or element.get("id", "") + JOIN
         return {
             "kind": "parallel",
             "id": step_id,
-            "tasks": tasks,
+            "tasks": list(targets),
             "mode": element.get(_q(SP, "mode")) or "all",
-            "next": next(iter(after), ""),
+            "next": joins.get(join, ""),
         }
     if kind in ("userTask", "task"):
         decisions = [
@@ -322,8 +322,6 @@ def _import_step(element, outgoing: list, joins: dict[str, str]) -> dict:
                 step[field] = element.get(_q(SP, attribute))
         step.update(_read_settings(element))
         step.setdefault("assignee", "office")
-        if targets and targets[0] in {_step_id(j) for j in joins}:
-            step["next"] = ""
         return step
     if kind == "exclusiveGateway":
         default_flow = element.get("default")

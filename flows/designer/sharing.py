@@ -9,6 +9,7 @@ it. The designs this installation ships (``library/``) come in the same way.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -21,6 +22,8 @@ from portal_site.accounts.models import OrgUnit, User
 from .definition import problems
 from .models import ProcessDesign
 from .services import publish
+
+logger = logging.getLogger(__name__)
 
 FORMAT = "stadtportal-process/1"
 LIBRARY = Path(__file__).resolve().parent / "library"
@@ -125,7 +128,12 @@ def install_library(*, actor: User | None = None) -> list[str]:
             continue
         if not OrgUnit.objects.filter(short_name=data["office"]).exists():
             continue
-        design = import_design(data)
-        publish(design=design, actor=actor)
+        try:
+            with transaction.atomic():
+                design = import_design(data)
+                publish(design=design, actor=actor)
+        except ValidationError as error:  # e.g. an office a task goes to is missing here
+            logger.warning("Library process %s not installed: %s", data["key"], error)
+            continue
         installed.append(design.key)
     return installed

@@ -99,12 +99,12 @@ def assigned_case_ids(*, user: User) -> QuerySet:
     return Task.objects.filter(of_any_case(), owner=user).values("process__artifact_object_id")
 
 
-def routed_to(*, user: User) -> Q:
+def routed_to(*, user: User, offices: Iterable[int] | None = None) -> Q:
     """Open, unclaimed tasks waiting in a queue routed to the user: one of their offices
     (other than the case's) or one of their roles (``task.data``)."""
     from portal_site.accounts.roles import role_keys_of
 
-    offices = list(office_ids_of(user=user))
+    offices = list(office_ids_of(user=user) if offices is None else offices)
     return Q(status="NEW", owner__isnull=True) & (
         Q(data__queue_office__in=offices) | Q(data__queue_role__in=role_keys_of(user))
     )
