@@ -37,6 +37,9 @@ class FlowsConfig(AppConfig):
             "flows.add_processdesign",
             "flows.change_processdesign",
             "flows.view_processdesign",
+            "flows.add_resource",
+            "flows.change_resource",
+            "flows.view_resource",
         )
         roles.register_role_permissions(
             roles.HR_DEVELOPMENT,

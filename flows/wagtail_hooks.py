@@ -133,9 +133,9 @@ def training_statistics_menu_item():
 
 @hooks.register("register_admin_viewset")
 def register_process_designer():
-    from .designer.admin_views import ProcessDesignViewSet
+    from .designer.admin_views import ProcessesGroup
 
-    return ProcessDesignViewSet("flows_processdesign")
+    return ProcessesGroup()
 
 
 @hooks.register("register_admin_urls")

@@ -8,15 +8,17 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from wagtail.admin.panels import get_edit_handler
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView, IndexView
+from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from portal_site.accounts.models import OrgUnit
@@ -27,8 +29,8 @@ from .bpmn import BpmnError, export_bpmn, import_bpmn
 from .definition import problems
 from .diagram import svg_data_url
 from .flow import retry
-from .models import ProcessDesign
-from .services import publish
+from .models import ProcessDesign, Resource
+from .services import changes, history, publish, restore
 from .sharing import export_design, import_bpmn_draft, import_design
 
 
@@ -72,16 +74,52 @@ def publish_view(request, pk: int):
                 % {"number": version.number, "name": design.name},
             )
         return redirect("flows_design_publish", pk=design.pk)
+    draft, latest = design.definition(), design.latest_version()
     return TemplateResponse(
         request,
         "flows/designer/publish.html",
         {
             "design": design,
-            "problems": problems(design.definition()),
-            "versions": design.versions.select_related("published_by"),
-            "image": svg_data_url(design.definition()),
+            "problems": problems(draft),
+            "history": history(design),
+            "draft_changes": changes(latest.definition, draft) if latest else [],
+            "latest": latest,
+            "image": svg_data_url(draft),
         },
     )
+
+
+@require_POST
+def preview_view(request, pk: int):
+    """The diagram and the check of the edit form's current state (nothing is saved)."""
+    if not request.user.has_perm("flows.change_processdesign"):
+        raise PermissionDenied
+    design = get_object_or_404(designs_for(request.user), pk=pk)
+    form_class = get_edit_handler(ProcessDesign).get_form_class()
+    form = form_class(request.POST, instance=design, for_user=request.user)
+    form.is_valid()  # fills the instance from the fields that are valid
+    draft = form.instance.definition()
+    found = problems(draft)
+    for field in ("inputs", "steps"):  # a block's own error (e.g. an id with capitals)
+        found += [str(e) for e in form.errors.get(field, []) if str(e) not in found]
+    return JsonResponse({"image": svg_data_url(draft), "problems": found})
+
+
+@require_POST
+def restore_view(request, pk: int, number: int):
+    """An old version back as the draft, to check and publish again."""
+    if not request.user.has_perm("flows.change_processdesign"):
+        raise PermissionDenied
+    design = get_object_or_404(designs_for(request.user), pk=pk)
+    if not design.versions.filter(number=number).exists():
+        raise Http404
+    restore(design=design, number=number)
+    messages.success(
+        request,
+        _("Version %(number)d is the draft again; publish it to make it the current one.")
+        % {"number": number},
+    )
+    return redirect("flows_design_publish", pk=design.pk)
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -181,6 +219,12 @@ def admin_urls():
     return [
         path("vorgaenge/<str:number>/wiederholen/", retry_view, name="flows_design_retry"),
         path("prozesse/<int:pk>/veroeffentlichen/", publish_view, name="flows_design_publish"),
+        path("prozesse/<int:pk>/vorschau/", preview_view, name="flows_design_preview"),
+        path(
+            "prozesse/<int:pk>/versionen/<int:number>/wiederherstellen/",
+            restore_view,
+            name="flows_design_restore",
+        ),
         path(
             "prozesse/<int:pk>/export.<str:kind>",
             export_view,
@@ -214,8 +258,19 @@ class DesignCreateView(DesignFormMixin, CreateView):
 
 
 class DesignEditView(DesignFormMixin, EditView):
+    """The draft's panels, with its diagram above them, redrawn while editing."""
+
+    template_name = "flows/designer/edit.html"
+
     def get_queryset(self):
         return designs_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        draft = self.object.definition()
+        context["diagram"] = svg_data_url(draft)
+        context["problems"] = problems(draft)
+        return context
 
 
 class DesignDeleteView(DeleteView):
@@ -243,8 +298,6 @@ class ProcessDesignViewSet(ModelViewSet):
     delete_view_class = DesignDeleteView
     icon = "cogs"
     menu_label = gettext_lazy("Processes")
-    menu_order = 64
-    add_to_admin_menu = True
     url_prefix = "prozesse"
     list_display = [
         "name",
@@ -254,3 +307,27 @@ class ProcessDesignViewSet(ModelViewSet):
     ]
     search_fields = ["name", "key"]
     search_backend_name = None
+
+
+class ResourceViewSet(ModelViewSet):
+    """The catalogue of bookable resources (rooms, vehicles, seats) reservations draw on."""
+
+    model = Resource
+    icon = "home"
+    menu_label = gettext_lazy("Bookable resources")
+    url_prefix = "ressourcen"
+    list_display = ["name", "kind", "capacity", "location", "office", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name", "location"]
+    search_backend_name = None
+    exclude_form_fields: list[str] = []
+
+
+class ProcessesGroup(ViewSetGroup):
+    menu_label = gettext_lazy("Processes")
+    menu_icon = "cogs"
+    menu_order = 64
+    items = (
+        ProcessDesignViewSet("flows_processdesign"),
+        ResourceViewSet("flows_resource"),
+    )

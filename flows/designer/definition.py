@@ -104,7 +104,8 @@ def problems(definition: dict) -> list[str]:
     graph = {step["id"]: [t for t in successors(step) if t in by_id] for step in steps}
     for task_id, parallel in members.items():  # a parallel task goes on with its step's next
         if task_id in graph:
-            graph[task_id] = [t for t in [parallel.get("next")] if t in by_id]
+            after = parallel.get("next") or ""
+            graph[task_id] = [after] if after in by_id else []
     reachable = _reachable(graph, steps[0]["id"])
     ends = {step["id"] for step in steps if step["kind"] == "end"}
     for step in steps:

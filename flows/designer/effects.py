@@ -83,7 +83,7 @@ def _text(value: Any) -> str:
 def file_document(step: dict, *, process, case: Case) -> CaseFile:
     """The step's letter as PDF/A, filed with the case (once per step)."""
     documents = dict(process.documents or {})
-    existing = CaseFile.objects.filter(pk=documents.get(step["id"]), case=case).first()
+    existing = CaseFile.objects.filter(pk=documents.get(step["id"]) or 0, case=case).first()
     if existing is not None:
         return existing
     values = values_of(process, case)
@@ -148,7 +148,7 @@ def send_email(step: dict, *, process, case: Case) -> None:
     attachments = []
     documents = process.documents or {}
     for document_step in _ids(step.get("attach_documents") or ""):
-        case_file = CaseFile.objects.filter(pk=documents.get(document_step), case=case).first()
+        case_file = CaseFile.objects.filter(pk=documents.get(document_step) or 0, case=case).first()
         if case_file is not None:
             attachments.append(case_file.as_attachment())
     if step.get("attach_calendar"):

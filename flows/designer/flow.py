@@ -132,7 +132,7 @@ class DesignedTaskForm(StepForm):
         return found
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         data["values"] = self.field_values()
         return data
 

@@ -7,6 +7,7 @@ import functools
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from portal_site.accounts.models import User
 from portal_site.cases.models import Case
@@ -76,3 +77,58 @@ def published_processes() -> list[ProcessDefinition]:
         )
         for version in designs.values()
     ]
+
+
+def changes(before: dict | None, after: dict) -> list[str]:
+    """What changed from one definition to the next, one German line each (by step id)."""
+    if before is None:
+        return [_("First version.")]
+    found = []
+    if before.get("name") != after.get("name"):
+        found.append(_("Name changed to “%(name)s”.") % {"name": after.get("name", "")})
+    if before.get("inputs") != after.get("inputs"):
+        found.append(_("Inputs changed."))
+    old = {step["id"]: step for step in before.get("steps") or []}
+    new = {step["id"]: step for step in after.get("steps") or []}
+    for step_id in new:
+        if step_id not in old:
+            found.append(_("Step “%(id)s” added.") % {"id": step_id})
+        elif old[step_id] != new[step_id]:
+            settings = sorted(
+                key
+                for key in set(old[step_id]) | set(new[step_id])
+                if old[step_id].get(key) != new[step_id].get(key)
+            )
+            found.append(
+                _("Step “%(id)s” changed: %(settings)s.")
+                % {"id": step_id, "settings": ", ".join(settings)}
+            )
+    for step_id in old:
+        if step_id not in new:
+            found.append(_("Step “%(id)s” removed.") % {"id": step_id})
+    if not found and [s["id"] for s in before.get("steps") or []] != list(new):
+        found.append(_("Order of the steps changed."))
+    return found
+
+
+def history(design: ProcessDesign) -> list[dict]:
+    """The versions, newest first, each with what it changed from the one before."""
+    versions = list(design.versions.select_related("published_by").order_by("number"))
+    rows, before = [], None
+    for version in versions:
+        rows.append({"version": version, "changes": changes(before, version.definition)})
+        before = version.definition
+    return rows[::-1]
+
+
+@transaction.atomic
+def restore(*, design: ProcessDesign, number: int) -> ProcessDesign:
+    """An old version's steps and inputs become the draft again (published versions and the
+    cases on them stay as they are); publishing it makes a new version."""
+    from .sharing import draft_from
+
+    design = ProcessDesign.objects.select_for_update().get(pk=design.pk)
+    version = design.versions.get(number=number)
+    draft_from(design, version.definition)
+    design.save()
+    return design

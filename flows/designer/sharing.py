@@ -64,6 +64,12 @@ def _items(value) -> list[dict]:
     return value
 
 
+def draft_from(design: ProcessDesign, definition: dict) -> None:
+    """Put a definition's inputs and steps into the design's draft (not saved)."""
+    design.inputs = _stream(definition.get("inputs") or [], None)
+    design.steps = _stream(definition["steps"], "kind")
+
+
 @transaction.atomic
 def import_design(data: dict) -> ProcessDesign:
     """A shared definition as this installation's draft (refused with German reasons)."""
@@ -85,8 +91,7 @@ def import_design(data: dict) -> ProcessDesign:
         design.name = str(data.get("name") or "")
         design.description = str(data.get("description") or "")
         design.office = office
-        design.inputs = _stream(inputs, None)
-        design.steps = _stream(steps, "kind")
+        draft_from(design, {"inputs": inputs, "steps": steps})
         design.full_clean()  # key, lengths, the blocks' own checks, and the check again
     except ValidationError:
         raise

@@ -505,3 +505,57 @@ def test_a_malformed_bpmn_file_is_refused_with_a_message_never_a_500(library, cl
         {"file": SimpleUploadedFile("p.bpmn", broken), "office": office.pk},
     )
     assert response.status_code == 200 and 'role="alert"' in response.content.decode()
+
+
+def test_the_version_history_says_what_changed_and_restores_an_old_version(library, client):
+    client.force_login(User.objects.get(username="administration"))
+    design = ProcessDesign.objects.get(key="trauinfo")
+    first = design.definition()
+    changed = copy.deepcopy(first)
+    step(changed, "pruefen")["title"] = "Anfrage prüfen"
+    changed["steps"] = [s for s in changed["steps"] if s["id"] != "hinweis_extern"]
+    step(changed, "ort_pruefen")["conditions"][0]["next"] = "pruefen"
+    sharing.draft_from(design, changed)
+    design.save()
+    page = client.get(f"/admin/prozesse/{design.pk}/veroeffentlichen/").content.decode()
+    assert "Schritt „pruefen“ geändert: title." in page
+    assert "Schritt „hinweis_extern“ entfernt." in page
+    client.post(f"/admin/prozesse/{design.pk}/veroeffentlichen/")
+    assert design.versions.count() == 2
+
+    response = client.post(f"/admin/prozesse/{design.pk}/versionen/1/wiederherstellen/")
+    assert response.status_code == 302
+    design.refresh_from_db()
+    assert design.definition()["steps"] == first["steps"]
+    assert design.versions.count() == 2  # restoring changes the draft only
+    client.post(f"/admin/prozesse/{design.pk}/veroeffentlichen/")
+    assert design.latest_version().number == 3
+    assert (
+        client.post(f"/admin/prozesse/{design.pk}/versionen/9/wiederherstellen/").status_code == 404
+    )
+    client.force_login(User.objects.get(username="stadtarchiv"))
+    denied = client.post(f"/admin/prozesse/{design.pk}/versionen/1/wiederherstellen/")
+    assert denied.status_code in (302, 403)
+
+
+def test_the_edit_form_draws_the_diagram_of_what_is_being_edited(library, client):
+    client.force_login(User.objects.get(username="administration"))
+    design = ProcessDesign.objects.get(key="trauinfo")
+    page = client.get(f"/admin/prozesse/edit/{design.pk}/").content.decode()
+    assert 'id="designer-diagram"' in page and "designer-diagram.js" in page
+    import shutil
+
+    if shutil.which("dot"):  # without Graphviz: the check's result only
+        assert "data:image/svg+xml;base64," in page
+    form = client.get(f"/admin/prozesse/edit/{design.pk}/").context["form"]
+    data = {
+        key: value
+        for key, value in form.initial.items()
+        if not isinstance(value, (list, dict)) and value is not None
+    }
+    data.update({"office": design.office_id, "steps-count": "0", "inputs-count": "0"})
+    response = client.post(f"/admin/prozesse/{design.pk}/vorschau/", data)
+    assert response.status_code == 200
+    assert "Der Prozess hat keine Schritte." in response.json()["problems"]
+    design.refresh_from_db()
+    assert design.definition()["steps"]  # nothing saved
