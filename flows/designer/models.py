@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -82,6 +84,25 @@ class ProcessDesign(models.Model):
 
     def latest_version(self) -> ProcessDesignVersion | None:
         return self.versions.order_by("-number").first()
+
+
+def stream(items: list[dict], kind_key: str | None) -> str:
+    """Definition items as a StreamField's raw JSON (``kind_key`` names the block type)."""
+    return json.dumps(
+        [
+            {
+                "type": item[kind_key] if kind_key else "input",
+                "value": {k: v for k, v in item.items() if k != kind_key},
+            }
+            for item in items
+        ]
+    )
+
+
+def draft_from(design: ProcessDesign, definition: dict) -> None:
+    """Put a definition's inputs and steps into the design's draft (not saved)."""
+    design.inputs = stream(definition.get("inputs") or [], None)
+    design.steps = stream(definition["steps"], "kind")
 
 
 def _plain(value):

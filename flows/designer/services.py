@@ -16,7 +16,7 @@ from portal_site.processes import ProcessDefinition, ProcessInput
 from ..steps import start_case_process
 from .definition import problems
 from .flow import DesignedFlow
-from .models import ProcessDesign, ProcessDesignVersion
+from .models import ProcessDesign, ProcessDesignVersion, draft_from
 
 
 @transaction.atomic
@@ -125,8 +125,6 @@ def history(design: ProcessDesign) -> list[dict]:
 def restore(*, design: ProcessDesign, number: int) -> ProcessDesign:
     """An old version's steps and inputs become the draft again (published versions and the
     cases on them stay as they are); publishing it makes a new version."""
-    from .sharing import draft_from
-
     design = ProcessDesign.objects.select_for_update().get(pk=design.pk)
     version = design.versions.get(number=number)
     draft_from(design, version.definition)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from portal_site.accounts.models import OrgUnit, User
 
 from .definition import problems
-from .models import ProcessDesign
+from .models import ProcessDesign, draft_from, stream
 from .services import publish
 
 logger = logging.getLogger(__name__)
@@ -42,18 +42,6 @@ def export_design(design: ProcessDesign) -> dict:
     }
 
 
-def _stream(items: list[dict], kind_key: str | None) -> str:
-    return json.dumps(
-        [
-            {
-                "type": item[kind_key] if kind_key else "input",
-                "value": {k: v for k, v in item.items() if k != kind_key},
-            }
-            for item in items
-        ]
-    )
-
-
 def _incomplete() -> ValidationError:
     return ValidationError(_("The file holds an incomplete or damaged process definition."))
 
@@ -62,12 +50,6 @@ def _items(value) -> list[dict]:
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         raise _incomplete()
     return value
-
-
-def draft_from(design: ProcessDesign, definition: dict) -> None:
-    """Put a definition's inputs and steps into the design's draft (not saved)."""
-    design.inputs = _stream(definition.get("inputs") or [], None)
-    design.steps = _stream(definition["steps"], "kind")
 
 
 @transaction.atomic
@@ -112,7 +94,7 @@ def import_bpmn_draft(data: dict, *, office: OrgUnit) -> ProcessDesign:
         key = f"{base}-{number}"
     design = ProcessDesign(key=key, name=data["name"][:200] or key, office=office)
     try:
-        design.steps = _stream(_items(data["steps"]), "kind")
+        design.steps = stream(_items(data["steps"]), "kind")
         # The draft may have gaps (the publish page lists them), not broken fields.
         design.clean_fields(exclude=["inputs"])
     except ValidationError:

@@ -15,7 +15,7 @@ from flows import selectors, workspace
 from flows.designer import sharing
 from flows.designer.definition import holds, problems
 from flows.designer.flow import DesignedFlow, retry
-from flows.designer.models import ProcessDesign, ProcessDesignVersion
+from flows.designer.models import ProcessDesign, ProcessDesignVersion, draft_from
 from flows.designer.services import publish
 from flows.designer.sharing import install_library
 from portal_site.accounts.models import OrgUnit, User
@@ -515,7 +515,7 @@ def test_the_version_history_says_what_changed_and_restores_an_old_version(libra
     step(changed, "pruefen")["title"] = "Anfrage prüfen"
     changed["steps"] = [s for s in changed["steps"] if s["id"] != "hinweis_extern"]
     step(changed, "ort_pruefen")["conditions"][0]["next"] = "pruefen"
-    sharing.draft_from(design, changed)
+    draft_from(design, changed)
     design.save()
     page = client.get(f"/admin/prozesse/{design.pk}/veroeffentlichen/").content.decode()
     assert "Schritt „pruefen“ geändert: title." in page
