@@ -90,11 +90,16 @@ def publish_view(request, pk: int):
 
 
 @require_POST
-def preview_view(request, pk: int):
-    """The diagram and the check of the edit form's current state (nothing is saved)."""
-    if not request.user.has_perm("flows.change_processdesign"):
-        raise PermissionDenied
-    design = get_object_or_404(designs_for(request.user), pk=pk)
+def preview_view(request, pk: int | None = None):
+    """The diagram and the check of the form's current state (nothing is saved)."""
+    if pk is None:
+        if not request.user.has_perm("flows.add_processdesign"):
+            raise PermissionDenied
+        design = ProcessDesign()
+    else:
+        if not request.user.has_perm("flows.change_processdesign"):
+            raise PermissionDenied
+        design = get_object_or_404(designs_for(request.user), pk=pk)
     form_class = get_edit_handler(ProcessDesign).get_form_class()
     form = form_class(request.POST, instance=design, for_user=request.user)
     form.is_valid()  # fills the instance from the fields that are valid
@@ -220,6 +225,7 @@ def admin_urls():
         path("vorgaenge/<str:number>/wiederholen/", retry_view, name="flows_design_retry"),
         path("prozesse/<int:pk>/veroeffentlichen/", publish_view, name="flows_design_publish"),
         path("prozesse/<int:pk>/vorschau/", preview_view, name="flows_design_preview"),
+        path("prozesse/vorschau/", preview_view, name="flows_design_preview_new"),
         path(
             "prozesse/<int:pk>/versionen/<int:number>/wiederherstellen/",
             restore_view,
@@ -254,7 +260,15 @@ class DesignFormMixin:
 
 
 class DesignCreateView(DesignFormMixin, CreateView):
-    pass
+    """A new draft's panels, with the diagram of what is being entered above them."""
+
+    template_name = "flows/designer/create.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["preview_url"] = reverse("flows_design_preview_new")
+        context["problems"] = [_("The process has no steps.")]
+        return context
 
 
 class DesignEditView(DesignFormMixin, EditView):
@@ -270,6 +284,7 @@ class DesignEditView(DesignFormMixin, EditView):
         draft = self.object.definition()
         context["diagram"] = svg_data_url(draft)
         context["problems"] = problems(draft)
+        context["preview_url"] = reverse("flows_design_preview", args=[self.object.pk])
         return context
 
 

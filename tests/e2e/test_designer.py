@@ -1,0 +1,120 @@
+"""A designer builds a process from scratch in the admin, a form uses it, a citizen applies,
+a clerk works the case to its end: the designer's whole journey in a real browser."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from flows.designer.models import ProcessDesign
+from portal_site.cases.models import Case, CaseStatus
+from serviceportal.form_pages import ServiceFormPage
+from tests.e2e.conftest import admin_login
+
+ADD_STEP = "button[title='Einen Block einfügen']"
+
+
+def add_step(page, kind: str) -> int:
+    """Append a step of ``kind`` to the steps and return its index."""
+    before = int(page.locator("input[name='steps-count']").input_value())
+    page.locator(ADD_STEP).last.click()
+    page.get_by_role("option", name=kind, exact=True).click()
+    expect(page.locator(f"input[name='steps-{before}-value-id']")).to_be_visible()
+    return before
+
+
+def fill(page, index: int, **values) -> None:
+    for name, value in values.items():
+        field = page.locator(f"[name='steps-{index}-value-{name}']")
+        if field.evaluate("element => element.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+
+
+def test_a_designer_builds_publishes_and_a_citizen_runs_a_new_process(page, smtp_server):
+    admin_login(page, "administration")
+    page.goto("/admin/prozesse/new/")
+    page.locator("input[name='name']").fill("Sperrmüll-Termin")
+    page.locator("input[name='key']").fill("sperrmuell")
+    page.get_by_role("button", name="Organisationseinheit auswählen").click()
+    page.locator(".modal").get_by_role("link", name="Bürgerservice", exact=True).click()
+    expect(page.locator("#id_office")).not_to_have_value("")
+
+    task = add_step(page, "Aufgabe")
+    fill(page, task, id="pruefen", title="Abholtermin prüfen", next="welcher_termin")
+    fill(
+        page, task, **{"decisions-0-value-value": "frei", "decisions-0-value-label": "Termin frei"}
+    )
+    page.locator("button[title='Hinzufügen']").last.click()  # a second decision option
+    fill(page, task, **{"decisions-1-value-value": "belegt", "decisions-1-value-label": "Belegt"})
+
+    branch = add_step(page, "Verzweigung")
+    fill(
+        page,
+        branch,
+        id="welcher_termin",
+        default="zusage",
+        **{
+            "conditions-0-value-source": "decision:pruefen",
+            "conditions-0-value-operator": "equals",
+            "conditions-0-value-value": "belegt",
+            "conditions-0-value-next": "abgelehnt",
+        },
+    )
+    mail = add_step(page, "E-Mail")
+    fill(
+        page,
+        mail,
+        id="zusage",
+        to="applicant",
+        subject="Ihr Abholtermin {case_number}",
+        body="Guten Tag {applicant_name}, der Sperrmüll wird abgeholt.",
+        next="ende",
+    )
+    fill(page, add_step(page, "Ende"), id="ende", outcome="completed")
+    fill(page, add_step(page, "Ende"), id="abgelehnt", outcome="rejected")
+    # The diagram above the panels follows the draft before it is saved.
+    expect(page.locator("#designer-diagram [data-status]")).to_contain_text(
+        "besteht die Prüfung", timeout=10_000
+    )
+    page.get_by_role("button", name="Erstellen").click()
+    expect(page.locator("body")).to_contain_text("Sperrmüll-Termin")
+
+    design = ProcessDesign.objects.get(key="sperrmuell")
+    page.goto(f"/admin/prozesse/{design.pk}/veroeffentlichen/")
+    page.get_by_role("button", name="Entwurf als neue Version veröffentlichen").click()
+    expect(page.locator("body")).to_contain_text("Version 1")
+
+    # The editor links the mailbox form to the new process.
+    form = ServiceFormPage.objects.get(slug="briefkasten")
+    page.goto(f"/admin/pages/{form.pk}/edit/")
+    page.get_by_role("tab", name="Einstellungen").click()
+    page.locator("select[name='process_key']").select_option("gestaltet-sperrmuell")
+    page.locator("button[data-w-dropdown-target='toggle']").last.click()
+    page.get_by_role("button", name="Veröffentlichen").click()
+    expect(page.locator("body")).to_contain_text("veröffentlicht")
+    page.context.clear_cookies()
+
+    # A citizen applies.
+    page.goto("/online-dienste/briefkasten/")
+    page.locator("#id_name").fill("Frank Mustermann")
+    page.locator("#id_email").fill("frank.mustermann@kassel.de")
+    page.locator("#id_betreff").fill("Sperrmüll")
+    page.locator("#id_nachricht").fill("Bitte holen Sie einen Schrank ab.")
+    page.get_by_role("button", name="Weiter").click()
+    page.get_by_role("button", name="Weiter").click()
+    page.get_by_role("button", name="Antrag absenden").click()
+    number = page.get_by_test_id("case-number").inner_text()
+    page.context.clear_cookies()
+
+    # The Bürgerservice's clerk takes the task and decides; the case ends with the mail.
+    admin_login(page, "sachbearbeitung")
+    page.get_by_role("link", name="Meine Aufgaben").first.click()
+    page.locator("tr", has_text=number).get_by_role("button", name="Übernehmen").click()
+    expect(page.locator("body")).to_contain_text("Abholtermin prüfen")
+    page.get_by_label("Termin frei").check()
+    page.get_by_role("button", name="Entscheidung speichern").click()
+    case = Case.objects.get(number=number)
+    assert case.status == CaseStatus.COMPLETED
+    bodies = smtp_server.bodies_to("frank.mustermann@kassel.de")
+    assert any("der Sperrmüll wird abgeholt" in body for body in bodies)
