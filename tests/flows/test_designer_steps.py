@@ -594,3 +594,42 @@ def test_sterbefall_asks_for_documents_then_books_the_appointment(library):
     case.refresh_from_db()
     assert case.status == CaseStatus.COMPLETED
     assert any("2026-11-25 um 10:30" in m.body for m in mail.outbox)
+
+
+@pytest.mark.parametrize(
+    ("operator", "compared", "value", "holds"),
+    [
+        ("equals", "Kassel", "kassel", True),
+        ("equals", "Kassel", "Baunatal", False),
+        ("one_of", "Kassel, Baunatal", "Baunatal", True),
+        ("one_of", "Kassel, Baunatal", "Vellmar", False),
+        ("less", "10", "9,5", True),
+        ("less", "10", "10", False),
+        ("greater", "10", "11", True),
+        ("greater", "10", "keine Zahl", False),
+        ("empty", "", "", True),
+        ("empty", "", "etwas", False),
+        ("contains", "müll", "Sperrmüll", True),
+        ("contains", "müll", "Altglas", False),
+    ],
+)
+def test_a_running_case_takes_the_branch_its_condition_decides(
+    staff, operator, compared, value, holds
+):
+    key = design(
+        [
+            {
+                "kind": "branch",
+                "id": "w",
+                "conditions": [
+                    {"source": "wert", "operator": operator, "value": compared, "next": "ja"}
+                ],
+                "default": "nein",
+            },
+            {"kind": "end", "id": "ja", "outcome": "completed"},
+            {"kind": "end", "id": "nein", "outcome": "rejected"},
+        ],
+        inputs=["wert"],
+    )
+    case = start(key, wert=value)
+    assert case.status == (CaseStatus.COMPLETED if holds else CaseStatus.REJECTED)
