@@ -32,6 +32,7 @@ from .flow import retry
 from .models import ProcessDesign, Resource
 from .services import changes, history, publish, restore
 from .sharing import export_design, import_bpmn_draft, import_design
+from .testrun import end_test_runs, start_test_run, test_cases
 
 
 def design_office_ids(user) -> set[int]:
@@ -85,8 +86,60 @@ def publish_view(request, pk: int):
             "draft_changes": changes(latest.definition, draft) if latest else [],
             "latest": latest,
             "image": svg_data_url(draft),
+            "test_form": TestRunForm(inputs=draft.get("inputs") or []),
+            "test_cases": test_cases(design),
         },
     )
+
+
+class TestRunForm(forms.Form):
+    """Sample values for the draft's inputs (as the form would give them)."""
+
+    def __init__(self, *args, inputs: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in inputs:
+            self.fields[f"input_{item['name']}"] = forms.CharField(
+                label=item["label"], required=bool(item.get("required")), max_length=500
+            )
+
+    def values(self) -> dict[str, str]:
+        return {
+            key.removeprefix("input_"): value
+            for key, value in self.cleaned_data.items()
+            if value not in ("", None)
+        }
+
+
+@require_POST
+def test_run_view(request, pk: int):
+    """Start a test run of the draft (the designer's case in the real workspace), or end
+    the design's test runs and remove their cases."""
+    if not request.user.has_perm("flows.change_processdesign"):
+        raise PermissionDenied
+    design = get_object_or_404(designs_for(request.user), pk=pk)
+    if request.POST.get("action") == "end":
+        count = end_test_runs(design=design)
+        messages.success(request, _("%(count)d test case(s) removed.") % {"count": count})
+        return redirect("flows_design_publish", pk=design.pk)
+    form = TestRunForm(request.POST, inputs=design.definition().get("inputs") or [])
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else str(error))
+        return redirect("flows_design_publish", pk=design.pk)
+    try:
+        case = start_test_run(design=design, actor=request.user, values=form.values())
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("flows_design_publish", pk=design.pk)
+    messages.success(
+        request,
+        _("Test case %(number)s started: its tasks are in the workspace.")
+        % {"number": case.number},
+    )
+    return redirect("flows_case", number=case.number)
 
 
 @require_POST
@@ -116,7 +169,7 @@ def restore_view(request, pk: int, number: int):
     if not request.user.has_perm("flows.change_processdesign"):
         raise PermissionDenied
     design = get_object_or_404(designs_for(request.user), pk=pk)
-    if not design.versions.filter(number=number).exists():
+    if not design.published_versions().filter(number=number).exists():
         raise Http404
     restore(design=design, number=number)
     messages.success(
@@ -225,6 +278,7 @@ def admin_urls():
         path("vorgaenge/<str:number>/wiederholen/", retry_view, name="flows_design_retry"),
         path("prozesse/<int:pk>/veroeffentlichen/", publish_view, name="flows_design_publish"),
         path("prozesse/<int:pk>/vorschau/", preview_view, name="flows_design_preview"),
+        path("prozesse/<int:pk>/testlauf/", test_run_view, name="flows_design_test_run"),
         path("prozesse/vorschau/", preview_view, name="flows_design_preview_new"),
         path(
             "prozesse/<int:pk>/versionen/<int:number>/wiederherstellen/",
@@ -295,7 +349,8 @@ class DesignDeleteView(DeleteView):
         return designs_for(self.request.user)
 
     def form_valid(self, form):
-        if self.object.versions.exists():
+        end_test_runs(design=self.object)
+        if self.object.published_versions().exists():
             messages.error(
                 self.request,
                 _("“%(name)s” has published versions and cannot be deleted.")

@@ -321,6 +321,16 @@ class DesignedFlow(flow.Flow):
                     break
                 if step["kind"] == "wait" and not self._wait_over(step, process, case):
                     break
+                if step["kind"] == "fee" and (case.data or {}).get("test_run"):
+                    # A test run charges nothing: no Kassenzeichen, no booking.
+                    record(
+                        case=case,
+                        kind=TimelineEntry.Kind.SYSTEM,
+                        message=_("Test run: fee “%(id)s” not invoiced; going on as paid.")
+                        % {"id": step["id"]},
+                    )
+                    process.step = step["next"]
+                    continue
                 if step["kind"] == "fee":
                     effects.issue_fee(step, process=process, case=case)
                     change_status(case=case, status="waiting_for_payment")

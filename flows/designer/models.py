@@ -83,7 +83,11 @@ class ProcessDesign(models.Model):
             raise ValidationError({"steps": found})
 
     def latest_version(self) -> ProcessDesignVersion | None:
-        return self.versions.order_by("-number").first()
+        return self.published_versions().order_by("-number").first()
+
+    def published_versions(self):
+        """The numbered versions (a test run's frozen draft is none)."""
+        return self.versions.filter(is_test=False)
 
 
 def stream(items: list[dict], kind_key: str | None) -> str:
@@ -124,6 +128,9 @@ class ProcessDesignVersion(models.Model):
     number = models.PositiveIntegerField(_("version"))
     definition = models.JSONField(_("definition"))
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    is_test = models.BooleanField(
+        _("test run"), default=False, help_text=_("A draft frozen for a test run (number 0).")
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("published by"),

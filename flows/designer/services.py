@@ -27,7 +27,7 @@ def publish(*, design: ProcessDesign, actor: User | None = None) -> ProcessDesig
     found = problems(definition)
     if found:
         raise ValidationError(found)
-    last = design.versions.aggregate(last=Max("number"))["last"] or 0
+    last = design.published_versions().aggregate(last=Max("number"))["last"] or 0
     latest = design.latest_version()
     if latest is not None and latest.definition == definition:
         return latest  # nothing changed: no new number
@@ -53,7 +53,9 @@ def published_processes() -> list[ProcessDefinition]:
     try:
         with transaction.atomic():  # a savepoint: before migrate the table does not exist
             versions = list(
-                ProcessDesignVersion.objects.select_related("design").order_by("number")
+                ProcessDesignVersion.objects.filter(is_test=False)
+                .select_related("design")
+                .order_by("number")
             )
     except DatabaseError:
         return []
@@ -113,7 +115,7 @@ def changes(before: dict | None, after: dict) -> list[str]:
 
 def history(design: ProcessDesign) -> list[dict]:
     """The versions, newest first, each with what it changed from the one before."""
-    versions = list(design.versions.select_related("published_by").order_by("number"))
+    versions = list(design.published_versions().select_related("published_by").order_by("number"))
     rows, before = [], None
     for version in versions:
         rows.append({"version": version, "changes": changes(before, version.definition)})
@@ -126,7 +128,7 @@ def restore(*, design: ProcessDesign, number: int) -> ProcessDesign:
     """An old version's steps and inputs become the draft again (published versions and the
     cases on them stay as they are); publishing it makes a new version."""
     design = ProcessDesign.objects.select_for_update().get(pk=design.pk)
-    version = design.versions.get(number=number)
+    version = design.published_versions().get(number=number)
     draft_from(design, version.definition)
     design.save()
     return design

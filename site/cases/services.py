@@ -230,3 +230,24 @@ def case_files_not_ready(ids: list[int]) -> list[int]:
 def case_file_stored_name(case_file_id: int) -> str | None:
     """Where a rendered case file is stored (None while it has no file)."""
     return CaseFile.objects.filter(pk=case_file_id).values_list("file", flat=True).first() or None
+
+
+@transaction.atomic
+def discard_test_case(case: Case) -> None:
+    """Remove a case that never was a record (a designer's test run) with everything
+    hanging off it: its files, e-mails, timeline and sub-cases. Real cases are never
+    deleted (their personal data is erased, :mod:`portal_site.cases.erasure`)."""
+    from portal_site.notifications.models import OutboxMessage
+
+    if not (case.data or {}).get("test_run"):
+        raise ValueError(f"{case.number} is no test run: cases are not deleted")
+    for child in Case.objects.filter(parent=case):
+        discard_test_case(child)
+    for case_file in CaseFile.objects.filter(case=case):
+        if case_file.file:
+            case_file.file.delete(save=False)
+        case_file.delete()
+    OutboxMessage.objects.filter(case=case).delete()
+    # The timeline's append-only guard is on the instance; a test run's history goes.
+    TimelineEntry.objects.filter(case=case).delete()
+    case.delete()

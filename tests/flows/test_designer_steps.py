@@ -20,7 +20,7 @@ from flows.designer.definition import problems
 from flows.designer.effects import active_reservations
 from flows.designer.flow import DesignedFlow
 from flows.designer.models import Reservation, Resource
-from flows.designer.services import publish
+from flows.designer.services import publish, published_processes
 from portal_site.accounts import roles
 from portal_site.accounts.models import OrgUnit, User
 from portal_site.cases.models import Case, CaseFile, CaseStatus
@@ -633,3 +633,57 @@ def test_a_running_case_takes_the_branch_its_condition_decides(
     )
     case = start(key, wert=value)
     assert case.status == (CaseStatus.COMPLETED if holds else CaseStatus.REJECTED)
+
+
+def test_a_test_run_uses_the_real_workspace_charges_nothing_and_is_cleaned_up(staff, client):
+    from flows.designer.models import ProcessDesign
+
+    key = design(
+        [
+            {
+                "kind": "fee",
+                "id": "gebuehr",
+                "subject": "Gebühr",
+                "lines": [{"booking_key": "300"}],
+                "next": "pruefen",
+                "unpaid": "ende",
+            },
+            task("pruefen", "mail"),
+            {
+                "kind": "email",
+                "id": "mail",
+                "to": "applicant",
+                "subject": "Test {wert}",
+                "body": "Hallo",
+                "next": "ende",
+            },
+            END,
+        ],
+        inputs=["wert"],
+    )
+    probe = ProcessDesign.objects.get(key=key.removeprefix("gestaltet-"))
+    admin = User.objects.get(username="administration")
+    numbered = probe.latest_version()
+    client.force_login(admin)
+    response = client.post(f"/admin/prozesse/{probe.pk}/testlauf/", {"input_wert": "42"})
+    [case] = Case.objects.filter(data__test_run=True)
+    assert response.status_code == 302 and response.url.endswith(f"/{case.number}/")
+    assert not Invoice.objects.exists()  # a test run invoices nothing
+    [todo] = selectors.queue_tasks(user=User.objects.get(username="standesamt"))
+    do(admin, todo)
+    [message] = OutboxMessage.objects.filter(case=case)
+    assert message.to == [admin.email] and message.subject == "Test 42"
+    assert probe.latest_version() == numbered  # the test version is no published one
+    assert probe.process_key in {d.key for d in published_processes()}
+    page = client.get(f"/admin/prozesse/{probe.pk}/veroeffentlichen/").content.decode()
+    assert case.number in page
+
+    client.post(f"/admin/prozesse/{probe.pk}/testlauf/", {"action": "end"})
+    assert not Case.objects.filter(pk=case.pk).exists()
+    assert not OutboxMessage.objects.filter(subject="Test 42").exists()
+    assert not Task.objects.filter(process__artifact_object_id=case.pk).exists()
+    assert not probe.versions.filter(is_test=True).exists()
+    assert probe.versions.count() == 1
+    client.force_login(User.objects.get(username="stadtarchiv"))
+    denied = client.post(f"/admin/prozesse/{probe.pk}/testlauf/", {"input_wert": "1"})
+    assert denied.status_code in (302, 403) and not Case.objects.filter(data__test_run=True)
