@@ -359,6 +359,7 @@ def death_notice_steps() -> list[tuple]:
 
 def room_booking_steps() -> list[tuple]:
     rooms = ["Sitzungssaal", "Besprechungsraum 101", "Besprechungsraum 214"]
+    times = [f"{hour:02d}:{minute:02d}" for hour in range(7, 21) for minute in (0, 30)]
     return [
         step(
             "Termin und Raum",
@@ -366,8 +367,8 @@ def room_booking_steps() -> list[tuple]:
                 f("Anlass", name="anlass"),
                 f("Raum", "dropdown", name="raum", choices=rooms),
                 f("Datum", "date", name="datum"),
-                f("Beginn", name="beginn", placeholder="09:00", help_text="Uhrzeit, z. B. 09:00"),
-                f("Ende", name="ende", placeholder="11:00", help_text="Uhrzeit, z. B. 11:00"),
+                f("Beginn", "dropdown", name="beginn", choices=times),
+                f("Ende", "dropdown", name="ende", choices=times),
                 f("Anzahl der Teilnehmenden", "number", name="teilnehmende"),
                 f(
                     "Bewirtung",

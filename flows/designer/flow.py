@@ -399,7 +399,10 @@ class DesignedFlow(flow.Flow):
             effects.file_document(step, process=process, case=case)
 
     def _reserve(self, step: dict, *, process: DesignedProcess, case: Case) -> str:
-        done, message = effects.reserve(step, process=process, case=case)
+        try:
+            done, message = effects.reserve(step, process=process, case=case)
+        except effects.StepFailed as error:  # e.g. "9 Uhr": not available, with the reason
+            done, message = False, str(error)
         record(case=case, kind=TimelineEntry.Kind.SYSTEM, message=message)
         return step["next"] if done else step["refused"]
 

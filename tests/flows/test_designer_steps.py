@@ -687,3 +687,10 @@ def test_a_test_run_uses_the_real_workspace_charges_nothing_and_is_cleaned_up(st
     client.force_login(User.objects.get(username="stadtarchiv"))
     denied = client.post(f"/admin/prozesse/{probe.pk}/testlauf/", {"input_wert": "1"})
     assert denied.status_code in (302, 403) and not Case.objects.filter(data__test_run=True)
+
+
+def test_a_time_that_cannot_be_read_takes_the_not_available_step_with_the_reason(rooms):
+    case = book(rooms, start="9 Uhr")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.REJECTED and not active_reservations(case).exists()
+    assert "9 Uhr" in " ".join(case.timeline.values_list("message", flat=True))
