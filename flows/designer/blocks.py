@@ -279,19 +279,39 @@ class ReserveBlock(blocks.StructBlock):
         label = _("Reservation")
 
 
-class ConditionBlock(blocks.StructBlock):
-    source = blocks.CharBlock(
+def condition_source() -> blocks.CharBlock:
+    return blocks.CharBlock(
         label=_("Value"),
         max_length=80,
         help_text=_("“decision:<task id>” for a task's decision, or the name of an input."),
     )
+
+
+class AlsoBlock(blocks.StructBlock):
+    """A further condition that must hold too (and)."""
+
+    source = condition_source()
     operator = blocks.ChoiceBlock(choices=Operator.CHOICES, label=_("Condition"))
     value = blocks.CharBlock(label=_("Compared with"), required=False, max_length=200)
+
+
+class ConditionBlock(blocks.StructBlock):
+    source = condition_source()
+    operator = blocks.ChoiceBlock(choices=Operator.CHOICES, label=_("Condition"))
+    value = blocks.CharBlock(label=_("Compared with"), required=False, max_length=200)
+    also = blocks.ListBlock(
+        AlsoBlock(),
+        label=_("and also (all must hold)"),
+        min_num=0,
+        default=[],
+        help_text=_("For “or”, add another condition with the same next step."),
+    )
     next = next_step()
 
 
 class BranchBlock(blocks.StructBlock):
-    """Verzweigung: the first condition that holds decides; otherwise the default."""
+    """Verzweigung: the first condition that holds (with all its "and also") decides;
+    otherwise the default. Several conditions leading to one step say "or"."""
 
     id = step_id()
     conditions = blocks.ListBlock(ConditionBlock(), label=_("Conditions"), min_num=1)

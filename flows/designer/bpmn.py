@@ -92,12 +92,15 @@ def export_bpmn(*, key: str, name: str, definition: dict) -> bytes:
                 _q(BPMN, "conditionExpression"),
                 {_q(XSI, "type"): "bpmn:tFormalExpression"},
             )
-            expression.text = " ".join(
-                [condition["source"], condition["operator"], condition.get("value") or ""]
-            ).strip()
+            parts = (condition, *(condition.get("also") or []))
+            expression.text = " and ".join(
+                " ".join([p["source"], p["operator"], p.get("value") or ""]).strip() for p in parts
+            )
             element.set(_q(SP, "source"), condition["source"])
             element.set(_q(SP, "operator"), condition["operator"])
             element.set(_q(SP, "value"), condition.get("value") or "")
+            if condition.get("also"):
+                element.set(_q(SP, "also"), json.dumps(condition["also"], ensure_ascii=False))
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
@@ -339,6 +342,7 @@ def _import_step(element, outgoing: list, joins: dict[str, str]) -> dict:
                     "source": flow_element.get(_q(SP, "source")) or (expression or "").strip(),
                     "operator": flow_element.get(_q(SP, "operator")) or "equals",
                     "value": flow_element.get(_q(SP, "value")) or "",
+                    "also": json.loads(flow_element.get(_q(SP, "also")) or "[]"),
                     "next": target,
                 }
             )

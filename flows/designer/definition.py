@@ -147,7 +147,8 @@ def _step_problems(step: dict, by_id: dict, tasks: dict, inputs: set[str]) -> li
         if not step.get("default"):
             found.append(_("Branch “%(id)s” has no default step.") % {"id": name})
         for condition in step["conditions"]:
-            found += _condition_problems(name, condition, tasks, inputs)
+            for part in (condition, *(condition.get("also") or [])):
+                found += _condition_problems(name, part, tasks, inputs)
     if step["kind"] == "wait":
         until = (step.get("until_input") or "").strip()
         if bool(step.get("days")) == bool(until):
@@ -356,6 +357,14 @@ def _condition_problems(name: str, condition: dict, tasks: dict, inputs: set[str
             % {"id": name, "value": condition.get("value") or ""}
         ]
     return []
+
+
+def arm_holds(condition: dict, *, decisions: dict[str, str], inputs: dict[str, Any]) -> bool:
+    """A branch's condition with all its "and also" conditions."""
+    return all(
+        holds(part, decisions=decisions, inputs=inputs)
+        for part in (condition, *(condition.get("also") or []))
+    )
 
 
 def holds(condition: dict, *, decisions: dict[str, str], inputs: dict[str, Any]) -> bool:

@@ -72,6 +72,11 @@ def _status_label(value: str) -> str:
 
 
 def _condition(condition: dict) -> str:
+    parts = (condition, *(condition.get("also") or []))
+    return _(" and ").join(_part(part) for part in parts)
+
+
+def _part(condition: dict) -> str:
     source = condition["source"]
     if source.startswith(DECISION):
         source = _("decision %(task)s") % {"task": source[len(DECISION) :]}

@@ -40,7 +40,7 @@ from ..paying import WaitForPayment, invoice_paid, storno_case
 from ..steps import HumanTask, StepContext, StepForm, record_decision
 from . import effects
 from .blocks import Assignee, FieldKind, ParallelMode
-from .definition import holds, steps_by_id
+from .definition import arm_holds, steps_by_id
 from .models import ProcessDesignVersion, Resource
 
 logger = logging.getLogger(__name__)
@@ -383,7 +383,7 @@ class DesignedFlow(flow.Flow):
         if step["kind"] == "branch":
             values = effects.values_of(process, case)
             for condition in step["conditions"]:
-                if holds(condition, decisions=process.decisions or {}, inputs=values):
+                if arm_holds(condition, decisions=process.decisions or {}, inputs=values):
                     return condition["next"]
             return step["default"]
         if step["kind"] in ("status", "email", "wait", "document"):

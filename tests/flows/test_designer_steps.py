@@ -694,3 +694,66 @@ def test_a_time_that_cannot_be_read_takes_the_not_available_step_with_the_reason
     case.refresh_from_db()
     assert case.status == CaseStatus.REJECTED and not active_reservations(case).exists()
     assert "9 Uhr" in " ".join(case.timeline.values_list("message", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("ort", "anzahl", "expected"),
+    [
+        ("Kassel", "5", CaseStatus.COMPLETED),  # both hold (and)
+        ("Kassel", "50", CaseStatus.CANCELLED),  # only the first: the second arm (or)
+        ("Baunatal", "50", CaseStatus.CANCELLED),
+        ("Baunatal", "5", CaseStatus.REJECTED),  # none: the default
+    ],
+)
+def test_conditions_combine_with_and_inside_one_and_or_across_several(staff, ort, anzahl, expected):
+    key = design(
+        [
+            {
+                "kind": "branch",
+                "id": "w",
+                "conditions": [
+                    {
+                        "source": "ort",
+                        "operator": "equals",
+                        "value": "Kassel",
+                        "also": [{"source": "anzahl", "operator": "less", "value": "10"}],
+                        "next": "klein",
+                    },
+                    {"source": "anzahl", "operator": "greater", "value": "10", "next": "gross"},
+                    {"source": "ort", "operator": "equals", "value": "Kassel", "next": "gross"},
+                ],
+                "default": "sonst",
+            },
+            {"kind": "end", "id": "klein", "outcome": "completed"},
+            {"kind": "end", "id": "gross", "outcome": "cancelled"},
+            {"kind": "end", "id": "sonst", "outcome": "rejected"},
+        ],
+        inputs=["ort", "anzahl"],
+    )
+    assert start(key, ort=ort, anzahl=anzahl).status == expected
+
+
+def test_an_and_condition_travels_through_bpmn_and_is_checked(staff):
+    from flows.designer.bpmn import export_bpmn, import_bpmn
+
+    steps = [
+        {
+            "kind": "branch",
+            "id": "w",
+            "conditions": [
+                {
+                    "source": "ort",
+                    "operator": "equals",
+                    "value": "Kassel",
+                    "also": [{"source": "gibtsnicht", "operator": "empty", "value": ""}],
+                    "next": "ende",
+                }
+            ],
+            "default": "ende",
+        },
+        END,
+    ]
+    back = import_bpmn(export_bpmn(key="k", name="k", definition={"steps": steps}))
+    assert back["steps"][0]["conditions"][0]["also"] == steps[0]["conditions"][0]["also"]
+    found = problems({"inputs": [{"name": "ort", "label": "Ort", "kind": "text"}], "steps": steps})
+    assert any("„gibtsnicht“" in problem for problem in found)
