@@ -161,6 +161,18 @@ class ServiceFormPage(AbstractForm):
     def clean(self) -> None:
         """A form must provide every value its process reads (say which one is missing)."""
         super().clean()
+        if (
+            process_inputs.starter_roles(self.process_key)
+            and self.identification != IdentificationMode.EMPLOYEE
+        ):
+            raise ValidationError(
+                {
+                    "identification": _(
+                        "Only employees with a certain role may start this process: the "
+                        "form must identify employees."
+                    )
+                }
+            )
         fields = [f for step in build_steps(self.steps) for f in step.fields]
         missing = process_inputs.missing_inputs(fields, self.process_key)
         if missing:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal_site.accounts import throttling
 from portal_site.accounts.models import Employee
+from portal_site.accounts.roles import ROLES, role_keys_of
 
 
 class IdentificationMode(models.TextChoices):
@@ -47,6 +48,12 @@ def find_employee(*, personnel_number: str, last_name: str) -> Employee | None:
     return employee
 
 
+def holds_a_role(employee: Employee, role_keys: tuple[str, ...]) -> bool:
+    """Whether the employee's active login holds one of the roles (none: no login)."""
+    user = employee.user
+    return bool(user and user.is_active and set(role_keys) & set(role_keys_of(user)))
+
+
 class EmployeeIdentificationForm(forms.Form):
     personnel_number = forms.CharField(
         label=_("Personnel number"),
@@ -57,10 +64,18 @@ class EmployeeIdentificationForm(forms.Form):
         label=_("Surname"), max_length=100, help_text=_("Please enter your surname.")
     )
 
-    def __init__(self, *args, request=None, scope: str = "employee", **kwargs):
+    def __init__(
+        self,
+        *args,
+        request=None,
+        scope: str = "employee",
+        starter_roles: tuple[str, ...] = (),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.request = request
         self.scope = scope
+        self.starter_roles = starter_roles
         self.identity: EmployeeIdentity | None = None
 
     def clean(self):
@@ -78,6 +93,12 @@ class EmployeeIdentificationForm(forms.Form):
             raise forms.ValidationError(
                 gettext("Personnel number and surname do not match our employee directory."),
                 code="unknown_employee",
+            )
+        if self.starter_roles and not holds_a_role(employee, self.starter_roles):
+            raise forms.ValidationError(
+                gettext("Only employees with the role %(roles)s may submit this form.")
+                % {"roles": ", ".join(f"„{ROLES[key].group_name}“" for key in self.starter_roles)},
+                code="starter_role",
             )
         self.identity = EmployeeIdentity(
             personnel_number=employee.personnel_number,

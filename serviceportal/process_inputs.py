@@ -26,6 +26,16 @@ def declared_inputs(process_key: str) -> tuple[ProcessInput, ...]:
         return ()
 
 
+def starter_roles(process_key: str) -> tuple[str, ...]:
+    """The roles one of which an applicant of the process must hold (empty: anyone)."""
+    if not process_key:
+        return ()
+    try:
+        return get_process(process_key).starter_roles
+    except UnknownProcess:
+        return ()
+
+
 def providers(fields: Iterable[FieldSpec], process_key: str) -> dict[str, list[str]]:
     """For each declared input the form provides: the names of the fields providing it."""
     fields = list(fields)

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 
-from . import uploads
+from . import process_inputs, uploads
 from .form_definition import ApplicantRole, FieldType, StepSpec
 from .form_engine import build_step_form, display_value, initial_from_json, to_json
 from .identification import EmployeeIdentificationForm, IdentificationMode, organisation_of
@@ -294,7 +294,10 @@ class FormWizard:
             return self.submit(request, state)
         if position == IDENTIFY:
             form = EmployeeIdentificationForm(
-                request.POST, request=request, scope=f"employee-form-{self.page.pk}"
+                request.POST,
+                request=request,
+                scope=f"employee-form-{self.page.pk}",
+                starter_roles=process_inputs.starter_roles(self.page.process_key),
             )
             if not form.is_valid():
                 return self.render_step(request, state, position, form=form)

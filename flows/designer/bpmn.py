@@ -337,15 +337,15 @@ def _import_step(element, outgoing: list, joins: dict[str, str]) -> dict:
             expression = next(
                 (e.text for e in flow_element if _local(e) == "conditionExpression"), ""
             )
-            conditions.append(
-                {
-                    "source": flow_element.get(_q(SP, "source")) or (expression or "").strip(),
-                    "operator": flow_element.get(_q(SP, "operator")) or "equals",
-                    "value": flow_element.get(_q(SP, "value")) or "",
-                    "also": json.loads(flow_element.get(_q(SP, "also")) or "[]"),
-                    "next": target,
-                }
-            )
+            condition = {
+                "source": flow_element.get(_q(SP, "source")) or (expression or "").strip(),
+                "operator": flow_element.get(_q(SP, "operator")) or "equals",
+                "value": flow_element.get(_q(SP, "value")) or "",
+                "next": target,
+            }
+            if flow_element.get(_q(SP, "also")):  # further conditions (and)
+                condition["also"] = json.loads(flow_element.get(_q(SP, "also")))
+            conditions.append(condition)
         return {"kind": "branch", "id": step_id, "conditions": conditions, "default": default}
     if kind == "intermediateCatchEvent":
         timer = next((e for e in element if _local(e) == "timerEventDefinition"), None)

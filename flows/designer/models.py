@@ -13,7 +13,7 @@ from wagtail.fields import StreamField
 
 from portal_site.accounts.models import OrgUnit
 
-from .blocks import InputsBlock, StepsBlock
+from .blocks import InputsBlock, StepsBlock, role_choices
 from .definition import problems
 
 KEY_PREFIX = "gestaltet-"
@@ -36,6 +36,16 @@ class ProcessDesign(models.Model):
         on_delete=models.PROTECT,
         related_name="process_designs",
     )
+    starter_role = models.CharField(
+        _("only applicants with the role"),
+        max_length=40,
+        blank=True,
+        choices=role_choices,
+        help_text=_(
+            "An internal process only employees with this role may start (the form must "
+            "identify employees); empty: whoever the form admits."
+        ),
+    )
     inputs = StreamField(InputsBlock(), verbose_name=_("inputs"), blank=True)
     steps = StreamField(StepsBlock(), verbose_name=_("steps"), blank=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
@@ -46,6 +56,7 @@ class ProcessDesign(models.Model):
                 FieldPanel("name"),
                 FieldPanel("key"),
                 FieldPanel("office"),
+                FieldPanel("starter_role"),
                 FieldPanel("description"),
             ],
             heading=_("Process"),
@@ -70,6 +81,7 @@ class ProcessDesign(models.Model):
         """The draft as data, the form a version freezes."""
         return {
             "name": self.name,
+            "starter_roles": [self.starter_role] if self.starter_role else [],
             "inputs": [dict(block.value) for block in self.inputs],
             "steps": [
                 {"kind": block.block_type, **_plain(block.block.get_prep_value(block.value))}

@@ -67,6 +67,7 @@ def published_processes() -> list[ProcessDefinition]:
             label=version.design.name,
             start=functools.partial(start_designed, design_id=version.design_id),
             description=version.design.description,
+            starter_roles=tuple(version.definition.get("starter_roles") or ()),
             inputs=tuple(
                 ProcessInput(
                     name=item["name"],

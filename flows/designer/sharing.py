@@ -37,6 +37,7 @@ def export_design(design: ProcessDesign) -> dict:
         "name": design.name,
         "description": design.description,
         "office": design.office.short_name,
+        "starter_roles": definition["starter_roles"],
         "inputs": definition["inputs"],
         "steps": definition["steps"],
     }
@@ -73,6 +74,8 @@ def import_design(data: dict) -> ProcessDesign:
         design.name = str(data.get("name") or "")
         design.description = str(data.get("description") or "")
         design.office = office
+        starters = data.get("starter_roles") or [""]
+        design.starter_role = str(starters[0]) if isinstance(starters, list) else ""
         draft_from(design, {"inputs": inputs, "steps": steps})
         design.full_clean()  # key, lengths, the blocks' own checks, and the check again
     except ValidationError:

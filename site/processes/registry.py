@@ -51,6 +51,9 @@ class ProcessDefinition:
     start: Starter
     description: str | Promise = ""
     inputs: tuple[ProcessInput, ...] = ()
+    # Roles one of which the applicant must hold (an internal process such as a
+    # position's reappointment: only department heads); empty: whoever the form admits.
+    starter_roles: tuple[str, ...] = ()
 
 
 _REGISTRY: Registry[str, ProcessDefinition] = Registry("processes")

@@ -332,3 +332,29 @@ def test_back_from_the_first_step_after_identification_does_not_ask_again(demo, 
     assert 'value="back"' not in page
     applicant.back()
     assert applicant.position() == "s0"
+
+
+def test_only_department_heads_may_ask_to_refill_a_position(demo, client):
+    page = ServiceFormPage.objects.get(slug="wiederbesetzung")
+    applicant = Applicant(client, page)
+    refused = applicant.next({"personnel_number": "2001", "last_name": "Mustermann"})
+    assert "Nur Beschäftigte mit der Rolle „Abteilungsleitung“" in refused.content.decode()
+    applicant.next({"personnel_number": "1124", "last_name": "Hauptmann"})
+    applicant.next(
+        {
+            "stellennummer": "10-123",
+            "entgeltgruppe": "9",
+            "grund": "Ruhestand",
+            "besetzung_zum": "2027-04-01",
+        }
+    )
+    applicant.submit()
+    case = Case.objects.get()
+    assert case.process_key == "gestaltet-wiederbesetzung"
+    assert case.applicant_name == "Albert Hauptmann"
+
+    page.identification = IdentificationMode.ANYONE
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="Beschäftigte"):
+        page.full_clean()
