@@ -24,7 +24,13 @@ from django.utils.translation import gettext as _
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SP = "https://stadtportal.example/bpmn/1"
+BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
+DC = "http://www.omg.org/spec/DD/20100524/DC"
+DI = "http://www.omg.org/spec/DD/20100524/DI"
 ElementTree.register_namespace("bpmn", BPMN)
+ElementTree.register_namespace("bpmndi", BPMNDI)
+ElementTree.register_namespace("dc", DC)
+ElementTree.register_namespace("di", DI)
 ElementTree.register_namespace("xsi", XSI)
 ElementTree.register_namespace("sp", SP)
 
@@ -75,7 +81,7 @@ def export_bpmn(*, key: str, name: str, definition: dict) -> bytes:
     if steps:
         ElementTree.SubElement(process, _q(BPMN, "startEvent"), {"id": "start", "name": _("Start")})
         flows.append(("flow_start", "start", steps[0]["id"], None, ""))
-    members = {t for step in steps if step["kind"] == "parallel" for t in step["tasks"]}
+    members = {t: step["id"] for step in steps if step["kind"] == "parallel" for t in step["tasks"]}
     for step in steps:
         _export_step(process, step, flows, members)
     for flow_id, source, target, condition, exit_name in flows:
@@ -101,7 +107,95 @@ def export_bpmn(*, key: str, name: str, definition: dict) -> bytes:
             element.set(_q(SP, "value"), condition.get("value") or "")
             if condition.get("also"):
                 element.set(_q(SP, "also"), json.dumps(condition["also"], ensure_ascii=False))
+    _diagram_interchange(root, process, definition, flows)
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+# BPMN shape sizes (px) by element; positions come from Graphviz's layout of the steps.
+SIZES = {
+    "userTask": (100, 80),
+    "serviceTask": (100, 80),
+    "exclusiveGateway": (50, 50),
+    "parallelGateway": (50, 50),
+    "startEvent": (36, 36),
+    "endEvent": (36, 36),
+    "intermediateCatchEvent": (36, 36),
+}
+POINTS = 72  # Graphviz lays out in inches
+
+
+def _layout(definition: dict) -> dict[str, tuple[float, float]] | None:
+    """The centre of each step (and of the start) in px, as Graphviz lays the diagram out;
+    None without Graphviz (the export then has no drawing)."""
+    import graphviz
+
+    from .diagram import dot_source
+
+    try:
+        plain = dot_source(definition).pipe(format="plain").decode()
+    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError, OSError):
+        return None
+    centres, height = {}, 0.0
+    for line in plain.splitlines():
+        parts = line.split()
+        if parts and parts[0] == "graph":
+            height = float(parts[3])
+        elif parts and parts[0] == "node":
+            name = parts[1].strip('"')
+            centres[name] = (
+                float(parts[2]) * POINTS * 1.6,
+                (height - float(parts[3])) * POINTS * 1.6,
+            )
+    return centres
+
+
+def _diagram_interchange(root, process, definition: dict, flows: list) -> None:
+    """BPMN DI: shapes and edges, so modelling tools (bpmn-js, Camunda Modeler) draw it."""
+    centres = _layout(definition)
+    if centres is None:
+        return
+    centres["start"] = centres.pop("__start", (0.0, 0.0))
+    for step in definition.get("steps") or []:  # a join sits just above its next step
+        if step["kind"] == "parallel" and step.get("next") in centres:
+            x, y = centres[step["next"]]
+            centres[step["id"] + JOIN] = (x, y - 70)
+    diagram = ElementTree.SubElement(root, _q(BPMNDI, "BPMNDiagram"), {"id": "diagram"})
+    plane = ElementTree.SubElement(
+        diagram, _q(BPMNDI, "BPMNPlane"), {"id": "plane", "bpmnElement": process.get("id")}
+    )
+    bounds = {}
+    for element in process:
+        element_id, kind = element.get("id"), _local(element)
+        if kind not in SIZES or element_id not in centres:
+            continue
+        width, height = SIZES[kind]
+        x, y = centres[element_id]
+        bounds[element_id] = (x - width / 2, y - height / 2, width, height)
+        shape = ElementTree.SubElement(
+            plane,
+            _q(BPMNDI, "BPMNShape"),
+            {"id": f"{element_id}_di", "bpmnElement": element_id},
+        )
+        ElementTree.SubElement(
+            shape,
+            _q(DC, "Bounds"),
+            {
+                "x": f"{x - width / 2:.0f}",
+                "y": f"{y - height / 2:.0f}",
+                "width": str(width),
+                "height": str(height),
+            },
+        )
+    for flow_id, source, target, _condition, _exit in flows:
+        if source not in bounds or target not in bounds:
+            continue
+        edge = ElementTree.SubElement(
+            plane, _q(BPMNDI, "BPMNEdge"), {"id": f"{flow_id}_di", "bpmnElement": flow_id}
+        )
+        sx, sy, sw, sh = bounds[source]
+        tx, ty, tw, th = bounds[target]
+        for x, y in ((sx + sw / 2, sy + sh), (tx + tw / 2, ty)):
+            ElementTree.SubElement(edge, _q(DI, "waypoint"), {"x": f"{x:.0f}", "y": f"{y:.0f}"})
 
 
 def _xml_id(text: str) -> str:
@@ -131,10 +225,10 @@ def _read_settings(element) -> dict:
     return settings
 
 
-def _export_step(process, step: dict, flows: list, members: set[str]) -> None:
+def _export_step(process, step: dict, flows: list, members: dict[str, str]) -> None:
     kind, step_id = step["kind"], step["id"]
     if kind == "task" and step_id in members:  # goes on at its parallel step's join
-        flows.append((f"flow_{step_id}_join", step_id, "", None, "join"))
+        flows.append((f"flow_{step_id}_join", step_id, members[step_id] + JOIN, None, ""))
     if kind == "task":
         element = ElementTree.SubElement(
             process, _q(BPMN, "userTask"), {"id": step_id, "name": step["title"]}
@@ -170,9 +264,6 @@ def _export_step(process, step: dict, flows: list, members: set[str]) -> None:
         )
         for number, task in enumerate(step["tasks"], start=1):
             flows.append((f"flow_{step_id}_{number}", step_id, task, None, ""))
-        for index, flow_item in enumerate(flows):  # the tasks' flows end at the join
-            if flow_item[4] == "join" and flow_item[1] in step["tasks"]:
-                flows[index] = (*flow_item[:2], step_id + JOIN, None, "")
         flows.append((f"flow_{step_id}_next", step_id + JOIN, step["next"], None, ""))
         return
     elif kind == "branch":

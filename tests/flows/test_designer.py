@@ -559,3 +559,30 @@ def test_the_edit_form_draws_the_diagram_of_what_is_being_edited(library, client
     assert "Der Prozess hat keine Schritte." in response.json()["problems"]
     design.refresh_from_db()
     assert design.definition()["steps"]  # nothing saved
+
+
+def test_the_bpmn_export_carries_a_drawing_modelling_tools_can_show(staff):
+    import shutil
+
+    from defusedxml import ElementTree
+
+    from flows.designer.bpmn import BPMN, BPMNDI, DC, export_bpmn, import_bpmn
+
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz (dot) is not installed")
+    data = json.loads((sharing.LIBRARY / "wiederbesetzung.json").read_text(encoding="utf-8"))
+    xml = export_bpmn(key="w", name="W", definition=data)
+    root = ElementTree.fromstring(xml)
+    process = root.find(f"{{{BPMN}}}process")
+    nodes = [e.get("id") for e in process if not e.tag.endswith("sequenceFlow")]
+    flows = [e.get("id") for e in process if e.tag.endswith("sequenceFlow")]
+    plane = root.find(f"{{{BPMNDI}}}BPMNDiagram/{{{BPMNDI}}}BPMNPlane")
+    assert plane.get("bpmnElement") == process.get("id")
+    shapes = {s.get("bpmnElement"): s for s in plane.iter(f"{{{BPMNDI}}}BPMNShape")}
+    edges = {e.get("bpmnElement"): e for e in plane.iter(f"{{{BPMNDI}}}BPMNEdge")}
+    assert set(shapes) == set(nodes) and set(edges) == set(flows)
+    for shape in shapes.values():
+        bounds = shape.find(f"{{{DC}}}Bounds")
+        assert float(bounds.get("width")) > 0 and float(bounds.get("x")) >= -1
+    assert all(len(list(edge)) == 2 for edge in edges.values())
+    assert [s["id"] for s in import_bpmn(xml)["steps"]] == [s["id"] for s in data["steps"]]
