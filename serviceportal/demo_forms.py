@@ -93,6 +93,7 @@ def f(
     file_types=(),
     max_size_mb=None,
     process_input="",
+    rules=None,
 ):
     return {
         "label": label,
@@ -108,6 +109,7 @@ def f(
         "max_size_mb": max_size_mb,
         "applicant_role": role,
         "process_input": process_input,
+        "rules": rules or {},
         "condition": condition or {"field": "", "values": ""},
     }
 
@@ -145,7 +147,8 @@ def _detail_step(kind: str, prefix: str, person_fields: list[dict]) -> tuple:
                 name=f"{prefix}_anzahl",
                 process_input="anzahl",
                 default="1",
-                help_text="Die erste Urkunde kostet 10,00 €, jede weitere 5,00 €.",
+                help_text="1 bis 20 Urkunden; die erste kostet 10,00 €, jede weitere 5,00 €.",
+                rules={"minimum": "1", "maximum": "20", "whole_number": True},
             ),
             f(f"Format der {kind}", "dropdown", name=f"{prefix}_format", choices=formats),
             f(
@@ -185,7 +188,7 @@ def certificate_steps() -> list[tuple]:
                 f("Name", name="name", role="last_name"),
                 f("Vorname", name="vorname", role="first_name"),
                 f("Akademischer Grad", required=False),
-                f("Postleitzahl", placeholder="34117"),
+                f("Postleitzahl", placeholder="34117", rules={"pattern": "postcode_de"}),
                 f("Ort"),
                 f("Straße/Hausnummer/Zusatz", name="strasse"),
                 f("E-Mail", "email", name="email", role="email"),
@@ -213,7 +216,7 @@ def certificate_steps() -> list[tuple]:
                 f("Geburtsname", name="geburt_geburtsname"),
                 f("Aktueller Familienname", name="geburt_familienname"),
                 f("Vorname", name="geburt_vorname"),
-                f("Geburtsdatum", "date", name="geburt_datum"),
+                f("Geburtsdatum", "date", name="geburt_datum", rules={"date_rule": "not_future"}),
                 f("Geburtsort", name="geburt_ort"),
             ],
         ),
@@ -223,7 +226,7 @@ def certificate_steps() -> list[tuple]:
             [
                 f("Familienname der verstorbenen Person", name="sterbe_familienname"),
                 f("Vorname der verstorbenen Person", name="sterbe_vorname"),
-                f("Sterbedatum", "date", name="sterbe_datum"),
+                f("Sterbedatum", "date", name="sterbe_datum", rules={"date_rule": "not_future"}),
                 f("Sterbeort", name="sterbe_ort"),
             ],
         ),
@@ -235,7 +238,12 @@ def certificate_steps() -> list[tuple]:
                 f("Vorname (Ehegatte 1)", name="ehe_vorname_1"),
                 f("Familienname (Ehegatte 2)", name="ehe_familienname_2"),
                 f("Vorname (Ehegatte 2)", name="ehe_vorname_2"),
-                f("Datum der Eheschließung", "date", name="ehe_datum"),
+                f(
+                    "Datum der Eheschließung",
+                    "date",
+                    name="ehe_datum",
+                    rules={"date_rule": "not_future"},
+                ),
                 f("Ort der Eheschließung", name="ehe_ort"),
             ],
         ),
@@ -247,7 +255,12 @@ def certificate_steps() -> list[tuple]:
                 f("Vorname (Lebenspartner/in 1)", name="lp_vorname_1"),
                 f("Familienname (Lebenspartner/in 2)", name="lp_familienname_2"),
                 f("Vorname (Lebenspartner/in 2)", name="lp_vorname_2"),
-                f("Datum der Begründung", "date", name="lp_datum"),
+                f(
+                    "Datum der Begründung",
+                    "date",
+                    name="lp_datum",
+                    rules={"date_rule": "not_future"},
+                ),
                 f("Ort der Begründung", name="lp_ort"),
             ],
         ),
@@ -335,8 +348,8 @@ def death_notice_steps() -> list[tuple]:
             [
                 f("Familienname", name="familienname"),
                 f("Vorname", name="vorname"),
-                f("Geburtsdatum", "date", name="geburtsdatum"),
-                f("Sterbedatum", "date", name="sterbedatum"),
+                f("Geburtsdatum", "date", name="geburtsdatum", rules={"date_rule": "past"}),
+                f("Sterbedatum", "date", name="sterbedatum", rules={"date_rule": "not_future"}),
                 f("Sterbeort", name="sterbeort"),
             ],
         ),
@@ -389,7 +402,13 @@ def marriage_info_steps() -> list[tuple]:
             [
                 f("Ihr Name", name="name", role="full_name"),
                 f("E-Mail", "email", name="email", role="email"),
-                f("Wunschtermin", "date", name="wunschtermin", required=False),
+                f(
+                    "Wunschtermin",
+                    "date",
+                    name="wunschtermin",
+                    required=False,
+                    rules={"date_rule": "future"},
+                ),
                 f(
                     "Ort der Trauung",
                     "radio",

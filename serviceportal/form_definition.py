@@ -18,6 +18,8 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 from portal_site.processes import all_inputs
 
+from . import field_rules
+
 
 class FieldType:
     SINGLELINE = "singleline"
@@ -93,6 +95,30 @@ def process_input_choices() -> list[tuple[str, str]]:
     return [("", "—"), *sorted(choices.items(), key=lambda item: item[1])]
 
 
+class RulesBlock(blocks.StructBlock):
+    """Prüfregeln: what an answer must be (numbers, patterns, dates)."""
+
+    minimum = blocks.DecimalBlock(label=_("Minimum"), required=False)
+    maximum = blocks.DecimalBlock(label=_("Maximum"), required=False)
+    whole_number = blocks.BooleanBlock(label=_("Whole numbers only"), required=False)
+    pattern = blocks.ChoiceBlock(
+        choices=field_rules.Pattern.CHOICES, label=_("Pattern"), required=False
+    )
+    custom_pattern = blocks.CharBlock(
+        label=_("Own pattern (regular expression)"), required=False, max_length=200
+    )
+    pattern_message = blocks.CharBlock(
+        label=_("Message when the pattern does not match"), required=False, max_length=200
+    )
+    date_rule = blocks.ChoiceBlock(
+        choices=field_rules.DateRule.CHOICES, label=_("The date must be"), required=False
+    )
+
+    class Meta:
+        label = _("Validation rules")
+        collapsed = True
+
+
 class FieldBlock(blocks.StructBlock):
     label = blocks.CharBlock(label=_("Label"))
     name = blocks.CharBlock(
@@ -132,6 +158,7 @@ class FieldBlock(blocks.StructBlock):
             "input's name provides it."
         ),
     )
+    rules = RulesBlock()
     condition = ConditionBlock()
 
     class Meta:
@@ -145,6 +172,11 @@ class FieldBlock(blocks.StructBlock):
             errors["choices"] = ValidationError(_("Enter at least one choice."))
         if value["field_type"] == FieldType.CATALOGUE and not value["catalogue"]:
             errors["catalogue"] = ValidationError(_("Choose the catalogue to offer."))
+        rule_errors = field_rules.problems_of(value.get("rules") or {}, value["field_type"])
+        if rule_errors:
+            errors["rules"] = blocks.StructBlockValidationError(
+                block_errors={k: ValidationError(v) for k, v in rule_errors.items()}
+            )
         if errors:
             raise blocks.StructBlockValidationError(block_errors=errors)
         return value
@@ -233,6 +265,7 @@ class FieldSpec:
     applicant_role: str = ""
     process_input: str = ""
     condition: Condition | None = None
+    rules: field_rules.Rules = field_rules.Rules()
 
     @property
     def clean_name(self) -> str:  # what Wagtail's FormBuilder reads
@@ -278,6 +311,7 @@ def build_steps(stream: Any) -> list[StepSpec]:
                     applicant_role=fv.get("applicant_role") or "",
                     process_input=fv.get("process_input") or "",
                     condition=_condition(fv.get("condition")),
+                    rules=field_rules.Rules.from_value(fv.get("rules")),
                 )
             )
         steps.append(

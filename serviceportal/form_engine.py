@@ -16,6 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 
+from . import field_rules
 from .catalogues import Catalogue
 from .form_definition import FieldSpec, FieldType
 
@@ -127,6 +128,7 @@ class StepFormBuilder(FormBuilder):
         formfields = super().formfields
         for spec in self.fields:
             formfield = formfields[spec.name]
+            field_rules.apply(formfield, spec.rules)
             if spec.placeholder and not isinstance(
                 formfield.widget, forms.CheckboxInput | forms.RadioSelect | forms.Select
             ):

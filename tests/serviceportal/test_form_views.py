@@ -358,3 +358,64 @@ def test_only_department_heads_may_ask_to_refill_a_position(demo, client):
 
     with pytest.raises(ValidationError, match="Beschäftigte"):
         page.full_clean()
+
+
+@pytest.mark.parametrize(
+    ("copies", "message"),
+    [
+        ("0", "größer oder gleich 1"),
+        ("-3", "größer oder gleich 1"),
+        ("500", "kleiner oder gleich 20"),
+        ("2,5", "Zahl eingeben"),  # not sent by a browser's number field: refused anyway
+        ("2.5", "ganze Zahl"),  # what a German browser sends for 2,5
+    ],
+)
+def test_editor_rules_refuse_impossible_answers_with_a_message(demo, client, copies, message):
+    rules = {"minimum": "1", "maximum": "20", "whole_number": True}
+    steps = [
+        (
+            "step",
+            {
+                "title": "Angaben",
+                "intro": "",
+                "condition": {"field": "", "values": ""},
+                "fields": [
+                    f("Anzahl", "number", name="anzahl", rules=rules),
+                    f("Postleitzahl", name="plz", rules={"pattern": "postcode_de"}),
+                    f("Geburtsdatum", "date", name="geboren", rules={"date_rule": "past"}),
+                    f("IBAN", name="iban", required=False, rules={"pattern": "iban"}),
+                ],
+            },
+        ),
+    ]
+    page = make_form(steps=steps, slug="regeln")
+    applicant = Applicant(client, page)
+    bad = applicant.next(
+        {"anzahl": copies, "plz": "abc", "geboren": "2030-01-01", "iban": "DE00 1234"}
+    ).content.decode()
+    assert message in bad
+    assert "fünf Ziffern" in bad and "vor dem heutigen Tag" in bad and "gültige IBAN" in bad
+    assert 'min="1"' in bad and 'max="20"' in bad and 'step="1"' in bad
+    good = applicant.next(
+        {"anzahl": "4", "plz": "34117", "geboren": "1960-01-01", "iban": "DE02120300000000202051"}
+    )
+    assert good.status_code == 302 and applicant.state()["answers"]["anzahl"] in ("4", 4)
+
+
+def test_rules_that_do_not_fit_the_field_are_refused_in_the_editor(demo):
+    from django.core.exceptions import ValidationError
+
+    from serviceportal.form_definition import FieldBlock
+
+    block = FieldBlock()
+    text_with_range = f("Name", name="name", rules={"minimum": "1"})
+    with pytest.raises(ValidationError):
+        block.clean(block.to_python(text_with_range))
+    broken = f("Kennung", name="k", rules={"pattern": "custom", "custom_pattern": "(["})
+    with pytest.raises(ValidationError):
+        block.clean(block.to_python(broken))
+    upside_down = f("Zahl", "number", name="z", rules={"minimum": "5", "maximum": "1"})
+    with pytest.raises(ValidationError):
+        block.clean(block.to_python(upside_down))
+    fine = f("Zahl", "number", name="z", rules={"minimum": "1", "maximum": "5"})
+    assert block.clean(block.to_python(fine))["rules"]["maximum"] == 5
