@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -23,6 +24,7 @@ from portal_site.cases.processes import case_id_of
 from portal_site.core.links import url_maker
 from portal_site.core.paging import CountedPaginator, page_number
 from portal_site.documents.services import file_pdf_document
+from serviceportal.corrections import correct_answer, correctable_fields
 
 from . import selectors, workspace
 from .designer.flow import diagram_of
@@ -207,20 +209,28 @@ def task_detail(request, task_id: int):
     )
 
 
-class NoteForm(forms.Form):
+class CaseActionForm(forms.Form):
+    """A form of the case page; it knows its case (some offer choices from it)."""
+
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+
+class NoteForm(CaseActionForm):
     text = forms.CharField(
         label=gettext_lazy("Internal note"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class MessageForm(forms.Form):
+class MessageForm(CaseActionForm):
     subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
     text = forms.CharField(
         label=gettext_lazy("Message to the applicant"), widget=forms.Textarea(attrs={"rows": 5})
     )
 
 
-class PauseForm(forms.Form):
+class PauseForm(CaseActionForm):
     until = forms.DateField(
         label=gettext_lazy("Resume on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -234,11 +244,25 @@ class PauseForm(forms.Form):
         return until
 
 
-class CancelForm(forms.Form):
+class CancelForm(CaseActionForm):
     reason = forms.CharField(label=gettext_lazy("Reason for the cancellation"), max_length=500)
 
 
-class CaseSheetForm(forms.Form):
+class CorrectAnswerForm(CaseActionForm):
+    """A clerk corrects one of the applicant's answers (checked like in the form)."""
+
+    field = forms.ChoiceField(label=gettext_lazy("Answer"))
+    value = forms.CharField(label=gettext_lazy("Corrected value"), max_length=4000)
+
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        specs = correctable_fields(case) if case is not None else []
+        field = self.fields["field"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(spec.name, spec.label) for spec in specs]
+
+
+class CaseSheetForm(CaseActionForm):
     """No fields: the case sheet is made from the case itself."""
 
 
@@ -248,6 +272,7 @@ CASE_ACTIONS = {
     "pause": PauseForm,
     "cancel": CancelForm,
     "sheet": CaseSheetForm,
+    "correct": CorrectAnswerForm,
 }
 
 
@@ -265,6 +290,16 @@ def _run_case_action(request, case, action, data) -> str:
             case=case, actor=request.user, until=data["until"], reason=data["reason"]
         )
         return _("The case is paused.")
+    if action == "correct":
+        try:
+            shown = correct_answer(
+                case=case, actor=request.user, name=data["field"], raw_value=data["value"]
+            )
+        except ValidationError as error:
+            raise ValueError(" ".join(error.messages)) from error
+        return _("The answer is corrected to “%(value)s”; the old value is on the timeline.") % {
+            "value": shown
+        }
     if action == "sheet":
         file_pdf_document(
             case=case,
@@ -282,12 +317,14 @@ def case_detail(request, number: str):
     case = get_object_or_404(Case.objects.select_related("office", "parent"), number=number)
     if not selectors.can_see_case(user=request.user, case=case):
         raise PermissionDenied
-    forms_by_action = {key: form_class(prefix=key) for key, form_class in CASE_ACTIONS.items()}
+    forms_by_action = {
+        key: form_class(prefix=key, case=case) for key, form_class in CASE_ACTIONS.items()
+    }
     action = request.POST.get("action")
     if request.method == "POST" and not selectors.can_act_on_case(user=request.user, case=case):
         raise PermissionDenied
     if request.method == "POST" and action in CASE_ACTIONS:
-        form = CASE_ACTIONS[action](request.POST, prefix=action)
+        form = CASE_ACTIONS[action](request.POST, prefix=action, case=case)
         forms_by_action[action] = form
         if form.is_valid():
             try:

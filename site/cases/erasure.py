@@ -114,6 +114,8 @@ def _scrub_timeline(case: Case, strings: list[str]) -> None:
         if comment and message.endswith(f" – {comment}"):
             message = message[: -len(f" – {comment}")]
         message = scrub(message, strings)
+        if isinstance(entry.data, dict) and entry.data.get("correction"):
+            message = _("An answer was corrected.")  # its old value is gone from the case
         label = entry.actor_label
         if entry.actor_id is None and (
             entry.kind == TimelineEntry.Kind.RECEIVED or scrub(label, strings) != label
