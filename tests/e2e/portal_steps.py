@@ -52,3 +52,28 @@ def order_seed_certificates(page) -> str:
     next_step(page)
     page.get_by_role("button", name="Antrag absenden").click()
     return page.get_by_test_id("case-number").inner_text()
+
+
+def send_mailbox_request(page, text: str) -> str:
+    """Frank Mustermann writes to the "Digitaler Briefkasten" about Sperrmüll; the case
+    number he gets back (the browser's cookies are cleared afterwards)."""
+    page.goto("/online-dienste/briefkasten/")
+    page.locator("#id_name").fill("Frank Mustermann")
+    page.locator("#id_email").fill("frank.mustermann@kassel.de")
+    page.locator("#id_betreff").fill("Sperrmüll")
+    page.locator("#id_nachricht").fill(text)
+    next_step(page)
+    next_step(page)
+    page.get_by_role("button", name="Antrag absenden").click()
+    number = page.get_by_test_id("case-number").inner_text()
+    page.context.clear_cookies()
+    return number
+
+
+def take_from_queue(page, username: str, number: str) -> None:
+    """``username`` logs in and takes the case's task from the office's queue."""
+    from tests.e2e.conftest import admin_login
+
+    admin_login(page, username)
+    page.get_by_role("link", name="Meine Aufgaben").first.click()
+    page.locator("tr", has_text=number).get_by_role("button", name="Übernehmen").click()

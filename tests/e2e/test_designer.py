@@ -9,6 +9,7 @@ from flows.designer.models import ProcessDesign
 from portal_site.cases.models import Case, CaseStatus
 from serviceportal.form_pages import ServiceFormPage
 from tests.e2e.conftest import admin_login
+from tests.e2e.portal_steps import send_mailbox_request, take_from_queue
 
 ADD_STEP = "button[title='Einen Block einfügen']"
 
@@ -95,22 +96,9 @@ def test_a_designer_builds_publishes_and_a_citizen_runs_a_new_process(page, smtp
     expect(page.locator("body")).to_contain_text("veröffentlicht")
     page.context.clear_cookies()
 
-    # A citizen applies.
-    page.goto("/online-dienste/briefkasten/")
-    page.locator("#id_name").fill("Frank Mustermann")
-    page.locator("#id_email").fill("frank.mustermann@kassel.de")
-    page.locator("#id_betreff").fill("Sperrmüll")
-    page.locator("#id_nachricht").fill("Bitte holen Sie einen Schrank ab.")
-    page.get_by_role("button", name="Weiter").click()
-    page.get_by_role("button", name="Weiter").click()
-    page.get_by_role("button", name="Antrag absenden").click()
-    number = page.get_by_test_id("case-number").inner_text()
-    page.context.clear_cookies()
-
-    # The Bürgerservice's clerk takes the task and decides; the case ends with the mail.
-    admin_login(page, "sachbearbeitung")
-    page.get_by_role("link", name="Meine Aufgaben").first.click()
-    page.locator("tr", has_text=number).get_by_role("button", name="Übernehmen").click()
+    # A citizen applies; the Bürgerservice's clerk takes the task and decides.
+    number = send_mailbox_request(page, "Bitte holen Sie einen Schrank ab.")
+    take_from_queue(page, "sachbearbeitung", number)
     expect(page.locator("body")).to_contain_text("Abholtermin prüfen")
     page.get_by_label("Termin frei").check()
     page.get_by_role("button", name="Entscheidung speichern").click()
