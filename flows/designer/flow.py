@@ -11,6 +11,7 @@ waits in ``failed`` with the error on its timeline until someone retries it.
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -50,6 +51,23 @@ DIAGRAM_SECONDS = 24 * 3600  # also how long a drawing made without Graphviz sta
 
 class DefinitionError(Exception):
     """The frozen definition cannot go on (a step missing, a loop of automatic steps)."""
+
+
+@contextmanager
+def _acting(step: dict):
+    """One step's effects in a savepoint: if it fails unexpectedly, what it did is undone
+    and the case waits in the error state with the reason (the clerk's action that led
+    here still counts), instead of the whole request failing."""
+    try:
+        with transaction.atomic():
+            yield
+    except (DefinitionError, effects.StepFailed):
+        raise
+    except Exception as error:  # noqa: BLE001 - any failure of a step: error state, logged
+        logger.exception("Designed step %s failed", step.get("id"))
+        raise DefinitionError(
+            _("The step “%(id)s” failed: %(error)s") % {"id": step.get("id"), "error": error}
+        ) from error
 
 
 class DesignedProcess(CaseProcess):
@@ -332,11 +350,13 @@ class DesignedFlow(flow.Flow):
                     process.step = step["next"]
                     continue
                 if step["kind"] == "fee":
-                    effects.issue_fee(step, process=process, case=case)
-                    change_status(case=case, status="waiting_for_payment")
+                    with _acting(step):
+                        effects.issue_fee(step, process=process, case=case)
+                        change_status(case=case, status="waiting_for_payment")
                     break
                 if step["kind"] == "reserve":
-                    target = self._reserve(step, process=process, case=case)
+                    with _acting(step):
+                        target = self._reserve(step, process=process, case=case)
                 else:
                     target = self._target(step, process=process, case=case)
                     if target not in steps:
@@ -344,7 +364,8 @@ class DesignedFlow(flow.Flow):
                             _("The step “%(id)s” continues with “%(next)s”, which does not exist.")
                             % {"id": step["id"], "next": target}
                         )
-                    self._act(step, process=process, case=case)
+                    with _acting(step):
+                        self._act(step, process=process, case=case)
                 process.step = target
             else:
                 raise DefinitionError(_("More than 200 automatic steps in a row: a loop."))

@@ -757,3 +757,33 @@ def test_an_and_condition_travels_through_bpmn_and_is_checked(staff):
     assert back["steps"][0]["conditions"][0]["also"] == steps[0]["conditions"][0]["also"]
     found = problems({"inputs": [{"name": "ort", "label": "Ort", "kind": "text"}], "steps": steps})
     assert any("„gibtsnicht“" in problem for problem in found)
+
+
+def test_a_step_that_fails_unexpectedly_is_undone_and_waits_for_a_retry(staff):
+    from flows.designer.models import ProcessDesignVersion
+
+    key = design(
+        [
+            task("pruefen", "mail"),
+            {
+                "kind": "email",
+                "id": "mail",
+                "to": "applicant",
+                "subject": "S",
+                "body": "B",
+                "next": "ende",
+            },
+            END,
+        ]
+    )
+    version = ProcessDesignVersion.objects.get(design__key=key.removeprefix("gestaltet-"))
+    broken = version.definition
+    broken["steps"][1].update(to="role", role="gibt_es_nicht")  # as a damaged import might
+    ProcessDesignVersion.objects.filter(pk=version.pk).update(definition=broken)
+    case = start(key)
+    registrar = User.objects.get(username="standesamt")
+    do(registrar, open_tasks(case).get())  # the clerk's decision counts
+    process = DesignedFlow.process_class.objects.get(artifact_object_id=case.pk)
+    assert "„mail“" in process.error
+    assert process.decisions == {"pruefen": "ja"}
+    assert not OutboxMessage.objects.filter(case=case).exists()
