@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -40,4 +42,8 @@ class AnswerForm(StepForm):
 
 
 def answer_initial(case: Case, task) -> dict[str, str]:
-    return {"subject": gettext("Your request %(number)s") % {"number": case.number}}
+    """The reply's subject in the applicant's language (the portal's), whatever language
+    the clerk's admin is in."""
+    language = (case.data or {}).get("language") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return {"subject": gettext("Your request %(number)s") % {"number": case.number}}

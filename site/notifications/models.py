@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import PreviewableMixin
@@ -51,6 +52,11 @@ class OutboxMessage(models.Model):
         verbose_name = _("e-mail")
         verbose_name_plural = _("e-mails")
         ordering = ["-created_at"]
+
+    @admin.display(description=_("recipients"))
+    def recipients(self) -> str:
+        """The addresses as people read them (not the stored list)."""
+        return ", ".join(str(address) for address in self.to or [])
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"

@@ -35,7 +35,19 @@ class OutboxViewSet(ModelViewSet):
     add_to_admin_menu = True
     menu_order = 900
     inspect_view_enabled = True
-    list_display = ["subject", "to", retry_link, "attempts", "last_error", "created_at"]
+    inspect_view_fields = [
+        "case",
+        "recipients",
+        "subject",
+        "body",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "sent_at",
+        "created_at",
+    ]
+    list_display = ["subject", "recipients", retry_link, "attempts", "last_error", "created_at"]
     list_filter = ["status"]
     search_fields = ["subject"]
     search_backend_name = None

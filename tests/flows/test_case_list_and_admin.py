@@ -46,7 +46,7 @@ def test_outbox_shows_failures_to_administrators_with_a_retry(
     demo, client, django_capture_on_commit_callbacks
 ):
     failed = OutboxMessage.objects.create(
-        to=["a@example.org"],
+        to=["a@example.org", "b@example.org"],
         subject="Eingangsbestätigung",
         body="x",
         status=OutboxMessage.Status.FAILED,
@@ -58,6 +58,9 @@ def test_outbox_shows_failures_to_administrators_with_a_retry(
     assert (
         "SMTPServerDisconnected" in listing and f"/admin/postausgang/{failed.pk}/erneut/" in listing
     )
+    assert "a@example.org, b@example.org" in listing and "[&#x27;a@example.org" not in listing
+    details = client.get(f"/admin/postausgang/inspect/{failed.pk}/").content.decode()
+    assert "a@example.org, b@example.org" in details
     confirm = client.get(f"/admin/postausgang/{failed.pk}/erneut/")
     assert confirm.status_code == 200
     with django_capture_on_commit_callbacks(execute=True):

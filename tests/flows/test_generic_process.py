@@ -184,3 +184,13 @@ def test_a_rejection_is_recorded_as_decision_with_comment(staff):
     decision = case.timeline.get(kind=TimelineEntry.Kind.DECISION)
     assert decision.message == "Entscheidung: Abgelehnt – Nicht zuständig"
     assert decision.data == {"decision": "rejected", "comment": "Nicht zuständig"}
+
+
+def test_the_reply_subject_is_in_the_applicant_s_language_whatever_the_clerk_s(staff):
+    from django.utils import translation
+
+    from flows.generic.forms import answer_initial
+
+    case = _portal_case()
+    with translation.override("en"):  # the clerk's admin in English
+        assert answer_initial(case, None)["subject"] == f"Ihre Anfrage {case.number}"
