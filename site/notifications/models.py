@@ -53,13 +53,13 @@ class OutboxMessage(models.Model):
         verbose_name_plural = _("e-mails")
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"
+
     @admin.display(description=_("recipients"))
     def recipients(self) -> str:
         """The addresses as people read them (not the stored list)."""
         return ", ".join(str(address) for address in self.to or [])
-
-    def __str__(self) -> str:
-        return f"{self.subject} → {', '.join(self.to)}"
 
 
 class EmailText(PreviewableMixin, models.Model):
