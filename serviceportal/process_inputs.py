@@ -36,6 +36,17 @@ def starter_roles(process_key: str) -> tuple[str, ...]:
         return ()
 
 
+def refusals(process_key: str, fields: Iterable[FieldSpec], values: dict[str, Any]) -> list[str]:
+    """Why the page's process refuses these answers before a case is made (empty: none)."""
+    if not process_key:
+        return []
+    try:
+        check = get_process(process_key).refusals
+    except UnknownProcess:
+        return []
+    return list(check(resolve(fields, values, process_key), values)) if check else []
+
+
 def providers(fields: Iterable[FieldSpec], process_key: str) -> dict[str, list[str]]:
     """For each declared input the form provides: the names of the fields providing it."""
     fields = list(fields)

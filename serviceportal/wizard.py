@@ -317,7 +317,15 @@ class FormWizard:
         if request.POST.get("token") != state["token"]:
             messages.error(request, gettext("Please check your answers and send them again."))
             return HttpResponseRedirect(self.page.url)
-        submission = self.page.process_form_submission(self.build_application(request, state))
+        application = self.build_application(request, state)
+        refused = process_inputs.refusals(
+            self.page.process_key, self.page.all_fields(), application.values
+        )
+        if refused:  # e.g. already registered for the course: nothing is sent, nothing lost
+            for reason in refused:
+                messages.error(request, reason)
+            return HttpResponseRedirect(self.page.url)
+        submission = self.page.process_form_submission(application)
         self.reset(request)
         request.session[f"serviceform-done:{self.page.pk}"] = submission.token.hex
         return redirect(self.page.confirmation_url(submission.token.hex))

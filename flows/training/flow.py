@@ -40,6 +40,7 @@ from .services import (
     decide_place,
     participation_from_case,
     participation_of,
+    registration_refusals,
 )
 from .texts import (
     MAIL_CONFIRMED,
@@ -331,5 +332,6 @@ def register_training() -> None:
         label=gettext_lazy("Internal training (team lead, department head, HR development)"),
         start=start_training,
         inputs=INPUTS,
+        refusals=registration_refusals,
     )
     register_texts()

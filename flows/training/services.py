@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from portal_site.accounts.models import Employee, User
 from portal_site.cases.models import Case
@@ -41,6 +41,42 @@ INPUTS = (
     ),
     ProcessInput("lernziele", gettext_lazy("Learning goals"), required=False),
 )
+
+
+ACTIVE = (
+    Participation.Status.PENDING,
+    Participation.Status.CONFIRMED,
+    Participation.Status.WAITING,
+)
+
+
+def registration_refusals(inputs: dict, values: dict) -> list[str]:
+    """A registration the programme refuses before it becomes a case: the employee holds
+    a place (or waits, or is in approval) for the course already."""
+    code = str(inputs.get("fortbildung", "")).strip()
+    number = str(values.get("personnel_number", "")).strip()
+    if not code or not number:
+        return []
+    earlier = (
+        Participation.objects.filter(
+            course__code=code, employee__personnel_number=number, status__in=ACTIVE
+        )
+        .select_related("course", "case")
+        .first()
+    )
+    if earlier is None:
+        return []
+    return [
+        _(
+            "You are registered for “%(course)s” already (case %(number)s, %(status)s); "
+            "a second registration is not possible."
+        )
+        % {
+            "course": earlier.course.title,
+            "number": earlier.case.number,
+            "status": earlier.get_status_display(),
+        }
+    ]
 
 
 def participation_from_case(case: Case) -> Participation:
@@ -97,7 +133,12 @@ def decide_place(*, participation: Participation, decision: str, actor: User | N
     if decision == YES:
         if confirmed_count(course) >= course.places:
             raise CourseFull(
-                _("All %(places)d places of %(course)s are taken. Choose the waiting list instead.")
+                ngettext(
+                    "The only place of %(course)s is taken. Choose the waiting list instead.",
+                    "All %(places)d places of %(course)s are taken. Choose the waiting list "
+                    "instead.",
+                    course.places,
+                )
                 % {"places": course.places, "course": course}
             )
         participation.status = Participation.Status.CONFIRMED

@@ -54,6 +54,9 @@ class ProcessDefinition:
     # Roles one of which the applicant must hold (an internal process such as a
     # position's reappointment: only department heads); empty: whoever the form admits.
     starter_roles: tuple[str, ...] = ()
+    # Why the process refuses an application before it becomes a case (German
+    # sentences; empty: accepted), from the inputs and values the form gives.
+    refusals: Callable[[dict[str, Any], dict[str, Any]], list[str]] | None = None
 
 
 _REGISTRY: Registry[str, ProcessDefinition] = Registry("processes")
@@ -66,6 +69,7 @@ def register_process(
     start: Starter,
     description: str | Promise = "",
     inputs: tuple[ProcessInput, ...] = (),
+    refusals: Callable[[dict[str, Any], dict[str, Any]], list[str]] | None = None,
 ) -> None:
     """Register (or replace, e.g. on reload) the process handling ``key``.
 
@@ -75,7 +79,12 @@ def register_process(
     _REGISTRY.register(
         key,
         ProcessDefinition(
-            key=key, label=label, start=start, description=description, inputs=inputs
+            key=key,
+            label=label,
+            start=start,
+            description=description,
+            inputs=inputs,
+            refusals=refusals,
         ),
     )
 

@@ -87,7 +87,7 @@ def status_of(case: Case) -> str:
 def test_the_supervisors_come_from_the_directory_and_hr_gives_the_last_place(office):
     first, second, third = (approved(office, e) for e in office.employees)
     act(first, office.hr, decision="yes", comment="")
-    with pytest.raises(training.CourseFull, match="Alle 1 Plätze"):
+    with pytest.raises(training.CourseFull, match="Der einzige Platz"):
         act(second, office.hr, decision="yes", comment="")
     assert status_of(second) == Participation.Status.PENDING  # nothing changed
     act(second, office.hr, decision="waiting", comment="")
@@ -150,3 +150,17 @@ def test_two_places_given_at_the_same_moment_never_overbook(postgres_only, offic
     assert len(results) == 1 and len(errors) == 2
     assert all(isinstance(error, training.CourseFull) for error in errors)
     assert training.confirmed_count(office.course) == 1
+
+
+def test_an_employee_with_a_place_cannot_register_for_the_course_again(office):
+    from flows.training.services import registration_refusals
+
+    first = approved(office, office.employees[0])
+    act(first, office.hr, decision="yes", comment="")
+    again = {"personnel_number": office.employees[0].personnel_number}
+    [reason] = registration_refusals({"fortbildung": office.course.code}, again)
+    assert "bereits angemeldet" in reason and first.number in reason
+    other = {"personnel_number": office.employees[1].personnel_number}
+    assert registration_refusals({"fortbildung": office.course.code}, other) == []
+    training.cancel_participation(participation=Participation.objects.get(case=first), actor=None)
+    assert registration_refusals({"fortbildung": office.course.code}, again) == []

@@ -419,3 +419,43 @@ def test_rules_that_do_not_fit_the_field_are_refused_in_the_editor(demo):
         block.clean(block.to_python(upside_down))
     fine = f("Zahl", "number", name="z", rules={"minimum": "1", "maximum": "5"})
     assert block.clean(block.to_python(fine))["rules"]["maximum"] == 5
+
+
+def test_a_registration_the_process_refuses_is_not_sent_and_keeps_the_answers(demo, client):
+    from flows.models import Course, Participation
+    from portal_site.accounts.models import Employee
+    from tests.factories import case_for
+
+    course = Course.objects.order_by("code").first()
+    hans = Employee.objects.get(personnel_number="2001")
+    earlier = case_for("training_registration", office=None, values={}, inputs={})
+    Participation.objects.create(
+        course=course, case=earlier, employee=hans, status=Participation.Status.CONFIRMED
+    )
+    steps = [
+        (
+            "step",
+            {
+                "title": "Kurs",
+                "intro": "",
+                "condition": {"field": "", "values": ""},
+                "fields": [f("Fortbildung", name="fortbildung")],
+            },
+        ),
+    ]
+    page = make_form(
+        steps=steps,
+        slug="kurs",
+        process_key="training_registration",
+        identification=IdentificationMode.EMPLOYEE,
+        office_short="10.3",
+    )
+    applicant = Applicant(client, page)
+    applicant.next({"personnel_number": "2001", "last_name": "Mustermann"})
+    applicant.next({"fortbildung": course.code})
+    refused = applicant.submit()
+    assert refused.status_code == 302
+    page_html = client.get(page.url).content.decode()
+    assert "bereits angemeldet" in page_html and earlier.number in page_html
+    assert Case.objects.count() == 1  # only the earlier one
+    assert applicant.state()["answers"]["fortbildung"] == course.code
