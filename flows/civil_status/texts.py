@@ -10,6 +10,8 @@ from portal_site.notifications.email_texts import register_email_text, render_em
 from portal_site.notifications.services import queue_email
 from portal_site.processes import inputs_of
 
+from .application import certificate_request
+
 MAIL_INCOMPLETE = "civil_status.incomplete"
 
 
@@ -25,12 +27,25 @@ MAIL_COMPLETED = "civil_status.completed"
 LETTER_COVER = "letter.civil_status.cover"
 
 
+def certificates_text(kind: str, copies: int) -> str:
+    """ "Ihre Geburtsurkunde" for one copy, "Ihre 4 Geburtsurkunden" for several."""
+    if copies <= 1:
+        return f"Ihre {kind}"
+    plural = kind + "n" if kind.endswith("e") else kind
+    return f"Ihre {copies} {plural}"
+
+
 def mail_values(case: Case) -> dict[str, str]:
     kind = str(inputs_of(case).get("urkundenart", ""))
+    try:
+        _kind, copies = certificate_request(case)
+    except (TypeError, ValueError):
+        copies = 1
     return {
         "name": case.applicant_name,
         "case_number": case.number,
         "kind": kind,
+        "certificates": certificates_text(kind, copies),
         "certificate_number": str(case.data.get("certificate_number", "")),
     }
 
@@ -69,7 +84,7 @@ def register_texts() -> None:
             "case_number",
         ),
     )
-    placeholders = ("name", "case_number", "kind", "certificate_number", "missing")
+    placeholders = ("name", "case_number", "kind", "certificates", "certificate_number", "missing")
     register_email_text(
         key=MAIL_INCOMPLETE,
         name="Personenstandsurkunde: Antrag unvollständig",
@@ -115,8 +130,8 @@ def register_texts() -> None:
         subject="Ihre Urkunden zum Antrag {case_number}",
         body=(
             "Guten Tag {name},\n\n"
-            "vielen Dank für Ihre Zahlung. Ihre {kind} (Urkunden-Nr. {certificate_number}) "
-            "geht Ihnen in den nächsten Tagen mit der Post zu.\n\n"
+            "vielen Dank für Ihre Zahlung. {certificates} (Urkunden-Nr. {certificate_number}) "
+            "erhalten Sie in den nächsten Tagen mit der Post.\n\n"
             "Mit freundlichen Grüßen\nIhr Standesamt Kassel"
         ),
         placeholders=placeholders,

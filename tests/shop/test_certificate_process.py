@@ -83,7 +83,8 @@ def test_payment_ends_the_case_with_a_cover_letter(staff):
     assert case.status == CaseStatus.COMPLETED
     letter = case.files.get(filename=f"Begleitschreiben-{case.number}.pdf")
     assert "G 1234/1960" in _pdf_text(letter)
-    assert any("Ihre Urkunden" in m.subject for m in mail.outbox)
+    [done] = [m for m in mail.outbox if "Ihre Urkunden" in m.subject]
+    assert "Ihre 4 Geburtsurkunden (Urkunden-Nr. G 1234/1960)" in done.body
     assert end_reached(case) == "end"
 
 
@@ -330,3 +331,10 @@ def test_a_storno_the_process_missed_is_taken_by_the_periodic_job(staff, monkeyp
     case.refresh_from_db()
     assert case.status == CaseStatus.CANCELLED and end_reached(case) == "end_cancelled"
     assert paying.settle_payment_waits() == 0
+
+
+def test_the_mail_names_one_certificate_or_how_many():
+    from flows.civil_status.texts import certificates_text
+
+    assert certificates_text("Sterbeurkunde", 1) == "Ihre Sterbeurkunde"
+    assert certificates_text("Geburtsurkunde", 3) == "Ihre 3 Geburtsurkunden"
