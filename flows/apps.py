@@ -55,9 +55,13 @@ class FlowsConfig(AppConfig):
         from .designer.services import published_processes
 
         register_process_source("designer", published_processes)
+        from portal_site.cases.erasure import register_eraser
+
+        from .designer.effects import erase_designed_data
         from .designer.flow import DesignedFlow, resume_waits
         from .paying import register_payment_wait
 
+        register_eraser("flows.designer", erase_designed_data)
         register_periodic("flows.designer.resume_waits", resume_waits)
         register_payment_wait(DesignedFlow.await_payment)
 

@@ -787,3 +787,19 @@ def test_a_step_that_fails_unexpectedly_is_undone_and_waits_for_a_retry(staff):
     assert "„mail“" in process.error
     assert process.decisions == {"pruefen": "ja"}
     assert not OutboxMessage.objects.filter(case=case).exists()
+
+
+def test_erasing_a_case_erases_what_clerks_filled_in_and_frees_its_room(rooms):
+    from portal_site.cases.erasure import erase_personal_data
+
+    case = book(rooms)
+    registrar = User.objects.get(username="standesamt")
+    [todo] = open_tasks(case)
+    do(registrar, todo)
+    process = DesignedFlow.process_class.objects.get(artifact_object_id=case.pk)
+    process.values = {"notiz": "Frau Musterfrau ruft zurück"}
+    process.save(update_fields=["data"])
+    erase_personal_data(case=case, reason="Aufbewahrungsfrist")
+    process.refresh_from_db()
+    assert process.values == {} and process.decisions == {"warten": "ja"}
+    assert not active_reservations(case).exists()
