@@ -57,8 +57,7 @@ class FlowsConfig(AppConfig):
         register_process_source("designer", published_processes)
         from portal_site.cases.erasure import register_eraser
 
-        from .designer.effects import erase_designed_data
-        from .designer.flow import DesignedFlow, resume_waits
+        from .designer.flow import DesignedFlow, erase_designed_data, resume_waits
         from .paying import register_payment_wait
 
         register_eraser("flows.designer", erase_designed_data)
