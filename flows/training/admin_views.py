@@ -11,7 +11,6 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from ..models import Course, Participation
 from . import documents, flow, services
@@ -52,16 +51,20 @@ def course_document(request, pk: int, kind: str):
     return response
 
 
-@require_POST
 def withdraw(request, pk: int):
+    """Withdraw a participant after a confirmation page (GET asks, POST does it)."""
     _require(request, "flows.change_participation")
-    participation = get_object_or_404(Participation, pk=pk)
+    participation = get_object_or_404(Participation.objects.select_related("course", "case"), pk=pk)
+    if request.method != "POST":
+        return TemplateResponse(
+            request, "flows/training/withdraw_confirm.html", {"participation": participation}
+        )
     try:
         following = flow.cancel_participation(participation=participation, actor=request.user)
     except ValueError as exc:
         messages.error(request, str(exc))
     else:
-        message = _("%(name)s has withdrawn.") % {"name": participation.full_name}
+        message = _("%(name)s has withdrawn and has been told.") % {"name": participation.full_name}
         if following is not None:
             message += " " + _("%(name)s moves up from the waiting list and has been told.") % {
                 "name": following.full_name

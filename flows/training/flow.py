@@ -49,6 +49,7 @@ from .texts import (
     MAIL_REJECTED,
     MAIL_SUPERVISORS_AGREED,
     MAIL_WAITING,
+    MAIL_WITHDRAWN,
     mail_participant,
     register_texts,
 )
@@ -294,6 +295,7 @@ def cancel_participation(
         actor=actor,
         message=_("Registration for %(course)s withdrawn.") % {"course": course},
     )
+    mail_participant(participation, MAIL_WITHDRAWN)
     if not had_place:
         _end_waiting(participation)  # leaves the waiting list: its process ends
         return None

@@ -32,6 +32,9 @@ MAIL_MOVED_UP = "training.moved_up"
 MAIL_CERTIFICATE = "training.certificate"
 
 
+MAIL_WITHDRAWN = "training.withdrawn"
+
+
 LETTER_CERTIFICATE = "letter.training.certificate"
 
 
@@ -113,6 +116,13 @@ def register_texts() -> None:
             "Fortbildung {course}: Sie sind nachgerückt",
             "Guten Tag {name},\n\nin der Fortbildung {course} ist ein Platz frei geworden: Ihre "
             "Teilnahme ist bestätigt.\nTermin: {dates}\nOrt: {place}",
+        ),
+        (
+            MAIL_WITHDRAWN,
+            "Fortbildung: Abmeldung bestätigt",
+            "Fortbildung {course}: Ihre Abmeldung",
+            "Guten Tag {name},\n\nSie sind von der Fortbildung {course} ({dates}) abgemeldet. "
+            "Ihr Platz bzw. Ihr Platz auf der Nachrückerliste ist wieder frei.",
         ),
         (
             MAIL_CERTIFICATE,

@@ -164,3 +164,19 @@ def test_an_employee_with_a_place_cannot_register_for_the_course_again(office):
     assert registration_refusals({"fortbildung": office.course.code}, other) == []
     training.cancel_participation(participation=Participation.objects.get(case=first), actor=None)
     assert registration_refusals({"fortbildung": office.course.code}, again) == []
+
+
+def test_withdrawing_asks_first_then_mails_the_participant(office, client):
+    first = approved(office, office.employees[0])
+    act(first, office.hr, decision="yes", comment="")
+    participation = Participation.objects.get(case=first)
+    client.force_login(office.hr)
+    url = f"/admin/fortbildung/teilnahmen/{participation.pk}/abmelden/"
+    asking = client.get(url)
+    assert asking.status_code == 200 and "Ja, abmelden" in asking.content.decode()
+    assert Participation.objects.get(pk=participation.pk).status == "confirmed"
+    mail.outbox.clear()
+    client.post(url)
+    assert Participation.objects.get(pk=participation.pk).status == "cancelled"
+    [message] = [m for m in mail.outbox if m.to == [office.employees[0].email]]
+    assert "Ihre Abmeldung" in message.subject
