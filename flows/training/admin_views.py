@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max, Min
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -91,15 +92,25 @@ class PeriodForm(forms.Form):
         return data
 
 
+def default_period() -> tuple:
+    """This year if it has courses, else the calendar years the programme's courses span."""
+    today = timezone.localdate()
+    this_year = (today.replace(month=1, day=1), today.replace(month=12, day=31))
+    if Course.objects.filter(starts_on__year=today.year).exists():
+        return this_year
+    span = Course.objects.aggregate(first=Min("starts_on"), last=Max("ends_on"))
+    if span["first"] is None:
+        return this_year
+    last = span["last"] or span["first"]
+    return (span["first"].replace(month=1, day=1), last.replace(month=12, day=31))
+
+
 def training_statistics(request):
     _require(request, "flows.view_participation")
-    today = timezone.localdate()
+    period_from, period_to = default_period()
     form = PeriodForm(
         request.GET or None,
-        initial={
-            "period_from": today.replace(month=1, day=1),
-            "period_to": today.replace(month=12, day=31),
-        },
+        initial={"period_from": period_from, "period_to": period_to},
     )
     if request.GET and form.is_valid():
         data = documents.statistics_xlsx(**form.cleaned_data)

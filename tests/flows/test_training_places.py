@@ -180,3 +180,19 @@ def test_withdrawing_asks_first_then_mails_the_participant(office, client):
     assert Participation.objects.get(pk=participation.pk).status == "cancelled"
     [message] = [m for m in mail.outbox if m.to == [office.employees[0].email]]
     assert "Ihre Abmeldung" in message.subject
+
+
+def test_the_statistics_default_to_the_years_that_have_courses(office):
+    import datetime
+
+    from flows.training.admin_views import default_period
+
+    Course.objects.filter(pk=office.course.pk).update(
+        starts_on=datetime.date(2016, 3, 1), ends_on=datetime.date(2016, 3, 2)
+    )
+    assert default_period() == (datetime.date(2016, 1, 1), datetime.date(2016, 12, 31))
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    CourseFactory(starts_on=today, ends_on=today)  # one this year: the year itself
+    assert default_period() == (today.replace(month=1, day=1), today.replace(month=12, day=31))
