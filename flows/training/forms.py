@@ -46,6 +46,18 @@ class HeadDecisionForm(StepForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        data = self.task.process.data or {}
+        if data.get("recommendation"):
+            recommended = dict(RECOMMEND_CHOICES).get(data["recommendation"], "")
+            text = _("The team lead's recommendation: %(decision)s.") % {"decision": recommended}
+            if data.get("recommendation_comment"):
+                text += " " + _("Comment: %(comment)s") % {
+                    "comment": data["recommendation_comment"]
+                }
+            self.fields["decision"].help_text = text
+
 
 class PlaceDecisionForm(StepForm):
     decision = forms.ChoiceField(

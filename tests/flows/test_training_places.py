@@ -196,3 +196,14 @@ def test_the_statistics_default_to_the_years_that_have_courses(office):
     today = timezone.localdate()
     CourseFactory(starts_on=today, ends_on=today)  # one this year: the year itself
     assert default_period() == (today.replace(month=1, day=1), today.replace(month=12, day=31))
+
+
+def test_the_department_head_reads_the_recommendation_on_the_task(office):
+    from flows.training.forms import HeadDecisionForm
+
+    case = register(office, office.employees[0])
+    act(case, selectors.open_task_for_case(case=case).owner, decision="yes", comment="Passt gut")
+    task = selectors.open_task_for_case(case=case)
+    form = HeadDecisionForm(case=case, task=task)
+    assert "Empfehlung der Sachgebietsleitung: Ja, empfohlen" in form.fields["decision"].help_text
+    assert "Passt gut" in form.fields["decision"].help_text
