@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib.admin.utils import unquote as admin_unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.datastructures import MultiValueDictKeyError
@@ -81,6 +82,9 @@ class OutOfRangeIdMiddleware:
         match = getattr(request, "resolver_match", None)
         values = [str(v) for v in (match.kwargs.values() if match else []) if str(v)]
         values += [str(v) for v in (match.args if match else []) if str(v)]
+        # Wagtail's admin views unquote keys first (``_41`` → ``A``, as Django's admin):
+        # the error then names the unquoted value.
+        values += [admin_unquote(value) for value in values]
         message = str(exception)
         if not any(value in message for value in values):
             return None

@@ -193,3 +193,14 @@ def test_moving_or_locking_the_page_tree_root_is_refused(demo, action):
     client = _client()
     client.force_login(User.objects.get(username="redaktion"))
     assert client.post(f"/admin/pages/1/{action}/", {}).status_code == 404
+
+
+@pytest.mark.parametrize("key", ["abc", "token_41x", "Ab_5FCd-e_3A"])
+def test_wagtail_choosers_answer_not_found_for_a_key_that_is_no_id(demo, key):
+    """Wagtail unquotes admin keys (``_41`` → ``A``) before reading them as an integer;
+    the error then names the unquoted key, which must still end as a 404."""
+    from portal_site.accounts.models import User
+
+    client = _client()
+    client.force_login(User.objects.get(username="administration"))
+    assert client.get(f"/admin/documents/chooser/chosen/{key}/").status_code == 404
