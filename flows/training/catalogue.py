@@ -14,29 +14,10 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from portal_site.core.demo import register_demo_step
-from serviceportal.catalogues import Catalogue, CatalogueEntry
 
 from ..models import Course
 from . import admin_views
-
-CATALOGUE = "Fortbildungsprogramm"
-
-
-def offer_course(course: Course) -> None:
-    """A course HR development maintains is offered in the portal's course list
-    (the registration form's catalogue), under its code and current title."""
-    catalogue, _created = Catalogue.objects.get_or_create(name=CATALOGUE)
-    entry = catalogue.entries.filter(code=course.code).first()
-    if entry is None:
-        CatalogueEntry.objects.create(
-            catalogue=catalogue,
-            code=course.code,
-            label=course.title,
-            sort_order=catalogue.entries.count(),
-        )
-    elif entry.label != course.title:
-        entry.label = course.title
-        entry.save(update_fields=["label"])
+from .services import offer_course
 
 
 class CourseCreateView(CreateView):

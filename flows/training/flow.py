@@ -38,6 +38,7 @@ from .services import (
     active_user,
     confirmed_count,
     decide_place,
+    offer_course,
     participation_from_case,
     participation_of,
     registration_refusals,
@@ -296,6 +297,7 @@ def cancel_participation(
         message=_("Registration for %(course)s withdrawn.") % {"course": course},
     )
     mail_participant(participation, MAIL_WITHDRAWN)
+    transaction.on_commit(lambda: offer_course(course))  # a place is free again
     if not had_place:
         _end_waiting(participation)  # leaves the waiting list: its process ends
         return None

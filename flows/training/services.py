@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from portal_site.accounts.models import Employee, User
 from portal_site.cases.models import Case
 from portal_site.processes import InputKind, ProcessInput, inputs_of
+from serviceportal.catalogues import Catalogue, CatalogueEntry
 
 from ..models import Course, Participation
 
@@ -48,6 +49,39 @@ ACTIVE = (
     Participation.Status.CONFIRMED,
     Participation.Status.WAITING,
 )
+
+
+CATALOGUE = "Fortbildungsprogramm"
+
+
+def course_label(course: Course) -> str:
+    """What the portal's course list shows: title, dates and the places still free."""
+    free = max(course.places - confirmed_count(course), 0)
+    places = (
+        ngettext("%(count)d place free", "%(count)d places free", free) % {"count": free}
+        if free
+        else _("fully booked: waiting list")
+    )
+    return f"{course.title} ({course.dates_label}, {places})"
+
+
+def offer_course(course: Course) -> None:
+    """A course HR development maintains is offered in the portal's course list (the
+    registration form's catalogue) under its code, with its title, dates and free places;
+    called again when a place is given or freed."""
+    catalogue, _created = Catalogue.objects.get_or_create(name=CATALOGUE)
+    label = course_label(course)
+    entry = catalogue.entries.filter(code=course.code).first()
+    if entry is None:
+        CatalogueEntry.objects.create(
+            catalogue=catalogue,
+            code=course.code,
+            label=label,
+            sort_order=catalogue.entries.count(),
+        )
+    elif entry.label != label:
+        entry.label = label
+        entry.save(update_fields=["label"])
 
 
 def registration_refusals(inputs: dict, values: dict) -> list[str]:
@@ -142,6 +176,7 @@ def decide_place(*, participation: Participation, decision: str, actor: User | N
                 % {"places": course.places, "course": course}
             )
         participation.status = Participation.Status.CONFIRMED
+        transaction.on_commit(lambda: offer_course(course))
     elif decision == WAITING:
         participation.status = Participation.Status.WAITING
         participation.waiting_since = timezone.now()

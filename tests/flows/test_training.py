@@ -228,9 +228,9 @@ def test_a_course_hr_adds_or_renames_in_the_admin_is_offered_in_the_portal(staff
     assert client.post("/admin/fortbildung/kurse/new/", fields).status_code == 302
     course = Course.objects.get(code="A-2027-99")
     entry = CatalogueEntry.objects.get(catalogue__name="Fortbildungsprogramm", code=course.code)
-    assert entry.label == "Gesprächsführung"
+    assert entry.label.startswith("Gesprächsführung (") and "Plätze frei" in entry.label
     edit = f"/admin/fortbildung/kurse/edit/{course.pk}/"
     fields["title"] = "Gesprächsführung für Führungskräfte"
     assert client.post(edit, fields).status_code == 302
     entry.refresh_from_db()
-    assert entry.label == "Gesprächsführung für Führungskräfte"
+    assert entry.label.startswith("Gesprächsführung für Führungskräfte (")

@@ -207,3 +207,19 @@ def test_the_department_head_reads_the_recommendation_on_the_task(office):
     form = HeadDecisionForm(case=case, task=task)
     assert "Empfehlung der Sachgebietsleitung: Ja, empfohlen" in form.fields["decision"].help_text
     assert "Passt gut" in form.fields["decision"].help_text
+
+
+def test_the_course_list_shows_dates_and_free_places_as_they_change(office):
+    from flows.training.services import offer_course
+    from serviceportal.catalogues import CatalogueEntry
+
+    offer_course(office.course)
+    entry = CatalogueEntry.objects.get(code=office.course.code)
+    assert office.course.dates_label in entry.label and "1 Platz frei" in entry.label
+    first = approved(office, office.employees[0])
+    act(first, office.hr, decision="yes", comment="")
+    entry.refresh_from_db()
+    assert "ausgebucht" in entry.label
+    training.cancel_participation(participation=Participation.objects.get(case=first), actor=None)
+    entry.refresh_from_db()
+    assert "1 Platz frei" in entry.label
