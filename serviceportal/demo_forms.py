@@ -485,13 +485,13 @@ def _catalogue(name: str, entries: list[tuple[str, str]]) -> Catalogue:
 FORMS = [
     # slug, title, service page slug, process key, office short name, identification, steps
     (
-        "personenstandsunterlagen-anfordern",
-        "Personenstandsunterlagen anfordern",
+        "personenstandsurkunden-anfordern",
+        "Personenstandsurkunden anfordern",
         "personenstandsurkunden",
         "civil_status_certificate",
         "34",
         IdentificationMode.ANYONE,
-        "Personenstandsunterlagen bestellen",
+        "Personenstandsurkunden bestellen",
     ),
     (
         "anmeldung-fortbildung",
@@ -560,7 +560,7 @@ def load_form_demo() -> dict[str, int]:
     if index is None:
         return {"forms": 0}
     steps_by_slug = {
-        "personenstandsunterlagen-anfordern": certificate_steps(),
+        "personenstandsurkunden-anfordern": certificate_steps(),
         "anmeldung-fortbildung": training_steps(catalogues),
         "briefkasten": mailbox_steps(),
         "sterbefall-voranmelden": death_notice_steps(),

@@ -32,6 +32,7 @@ from .form_definition import (
 from .form_engine import StepForm, build_step_form
 from .form_submissions import ServiceFormSubmission
 from .identification import IdentificationMode
+from .slugs import GermanSlugMixin
 from .submission import Application, status_path, submit_application
 from .wizard import FormWizard
 
@@ -58,7 +59,7 @@ class ProcessKeyField(models.CharField):
         return models.Field.formfield(self, **kwargs)
 
 
-class ServiceFormPage(AbstractForm):
+class ServiceFormPage(GermanSlugMixin, AbstractForm):
     """An online form of named steps that opens a case when it is sent.
 
     Built on Wagtail's form page: the submission class, data fields, submissions

@@ -12,6 +12,8 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
 from wagtail.search import index
 
+from .slugs import GermanSlugMixin
+
 
 class ContactBlock(blocks.StructBlock):
     name = blocks.CharBlock(label=_("Office"))
@@ -33,7 +35,7 @@ class BodyBlock(blocks.StreamBlock):
     contact = ContactBlock()
 
 
-class HomePage(Page):
+class HomePage(GermanSlugMixin, Page):
     intro = models.CharField(_("introduction"), max_length=500, blank=True)
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
@@ -55,7 +57,7 @@ class HomePage(Page):
         return context
 
 
-class ContentPage(Page):
+class ContentPage(GermanSlugMixin, Page):
     intro = models.CharField(_("introduction"), max_length=500, blank=True)
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
@@ -66,7 +68,7 @@ class ContentPage(Page):
         verbose_name = _("content page")
 
 
-class ServiceIndexPage(Page):
+class ServiceIndexPage(GermanSlugMixin, Page):
     """A list of the city's online services, grouped by topic."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -91,7 +93,7 @@ class ServiceIndexPage(Page):
         return context
 
 
-class ServicePage(Page):
+class ServicePage(GermanSlugMixin, Page):
     """Information about one service: what it is, what it costs, whom to ask."""
 
     summary = models.CharField(_("summary"), max_length=300)

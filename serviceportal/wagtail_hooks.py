@@ -1,3 +1,5 @@
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
@@ -51,3 +53,8 @@ def submissions_only_for_the_responsible_office(user, editable_forms):
         return editable_forms
     form_ids = ServiceFormPage.objects.filter(office_id__in=offices).values("pk")
     return Page.objects.filter(pk__in=form_ids)
+
+
+@hooks.register("insert_editor_js")
+def german_page_slugs():
+    return format_html('<script src="{}"></script>', static("serviceportal/js/german-slugs.js"))

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
-CERTIFICATE_FORM = "/online-dienste/personenstandsunterlagen-anfordern/"
+CERTIFICATE_FORM = "/online-dienste/personenstandsurkunden-anfordern/"
+
+
+def shown(text: str) -> re.Pattern:
+    """The whole text as the page shows it: long words carry soft hyphens (U+00AD)."""
+    return re.compile("^" + "\u00ad?".join(re.escape(char) for char in text) + "$")
 
 
 def next_step(page) -> None:

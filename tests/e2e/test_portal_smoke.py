@@ -3,13 +3,14 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import admin_login
+from tests.e2e.portal_steps import shown
 
 
 def test_citizen_finds_a_service_from_the_home_page(page):
     page.goto("/")
     expect(page.locator("h1")).to_have_text("Serviceportal Stadt Kassel")
     page.get_by_role("link", name="Personenstandsurkunden anfordern").first.click()
-    expect(page.locator("h1")).to_have_text("Personenstandsurkunden anfordern")
+    expect(page.locator("h1")).to_have_text(shown("Personenstandsurkunden anfordern"))
     expect(page.get_by_text("10,00 € für die erste Urkunde")).to_be_visible()
 
 
@@ -50,3 +51,14 @@ def test_accessibility_check_sees_a_real_violation(page):
         " '<input type=text id=unlabelled>')"
     )
     assert any(v.startswith("label ") for v in serious_violations(page))
+
+
+def test_an_editor_gets_a_german_slug_for_a_title_with_umlauts(page):
+    from serviceportal.models import HomePage
+
+    admin_login(page, "redaktion")
+    home = HomePage.objects.get()
+    page.goto(f"/admin/pages/add/serviceportal/contentpage/{home.pk}/")
+    page.locator("#id_title").fill("Sperrmüll und Größe")
+    page.locator("#id_title").blur()
+    expect(page.locator("#id_slug")).to_have_value("sperrmuell-und-groesse")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from portal_site.cases.models import Case
-from tests.e2e.portal_steps import fill_seed_applicant, fill_seed_birth_certificate
+from tests.e2e.portal_steps import fill_seed_applicant, fill_seed_birth_certificate, shown
 from tests.e2e.test_portal_smoke import serious_violations
 
-FORM = "/online-dienste/personenstandsunterlagen-anfordern/"
+FORM = "/online-dienste/personenstandsurkunden-anfordern/"
 
 
 def _next(page):
@@ -18,7 +18,7 @@ def _next(page):
 def test_citizen_orders_four_birth_certificates_and_gets_a_case_number(page):
     page.goto("/online-dienste/personenstandsurkunden/")
     page.get_by_role("link", name="Online beantragen").click()
-    expect(page.locator("h1")).to_have_text("Personenstandsunterlagen anfordern")
+    expect(page.locator("h1")).to_have_text(shown("Personenstandsurkunden anfordern"))
     expect(page.locator("[aria-current=step]")).to_contain_text("Start")
     assert serious_violations(page) == []
 

@@ -62,7 +62,7 @@ def editor(client, demo):
 
 
 def test_editor_opens_a_demo_form_in_the_page_editor(editor):
-    page = ServiceFormPage.objects.get(slug="personenstandsunterlagen-anfordern")
+    page = ServiceFormPage.objects.get(slug="personenstandsurkunden-anfordern")
     response = editor.get(f"/admin/pages/{page.pk}/edit/")
     assert response.status_code == 200
     assert "Angaben zur Geburtsurkunde" in response.content.decode()

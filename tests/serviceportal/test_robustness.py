@@ -15,7 +15,7 @@ from serviceportal.form_pages import ServiceFormPage
 from serviceportal.submission import Application, submit_application
 from tests.concurrency import run_in_parallel
 
-FORM = "personenstandsunterlagen-anfordern"
+FORM = "personenstandsurkunden-anfordern"
 FIELD_NAMES = [
     "datenschutz",
     "anrede",

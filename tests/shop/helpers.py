@@ -48,7 +48,7 @@ def certificate_case(**overrides) -> Case:
     values = {**SEED_VALUES, **overrides}
     case = open_case(
         process_key="civil_status_certificate",
-        title="Personenstandsunterlagen bestellen",
+        title="Personenstandsurkunden bestellen",
         data={"answers": [], "values": values, "inputs": inputs_for(values)},
         applicant_name=f"{values['vorname']} {values['name']}",
         applicant_email=values["email"],
