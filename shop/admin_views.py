@@ -117,7 +117,9 @@ def invoice_list(request):
     if query:
         # Each alternative on its own index, joined by UNION (an OR across the joined
         # tables would read every invoice of the list).
-        partners = BusinessPartner.objects.filter(Q(last_name__icontains=query) | Q(number=query))
+        partners = BusinessPartner.objects.filter(
+            Q(last_name__icontains=query) | Q(organisation__icontains=query) | Q(number=query)
+        )
         matching = (
             Invoice.objects.filter(reference__icontains=query.replace(" ", ""))
             .order_by()

@@ -65,7 +65,15 @@ class CustomerForm(forms.Form):
         choices=[("", "–"), ("Frau", "Frau"), ("Herr", "Herr"), ("divers", "divers")],
     )
     first_name = forms.CharField(label=gettext_lazy("First name"), max_length=100, required=False)
-    last_name = forms.CharField(label=gettext_lazy("Name or organisation"), max_length=150)
+    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=150, required=False)
+    organisation = forms.CharField(
+        label=gettext_lazy("Organisation (optional)"),
+        help_text=gettext_lazy(
+            "For a publisher, company or association; your name above is then its contact."
+        ),
+        max_length=200,
+        required=False,
+    )
     street = forms.CharField(label=gettext_lazy("Street and number"), max_length=200)
     postcode = forms.RegexField(
         label=gettext_lazy("Postcode"),
@@ -83,6 +91,12 @@ class CustomerForm(forms.Form):
     accept = forms.BooleanField(
         label=gettext_lazy("I accept the archive's terms of use for the chosen usage types.")
     )
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("last_name", "").strip() or data.get("organisation", "").strip()):
+            self.add_error("last_name", gettext_lazy("Please enter your name or an organisation."))
+        return data
 
 
 def basket(request):

@@ -164,7 +164,7 @@ def deliver_order(order: Order) -> list[DownloadGrant]:
     _subject, letter = render_email_text(
         key=PERMISSION_LETTER,
         values={
-            "name": order.partner.display_name,
+            "name": order.partner.greeting_name,
             "case_number": case.number,
             "valid_until": timezone.localtime(expires).strftime("%d.%m.%Y"),
         },
@@ -189,7 +189,7 @@ def deliver_order(order: Order) -> list[DownloadGrant]:
         for grant in grants
     )
     values = {
-        "name": order.partner.display_name,
+        "name": order.partner.greeting_name,
         "case_number": case.number,
         "links": links,
         "valid_until": timezone.localtime(expires).strftime("%d.%m.%Y"),
@@ -258,6 +258,7 @@ def file_for(grant: DownloadGrant) -> tuple[bytes, str]:
 class Customer:
     last_name: str
     email: str
+    organisation: str = ""
     first_name: str = ""
     salutation: str = ""
     street: str = ""
@@ -280,6 +281,7 @@ def place_order(*, lines: list[BasketLine], customer: Customer) -> Order:
     partner = find_or_create_partner(
         PartnerData(
             last_name=customer.last_name,
+            organisation=customer.organisation,
             first_name=customer.first_name,
             salutation=customer.salutation,
             street=customer.street,

@@ -8,7 +8,7 @@ paid amount and the status are computed from what is committed.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -67,6 +67,7 @@ def format_eur(amount: Decimal) -> str:
 @dataclass
 class PartnerData:
     last_name: str
+    organisation: str = ""
     first_name: str = ""
     salutation: str = ""
     academic_title: str = ""
@@ -76,13 +77,42 @@ class PartnerData:
     email: str = ""
 
 
+SALUTATIONS = ("Herr", "Frau")
+
+
+def partner_data_from_inputs(inputs: Mapping[str, object], *, name: str, email: str) -> PartnerData:
+    """The debtor from a case's process inputs (``organisation``, ``anrede``,
+    ``akademischer_grad``, ``vorname``, ``name``, ``strasse``, ``postleitzahl``,
+    ``ort``, ``email``); ``name`` and ``email`` are the case's applicant, used where
+    the form asked for neither. An organisation without a contact stays without one.
+    """
+
+    def value(key: str) -> str:
+        return str(inputs.get(key, "") or "").strip()
+
+    organisation = value("organisation")
+    return PartnerData(
+        organisation=organisation,
+        salutation=value("anrede") if value("anrede") in SALUTATIONS else "",
+        academic_title=value("akademischer_grad"),
+        first_name=value("vorname"),
+        last_name=value("name") or ("" if organisation else name),
+        street=value("strasse"),
+        postcode=value("postleitzahl"),
+        town=value("ort"),
+        email=value("email") or email,
+    )
+
+
 @transaction.atomic
 def find_or_create_partner(data: PartnerData) -> BusinessPartner:
     """The applicant's business partner: found by name, postcode and e-mail, else created."""
     last_name = data.last_name.strip()
-    if not last_name:
+    organisation = data.organisation.strip()
+    if not (last_name or organisation):
         raise ShopError(_("A business partner needs a name."))
     existing = BusinessPartner.objects.filter(
+        organisation__iexact=organisation,
         last_name__iexact=last_name,
         first_name__iexact=data.first_name.strip(),
         postcode=data.postcode.strip(),
@@ -93,6 +123,7 @@ def find_or_create_partner(data: PartnerData) -> BusinessPartner:
         return existing
     return BusinessPartner.objects.create(
         number=next_partner_number(),
+        organisation=organisation,
         salutation=data.salutation.strip(),
         academic_title=data.academic_title.strip(),
         first_name=data.first_name.strip(),
@@ -152,7 +183,7 @@ def pay_url(invoice: Invoice) -> str:
 def invoice_values(invoice: Invoice) -> dict[str, str]:
     partner = invoice.partner
     return {
-        "name": partner.display_name,
+        "name": partner.greeting_name,
         "salutation": partner.salutation,
         "amount": format_eur(invoice.total),
         "open_amount": format_eur(invoice.open_amount),
@@ -493,6 +524,7 @@ def erase_partner_if_unused(partner: BusinessPartner) -> bool:
     if partner.invoices.exclude(status=Invoice.Status.CANCELLED).exists():
         return False
     BusinessPartner.objects.filter(pk=partner.pk).update(
+        organisation="",
         salutation="",
         academic_title="",
         first_name="",

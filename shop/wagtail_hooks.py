@@ -80,10 +80,19 @@ class BusinessPartnerViewSet(ModelViewSet):
     icon = "group"
     menu_label = _("Business partners")
     url_prefix = "geschaeftspartner"
-    list_display = ["number", "last_name", "first_name", "postcode", "town", "email"]
-    search_fields = ["number", "last_name", "first_name", "email"]
+    list_display = [
+        "number",
+        "organisation",
+        "last_name",
+        "first_name",
+        "postcode",
+        "town",
+        "email",
+    ]
+    search_fields = ["number", "organisation", "last_name", "first_name", "email"]
     search_backend_name = None
     form_fields = [
+        "organisation",
         "salutation",
         "academic_title",
         "first_name",

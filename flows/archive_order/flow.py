@@ -31,7 +31,7 @@ def _order(case_id: int) -> Order:
 
 
 def _mail(order: Order, key: str, **extra: str) -> None:
-    values = {"name": order.partner.display_name, "case_number": order.case.number, **extra}
+    values = {"name": order.partner.greeting_name, "case_number": order.case.number, **extra}
     subject, body = render_email_text(key=key, values=values)
     queue_email(to=[order.email], subject=subject, body=body, case=order.case)
 

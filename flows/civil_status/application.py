@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from portal_site.cases.models import Case
 from portal_site.processes import InputKind, ProcessInput, inputs_of
-from shop.services import FeeItem, PartnerData
+from shop.services import FeeItem, PartnerData, partner_data_from_inputs
 
 FIRST_COPY_KEY = "300"
 
@@ -28,6 +28,11 @@ INPUTS = (
     ProcessInput("anzahl", gettext_lazy("Number of certificates"), InputKind.NUMBER),
     ProcessInput("name", gettext_lazy("Surname of the applicant")),
     ProcessInput("vorname", gettext_lazy("First name of the applicant"), required=False),
+    ProcessInput(
+        "organisation",
+        gettext_lazy("Organisation applying (the name fields are its contact)"),
+        required=False,
+    ),
     ProcessInput("anrede", gettext_lazy("Salutation"), InputKind.CHOICE, required=False),
     ProcessInput("akademischer_grad", gettext_lazy("Academic title"), required=False),
     ProcessInput("strasse", gettext_lazy("Street and number"), required=False),
@@ -60,18 +65,6 @@ def fee_items(copies: int) -> list[FeeItem]:
 
 
 def partner_data(case: Case) -> PartnerData:
-    inputs = inputs_of(case)
-
-    def value(name: str) -> str:
-        return str(inputs.get(name, "") or "")
-
-    return PartnerData(
-        salutation=value("anrede") if value("anrede") in ("Herr", "Frau") else "",
-        academic_title=value("akademischer_grad"),
-        first_name=value("vorname"),
-        last_name=value("name") or case.applicant_name,
-        street=value("strasse"),
-        postcode=value("postleitzahl"),
-        town=value("ort"),
-        email=value("email") or case.applicant_email,
+    return partner_data_from_inputs(
+        inputs_of(case), name=case.applicant_name, email=case.applicant_email
     )

@@ -28,8 +28,13 @@ from portal_site.documents.services import file_pdf_document
 from portal_site.notifications.letters import fill_placeholders
 from portal_site.notifications.services import queue_email
 from portal_site.processes import inputs_of
-from shop.models import Invoice
-from shop.services import FeeItem, PartnerData, find_or_create_partner, issue_invoice
+from shop.models import BusinessPartner, Invoice
+from shop.services import (
+    FeeItem,
+    find_or_create_partner,
+    issue_invoice,
+    partner_data_from_inputs,
+)
 
 from .blocks import Recipient
 from .models import Reservation, Resource
@@ -109,10 +114,10 @@ def _slug(title: str) -> str:
 
 
 def _address_lines(case: Case) -> list[str]:
-    inputs = inputs_of(case)
-    street = str(inputs.get("strasse") or "")
-    town = " ".join(str(inputs.get(k) or "") for k in ("postleitzahl", "ort")).strip()
-    return [case.applicant_name, street, town]
+    data = partner_data_from_inputs(
+        inputs_of(case), name=case.applicant_name, email=case.applicant_email
+    )
+    return BusinessPartner(**vars(data)).address_lines
 
 
 # -- E-Mail
@@ -197,19 +202,9 @@ def issue_fee(step: dict, *, process, case: Case) -> Invoice:
         FeeItem(booking_key=line["booking_key"], quantity=quantity(line, values))
         for line in step["lines"]
     ]
-    inputs = inputs_of(case)
-
-    def value(name: str) -> str:
-        return str(inputs.get(name, "") or "")
-
     partner = find_or_create_partner(
-        PartnerData(
-            last_name=value("name") or case.applicant_name,
-            first_name=value("vorname"),
-            street=value("strasse"),
-            postcode=value("postleitzahl"),
-            town=value("ort"),
-            email=case.applicant_email,
+        partner_data_from_inputs(
+            inputs_of(case), name=case.applicant_name, email=case.applicant_email
         )
     )
     invoice = issue_invoice(

@@ -12,6 +12,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -75,10 +76,16 @@ class BusinessPartner(models.Model):
     """A debtor in the finance system (Geschäftspartner)."""
 
     number = models.CharField(_("business partner number"), max_length=10, unique=True)
+    organisation = models.CharField(
+        _("organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("Company, association or authority; the name fields then hold the contact."),
+    )
     salutation = models.CharField(_("salutation"), max_length=30, blank=True)
     academic_title = models.CharField(_("academic title"), max_length=50, blank=True)
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
-    last_name = models.CharField(_("name"), max_length=150)
+    last_name = models.CharField(_("name"), max_length=150, blank=True)
     street = models.CharField(_("street and number"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     town = models.CharField(_("town"), max_length=100, blank=True)
@@ -93,18 +100,41 @@ class BusinessPartner(models.Model):
         indexes = [models.Index(fields=["last_name", "first_name"])]
 
     def __str__(self) -> str:
+        if self.organisation and self.person_name:
+            return f"{self.number} {self.organisation} ({self.person_name})"
         return f"{self.number} {self.display_name}"
 
+    def clean(self) -> None:
+        super().clean()
+        if not (self.last_name.strip() or self.organisation.strip()):
+            raise ValidationError({"last_name": _("Enter a name or an organisation.")})
+
     @property
-    def display_name(self) -> str:
+    def person_name(self) -> str:
+        """The person (for an organisation: its contact), "" if there is none."""
+        if not self.last_name:
+            return ""
         return " ".join(p for p in (self.academic_title, self.first_name, self.last_name) if p)
 
     @property
+    def display_name(self) -> str:
+        """The debtor as lists and the finance export name it: the organisation, else the person."""
+        return self.organisation or self.person_name
+
+    @property
+    def greeting_name(self) -> str:
+        """Who "Guten Tag {name}," greets: a person, never an organisation ("" → "Guten Tag,")."""
+        return self.person_name
+
+    @property
     def address_lines(self) -> list[str]:
+        """The postal address: an organisation's name first, its contact below it."""
+        person = " ".join(p for p in (self.salutation, self.person_name) if p and self.person_name)
         return [
             line
             for line in (
-                " ".join(p for p in (self.salutation, self.display_name) if p),
+                self.organisation,
+                person,
                 self.street,
                 " ".join(p for p in (self.postcode, self.town) if p),
             )

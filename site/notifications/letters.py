@@ -14,6 +14,9 @@ from typing import Protocol
 from portal_site.registry import Registry
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# A known placeholder with its leading space, and whether punctuation follows it:
+# "Guten Tag {name}," for an organisation without a contact reads "Guten Tag,".
+_SPACED_PLACEHOLDER = re.compile(r"( ?)\{(\w+)\}(?=([,.;:!?]?))")
 
 Render = Callable[[str, str], bytes]
 _LETTER_PREVIEWS: Registry[str, Render] = Registry("letter previews")
@@ -28,8 +31,22 @@ class Text(Protocol):
 
 
 def fill_placeholders(text: str, values: dict[str, str]) -> str:
-    """Replace ``{name}`` for known names; anything else stays as the editor wrote it."""
-    return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
+    """Replace ``{name}`` for known names; anything else stays as the editor wrote it.
+
+    A placeholder whose value is empty takes the space before it along when
+    punctuation follows, so no text reads "Guten Tag ,".
+    """
+
+    def fill(match: re.Match) -> str:
+        space, name, punctuation = match.groups()
+        if name not in values:
+            return match.group(0)
+        value = str(values[name])
+        if not value and punctuation:
+            return ""
+        return space + value
+
+    return _SPACED_PLACEHOLDER.sub(fill, text)
 
 
 def placeholders_in(text: str) -> list[str]:

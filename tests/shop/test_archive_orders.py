@@ -252,3 +252,57 @@ def test_parallel_downloads_never_pass_the_limit(postgres_only, delivered):
 
     results, errors = run_in_parallel([fetch] * 6)
     assert errors == [] and sorted(results) == ["ok", "ok"] + ["refused"] * 4
+
+
+def _invoice_pdf_text(order: Order) -> str:
+    invoice_file = order.case.files.get(filename__startswith="Gebuehrenrechnung")
+    with invoice_file.file.open("rb") as handle:
+        return "\n".join(page.extract_text() for page in PdfReader(handle).pages)
+
+
+@pytest.mark.parametrize(
+    ("contact", "greeting", "address"),
+    [
+        (
+            {"first_name": "Verena", "last_name": "Muster"},
+            "Guten Tag Verena Muster,",
+            ["Verlag Nordhessen GmbH", "Frau Verena Muster"],
+        ),
+        ({"first_name": "", "last_name": "", "salutation": ""}, "Guten Tag,", []),
+    ],
+)
+def test_an_organisation_orders_and_is_addressed_as_one(
+    archive, client, contact, greeting, address
+):
+    image = _image("S 01 Nr. 1961-087")
+    client.post(
+        reverse("shop:basket_add"),
+        {"image": image.pk, "product": _product("Veröffentlichung (Druck/Online)").pk},
+    )
+    client.post(
+        reverse("shop:basket"),
+        {**CUSTOMER, **contact, "organisation": "Verlag Nordhessen GmbH"},
+    )
+    order = Order.objects.get()
+    partner = order.partner
+    assert partner.organisation == "Verlag Nordhessen GmbH"
+    assert partner.display_name == "Verlag Nordhessen GmbH"
+    assert partner.address_lines[: len(address) or 1] == (address or ["Verlag Nordhessen GmbH"])
+    assert partner.address_lines[-2:] == ["Wilhelmshöher Allee 19", "34117 Kassel"]
+    [invoice_mail] = [m for m in mail.outbox if order.invoice.reference in m.body]
+    assert invoice_mail.body.startswith(greeting)
+    assert "GmbH," not in invoice_mail.body.splitlines()[0]
+    text = _invoice_pdf_text(order)
+    assert "Frau Verena Verlag" not in text and "Verlag Nordhessen GmbH" in text
+
+
+def test_checkout_needs_a_name_or_an_organisation(archive, client):
+    image = _image("S 01 Nr. 1961-087")
+    client.post(
+        reverse("shop:basket_add"),
+        {"image": image.pk, "product": _product("Veröffentlichung (Druck/Online)").pk},
+    )
+    response = client.post(reverse("shop:basket"), {**CUSTOMER, "last_name": ""})
+    assert response.status_code == 200
+    assert "Bitte geben Sie Ihren Namen oder eine Organisation an." in response.content.decode()
+    assert not Order.objects.exists()

@@ -48,3 +48,13 @@ def test_editors_change_email_texts_in_the_admin(demo, client):
     assert response.status_code == 302
     text.refresh_from_db()
     assert text.subject == "Überfällig: {case_number}"
+
+
+def test_an_empty_placeholder_takes_its_space_along_before_punctuation():
+    from portal_site.notifications.letters import fill_placeholders
+
+    assert fill_placeholders("Guten Tag {name},", {"name": ""}) == "Guten Tag,"
+    assert fill_placeholders("Guten Tag {name},", {"name": "Verena Muster"}) == (
+        "Guten Tag Verena Muster,"
+    )
+    assert fill_placeholders("Nr. {number} vom {date}", {"number": ""}) == "Nr.  vom {date}"
