@@ -39,3 +39,16 @@ def hyphenate(value: object) -> str:
     language = (get_language() or "de").split("-")[0]
     dictionary = _dictionary(language)
     return _WORD.sub(lambda match: dictionary.inserted(match.group(0), SOFT_HYPHEN), text)
+
+
+@register.filter
+def lead_in(label: object) -> str:
+    """A field's label leading into its error message in the error summary.
+
+    "Name" → "Name:"; "Ich habe die Hinweise gelesen." → "…gelesen:" (never
+    "gelesen.:"); a question keeps its mark: "Sind Sie verheiratet?".
+    """
+    text = str(label or "").strip()
+    if text.endswith(("?", "!")):
+        return text
+    return text.rstrip(".:;, ") + ":"

@@ -64,3 +64,31 @@ def test_the_home_page_tiles_carry_soft_hyphens(demo, client):
     tile = next(line for line in body.splitlines() if "/personenstandsurkunden/" in line)
     assert SOFT in tile
     assert "Personenstandsurkunden anfordern" in tile.replace(SOFT, "")
+
+
+@pytest.mark.parametrize(
+    ("label", "lead"),
+    [
+        ("Name", "Name:"),
+        ("Ich habe die Hinweise gelesen.", "Ich habe die Hinweise gelesen:"),
+        ("Postleitzahl:", "Postleitzahl:"),
+        ("Sind Sie verheiratet?", "Sind Sie verheiratet?"),
+    ],
+)
+def test_error_summary_leads_into_the_message_without_double_punctuation(label, lead):
+    rendered = Template("{% load portal_text %}{{ label|lead_in }}").render(
+        Context({"label": label})
+    )
+    assert rendered == lead
+
+
+def test_the_consent_box_left_empty_reads_well_in_the_error_summary(demo, client):
+    from serviceportal.form_pages import ServiceFormPage
+    from tests.serviceportal.builders import Applicant
+
+    form = ServiceFormPage.objects.get(slug="personenstandsurkunden-anfordern")
+    response = Applicant(client, form).next({})
+    content = response.content.decode()
+    assert "gelesen:" in content
+    assert "Dieses Feld muss ausgefüllt werden." in content
+    assert ".: " not in content
