@@ -30,9 +30,10 @@ class ShopConfig(AppConfig):
         from portal_site.notifications.email_texts import register_letter_preview
 
         from .letter_preview import sample_invoice_pdf
-        from .texts import INVOICE_LETTER
+        from .texts import INVOICE_LETTER, ORDER_VARIANTS
 
         register_letter_preview(INVOICE_LETTER, sample_invoice_pdf)
+        register_letter_preview(ORDER_VARIANTS[INVOICE_LETTER], sample_invoice_pdf)
         register_archive_texts()
         register_periodic("shop.run_dunning", run_dunning)
         roles.register_role_permissions(

@@ -34,7 +34,7 @@ from portal_site.notifications.services import queue_email
 from .bank_import import latest_statement_date
 from .models import ZERO, Invoice, StatementReference
 from .services import cancel_invoice, invoice_values
-from .texts import CANCELLED_MAIL, REMINDER_MAIL
+from .texts import CANCELLED_MAIL, REMINDER_MAIL, text_for
 
 
 def reminder_days() -> int:
@@ -115,7 +115,9 @@ def run_dunning(*, today: date | None = None) -> DunningRun:
             invoice.reminded_on = today
             invoice.final_due_on = today + timedelta(days=reminder_days())
             invoice.save(update_fields=["reminded_on", "final_due_on"])
-            subject, body = render_email_text(key=REMINDER_MAIL, values=invoice_values(invoice))
+            subject, body = render_email_text(
+                key=text_for(REMINDER_MAIL, invoice), values=invoice_values(invoice)
+            )
             if recipients := _recipient(invoice):
                 queue_email(to=recipients, subject=subject, body=body, case=invoice.case)
             if invoice.case_id:
@@ -150,7 +152,9 @@ def run_dunning(*, today: date | None = None) -> DunningRun:
             recipients = _recipient(invoice)
             # The mail is queued before the Storno deletes the address it goes to.
             if recipients:
-                subject, body = render_email_text(key=CANCELLED_MAIL, values=values)
+                subject, body = render_email_text(
+                    key=text_for(CANCELLED_MAIL, invoice), values=values
+                )
                 # With the case, so the erasure below reaches it: sent once, then wiped.
                 queue_email(to=recipients, subject=subject, body=body, case=invoice.case)
             cancel_invoice(

@@ -46,7 +46,7 @@ from .references import (  # noqa: F401 - the money API callers use
     next_partner_number,
     next_reference,
 )
-from .texts import INVOICE_LETTER, INVOICE_MAIL, PAYMENT_RECEIVED_MAIL
+from .texts import INVOICE_LETTER, INVOICE_MAIL, PAYMENT_RECEIVED_MAIL, text_for
 
 CENT = Decimal("0.01")
 
@@ -262,7 +262,7 @@ def issue_invoice(
         )
     if case is not None:
         values = {**invoice_values(invoice), **(letter_values or {})}
-        _subject, letter = render_email_text(key=INVOICE_LETTER, values=values)
+        _subject, letter = render_email_text(key=text_for(INVOICE_LETTER, invoice), values=values)
         invoice.document = file_pdf_document(
             case=case,
             template_name="shop/invoice.html",
@@ -290,7 +290,9 @@ def issue_invoice(
             data={"invoice": invoice.pk},
         )
         if send and (partner.email or case.applicant_email):
-            subject_line, body = render_email_text(key=INVOICE_MAIL, values=values)
+            subject_line, body = render_email_text(
+                key=text_for(INVOICE_MAIL, invoice), values=values
+            )
             attachments = []
             if invoice.document is not None:
                 attachments.append(invoice.document.as_attachment())
@@ -410,7 +412,7 @@ def register_payment(
     if became_paid:
         if case is not None and case.applicant_email:
             subject, body = render_email_text(
-                key=PAYMENT_RECEIVED_MAIL, values=invoice_values(locked)
+                key=text_for(PAYMENT_RECEIVED_MAIL, locked), values=invoice_values(locked)
             )
             queue_email(to=[case.applicant_email], subject=subject, body=body, case=case)
         if locked.case_id:

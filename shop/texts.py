@@ -9,6 +9,28 @@ INVOICE_LETTER = "shop.invoice_letter"
 REMINDER_MAIL = "shop.reminder"
 CANCELLED_MAIL = "shop.cancelled"
 PAYMENT_RECEIVED_MAIL = "shop.payment_received"
+# The same texts for an archive order: a customer orders, they do not apply
+# ("Ihre Bestellung", not "Ihr Antrag"). ``text_for`` picks the variant.
+ORDER_VARIANTS = {
+    INVOICE_MAIL: "shop.order_invoice",
+    INVOICE_LETTER: "shop.order_invoice_letter",
+    REMINDER_MAIL: "shop.order_reminder",
+    CANCELLED_MAIL: "shop.order_cancelled",
+    PAYMENT_RECEIVED_MAIL: "shop.order_payment_received",
+}
+
+
+def text_for(key: str, invoice) -> str:
+    """The key of ``key``'s text for this invoice: the order wording for an archive order."""
+    from .models import Order
+
+    if key not in ORDER_VARIANTS or not invoice.case_id:
+        return key
+    # By the case: the order exists before its invoice is issued.
+    if Order.objects.filter(case_id=invoice.case_id).exists():
+        return ORDER_VARIANTS[key]
+    return key
+
 
 _INVOICE_PLACEHOLDERS = (
     "name",
@@ -92,6 +114,81 @@ def register_texts() -> None:
             "Guten Tag {name},\n\n"
             "vielen Dank: Ihre Zahlung über {amount} zum Kassenzeichen {reference} ist "
             "eingegangen. Wir bearbeiten Ihren Antrag {case_number} jetzt weiter.\n\n"
+            "Mit freundlichen Grüßen\nIhre Stadtverwaltung Kassel"
+        ),
+        placeholders=_INVOICE_PLACEHOLDERS,
+    )
+
+    _register_order_texts()
+
+
+def _register_order_texts() -> None:
+    register_email_text(
+        key=ORDER_VARIANTS[INVOICE_MAIL],
+        name="Rechnung zur Archivbestellung (E-Mail)",
+        subject="Ihre Rechnung {reference} zur Bestellung {case_number}",
+        body=(
+            "Guten Tag {name},\n\n"
+            "anbei erhalten Sie die Rechnung zu Ihrer Bestellung {case_number} über "
+            "{amount}.\n\n"
+            "Bitte bezahlen Sie bis zum {due_date} online unter\n{pay_url}\n"
+            "oder überweisen Sie den Betrag an die {cash_office} (IBAN {iban}). "
+            "Als Verwendungszweck geben Sie bitte das Kassenzeichen {reference} an. "
+            "Nach dem Zahlungseingang erhalten Sie die Dateien per E-Mail.\n\n"
+            "Mit freundlichen Grüßen\nIhre Stadtverwaltung Kassel"
+        ),
+        placeholders=_INVOICE_PLACEHOLDERS,
+    )
+    register_email_text(
+        key=ORDER_VARIANTS[INVOICE_LETTER],
+        name="Rechnung zur Archivbestellung (Brieftext im PDF)",
+        subject="Rechnung",
+        body=(
+            "Guten Tag,\n\n"
+            "für Ihre Bestellung {case_number} berechnen wir die folgenden Gebühren. "
+            "Bitte überweisen Sie den Betrag von {amount} bis zum {due_date} an die "
+            "{cash_office}. Als Verwendungszweck geben Sie bitte das Kassenzeichen {reference} "
+            "an. Sie können auch online bezahlen: {pay_url}"
+        ),
+        placeholders=_INVOICE_PLACEHOLDERS,
+    )
+    register_email_text(
+        key=ORDER_VARIANTS[REMINDER_MAIL],
+        name="Zahlungserinnerung zur Archivbestellung",
+        subject="Zahlungserinnerung: Kassenzeichen {reference}",
+        body=(
+            "Guten Tag {name},\n\n"
+            "zu Ihrer Rechnung {reference} über {amount} ist bis heute kein "
+            "vollständiger Zahlungseingang festzustellen (offen: {open_amount}).\n"
+            "Bitte bezahlen Sie bis zum {final_due_date}: {pay_url}\n\n"
+            "Geht die Zahlung bis dahin nicht ein, wird Ihre Bestellung {case_number} storniert "
+            "und Ihre Angaben werden gelöscht.\n\n"
+            "Mit freundlichen Grüßen\nIhre Stadtverwaltung Kassel"
+        ),
+        placeholders=_INVOICE_PLACEHOLDERS,
+    )
+    register_email_text(
+        key=ORDER_VARIANTS[CANCELLED_MAIL],
+        name="Storno der Archivbestellung wegen Nichtzahlung",
+        subject="Ihre Bestellung {case_number} wurde storniert",
+        body=(
+            "Guten Tag {name},\n\n"
+            "da die Rechnung zum Kassenzeichen {reference} nicht bezahlt wurde, haben wir "
+            "Ihre Bestellung {case_number} storniert. Ihre persönlichen Angaben werden "
+            "gelöscht.\nSie können die Bilder jederzeit neu bestellen.\n\n"
+            "Mit freundlichen Grüßen\nIhre Stadtverwaltung Kassel"
+        ),
+        placeholders=_INVOICE_PLACEHOLDERS,
+    )
+    register_email_text(
+        key=ORDER_VARIANTS[PAYMENT_RECEIVED_MAIL],
+        name="Zahlungseingang zur Archivbestellung bestätigt",
+        subject="Zahlung erhalten: Kassenzeichen {reference}",
+        body=(
+            "Guten Tag {name},\n\n"
+            "vielen Dank: Ihre Zahlung über {amount} zum Kassenzeichen {reference} ist "
+            "eingegangen. Wir stellen Ihnen die Dateien Ihrer Bestellung {case_number} "
+            "jetzt bereit.\n\n"
             "Mit freundlichen Grüßen\nIhre Stadtverwaltung Kassel"
         ),
         placeholders=_INVOICE_PLACEHOLDERS,

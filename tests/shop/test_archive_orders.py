@@ -110,6 +110,12 @@ def test_publication_use_is_invoiced_at_once_and_delivered_after_payment(archive
         text = "\n".join(page.extract_text() for page in PdfReader(handle).pages)
     assert "S 01 Nr. 1961-087" in text and "Veröffentlichung" in text
     assert end_reached(order.case) == "end"
+    # An order is an order in every mail and letter, never an application ("Antrag").
+    assert mail.outbox and all("Antrag" not in m.subject + m.body for m in mail.outbox)
+    assert "Rechnung" in mail.outbox[0].subject and "Bestellung" in mail.outbox[0].subject
+    assert "Antrag" not in _invoice_pdf_text(order) and "Ihre Bestellung" in _invoice_pdf_text(
+        order
+    )
 
 
 def test_an_order_not_paid_by_the_final_date_takes_the_storno_step(archive, client):
