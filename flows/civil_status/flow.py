@@ -15,7 +15,7 @@ from portal_site.cases.models import Case, CaseStatus, TimelineEntry
 from portal_site.cases.processes import case_of
 from portal_site.cases.services import change_status, record
 from portal_site.documents.services import file_pdf_document
-from portal_site.notifications.email_texts import render_email_text
+from portal_site.notifications.email_texts import render_email_text, split_closing
 from shop.models import Invoice
 from shop.services import find_or_create_partner, issue_invoice
 
@@ -202,7 +202,7 @@ class CivilStatusFlow(flow.Flow):
         _subject, letter = render_email_text(
             key=LETTER_COVER,
             values={
-                "name": invoice.partner.display_name,
+                "name": invoice.partner.greeting_name,
                 "kind": kind,
                 "copies": str(copies),
                 "certificate_number": certificate_number,
@@ -220,7 +220,8 @@ class CivilStatusFlow(flow.Flow):
                 "kind": kind,
                 "copies": copies,
                 "certificate_number": certificate_number,
-                "letter": letter,
+                # The details table goes between the text and "Mit freundlichen Grüßen".
+                **dict(zip(("letter", "closing"), split_closing(letter), strict=True)),
             },
         )
 

@@ -11,6 +11,7 @@ from .letters import (  # noqa: F401 - the texts' API, used by every package
     is_letter,
     preview_of,
     register_letter_preview,
+    split_closing,
 )
 from .models import EmailText
 

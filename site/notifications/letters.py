@@ -49,6 +49,30 @@ def fill_placeholders(text: str, values: dict[str, str]) -> str:
     return _SPACED_PLACEHOLDER.sub(fill, text)
 
 
+# How German (and English) letters close; the closing and signature follow.
+_CLOSINGS = (
+    "Mit freundlichen Grüßen",
+    "Mit freundlichem Gruß",
+    "Freundliche Grüße",
+    "Mit besten Grüßen",
+    "Viele Grüße",
+    "Kind regards",
+    "Best regards",
+    "Yours sincerely",
+    "Yours faithfully",
+)
+
+
+def split_closing(text: str) -> tuple[str, str]:
+    """A letter text as (body, closing): the closing line ("Mit freundlichen Grüßen")
+    and what follows it, so a letter can print its details between the two."""
+    lines = text.splitlines()
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].strip().startswith(_CLOSINGS):
+            return "\n".join(lines[:index]).rstrip(), "\n".join(lines[index:]).strip()
+    return text, ""
+
+
 def placeholders_in(text: str) -> list[str]:
     """The names of the ``{name}`` placeholders a text uses."""
     return _PLACEHOLDER.findall(text)

@@ -82,7 +82,14 @@ def test_payment_ends_the_case_with_a_cover_letter(staff):
     assert invoice.status == Invoice.Status.PAID and invoice.flag == ""
     assert case.status == CaseStatus.COMPLETED
     letter = case.files.get(filename=f"Begleitschreiben-{case.number}.pdf")
-    assert "G 1234/1960" in _pdf_text(letter)
+    text = _pdf_text(letter)
+    assert "G 1234/1960" in text
+    # The details table sits between the text and the closing, not after the signature.
+    assert text.index("Urkundenart") < text.index("Mit freundlichen Grüßen")
+    assert (
+        text.rstrip().endswith("Standesamt Kassel")
+        or "Standesamt Kassel" in text.split("Mit freundlichen Grüßen")[1]
+    )
     [done] = [m for m in mail.outbox if "Ihre Urkunden" in m.subject]
     assert "Ihre 4 Geburtsurkunden (Urkunden-Nr. G 1234/1960)" in done.body
     assert end_reached(case) == "end"

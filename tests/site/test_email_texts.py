@@ -58,3 +58,14 @@ def test_an_empty_placeholder_takes_its_space_along_before_punctuation():
         "Guten Tag Verena Muster,"
     )
     assert fill_placeholders("Nr. {number} vom {date}", {"number": ""}) == "Nr.  vom {date}"
+
+
+def test_a_letter_text_splits_before_its_closing():
+    from portal_site.notifications.letters import split_closing
+
+    body, closing = split_closing(
+        "Guten Tag,\n\nanbei die Urkunden.\n\nMit freundlichen Grüßen\nIhr Standesamt Kassel"
+    )
+    assert body == "Guten Tag,\n\nanbei die Urkunden."
+    assert closing == "Mit freundlichen Grüßen\nIhr Standesamt Kassel"
+    assert split_closing("Ohne Gruß.") == ("Ohne Gruß.", "")
