@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -23,4 +25,18 @@ class AdministratorsMenuItem(MenuItem):
 def failed_tasks_menu_item():
     return AdministratorsMenuItem(
         _("Background tasks"), reverse("core_failed_tasks"), icon_name="warning", order=905
+    )
+
+
+@hooks.register("insert_global_admin_css")
+def city_branding_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("portal/css/admin.css"))
+
+
+@hooks.register("insert_global_admin_js")
+def vendored_widget_strings():
+    return format_html(
+        '<script src="{}" data-apply-selection="{}"></script>',
+        static("portal/js/admin-strings.js"),
+        _("Apply selection"),
     )

@@ -129,7 +129,8 @@ LOGIN_URL = "wagtailadmin_login"
 # Language and time: German first, English available.
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
-LOCALE_PATHS = [PROJECT_DIR / "locale"]
+# The overrides fix strings of Wagtail and Django for German editors; they come first.
+LOCALE_PATHS = [PROJECT_DIR / "locale" / "overrides", PROJECT_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
@@ -173,6 +174,8 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No calls to outside services from staff browsers (and no broken avatars offline).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_RESET_ENABLED = True
+# The staff login: translated labels (Wagtail leaves the password field unlabelled).
+WAGTAILADMIN_USER_LOGIN_FORM = "portal_site.accounts.forms.StaffLoginForm"
 
 # Background work: Django's task API with the database queue by default (one machine,
 # `manage.py db_worker`), RQ on Redis when TASKS_BACKEND=rq (several machines,

@@ -62,3 +62,15 @@ def test_an_editor_gets_a_german_slug_for_a_title_with_umlauts(page):
     page.locator("#id_title").fill("Sperrmüll und Größe")
     page.locator("#id_title").blur()
     expect(page.locator("#id_slug")).to_have_value("sperrmuell-und-groesse")
+
+
+def test_the_admins_date_picker_speaks_german(page):
+    """The scheduling fields of the page editor use jquery.datetimepicker, whose
+    button Wagtail leaves English ("Save Selected")."""
+    from serviceportal.models import HomePage
+
+    admin_login(page, "redaktion")
+    page.goto(f"/admin/pages/{HomePage.objects.get().pk}/edit/")
+    buttons = page.locator(".xdsoft_save_selected")
+    expect(buttons.first).to_be_attached()
+    assert set(buttons.all_text_contents()) == {"Auswahl übernehmen"}

@@ -63,7 +63,11 @@ class Command(BaseCommand):
         problems: list[str] = []
         base = Path(settings.BASE_DIR)
         if compile:
-            for po_path in sorted(base.glob("*/locale/*/LC_MESSAGES/django.po")):
+            catalogues = [
+                *base.glob("*/locale/*/LC_MESSAGES/django.po"),
+                *base.glob("*/locale/overrides/*/LC_MESSAGES/django.po"),
+            ]
+            for po_path in sorted(catalogues):
                 _compile(po_path)
             return
         for name in PACKAGE_DIRS:
