@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from viewflow.workflow.fields import import_task_by_ref
 
-from portal_site.accounts.models import unit_label
+from portal_site.accounts.models import OrgUnit, unit_label
 from portal_site.cases import services as case_services
 from portal_site.cases.models import Case
 from portal_site.cases.processes import case_id_of
@@ -262,6 +262,29 @@ class CorrectAnswerForm(CaseActionForm):
         field.choices = [(spec.name, spec.label) for spec in specs]
 
 
+class ForwardForm(CaseActionForm):
+    """Hand the case to another office (e.g. a Briefkasten request for the registry office)."""
+
+    office = forms.ModelChoiceField(
+        label=gettext_lazy("Office"), queryset=OrgUnit.objects.none(), empty_label="–"
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note for the office"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        field = self.fields["office"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if case is not None:
+            field.queryset = workspace.forwarding_offices(case=case)
+        field.label_from_instance = lambda unit: unit_label(
+            short_name=unit.short_name, name=unit.name
+        )
+
+
 class CaseSheetForm(CaseActionForm):
     """No fields: the case sheet is made from the case itself."""
 
@@ -273,6 +296,7 @@ CASE_ACTIONS = {
     "cancel": CancelForm,
     "sheet": CaseSheetForm,
     "correct": CorrectAnswerForm,
+    "forward": ForwardForm,
 }
 
 
@@ -300,6 +324,11 @@ def _run_case_action(request, case, action, data) -> str:
         return _("The answer is corrected to “%(value)s”; the old value is on the timeline.") % {
             "value": shown
         }
+    if action == "forward":
+        workspace.forward_case(
+            case=case, to_office=data["office"], note=data["note"], user=request.user
+        )
+        return _("The case was forwarded to %(office)s.") % {"office": data["office"].name}
     if action == "sheet":
         file_pdf_document(
             case=case,
@@ -331,8 +360,11 @@ def case_detail(request, number: str):
                 messages.success(
                     request, _run_case_action(request, case, action, form.cleaned_data)
                 )
-            except ValueError as exc:
+            except (ValueError, workspace.TaskNotAvailable) as exc:
                 messages.error(request, str(exc))
+            case.refresh_from_db()
+            if not selectors.can_see_case(user=request.user, case=case):
+                return redirect("flows_task_inbox")  # forwarded out of the user's offices
             return redirect("flows_case", number=case.number)
     return TemplateResponse(
         request,

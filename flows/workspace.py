@@ -217,3 +217,96 @@ def reassign_task(*, task_id: int, by: User, to: User) -> Task:
             % {"task": task.flow_task.task_title, "name": actor_label_for(to)},
         )
     return task
+
+
+def forwarding_offices(*, case: Case):
+    """The offices a case can be forwarded to: every unit with staff who work on cases
+    (members with case work), except the case's own."""
+    from django.contrib.auth import get_user_model
+
+    from portal_site.accounts.models import OrgUnit
+
+    staff = get_user_model().objects.with_perm(
+        access.VIEW_CASE,
+        is_active=True,
+        include_superusers=False,
+        backend="django.contrib.auth.backends.ModelBackend",  # roles are groups
+    )
+    units = OrgUnit.objects.filter(pk__in=staff.values("org_unit_id"))
+    if case.office_id:
+        units = units.exclude(pk=case.office_id)
+    return units.order_by("short_name", "name")
+
+
+def forward_case(*, case: Case, to_office, note: str, user: User) -> Case:
+    """Hand an open case to another office with a note (the Briefkasten's promise).
+
+    The case's responsible office becomes ``to_office``: its open tasks go back to
+    the queue (a clerk's task is released) and appear in the new office's queue;
+    steps routed to a third office's or a role's queue stay where they wait. The
+    timeline keeps who forwarded it where and why; the new office gets an e-mail.
+    """
+    from django.conf import settings
+    from django.urls import reverse
+    from viewflow.workflow.models import Process
+
+    from portal_site.cases.models import OPEN_STATUSES
+    from portal_site.notifications.services import queue_email
+
+    from .selectors import ROUTED, human_tasks
+
+    note = note.strip()
+    if not note:
+        raise ValueError(_("Please say why the case goes to the other office."))
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("office").get(pk=case.pk)
+        if case.status not in OPEN_STATUSES:
+            raise ValueError(_("Only open cases can be forwarded."))
+        if not access.can_act_on_case(user=user, case=case):
+            raise NotAllowed(_("You may not work on this case."))
+        if not forwarding_offices(case=case).filter(pk=to_office.pk).exists():
+            raise ValueError(_("The case cannot be forwarded to this office."))
+        previous = case.office
+        for task in human_tasks().filter(of_cases(case.pk), ROUTED, status=STATUS.ASSIGNED):
+            with task.activation() as activation:
+                if activation.task.status == STATUS.ASSIGNED:
+                    activation.unassign()
+        for process in Process.objects.select_for_update().filter(of_cases(case.pk, via="")):
+            process.data = {**(process.data or {}), "office_id": to_office.pk}
+            process.save(update_fields=["data"])
+        case.office = to_office
+        case.save(update_fields=["office"])
+        names = {
+            "from": previous.name if previous else "–",
+            "to": to_office.name,
+            "note": note,
+        }
+        record(
+            case=case,
+            kind=TimelineEntry.Kind.NOTE,
+            actor=user,
+            message=_("Forwarded from %(from)s to %(to)s: %(note)s") % names,
+            data={"forwarded_from": previous.pk if previous else None, "to": to_office.pk},
+        )
+        if to_office.email:
+            link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+                "flows_case", args=[case.number]
+            )
+            queue_email(
+                to=[to_office.email],
+                subject=_("Case %(number)s forwarded to you") % {"number": case.number},
+                body=_(
+                    "%(name)s (%(from)s) has forwarded case %(number)s “%(title)s” to "
+                    "%(to)s:\n\n%(note)s\n\nThe case and its tasks are in your office's "
+                    "queue: %(link)s"
+                )
+                % {
+                    **names,
+                    "name": actor_label_for(user),
+                    "number": case.number,
+                    "title": case.title,
+                    "link": link,
+                },
+                case=case,
+            )
+    return case
