@@ -14,6 +14,9 @@ class FlowsConfig(AppConfig):
         from .generic import start_generic
 
         register_periodic("flows.remind_and_escalate", remind_and_escalate)
+        from .workspace import hand_over_to_deputies
+
+        register_periodic("flows.hand_over_to_deputies", hand_over_to_deputies)
         register_deadline_texts()
 
         from . import paying

@@ -17,12 +17,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from viewflow.workflow.fields import import_task_by_ref
 
-from portal_site.accounts.models import OrgUnit, unit_label
+from portal_site.accounts.models import OrgUnit, Substitution, User, unit_label
 from portal_site.cases import services as case_services
 from portal_site.cases.models import Case
 from portal_site.cases.processes import case_id_of
+from portal_site.cases.services import actor_label_for
 from portal_site.core.links import url_maker
 from portal_site.core.paging import CountedPaginator, page_number
+from portal_site.core.request_guards import parse_id
 from portal_site.documents.services import file_pdf_document
 from serviceportal.corrections import correct_answer, correctable_fields
 
@@ -378,5 +380,72 @@ def case_detail(request, number: str):
             "invoices": case.invoices.all(),
             "can_act": selectors.can_act_on_case(user=request.user, case=case),
             "design": diagram_of(case),
+        },
+    )
+
+
+class SubstitutionForm(forms.Form):
+    deputy = forms.ModelChoiceField(
+        label=gettext_lazy("Deputy"), queryset=User.objects.none(), empty_label="–"
+    )
+    starts_on = forms.DateField(
+        label=gettext_lazy("Absent from"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    ends_on = forms.DateField(
+        label=gettext_lazy("until (inclusive)"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["deputy"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = workspace.possible_deputies(user=user)
+        field.label_from_instance = actor_label_for
+
+
+def substitutions(request):
+    """The user's absences and who stands in for them, and whom they stand in for."""
+    if not request.user.has_perm("cases.view_case"):
+        raise PermissionDenied
+    form = SubstitutionForm(user=request.user)
+    if request.method == "POST":
+        if request.POST.get("action") == "delete":
+            Substitution.objects.filter(
+                pk=parse_id(request.POST.get("substitution")) or 0, absent=request.user
+            ).delete()
+            messages.success(request, _("The absence was deleted."))
+            return redirect("flows_substitutions")
+        form = SubstitutionForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                workspace.enter_substitution(absent=request.user, **form.cleaned_data)
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s stands in for you from %(start)s to %(end)s.")
+                    % {
+                        "name": actor_label_for(form.cleaned_data["deputy"]),
+                        "start": form.cleaned_data["starts_on"].strftime("%d.%m.%Y"),
+                        "end": form.cleaned_data["ends_on"].strftime("%d.%m.%Y"),
+                    },
+                )
+                return redirect("flows_substitutions")
+    today = timezone.localdate()
+    return TemplateResponse(
+        request,
+        "flows/substitutions.html",
+        {
+            "form": form,
+            "mine": Substitution.objects.filter(
+                absent=request.user, ends_on__gte=today
+            ).select_related("deputy"),
+            "for_others": Substitution.objects.filter(
+                deputy=request.user, ends_on__gte=today
+            ).select_related("absent"),
+            "today": today,
         },
     )

@@ -26,6 +26,7 @@ def workspace_urls():
         path("aufgaben/<int:task_id>/freigeben/", views.release, name="flows_task_release"),
         path("aufgaben/<int:task_id>/zuweisen/", views.reassign, name="flows_task_reassign"),
         path("vorgaenge/<str:number>/", views.case_detail, name="flows_case"),
+        path("vertretung/", views.substitutions, name="flows_substitutions"),
     ]
 
 
@@ -37,6 +38,13 @@ class CaseWorkMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def tasks_menu_item():
     return CaseWorkMenuItem(_("My tasks"), reverse("flows_task_inbox"), icon_name="tasks", order=50)
+
+
+@hooks.register("register_admin_menu_item")
+def substitutions_menu_item():
+    return CaseWorkMenuItem(
+        _("Absence and deputy"), reverse("flows_substitutions"), icon_name="user", order=52
+    )
 
 
 class TaskCountsPanel(Component):

@@ -310,3 +310,79 @@ def forward_case(*, case: Case, to_office, note: str, user: User) -> Case:
                 case=case,
             )
     return case
+
+
+def hand_over_to_deputies() -> int:
+    """Give the tasks of absent users to their deputies (periodic, and when an absence is
+    entered): every task an absent user has taken goes to the deputy of the substitution
+    in force, with a timeline entry. Tasks stay with the deputy when the absence ends."""
+    from portal_site.accounts.models import Substitution
+
+    from .selectors import human_tasks
+
+    handed = 0
+    for substitution in Substitution.objects.active().select_related("absent", "deputy"):
+        if not substitution.deputy.is_active:
+            continue
+        tasks = human_tasks().filter(owner=substitution.absent, status=STATUS.ASSIGNED)
+        for task in tasks:
+            with task.activation() as activation:
+                if (
+                    activation.task.status != STATUS.ASSIGNED
+                    or activation.task.owner_id != substitution.absent_id
+                ):
+                    continue
+                activation.reassign(substitution.deputy)
+                record(
+                    case=_case_of(task),
+                    kind=TimelineEntry.Kind.TASK,
+                    message=_(
+                        "Task “%(task)s” handed to %(deputy)s, who stands in for %(absent)s "
+                        "until %(until)s."
+                    )
+                    % {
+                        "task": task.flow_task.task_title,
+                        "deputy": actor_label_for(substitution.deputy),
+                        "absent": actor_label_for(substitution.absent),
+                        "until": substitution.ends_on.strftime("%d.%m.%Y"),
+                    },
+                )
+                handed += 1
+    return handed
+
+
+def possible_deputies(*, user: User):
+    """Colleagues who may stand in: active users with case work, not the user."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.with_perm(
+            access.VIEW_CASE,
+            is_active=True,
+            include_superusers=False,
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
+        .exclude(pk=user.pk)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def enter_substitution(*, absent: User, deputy: User, starts_on, ends_on):
+    """Record an absence with its deputy; if it has begun, hand the tasks over at once."""
+    from django.utils import timezone
+
+    from portal_site.accounts.models import Substitution
+
+    if ends_on < starts_on:
+        raise ValueError(_("The absence cannot end before it begins."))
+    if ends_on < timezone.localdate():
+        raise ValueError(_("The absence is already over."))
+    if not possible_deputies(user=absent).filter(pk=deputy.pk).exists():
+        raise ValueError(_("This colleague cannot stand in for you."))
+    with transaction.atomic():
+        substitution = Substitution.objects.create(
+            absent=absent, deputy=deputy, starts_on=starts_on, ends_on=ends_on
+        )
+    hand_over_to_deputies()
+    return substitution

@@ -123,3 +123,54 @@ class Employee(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class SubstitutionQuerySet(models.QuerySet):
+    def active(self, on=None):
+        """Substitutions in force on ``on`` (today by default)."""
+        from django.utils import timezone
+
+        day = on or timezone.localdate()
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+
+class Substitution(models.Model):
+    """A user's absence with the colleague who stands in (Vertretung): while it lasts,
+    the deputy gets the absent user's tasks and works on their offices' queues."""
+
+    absent = models.ForeignKey(
+        User,
+        verbose_name=_("absent"),
+        on_delete=models.CASCADE,
+        related_name="substitutions",
+    )
+    deputy = models.ForeignKey(
+        User,
+        verbose_name=_("deputy"),
+        on_delete=models.CASCADE,
+        related_name="deputising",
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = SubstitutionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("substitution")
+        verbose_name_plural = _("substitutions")
+        ordering = ["starts_on"]
+        indexes = [models.Index(fields=["deputy", "ends_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="accounts_substitution_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(deputy=models.F("absent")),
+                name="accounts_substitution_not_oneself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.absent} → {self.deputy} ({self.starts_on:%d.%m.%Y}–{self.ends_on:%d.%m.%Y})"

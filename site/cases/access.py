@@ -10,6 +10,9 @@ none decides on its own. The rules (see docs/security.md):
   and of every unit they lead (with the units below it);
 - whoever a task of the case is (or was) given to sees and acts on that case (the
   applicant's team lead, a clerk a lead assigned the task to);
+- while a user stands in for an absent colleague (a substitution in force), they
+  work on that colleague's offices as on their own (the absent user's tasks are
+  handed to them);
 - an open task may wait in another office's queue or the queue of a role (a step of
   a designed process another office does): while it waits there, that office's or
   role's staff see and act on the case;
@@ -74,13 +77,29 @@ def led_unit_ids(*, user: User) -> set[int]:
     return found
 
 
-def office_ids_of(*, user: User) -> set[int]:
-    """Offices whose cases the user works on: their own and those they lead."""
-    if not _is_staff_user(user) or not user.has_perm(VIEW_CASE):
-        return set()
+def represented_users(*, user: User) -> QuerySet[User]:
+    """The colleagues ``user`` stands in for today (their substitutions name ``user``)."""
+    from portal_site.accounts.models import Substitution
+
+    absent = Substitution.objects.active().filter(deputy=user).values("absent_id")
+    return User.objects.filter(pk__in=absent)
+
+
+def _own_office_ids(user: User) -> set[int]:
     ids = led_unit_ids(user=user)
     if user.org_unit_id:
         ids.add(user.org_unit_id)
+    return ids
+
+
+def office_ids_of(*, user: User) -> set[int]:
+    """Offices whose cases the user works on: their own, those they lead, and, while they
+    stand in for an absent colleague, that colleague's."""
+    if not _is_staff_user(user) or not user.has_perm(VIEW_CASE):
+        return set()
+    ids = _own_office_ids(user)
+    for absent in represented_users(user=user):
+        ids |= _own_office_ids(absent)
     return ids
 
 
