@@ -11,8 +11,9 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -158,6 +159,14 @@ def invoice_list(request):
     )
 
 
+class StornoForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the cancellation"),
+        max_length=255,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class ManualPaymentForm(forms.Form):
     amount = forms.DecimalField(
         label=gettext_lazy("Amount (€)"),
@@ -190,6 +199,7 @@ def invoice_detail(request, pk: int):
     _require(request, "shop.view_invoice")
     invoice = _invoice_for(request, pk)
     form = _payment_form(invoice)
+    storno_form = StornoForm()
     if request.method == "POST":
         _require(request)
         action = request.POST.get("action")
@@ -221,6 +231,21 @@ def invoice_detail(request, pk: int):
                             % {"amount": services.format_eur(outcome.payment.amount)},
                         )
                     return redirect("shop_invoice", pk=invoice.pk)
+            elif action == "storno":
+                storno_form = StornoForm(request.POST)
+                if storno_form.is_valid():
+                    with transaction.atomic():
+                        services.cancel_invoice(
+                            invoice=invoice,
+                            reason=storno_form.cleaned_data["reason"],
+                            actor=request.user,
+                        )
+                    messages.success(
+                        request,
+                        _("Invoice %(reference)s is cancelled (Storno).")
+                        % {"reference": invoice.reference},
+                    )
+                    return redirect("shop_invoice", pk=invoice.pk)
             elif action == "clear":
                 services.clear_flag(invoice=invoice, actor=request.user)
                 messages.success(request, _("Marked as checked."))
@@ -234,6 +259,7 @@ def invoice_detail(request, pk: int):
         {
             "invoice": invoice,
             "form": form,
+            "storno_form": storno_form,
             "total": services.format_eur(invoice.total),
             "paid": services.format_eur(invoice.paid_amount),
             "open_amount": services.format_eur(invoice.open_amount),
@@ -246,6 +272,25 @@ def invoice_detail(request, pk: int):
             ),
         },
     )
+
+
+def invoice_pdf(request, pk: int):
+    """The invoice's PDF as filed with its case, for whoever may see the invoice's money
+    (the cash office, the case's office)."""
+    _require(request, "shop.view_invoice")
+    invoice = _invoice_for(request, pk)
+    document = invoice.document
+    if document is None or not document.is_ready:
+        raise Http404
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=False,
+        filename=document.filename,
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 class StatementForm(forms.Form):

@@ -16,6 +16,11 @@ def cash_office_urls():
     return [
         path("stadtkasse/", admin_views.invoice_list, name="shop_invoices"),
         path("stadtkasse/rechnungen/<int:pk>/", admin_views.invoice_detail, name="shop_invoice"),
+        path(
+            "stadtkasse/rechnungen/<int:pk>/pdf/",
+            admin_views.invoice_pdf,
+            name="shop_invoice_pdf",
+        ),
         path("stadtkasse/kontoauszug/", admin_views.statement_import, name="shop_statement_import"),
         path(
             "stadtkasse/nicht-zugeordnet/", admin_views.unassigned_payments, name="shop_unassigned"
