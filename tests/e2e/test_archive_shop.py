@@ -38,7 +38,8 @@ def test_citizen_finds_orders_pays_and_downloads_a_photograph(page, smtp_server)
     expect(page.get_by_test_id("basket-total")).to_have_text("50,00 €")
     page.get_by_label("Anrede").select_option("Frau")
     page.get_by_label("Vorname").fill("Erika")
-    page.get_by_label("Name oder Organisation").fill("Musterfrau")
+    page.get_by_label("Nachname").fill("Musterfrau")
+    page.get_by_label("Organisation (optional)").fill("Verlag Nordhessen GmbH")
     page.get_by_label("Straße und Hausnummer").fill("Wilhelmshöher Allee 19")
     page.get_by_label("Postleitzahl").fill("34117")
     page.locator("#id_town").fill("Kassel")
@@ -55,6 +56,8 @@ def test_citizen_finds_orders_pays_and_downloads_a_photograph(page, smtp_server)
 
     order = Order.objects.get()
     assert order.status == Order.Status.DELIVERED
+    # a publisher orders: the organisation is the debtor, Erika Musterfrau its contact
+    assert order.partner.address_lines[:2] == ["Verlag Nordhessen GmbH", "Frau Erika Musterfrau"]
     [body] = [
         b
         for b in smtp_server.bodies_to("erika.musterfrau@example.org")
