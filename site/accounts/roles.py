@@ -100,7 +100,7 @@ EDITOR_COLLECTION_PERMISSIONS = [
 
 
 def _grant_editor_tree(group: Group) -> None:
-    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+    from wagtail.models import GroupPagePermission, Page
 
     root_page = Page.get_first_root_node()
     if root_page is not None:
@@ -110,14 +110,30 @@ def _grant_editor_tree(group: Group) -> None:
                 GroupPagePermission.objects.get_or_create(
                     group=group, page=root_page, permission=permission
                 )
+    _grant_collection(group, EDITOR_COLLECTION_PERMISSIONS)
+
+
+# Wagtail checks image and document rights per collection, never by the group's model
+# permissions alone: the archive's staff edit the archive's images through these.
+ARCHIVE_COLLECTION_PERMISSIONS = [
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+]
+
+
+def _grant_collection(group: Group, names: list[str]) -> None:
+    from wagtail.models import Collection, GroupCollectionPermission
+
     root_collection = Collection.get_first_root_node()
-    if root_collection is not None:
-        for name in EDITOR_COLLECTION_PERMISSIONS:
-            permission = _resolve(name)
-            if permission is not None:
-                GroupCollectionPermission.objects.get_or_create(
-                    group=group, collection=root_collection, permission=permission
-                )
+    if root_collection is None:
+        return
+    for name in names:
+        permission = _resolve(name)
+        if permission is not None:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=root_collection, permission=permission
+            )
 
 
 @transaction.atomic
@@ -130,6 +146,7 @@ def sync_roles() -> dict[str, Group]:
         group.permissions.set(perms)
         groups[key] = group
     _grant_editor_tree(groups[EDITOR])
+    _grant_collection(groups[ARCHIVE], ARCHIVE_COLLECTION_PERMISSIONS)
     return groups
 
 
