@@ -264,10 +264,20 @@ class CorrectAnswerForm(CaseActionForm):
         field.choices = [(spec.name, spec.label) for spec in specs]
 
 
+class OfficeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return unit_label(short_name=obj.short_name, name=obj.name)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return actor_label_for(obj)
+
+
 class ForwardForm(CaseActionForm):
     """Hand the case to another office (e.g. a Briefkasten request for the registry office)."""
 
-    office = forms.ModelChoiceField(
+    office = OfficeChoiceField(
         label=gettext_lazy("Office"), queryset=OrgUnit.objects.none(), empty_label="–"
     )
     note = forms.CharField(
@@ -282,9 +292,6 @@ class ForwardForm(CaseActionForm):
         assert isinstance(field, forms.ModelChoiceField)
         if case is not None:
             field.queryset = workspace.forwarding_offices(case=case)
-        field.label_from_instance = lambda unit: unit_label(
-            short_name=unit.short_name, name=unit.name
-        )
 
 
 class CaseSheetForm(CaseActionForm):
@@ -385,7 +392,7 @@ def case_detail(request, number: str):
 
 
 class SubstitutionForm(forms.Form):
-    deputy = forms.ModelChoiceField(
+    deputy = PersonChoiceField(
         label=gettext_lazy("Deputy"), queryset=User.objects.none(), empty_label="–"
     )
     starts_on = forms.DateField(
@@ -402,7 +409,6 @@ class SubstitutionForm(forms.Form):
         field = self.fields["deputy"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = workspace.possible_deputies(user=user)
-        field.label_from_instance = actor_label_for
 
 
 def substitutions(request):
