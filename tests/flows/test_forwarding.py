@@ -106,3 +106,10 @@ def test_offices_without_case_staff_are_not_offered(staff, briefkasten_case):
     assert empty not in offered
     assert OrgUnit.objects.get(short_name="34") in offered
     assert briefkasten_case.office not in offered
+
+
+@pytest.mark.parametrize("office", ["99999999999999999999999", "abc", "-1", "1.5"])
+def test_a_tampered_office_is_an_invalid_choice_not_an_error(staff, briefkasten_case, office):
+    response = _post(_client(staff["sachbearbeitung"]), briefkasten_case, office=office, note="x")
+    assert response.status_code == 200
+    assert "Bitte eine gültige Auswahl treffen." in response.content.decode()
