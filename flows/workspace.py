@@ -259,7 +259,7 @@ def forward_case(*, case: Case, to_office, note: str, user: User) -> Case:
     if not note:
         raise ValueError(_("Please say why the case goes to the other office."))
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("office").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("office").get(pk=case.pk)
         if case.status not in OPEN_STATUSES:
             raise ValueError(_("Only open cases can be forwarded."))
         if not access.can_act_on_case(user=user, case=case):
