@@ -246,11 +246,11 @@ def forward_case(*, case: Case, to_office, note: str, user: User) -> Case:
     steps routed to a third office's or a role's queue stay where they wait. The
     timeline keeps who forwarded it where and why; the new office gets an e-mail.
     """
-    from django.conf import settings
     from django.urls import reverse
     from viewflow.workflow.models import Process
 
     from portal_site.cases.models import OPEN_STATUSES
+    from portal_site.core.links import absolute_url
     from portal_site.notifications.services import queue_email
 
     from .selectors import ROUTED, human_tasks
@@ -289,9 +289,7 @@ def forward_case(*, case: Case, to_office, note: str, user: User) -> Case:
             data={"forwarded_from": previous.pk if previous else None, "to": to_office.pk},
         )
         if to_office.email:
-            link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
-                "flows_case", args=[case.number]
-            )
+            link = absolute_url(reverse("flows_case", args=[case.number]))
             queue_email(
                 to=[to_office.email],
                 subject=_("Case %(number)s forwarded to you") % {"number": case.number},

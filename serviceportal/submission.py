@@ -7,7 +7,6 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from portal_site.cases.models import Case, CaseFile, Channel, TimelineEntry
 from portal_site.cases.numbering import assign_number
 from portal_site.cases.services import attach_file, open_case, record
+from portal_site.core.links import absolute_url
 from portal_site.notifications.email_texts import fill_placeholders
 from portal_site.notifications.services import queue_email
 from portal_site.processes import UnknownProcess, start_process
@@ -53,7 +53,7 @@ def status_path(case: Case) -> str:
 
 def status_url(case: Case) -> str:
     """The absolute status link for e-mails."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + status_path(case)
+    return absolute_url(status_path(case))
 
 
 def case_for_status_token(token: str) -> Case | None:

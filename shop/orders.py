@@ -28,6 +28,7 @@ from media_archive.models import ArchiveImage
 from media_archive.selectors import public_images
 from portal_site.cases.models import Case, TimelineEntry
 from portal_site.cases.services import record
+from portal_site.core.links import absolute_url
 from portal_site.documents.services import file_pdf_document
 from portal_site.notifications.email_texts import render_email_text
 from portal_site.notifications.services import queue_email
@@ -140,9 +141,8 @@ DOWNLOAD_SALT = "shop.download"
 
 def download_url(grant: DownloadGrant) -> str:
     """The link in the customer's e-mail: the grant's random token, signed by the portal."""
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     signed = signing.dumps(str(grant.token), salt=DOWNLOAD_SALT, compress=False)
-    return base + reverse("shop:download", args=[signed])
+    return absolute_url(reverse("shop:download", args=[signed]))
 
 
 @transaction.atomic

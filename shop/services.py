@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from portal_site.accounts.models import User
 from portal_site.cases.models import Case, TimelineEntry
 from portal_site.cases.services import record
+from portal_site.core.links import absolute_url
 from portal_site.documents.models import Letterhead
 from portal_site.documents.services import file_pdf_document
 from portal_site.notifications.email_texts import render_email_text
@@ -176,8 +177,7 @@ def payment_days() -> int:
 def pay_url(invoice: Invoice) -> str:
     from django.urls import reverse
 
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    return base + reverse("shop:pay", args=[invoice.pay_token])
+    return absolute_url(reverse("shop:pay", args=[invoice.pay_token]))
 
 
 def invoice_values(invoice: Invoice) -> dict[str, str]:

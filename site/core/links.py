@@ -9,9 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import quote
 
+from django.conf import settings
 from django.urls import reverse
 
 _SAMPLE = "987654321"
+
+
+def absolute_url(path: str) -> str:
+    """``path`` on the portal's public address (``PORTAL_BASE_URL``), for e-mails and letters."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def url_maker(view: str) -> Callable[[object], str]:
