@@ -219,20 +219,22 @@ def reassign_task(*, task_id: int, by: User, to: User) -> Task:
     return task
 
 
-def forwarding_offices(*, case: Case):
-    """The offices a case can be forwarded to: every unit with staff who work on cases
-    (members with case work), except the case's own."""
-    from django.contrib.auth import get_user_model
-
-    from portal_site.accounts.models import OrgUnit
-
-    staff = get_user_model().objects.with_perm(
+def case_staff():
+    """Active users with case work (through their role's group; administrators aside)."""
+    return User.objects.with_perm(
         access.VIEW_CASE,
         is_active=True,
         include_superusers=False,
         backend="django.contrib.auth.backends.ModelBackend",  # roles are groups
     )
-    units = OrgUnit.objects.filter(pk__in=staff.values("org_unit_id"))
+
+
+def forwarding_offices(*, case: Case):
+    """The offices a case can be forwarded to: every unit with staff who work on cases
+    (members with case work), except the case's own."""
+    from portal_site.accounts.models import OrgUnit
+
+    units = OrgUnit.objects.filter(pk__in=case_staff().values("org_unit_id"))
     if case.office_id:
         units = units.exclude(pk=case.office_id)
     return units.order_by("short_name", "name")
@@ -311,59 +313,52 @@ def forward_case(*, case: Case, to_office, note: str, user: User) -> Case:
 
 
 def hand_over_to_deputies() -> int:
-    """Give the tasks of absent users to their deputies (periodic, and when an absence is
-    entered): every task an absent user has taken goes to the deputy of the substitution
-    in force, with a timeline entry. Tasks stay with the deputy when the absence ends."""
+    """Give the tasks of absent users to their deputies (periodic): every task an absent
+    user has taken goes to the deputy of the substitution in force. Tasks stay with the
+    deputy when the absence ends."""
     from portal_site.accounts.models import Substitution
 
+    substitutions = Substitution.objects.active().select_related("absent", "deputy")
+    return sum(_hand_over(substitution) for substitution in substitutions)
+
+
+def _hand_over(substitution) -> int:
+    """The absent user's taken tasks to the deputy, each with a timeline entry."""
     from .selectors import human_tasks
 
+    if not substitution.deputy.is_active:
+        return 0
     handed = 0
-    for substitution in Substitution.objects.active().select_related("absent", "deputy"):
-        if not substitution.deputy.is_active:
-            continue
-        tasks = human_tasks().filter(owner=substitution.absent, status=STATUS.ASSIGNED)
-        for task in tasks:
-            with task.activation() as activation:
-                if (
-                    activation.task.status != STATUS.ASSIGNED
-                    or activation.task.owner_id != substitution.absent_id
-                ):
-                    continue
-                activation.reassign(substitution.deputy)
-                record(
-                    case=_case_of(task),
-                    kind=TimelineEntry.Kind.TASK,
-                    message=_(
-                        "Task “%(task)s” handed to %(deputy)s, who stands in for %(absent)s "
-                        "until %(until)s."
-                    )
-                    % {
-                        "task": task.flow_task.task_title,
-                        "deputy": actor_label_for(substitution.deputy),
-                        "absent": actor_label_for(substitution.absent),
-                        "until": substitution.ends_on.strftime("%d.%m.%Y"),
-                    },
+    tasks = human_tasks().filter(owner=substitution.absent, status=STATUS.ASSIGNED)
+    for task in tasks:
+        with task.activation() as activation:
+            if (
+                activation.task.status != STATUS.ASSIGNED
+                or activation.task.owner_id != substitution.absent_id
+            ):
+                continue
+            activation.reassign(substitution.deputy)
+            record(
+                case=_case_of(task),
+                kind=TimelineEntry.Kind.TASK,
+                message=_(
+                    "Task “%(task)s” handed to %(deputy)s, who stands in for %(absent)s "
+                    "until %(until)s."
                 )
-                handed += 1
+                % {
+                    "task": task.flow_task.task_title,
+                    "deputy": actor_label_for(substitution.deputy),
+                    "absent": actor_label_for(substitution.absent),
+                    "until": substitution.ends_on.strftime("%d.%m.%Y"),
+                },
+            )
+            handed += 1
     return handed
 
 
 def possible_deputies(*, user: User):
     """Colleagues who may stand in: active users with case work, not the user."""
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.with_perm(
-            access.VIEW_CASE,
-            is_active=True,
-            include_superusers=False,
-            backend="django.contrib.auth.backends.ModelBackend",
-        )
-        .exclude(pk=user.pk)
-        .order_by("last_name", "first_name", "username")
-    )
+    return case_staff().exclude(pk=user.pk).order_by("last_name", "first_name", "username")
 
 
 def enter_substitution(*, absent: User, deputy: User, starts_on, ends_on):
@@ -382,5 +377,6 @@ def enter_substitution(*, absent: User, deputy: User, starts_on, ends_on):
         substitution = Substitution.objects.create(
             absent=absent, deputy=deputy, starts_on=starts_on, ends_on=ends_on
         )
-    hand_over_to_deputies()
+    if starts_on <= timezone.localdate():  # begun: its tasks now, not every absence's
+        _hand_over(substitution)
     return substitution
