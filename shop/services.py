@@ -47,7 +47,7 @@ from .references import (  # noqa: F401 - the money API callers use
     next_partner_number,
     next_reference,
 )
-from .texts import INVOICE_LETTER, INVOICE_MAIL, PAYMENT_RECEIVED_MAIL, text_for
+from .texts import INVOICE_LETTER, INVOICE_MAIL, PAYMENT_RECEIVED_MAIL, text_for, text_keys
 
 CENT = Decimal("0.01")
 
@@ -262,7 +262,8 @@ def issue_invoice(
         )
     if case is not None:
         values = {**invoice_values(invoice), **(letter_values or {})}
-        _subject, letter = render_email_text(key=text_for(INVOICE_LETTER, invoice), values=values)
+        letter_key, mail_key = text_keys(invoice, INVOICE_LETTER, INVOICE_MAIL)
+        _subject, letter = render_email_text(key=letter_key, values=values)
         invoice.document = file_pdf_document(
             case=case,
             template_name="shop/invoice.html",
@@ -290,9 +291,7 @@ def issue_invoice(
             data={"invoice": invoice.pk},
         )
         if send and (partner.email or case.applicant_email):
-            subject_line, body = render_email_text(
-                key=text_for(INVOICE_MAIL, invoice), values=values
-            )
+            subject_line, body = render_email_text(key=mail_key, values=values)
             attachments = []
             if invoice.document is not None:
                 attachments.append(invoice.document.as_attachment())

@@ -20,16 +20,22 @@ ORDER_VARIANTS = {
 }
 
 
-def text_for(key: str, invoice) -> str:
-    """The key of ``key``'s text for this invoice: the order wording for an archive order."""
+def text_keys(invoice, *keys: str) -> tuple[str, ...]:
+    """The keys of these texts for this invoice (one lookup for all of them): the order
+    wording for an archive order, else the keys as given."""
     from .models import Order
 
-    if key not in ORDER_VARIANTS or not invoice.case_id:
-        return key
     # By the case: the order exists before its invoice is issued.
-    if Order.objects.filter(case_id=invoice.case_id).exists():
-        return ORDER_VARIANTS[key]
-    return key
+    is_order = bool(invoice.case_id) and Order.objects.filter(case_id=invoice.case_id).exists()
+    return tuple(ORDER_VARIANTS.get(key, key) if is_order else key for key in keys)
+
+
+def text_for(key: str, invoice) -> str:
+    """The key of ``key``'s text for this invoice: the order wording for an archive order."""
+    if key not in ORDER_VARIANTS:
+        return key
+    (chosen,) = text_keys(invoice, key)
+    return chosen
 
 
 _INVOICE_PLACEHOLDERS = (

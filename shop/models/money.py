@@ -129,7 +129,7 @@ class BusinessPartner(models.Model):
     @property
     def address_lines(self) -> list[str]:
         """The postal address: an organisation's name first, its contact below it."""
-        person = " ".join(p for p in (self.salutation, self.person_name) if p and self.person_name)
+        person = f"{self.salutation} {self.person_name}".strip() if self.person_name else ""
         return [
             line
             for line in (
