@@ -17,6 +17,9 @@ class FlowsConfig(AppConfig):
         from .workspace import hand_over_to_deputies
 
         register_periodic("flows.hand_over_to_deputies", hand_over_to_deputies)
+        from .notices import announce_new_tasks
+
+        register_periodic("flows.announce_new_tasks", announce_new_tasks)
         register_deadline_texts()
 
         from . import paying

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -99,3 +100,40 @@ class Participation(models.Model):
 
 
 from .designer.models import ProcessDesign, ProcessDesignVersion  # noqa: E402, F401 - app models
+
+
+class TaskNotice(models.Model):
+    """A member of staff was told that a task arrived for them (their own or in a queue
+    of theirs): by e-mail and/or as a notice in the administration, until they read it."""
+
+    task = models.ForeignKey(
+        "viewflow.Task", verbose_name=_("task"), on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="task_notices",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    mailed = models.BooleanField(_("mailed"), default=False)
+
+    class Meta:
+        verbose_name = _("task notice")
+        verbose_name_plural = _("task notices")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "user"], name="flows_tasknotice_once")
+        ]
+        indexes = [
+            # a user's unread notices (the menu's count on every admin page)
+            models.Index(
+                fields=["user"],
+                condition=models.Q(read_at__isnull=True),
+                name="flows_tasknotice_unread",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.task_id}"

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.db.models.functions import Cast
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -21,6 +31,16 @@ from portal_site.cases.models import OPEN_STATUSES, Case
 from portal_site.cases.processes import of_any_case, of_cases
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+
+
+def case_staff() -> QuerySet[User]:
+    """Active users with case work (through their role's group; administrators aside)."""
+    return User.objects.with_perm(
+        access.VIEW_CASE,
+        is_active=True,
+        include_superusers=False,
+        backend="django.contrib.auth.backends.ModelBackend",  # roles are groups
+    )
 
 
 def human_tasks() -> QuerySet[Task]:
@@ -68,25 +88,54 @@ def queue_tasks(*, user: User) -> QuerySet[Task]:
 
 
 INBOX_CASE_COLUMNS = (
-    *("id", "number", "title", "received_at", "due_date"),
+    *("id", "number", "title", "received_at", "due_date", "process_key", "applicant_name"),
     *("office__name", "office__short_name"),
 )
 
+# The inbox's sort keys (``?sort=due``, ``?sort=-due``) and the case column each reads;
+# "created" is when the task arrived (the default, newest first).
+INBOX_SORTS = {
+    "created": "",
+    "number": "number",
+    "subject": "title",
+    "applicant": "applicant_name",
+    "process": "process_key",
+    "received": "received_at",
+    "due": "due_date",
+}
+DEFAULT_SORT = "-created"
 
-def inbox_tasks(tasks: QuerySet[Task]) -> QuerySet:
+
+def parse_sort(value: str | None) -> str:
+    """A sort key of :data:`INBOX_SORTS` with its direction; anything else: the default."""
+    value = (value or "").strip()
+    return value if value.lstrip("-") in INBOX_SORTS else DEFAULT_SORT
+
+
+def inbox_tasks(tasks: QuerySet[Task], sort: str = DEFAULT_SORT) -> QuerySet:
     """The columns an inbox line shows, as rows (no model instances), with the list's total
-    counted by the same statement (``total``, a window over the whole filtered list)."""
-    return (
-        tasks.select_related(None)
-        .order_by("-created", "-pk")
-        .annotate(
-            # the node's reference as stored, not resolved into the node for every row
-            node=Cast("flow_task", CharField()),
-            case_pk=F("process__artifact_object_id"),
-            total=Window(Count("pk")),
-        )
-        .values("pk", "node", "created", "case_pk", "total")
+    counted by the same statement (``total``, a window over the whole filtered list).
+
+    ``sort`` (see :func:`parse_sort`) orders by a column of the task's case, read by a
+    subquery on the case's primary key (inbox lists hold open tasks only: a few).
+    """
+    sort = parse_sort(sort)
+    descending, column = sort.startswith("-"), INBOX_SORTS[sort.lstrip("-")]
+    rows = tasks.select_related(None).annotate(
+        # the node's reference as stored, not resolved into the node for every row
+        node=Cast("flow_task", CharField()),
+        case_pk=F("process__artifact_object_id"),
+        total=Window(Count("pk")),
     )
+    if column:
+        case = Case.objects.filter(pk=OuterRef("process__artifact_object_id"))
+        rows = rows.annotate(sort_value=Subquery(case.values(column)[:1]))
+        key = F("sort_value")
+        first = key.desc(nulls_last=True) if descending else key.asc(nulls_last=True)
+        rows = rows.order_by(first, "-created", "-pk")
+    else:
+        rows = rows.order_by(*(("-created", "-pk") if descending else ("created", "pk")))
+    return rows.values("pk", "node", "created", "case_pk", "total")
 
 
 def cases_for_tasks(case_ids) -> dict[int, dict]:

@@ -90,7 +90,9 @@ class HumanTask(flow.View):
     """A human step: its form, its handler (a flow method via ``this``), its button.
 
     ``initial(case, task)`` fills the form's first values (e.g. a reply's subject);
-    ``deadline`` says when the step is due, with its reminder and escalation.
+    ``deadline`` says when the step is due, with its reminder and escalation;
+    ``stage`` is where the case stands while the step waits ("In review"), shown to
+    staff and to the applicant with the status (:func:`follow_stage`).
     """
 
     def __init__(
@@ -101,10 +103,12 @@ class HumanTask(flow.View):
         submit_label: str | Promise = SAVE,
         initial: Callable[[Case, Task], dict[str, Any]] | None = None,
         deadline: Deadline = CASE_DEADLINE,
+        stage: Promise | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(open_in_workspace, **kwargs)
         self.deadline = deadline
+        self.stage = stage
         self.form_class = form_class
         self._handler = handler
         self.submit_label = submit_label
@@ -113,6 +117,29 @@ class HumanTask(flow.View):
     @property
     def handler(self) -> Handler:
         return this.resolve(self.flow_class.instance, self._handler)
+
+
+def follow_stage(case: Case, process: Process) -> None:
+    """The case's stage follows its process: the stage of the human step now open (kept
+    as the source text, translated for each reader), or none."""
+    from django.utils import translation
+
+    stage = ""
+    open_task = (
+        process.task_set.filter(flow_task_type="HUMAN", status__in=OPEN_STEP)
+        .order_by("-created", "-pk")
+        .first()
+    )
+    node = open_task.flow_task if open_task is not None else None
+    if isinstance(node, HumanTask) and node.stage:
+        with translation.override(None):  # the message key, not today's reader's text
+            stage = str(node.stage)
+    if case.stage != stage:
+        case.stage = stage
+        case.save(update_fields=["stage", "updated_at"])
+
+
+OPEN_STEP = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
 
 def step_for(task: Task) -> HumanTask | None:
@@ -131,6 +158,7 @@ def start_case_process(
         case.due_date = due_date_for(case=case)
         case.save(update_fields=["due_date", "updated_at"])
     process = flow_class.start.run(case=case, **start)
+    follow_stage(case, process)
     if first_task is not None:
         record(
             case=case,

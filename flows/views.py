@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from viewflow.workflow.fields import import_task_by_ref
 
@@ -41,7 +41,7 @@ def _paged(request, tasks, param: str, anchor: str = "") -> Page:
     The rows carry the list's total (:func:`selectors.inbox_tasks`): one statement
     a page; a number past the end shows the last page, as Django's ``get_page``.
     """
-    rows = selectors.inbox_tasks(tasks)
+    rows = selectors.inbox_tasks(tasks, sort=selectors.parse_sort(request.GET.get("sort")))
     number = page_number(request.GET.get(param))
     found = list(rows[(number - 1) * INBOX_PAGE_SIZE : number * INBOX_PAGE_SIZE])
     total = found[0]["total"] if found else 0
@@ -67,18 +67,24 @@ def _paged(request, tasks, param: str, anchor: str = "") -> Page:
 class InboxRow:
     """One line of the inbox, ready to print (50 of them per list and page)."""
 
+    task_id: int
     task_title: str
     number: str
     title: str
+    applicant: str
+    process: str
     received: str
     office: str
     due: str
     overdue: bool
+    new: bool
     case_url: str
     action_url: str
 
 
-def _inbox_rows(tasks, cases: dict[int, dict], *, action: str) -> list[InboxRow]:
+def _inbox_rows(
+    tasks, cases: dict[int, dict], *, action: str, new: set[int], processes: dict[str, str]
+) -> list[InboxRow]:
     today = timezone.localdate()
     case_url = url_maker("flows_case")
     action_url = url_maker("flows_task_claim" if action == "claim" else "flows_task")
@@ -94,15 +100,19 @@ def _inbox_rows(tasks, cases: dict[int, dict], *, action: str) -> list[InboxRow]
         due, office = case["due_date"], case["office__name"]
         rows.append(
             InboxRow(
+                task_id=task["pk"],
                 task_title=titles[task["node"]],
                 number=case["number"],
                 title=case["title"],
+                applicant=case["applicant_name"] or "–",
+                process=processes.get(case["process_key"], case["process_key"]),
                 received=f"{received:%d.%m.%Y %H:%M}",
                 office=unit_label(short_name=case["office__short_name"], name=office)
                 if office
                 else "–",
                 due=f"{due:%d.%m.%Y}" if due else "–",
                 overdue=bool(due and due < today),
+                new=task["pk"] in new,
                 case_url=case_url(case["number"]),
                 action_url=action_url(task["pk"]),
             )
@@ -110,19 +120,133 @@ def _inbox_rows(tasks, cases: dict[int, dict], *, action: str) -> list[InboxRow]
     return rows
 
 
+SORT_COLUMNS = (
+    ("number", gettext_lazy("Case")),
+    ("subject", gettext_lazy("Subject")),
+    ("applicant", gettext_lazy("Applicant")),
+    ("process", gettext_lazy("Process")),
+    ("received", gettext_lazy("Received")),
+    ("due", gettext_lazy("Due")),
+)
+
+
+def _sort_links(request) -> list[dict[str, Any]]:
+    """The inbox's column headings: each sorts both lists by its column (again: reversed)."""
+    current = selectors.parse_sort(request.GET.get("sort"))
+    links = []
+    for key, label in SORT_COLUMNS:
+        params = request.GET.copy()
+        for page in ("meine", "eingang"):
+            params.pop(page, None)
+        params["sort"] = f"-{key}" if current == key else key
+        links.append(
+            {
+                "label": label,
+                "url": f"?{params.urlencode()}",
+                "sorted": "ascending"
+                if current == key
+                else ("descending" if current == f"-{key}" else ""),
+            }
+        )
+    return links
+
+
+def _assignees(user: User):
+    """Whom a lead may give tasks to from the inbox: the members of the units they lead."""
+    if user.is_superuser:
+        return selectors.case_staff().order_by("last_name", "first_name", "username")
+    led = selectors.led_unit_ids(user=user)
+    if not led:
+        return User.objects.none()
+    return (
+        selectors.case_staff()
+        .filter(org_unit_id__in=led)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def process_names() -> dict[str, str]:
+    """Each process's name without the editors' explanation in brackets:
+    "Allgemeines Anliegen", not "Allgemeines Anliegen (Postkorb der Stelle, …)"."""
+    from portal_site.processes import process_choices
+
+    return {key: label.split(" (")[0] for key, label in process_choices()}
+
+
 def task_inbox(request):
+    from .notices import unread_task_ids
+
     mine = _paged(request, selectors.my_tasks(user=request.user), "meine")
     queue = _paged(request, selectors.queue_tasks(user=request.user), "eingang", "#queue")
     cases = selectors.cases_for_tasks(task["case_pk"] for task in [*mine, *queue])
+    rows = {
+        "new": unread_task_ids(user=request.user),
+        "processes": process_names(),
+    }
     return TemplateResponse(
         request,
         "flows/task_inbox.html",
         {
-            "mine": _inbox_rows(mine, cases, action="open"),
-            "queue": _inbox_rows(queue, cases, action="claim"),
+            "mine": _inbox_rows(mine, cases, action="open", **rows),
+            "queue": _inbox_rows(queue, cases, action="claim", **rows),
             "mine_page": mine,
             "queue_page": queue,
+            "columns": _sort_links(request),
+            "assignees": _assignees(request.user),
         },
+    )
+
+
+@require_POST
+def bulk(request):
+    """Take several tasks from the queue at once, or (leads) give them to a member."""
+    ids = [i for i in (parse_id(v) for v in request.POST.getlist("task")) if i]
+    action = request.POST.get("action")
+    if not ids or action not in ("claim", "assign"):
+        messages.error(request, _("Select at least one task."))
+        return redirect("flows_task_inbox")
+    to = None
+    if action == "assign":
+        to = _assignees(request.user).filter(pk=parse_id(request.POST.get("user")) or 0).first()
+        if to is None:
+            messages.error(request, _("Choose the colleague who gets the tasks."))
+            return redirect("flows_task_inbox")
+    done, refused = 0, []
+    for task_id in ids:
+        try:
+            if to is None:
+                workspace.claim_task(task_id=task_id, user=request.user)
+            else:
+                workspace.reassign_task(task_id=task_id, by=request.user, to=to)
+        except workspace.TaskNotAvailable as exc:  # NotAllowed included: said, not raised
+            refused.append(str(exc))
+        else:
+            done += 1
+    if done:
+        messages.success(
+            request,
+            (
+                ngettext("You have taken %(count)d task.", "You have taken %(count)d tasks.", done)
+                if to is None
+                else ngettext(
+                    "%(count)d task given to %(name)s.", "%(count)d tasks given to %(name)s.", done
+                )
+            )
+            % {"count": done, "name": actor_label_for(to) if to else ""},
+        )
+    for reason in dict.fromkeys(refused):  # each reason once
+        messages.error(request, reason)
+    return redirect("flows_task_inbox")
+
+
+@require_POST
+def notices_read(request):
+    """Mark the user's task notices as read (the dashboard's button)."""
+    from .notices import mark_read
+
+    mark_read(user=request.user)
+    return redirect(
+        "flows_task_inbox" if request.POST.get("next") == "inbox" else "wagtailadmin_home"
     )
 
 
@@ -173,6 +297,10 @@ def task_detail(request, task_id: int):
         raise PermissionDenied
     step = step_for(task)
     form = None
+    if request.method == "GET":
+        from .notices import mark_read
+
+        mark_read(user=request.user, task_ids=[task.pk])
     if request.method == "POST" and not selectors.can_act_on_case(user=request.user, case=case):
         raise PermissionDenied
     if step is not None:
@@ -453,5 +581,69 @@ def substitutions(request):
                 deputy=request.user, ends_on__gte=today
             ).select_related("absent"),
             "today": today,
+        },
+    )
+
+
+class StatisticsFilter(forms.Form):
+    office = OfficeChoiceField(
+        label=gettext_lazy("Office"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("All offices"),
+    )
+    process = forms.ChoiceField(label=gettext_lazy("Process"), required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        from portal_site.cases.access import sees_every_case
+        from portal_site.processes import process_choices
+
+        super().__init__(*args, **kwargs)
+        office = self.fields["office"]
+        assert isinstance(office, forms.ModelChoiceField)
+        offices = OrgUnit.objects.filter(pk__in=selectors.case_staff().values("org_unit_id"))
+        if not sees_every_case(user):
+            offices = offices.filter(pk__in=selectors.office_ids_of(user=user))
+        office.queryset = offices.order_by("name")
+        process = self.fields["process"]
+        assert isinstance(process, forms.ChoiceField)
+        process.choices = [("", _("All processes")), *process_choices()]
+
+
+def case_statistics(request):
+    """Open, overdue and finished cases per month (a chart and its table) and per office
+    and process, of the cases the user may see."""
+    from .statistics import chart, statistics_for
+
+    if not request.user.has_perm("cases.view_case"):
+        raise PermissionDenied
+    form = StatisticsFilter(request.GET or None, user=request.user)
+    office, process = None, ""
+    if form.is_bound and form.is_valid():
+        office, process = form.cleaned_data["office"], form.cleaned_data["process"]
+    figures = statistics_for(
+        user=request.user, office_id=office.pk if office else None, process_key=process
+    )
+    labels = {"open": _("Open"), "overdue": _("Overdue"), "finished": _("Finished")}
+    processes = process_names()
+    return TemplateResponse(
+        request,
+        "flows/case_statistics.html",
+        {
+            "form": form,
+            "months": figures.months,
+            "chart": chart(figures.months, labels),
+            "rows": [
+                {
+                    **row,
+                    "office": unit_label(
+                        short_name=row["office__short_name"] or "", name=row["office__name"]
+                    )
+                    if row["office__name"]
+                    else "–",
+                    "process": processes.get(row["process_key"], row["process_key"]),
+                }
+                for row in figures.rows
+            ],
         },
     )

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
@@ -21,12 +21,15 @@ from . import selectors, views
 def workspace_urls():
     return [
         path("aufgaben/", views.task_inbox, name="flows_task_inbox"),
+        path("aufgaben/sammelaktion/", views.bulk, name="flows_task_bulk"),
+        path("aufgaben/hinweise-gelesen/", views.notices_read, name="flows_notices_read"),
         path("aufgaben/<int:task_id>/", views.task_detail, name="flows_task"),
         path("aufgaben/<int:task_id>/uebernehmen/", views.claim, name="flows_task_claim"),
         path("aufgaben/<int:task_id>/freigeben/", views.release, name="flows_task_release"),
         path("aufgaben/<int:task_id>/zuweisen/", views.reassign, name="flows_task_reassign"),
         path("vorgaenge/<str:number>/", views.case_detail, name="flows_case"),
         path("vertretung/", views.substitutions, name="flows_substitutions"),
+        path("auswertung/", views.case_statistics, name="flows_case_statistics"),
     ]
 
 
@@ -35,9 +38,28 @@ class CaseWorkMenuItem(MenuItem):
         return request.user.has_perm("cases.view_case")
 
 
+class TasksMenuItem(CaseWorkMenuItem):
+    """ "My tasks", with the number of tasks that arrived since the user last looked."""
+
+    def render_component(self, request):
+        from django.utils.translation import gettext
+
+        from .notices import unread_notices
+
+        component = super().render_component(request)
+        if request.user.task_notice:
+            count = unread_notices(user=request.user).count()
+            if count:
+                component.label = gettext("%(label)s (%(count)d new)") % {
+                    "label": component.label,
+                    "count": count,
+                }
+        return component
+
+
 @hooks.register("register_admin_menu_item")
 def tasks_menu_item():
-    return CaseWorkMenuItem(_("My tasks"), reverse("flows_task_inbox"), icon_name="tasks", order=50)
+    return TasksMenuItem(_("My tasks"), reverse("flows_task_inbox"), icon_name="tasks", order=50)
 
 
 @hooks.register("register_admin_menu_item")
@@ -47,14 +69,39 @@ def substitutions_menu_item():
     )
 
 
+@hooks.register("register_admin_menu_item")
+def statistics_menu_item():
+    return CaseWorkMenuItem(
+        _("Case statistics"), reverse("flows_case_statistics"), icon_name="view", order=61
+    )
+
+
 class TaskCountsPanel(Component):
     name = "task_counts"
     order = 50
     template_name = "flows/panels/task_counts.html"
 
     def get_context_data(self, parent_context):
+        from .notices import unread_notices
+
         user = parent_context["request"].user
+        notices = (
+            list(unread_notices(user=user).select_related("task__process")[:10])
+            if user.task_notice
+            else []
+        )
+        cases = selectors.cases_for_tasks(n.task.process.artifact_object_id for n in notices)
         return {
+            "notices": [
+                {
+                    "url": reverse("flows_task", args=[notice.task_id]),
+                    "task": notice.task.flow_task.task_title,
+                    "case": cases.get(notice.task.process.artifact_object_id or 0),
+                    "at": notice.created_at,
+                }
+                for notice in notices
+            ],
+            "can_see_statistics": user.has_perm("cases.view_case"),
             "mine": selectors.my_tasks(user=user).count(),
             "queue": selectors.queue_tasks(user=user).count(),
             "overdue": selectors.overdue_count(user=user),
@@ -72,6 +119,9 @@ case_link = TitleColumn(
     label=_("Case number"),
     get_url=lambda case: reverse("flows_case", args=[case.number]),
 )
+
+
+status_column = Column("status_label", label=_("Status"), sort_key="status")
 
 
 CASE_NUMBER = re.compile(r"\d{2}\.\d{4,}")
@@ -99,7 +149,7 @@ class CaseViewSet(ModelViewSet):
     menu_label = _("Cases")
     add_to_admin_menu = True
     menu_order = 60
-    list_display = [case_link, "title", "applicant_name", "status", "office", "received_at"]
+    list_display = [case_link, "title", "applicant_name", status_column, "office", "received_at"]
     list_filter = ["status", "process_key", "office", "channel", "received_at"]
     search_fields = ["number", "applicant_name", "title"]
     search_backend_name = None

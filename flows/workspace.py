@@ -20,8 +20,9 @@ from portal_site.cases.models import Case, CaseStatus, TimelineEntry
 from portal_site.cases.processes import case_of, of_cases
 from portal_site.cases.services import actor_label_for, cancel_case, change_status, record
 
-from .selectors import is_lead_for
-from .steps import StepContext, step_for
+from .notices import note_taken
+from .selectors import case_staff, is_lead_for
+from .steps import StepContext, follow_stage, step_for
 
 
 class TaskNotAvailable(Exception):
@@ -66,6 +67,7 @@ def claim_task(*, task_id: int, user: User) -> Task:
                 else _("This task is no longer open.")
             )
         activation.assign(user)
+        note_taken(task=task, user=user)
         case = _case_of(task)
         record(
             case=case,
@@ -126,6 +128,10 @@ def complete_step(*, task_id: int, user: User, data: dict[str, Any]) -> str:
         )
         activation.execute()
         _keep_next_step_with(user=user, task=task)
+        case.refresh_from_db()
+        if case.status == CaseStatus.RECEIVED:  # the first decision: the case is in the works
+            change_status(case=case, status=CaseStatus.IN_PROGRESS, actor=user)
+        follow_stage(case, activation.process)
     return message
 
 
@@ -217,16 +223,6 @@ def reassign_task(*, task_id: int, by: User, to: User) -> Task:
             % {"task": task.flow_task.task_title, "name": actor_label_for(to)},
         )
     return task
-
-
-def case_staff():
-    """Active users with case work (through their role's group; administrators aside)."""
-    return User.objects.with_perm(
-        access.VIEW_CASE,
-        is_active=True,
-        include_superusers=False,
-        backend="django.contrib.auth.backends.ModelBackend",  # roles are groups
-    )
 
 
 def forwarding_offices(*, case: Case):

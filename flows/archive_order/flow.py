@@ -62,7 +62,12 @@ class ArchiveOrderFlow(flow.Flow):
         .Else(this.invoice)
     )
     approve = (
-        HumanTask(ApprovalForm, this.decide_approval, submit_label=gettext_lazy("Save decision"))
+        HumanTask(
+            ApprovalForm,
+            this.decide_approval,
+            submit_label=gettext_lazy("Save decision"),
+            stage=gettext_lazy("In review"),
+        )
         .Annotation(title=gettext_lazy("Approve the order for its intended use"))
         .Next(this.if_approved)
     )

@@ -74,7 +74,7 @@ class CivilStatusFlow(flow.Flow):
 
     # 1. Is the application complete? No: the applicant is told what is missing.
     check_complete = (
-        HumanTask(CompleteForm, this.decide_complete)
+        HumanTask(CompleteForm, this.decide_complete, stage=gettext_lazy("Checking completeness"))
         .Annotation(title=gettext_lazy("Is the application complete?"))
         .Next(this.if_complete)
     )
@@ -88,7 +88,7 @@ class CivilStatusFlow(flow.Flow):
 
     # 2. Can the certificate be issued? yes / not entitled / not on record.
     check_issuable = (
-        HumanTask(IssuableForm, this.decide_issuable)
+        HumanTask(IssuableForm, this.decide_issuable, stage=gettext_lazy("In review"))
         .Annotation(title=gettext_lazy("Can the certificate be issued?"))
         .Next(this.which_answer)
     )
@@ -108,6 +108,7 @@ class CivilStatusFlow(flow.Flow):
             CertificateNumberForm,
             this.store_certificate_number,
             submit_label=gettext_lazy("Save and send the fee invoice"),
+            stage=gettext_lazy("The certificate is being prepared"),
         )
         .Annotation(title=gettext_lazy("Record the certificate number"))
         .Next(this.invoice)

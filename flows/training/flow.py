@@ -112,6 +112,7 @@ class TrainingFlow(flow.Flow):
             this.decide_recommendation,
             submit_label=gettext_lazy("Save recommendation"),
             deadline=SUPERVISOR_DEADLINE,
+            stage=gettext_lazy("Recommendation by the team lead"),
         )
         .Annotation(title=gettext_lazy("Recommendation of the team lead"))
         .Assign(lambda activation: active_user(activation.process.team_lead_id))
@@ -126,6 +127,7 @@ class TrainingFlow(flow.Flow):
             this.decide_head,
             submit_label=gettext_lazy("Save decision"),
             deadline=SUPERVISOR_DEADLINE,
+            stage=gettext_lazy("In review by the department head"),
         )
         .Annotation(title=gettext_lazy("Decision of the department head"))
         .Assign(lambda activation: active_user(activation.process.department_head_id))
@@ -141,7 +143,12 @@ class TrainingFlow(flow.Flow):
 
     # 3. HR development: a place, the waiting list, or no place.
     hr_decides = (
-        HumanTask(PlaceDecisionForm, this.decide_hr, submit_label=gettext_lazy("Save decision"))
+        HumanTask(
+            PlaceDecisionForm,
+            this.decide_hr,
+            submit_label=gettext_lazy("Save decision"),
+            stage=gettext_lazy("Decision on the place by HR development"),
+        )
         .Annotation(title=gettext_lazy("Decision on the place (HR development)"))
         .Next(this.which_place)
     )

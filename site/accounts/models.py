@@ -7,6 +7,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class TaskMail(models.TextChoices):
+    """Which arriving tasks a member of staff is mailed about (their own setting)."""
+
+    NONE = "none", _("none")
+    MINE = "mine", _("tasks given to me")
+    ALL = "all", _("tasks given to me and new tasks in my queues")
+
+
 class User(AbstractUser):
     """A person who logs into the admin: staff, editors, administrators.
 
@@ -23,6 +31,19 @@ class User(AbstractUser):
         related_name="members",
     )
     personnel_number = models.CharField(_("personnel number"), max_length=20, blank=True)
+    task_mail = models.CharField(
+        _("e-mail when a task arrives"),
+        max_length=10,
+        choices=TaskMail.choices,
+        default=TaskMail.MINE,
+        db_default=TaskMail.MINE,
+    )
+    task_notice = models.BooleanField(
+        _("notice in the administration when a task arrives"),
+        default=True,
+        db_default=True,
+        help_text=_("New tasks are marked in “My tasks” and on the dashboard."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -98,6 +98,9 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="sub_cases",
     )
+    # Where an open case stands in its process ("In review by the department head"): the
+    # source text of the step's stage, shown translated into the reader's language.
+    stage = models.CharField(_("stage"), max_length=200, blank=True, db_default="")
     due_date = models.DateField(_("due date"), null=True, blank=True)
     paused_until = models.DateField(_("paused until"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -128,6 +131,17 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        """The status as people read it, with the process's stage while the case is open:
+        "In Bearbeitung – Prüfung durch die Amtsleitung"."""
+        from django.utils.translation import gettext
+
+        status = str(self.get_status_display())  # type: ignore[attr-defined]
+        if self.stage and self.is_open and self.status != CaseStatus.PAUSED:
+            return f"{status} – {gettext(self.stage)}"
+        return status
 
 
 class TimelineEntry(models.Model):

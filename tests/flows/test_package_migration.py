@@ -64,6 +64,6 @@ def test_stored_flow_and_node_references_move_to_the_packages_and_back():
             (9103, "flows/civil_status.CivilStatusFlow.await_payment"),
         ]
     finally:
+        migrate_to_latest()  # first: deleting cascades into tables of later migrations
         Task.objects.filter(pk__gt=9100).delete()
         Process.objects.filter(pk__gt=9000).delete()
-        migrate_to_latest()

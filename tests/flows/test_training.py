@@ -18,6 +18,7 @@ from portal_site.accounts.models import Employee, OrgUnit, User
 from portal_site.cases.models import CaseStatus
 from portal_site.cases.services import open_case
 from portal_site.processes import start_process
+from serviceportal.submission import status_path
 from tests.flows.test_charts import end_reached
 from tests.shop.helpers import inputs_for
 
@@ -90,8 +91,15 @@ def test_the_whole_path_to_a_confirmed_place(demo, client):
     assert lead_task.owner == user("sachgebietsleitung")  # the applicant's team lead
     assert list(selectors.my_tasks(user=user("sachgebietsleitung"))) == [lead_task]
     assert selectors.can_see_case(user=user("sachgebietsleitung"), case=case)
+    case.refresh_from_db()
+    assert case.status_label == "Eingegangen – Empfehlung der Führungskraft"
 
     act(case, "sachgebietsleitung", decision="yes", comment="Sollte unterstützen")
+    case.refresh_from_db()  # the status follows the process (the lead never "took" the task)
+    assert case.status == CaseStatus.IN_PROGRESS
+    assert case.status_label == "In Bearbeitung – Prüfung durch die Amtsleitung"
+    status_page = client.get(status_path(case)).content.decode()
+    assert "In Bearbeitung – Prüfung durch die Amtsleitung" in status_page
     recommendation = case.files.get(filename=f"Empfehlung-{case.number}.pdf")
     with recommendation.file.open("rb") as handle:
         text = PdfReader(handle).pages[0].extract_text()
