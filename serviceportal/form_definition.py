@@ -48,6 +48,53 @@ class FieldType:
         (CATALOGUE, _("Choice from a catalogue")),
     ]
     WITH_CHOICES = {DROPDOWN, RADIO, CHECKBOXES}
+    TEXT = {SINGLELINE, MULTILINE, EMAIL}
+
+
+_ALL_BUT_FILE = {key for key, _label in FieldType.CHOICES} - {FieldType.FILE}
+
+# Which of a field's options apply to which field types ("rules.x": a validation rule).
+# The editor shows a field only its type's options (serviceportal/js/form-builder.js
+# reads this), and saving clears the others, so nothing hidden takes effect.
+FIELD_OPTIONS: dict[str, set[str]] = {
+    "default_value": _ALL_BUT_FILE,
+    "placeholder": FieldType.TEXT | {FieldType.NUMBER},
+    "choices": FieldType.WITH_CHOICES,
+    "catalogue": {FieldType.CATALOGUE},
+    "file_types": {FieldType.FILE},
+    "max_size_mb": {FieldType.FILE},
+    "applicant_role": {FieldType.SINGLELINE, FieldType.EMAIL},
+    "rules": FieldType.TEXT | {FieldType.NUMBER, FieldType.DATE},
+    "rules.minimum": {FieldType.NUMBER},
+    "rules.maximum": {FieldType.NUMBER},
+    "rules.whole_number": {FieldType.NUMBER},
+    "rules.pattern": FieldType.TEXT,
+    "rules.custom_pattern": FieldType.TEXT,
+    "rules.pattern_message": FieldType.TEXT,
+    "rules.date_rule": {FieldType.DATE},
+}
+
+
+def _without_other_types_options(value, field_type: str) -> None:
+    """Clear the options (and rules) that do not apply to ``field_type``, in place."""
+    for option, types in FIELD_OPTIONS.items():
+        if field_type in types or option == "rules":  # the rules group: rule by rule
+            continue
+        holder, name = value, option
+        if "." in option:
+            parent, name = option.split(".", 1)
+            holder = value.get(parent) or {}
+        if name not in holder:
+            continue
+        current = holder[name]
+        if isinstance(current, bool):
+            holder[name] = False
+        elif isinstance(current, str):
+            holder[name] = ""
+        elif isinstance(current, list):
+            holder[name] = []
+        else:
+            holder[name] = None
 
 
 class ApplicantRole:
@@ -73,12 +120,15 @@ class ConditionBlock(blocks.StructBlock):
     field = blocks.CharBlock(
         label=_("Show only when field"),
         required=False,
-        help_text=_("Name of a field of an earlier step, e.g. urkundenart."),
+        help_text=_("A field of an earlier step."),
     )
     values = blocks.CharBlock(
         label=_("has one of the values"),
         required=False,
-        help_text=_("One value or several separated by commas."),
+        help_text=_(
+            "The answers for which this is shown (for a field without choices: values "
+            "separated by commas)."
+        ),
     )
 
     class Meta:
@@ -167,6 +217,7 @@ class FieldBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
+        _without_other_types_options(value, value["field_type"])
         errors = {}
         if value["field_type"] in FieldType.WITH_CHOICES and not (value["choices"] or "").strip():
             errors["choices"] = ValidationError(_("Enter at least one choice."))

@@ -11,6 +11,7 @@ again. Sending hands the collected application to the page's
 
 from __future__ import annotations
 
+import copy
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -233,13 +234,36 @@ class FormWizard:
             position = reachable[1]
         return self.render_step(request, state, position, form=self.unbound_form(state, position))
 
+    def step_form_class(self, step: StepSpec, state):
+        """The step's form; an upload kept from an earlier visit need not be sent again
+        (the form lists it with a button to remove it)."""
+        form_class = self.page.get_step_form_class(step, answers=state["answers"])
+        kept = {
+            name: info
+            for name, info in state["uploads"].items()
+            if name in form_class.base_fields  # type: ignore[attr-defined]
+        }
+        if not kept:
+            return form_class
+        fields = {}
+        for name, field in form_class.base_fields.items():  # type: ignore[attr-defined]
+            if name in kept:
+                field = copy.deepcopy(field)
+                field.required = False
+                field.kept_upload = {  # read by the field's template
+                    "filename": kept[name]["filename"],
+                    "size": kept[name]["size"],
+                }
+            fields[name] = field
+        return type(form_class.__name__, (form_class,), fields)
+
     def unbound_form(self, state, position):
         if position == IDENTIFY:
             return EmployeeIdentificationForm()
         step = self.step(position)
         if step is None:
             return None
-        form_class = self.page.get_step_form_class(step, answers=state["answers"])
+        form_class = self.step_form_class(step, state)
         initial = {
             spec.name: initial_from_json(spec, state["answers"][spec.name])
             for spec in step.visible_fields(state["answers"])
@@ -282,6 +306,17 @@ class FormWizard:
             state["position"] = self.previous_position(state, position)
             self.store(request, state)
             return HttpResponseRedirect(self.page.url)
+        if action.startswith("remove:"):  # a kept upload: removed, the step shown again
+            self.keep_draft(request, state, position)
+            info = state["uploads"].pop(action.split(":", 1)[1], None)
+            if info:
+                uploads.delete_temporary(info)
+                messages.success(
+                    request,
+                    gettext("The file “%(name)s” was removed.") % {"name": info["filename"]},
+                )
+            self.store(request, state)
+            return HttpResponseRedirect(self.page.url)
         if action.startswith("edit:"):
             target = action.split(":", 1)[1]
             if target in self.reachable_positions(state):
@@ -304,8 +339,7 @@ class FormWizard:
             state["identity"] = form.identity.as_session()
         else:
             step = self.step(position)
-            form_class = self.page.get_step_form_class(step, answers=state["answers"])
-            form = form_class(request.POST, request.FILES)
+            form = self.step_form_class(step, state)(request.POST, request.FILES)
             if not form.is_valid():
                 return self.render_step(request, state, position, form=form)
             self.keep_answers(step, form, state)

@@ -74,3 +74,61 @@ def test_the_admins_date_picker_speaks_german(page):
     buttons = page.locator(".xdsoft_save_selected")
     expect(buttons.first).to_be_attached()
     assert set(buttons.all_text_contents()) == {"Auswahl übernehmen"}
+
+
+def test_the_form_builder_shows_a_field_only_its_types_options_and_picks_conditions(page):
+    """The certificate form in the editor: a number field offers minimum and maximum,
+    no choices; a step's condition is chosen from the earlier steps' fields and their
+    choices (serviceportal/static/serviceportal/js/form-builder.js)."""
+    from serviceportal.form_pages import ServiceFormPage
+
+    form = ServiceFormPage.objects.get(slug="personenstandsurkunden-anfordern")
+    admin_login(page, "redaktion")
+    page.goto(f"/admin/pages/{form.pk}/edit/")
+    page.wait_for_selector("select[name$='-field_type']", state="attached")
+    shown_options = page.evaluate(
+        """() => {
+          const select = document.querySelector("select[name$='-field_type']");
+          const struct = select.closest("[data-contentpath='field_type']").parentElement;
+          const visible = (name) => {
+            const child = [...struct.children].find(c => c.dataset.contentpath === name);
+            return child ? !child.hidden : null;
+          };
+          const rule = (name) => !struct.querySelector(
+            "[data-contentpath='rules'] [data-contentpath='" + name + "']").hidden;
+          select.value = "number";
+          select.dispatchEvent(new Event("change", {bubbles: true}));
+          const number = {choices: visible("choices"), placeholder: visible("placeholder"),
+                          minimum: rule("minimum"), pattern: rule("pattern")};
+          select.value = "radio";
+          select.dispatchEvent(new Event("change", {bubbles: true}));
+          const radio = {choices: visible("choices"), placeholder: visible("placeholder"),
+                         rules: visible("rules"), file_types: visible("file_types")};
+          return {number, radio};
+        }"""
+    )
+    assert shown_options == {
+        "number": {"choices": False, "placeholder": True, "minimum": True, "pattern": False},
+        "radio": {"choices": True, "placeholder": False, "rules": False, "file_types": False},
+    }
+    picked = page.evaluate(
+        """() => {
+          const input = [...document.querySelectorAll("input[name$='-value-condition-field']")]
+            .find(i => i.value === "urkundenart");
+          const picker = document.getElementById(input.id + "-picker");
+          picker.dispatchEvent(new Event("focus"));
+          const offered = [...picker.options].map(o => o.value);
+          const values = document.querySelector(
+            "[name='" + input.name.replace(/-field$/, "-values") + "']");
+          const boxes = [...values.parentElement.querySelectorAll(".condition-values input")];
+          const before = boxes.filter(b => b.checked).map(b => b.value);
+          const other = boxes.find(b => !b.checked);
+          other.click();
+          return {hidden: input.hidden, selected: picker.value, offered, before,
+                  boxes: boxes.map(b => b.value), after: values.value};
+        }"""
+    )
+    assert picked["hidden"] and picked["selected"] == "urkundenart"
+    assert "" in picked["offered"] and "vorname" in picked["offered"]
+    assert set(picked["boxes"]) >= {"Geburtsurkunde", "Sterbeurkunde"}
+    assert len(picked["before"]) == 1 and picked["after"].startswith(picked["before"][0] + ", ")

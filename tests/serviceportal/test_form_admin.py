@@ -86,3 +86,66 @@ def test_editor_creates_a_form_choosing_a_registered_process(editor):
     assert page.process_key == "demo_process"
     assert page.live
     assert [f.name for f in page.all_fields()] == ["name"]
+
+
+def test_publishing_a_form_no_page_links_to_warns_and_the_dashboard_lists_it(editor):
+    from serviceportal.form_links import unlinked_forms
+    from serviceportal.models import ServicePage
+
+    index = Page.objects.get(slug="online-dienste")
+    add_url = f"/admin/pages/add/serviceportal/serviceformpage/{index.pk}/"
+    data = form_page_data(process_key="generic", label="Name")
+    response = editor.post(add_url, data, follow=True)
+    assert "ist veröffentlicht, aber noch keine Seite verweist darauf" in response.content.decode()
+    form = ServiceFormPage.objects.get(slug="hundesteuer")
+    assert form in unlinked_forms()
+    panel = editor.get("/admin/").content.decode().split("Veröffentlichte Formulare ohne Verweis")
+    assert len(panel) == 2 and "Hundesteuer anmelden" in panel[-1].split("</section>")[0]
+    service = ServicePage.objects.live().first()
+    service.online_link = form
+    service.save_revision().publish()
+    assert form not in unlinked_forms()
+    panel = editor.get("/admin/").content.decode().split("Veröffentlichte Formulare ohne Verweis")
+    assert "Hundesteuer anmelden" not in panel[-1].split("</section>")[0]
+
+
+def test_a_form_linked_from_a_page_text_counts_as_linked(editor):
+    from serviceportal.form_links import unlinked_forms
+    from serviceportal.models import ContentPage
+
+    form = ServiceFormPage.objects.get(title="Trauinfo: Auskunft zur Eheschließung")
+    assert form in unlinked_forms()
+    page = ContentPage.objects.live().first()
+    page.body = [("paragraph", f'<p><a linktype="page" id="{form.pk}">Antrag</a></p>')]
+    page.save_revision().publish()  # the reference index is updated by a task (immediate here)
+    assert form not in unlinked_forms()
+
+
+def test_one_menu_holds_the_submissions_catalogues_and_organisations(client, demo):
+    client.login(username="administration", password=DEMO_PASSWORD)  # sees both
+    home = client.get("/admin/").content.decode()
+    assert '"name": "forms"' not in home
+    menu = home[home.index('"name": "online-forms"') :]
+    menu = menu[: menu.index('"wagtail.sidebar.SubMenuItem"')]
+    for name in ("submissions", "kataloge", "organisationen"):
+        assert f'"name": "{name}"' in menu
+
+
+def test_saving_a_field_clears_the_options_of_other_types(editor):
+    register_process(key="demo_process", label="Demo-Prozess", start=lambda **kw: None)
+    index = Page.objects.get(slug="online-dienste")
+    data = form_page_data(
+        process_key="demo_process",
+        label="Anzahl",
+        **{
+            f"{FIELD}field_type": "number",
+            f"{FIELD}choices": "eins\nzwei",  # typed before the type was changed: not kept
+            f"{FIELD}rules-minimum": "1",
+            f"{FIELD}rules-pattern": "postcode_de",  # a hidden text rule: no error, cleared
+        },
+    )
+    response = editor.post(f"/admin/pages/add/serviceportal/serviceformpage/{index.pk}/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    field = ServiceFormPage.objects.get(slug="hundesteuer").steps[0].value["fields"][0]
+    assert field["choices"] == "" and field["rules"]["pattern"] == ""
+    assert field["rules"]["minimum"] == 1

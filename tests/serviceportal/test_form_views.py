@@ -402,15 +402,16 @@ def test_editor_rules_refuse_impossible_answers_with_a_message(demo, client, cop
     assert good.status_code == 302 and applicant.state()["answers"]["anzahl"] in ("4", 4)
 
 
-def test_rules_that_do_not_fit_the_field_are_refused_in_the_editor(demo):
+def test_rules_that_cannot_hold_are_refused_and_other_types_rules_dropped(demo):
     from django.core.exceptions import ValidationError
 
     from serviceportal.form_definition import FieldBlock
 
     block = FieldBlock()
-    text_with_range = f("Name", name="name", rules={"minimum": "1"})
-    with pytest.raises(ValidationError):
-        block.clean(block.to_python(text_with_range))
+    # the editor hides a number rule on a text field; saving drops it, no hidden error
+    text_with_range = f("Name", name="name", rules={"minimum": "1", "pattern": "postcode_de"})
+    cleaned = block.clean(block.to_python(text_with_range))
+    assert cleaned["rules"]["minimum"] is None and cleaned["rules"]["pattern"] == "postcode_de"
     broken = f("Kennung", name="k", rules={"pattern": "custom", "custom_pattern": "(["})
     with pytest.raises(ValidationError):
         block.clean(block.to_python(broken))
@@ -459,3 +460,48 @@ def test_a_registration_the_process_refuses_is_not_sent_and_keeps_the_answers(de
     assert "bereits angemeldet" in page_html and earlier.number in page_html
     assert Case.objects.count() == 1  # only the earlier one
     assert applicant.state()["answers"]["fortbildung"] == course.code
+
+
+def test_an_upload_is_listed_after_back_kept_without_sending_it_again_and_removable(demo, client):
+    applicant = Applicant(client, make_form())
+    applicant.next({"name": "A", "email": "a@example.org"})
+    applicant.next({"art": "Geburtsurkunde"})
+    applicant.next({"geburtsort": "Kassel"})
+    applicant.next({"nachweis": upload("nachweis.pdf", PDF)})
+    applicant.back()  # from the summary to the upload step
+    page = client.get(applicant.url).content.decode()
+    assert "Hochgeladen: nachweis.pdf" in page and 'value="remove:nachweis"' in page
+    applicant.next({})  # nothing chosen again: the kept file stays
+    assert applicant.state()["uploads"]["nachweis"]["filename"] == "nachweis.pdf"
+    applicant.back()
+    removed = client.post(
+        applicant.url,
+        {"position": applicant.position(), "action": "remove:nachweis"},
+        follow=True,
+    ).content.decode()
+    assert "Die Datei „nachweis.pdf“ wurde entfernt." in removed
+    assert "nachweis" not in applicant.state()["uploads"]
+    assert "Hochgeladen: nachweis.pdf" not in removed
+    applicant.next({})
+    applicant.submit()
+    assert not CaseFile.objects.filter(kind=CaseFile.Kind.UPLOAD).exists()
+
+
+def test_a_required_upload_kept_from_before_need_not_be_sent_again(demo, client):
+    page = make_form()
+    definition = page.steps.raw_data
+    for step in definition:
+        for field in step["value"]["fields"]:
+            if field["value"]["name"] == "nachweis":
+                field["value"]["required"] = True
+    page.steps = definition
+    page.save_revision().publish()
+    applicant = Applicant(client, ServiceFormPage.objects.get(pk=page.pk))
+    applicant.next({"name": "A", "email": "a@example.org"})
+    applicant.next({"art": "Geburtsurkunde"})
+    applicant.next({"geburtsort": "Kassel"})
+    assert "Dieses Feld muss ausgefüllt werden." in applicant.next({}).content.decode()
+    applicant.next({"nachweis": upload("nachweis.pdf", PDF)})
+    applicant.back()
+    applicant.next({})
+    assert applicant.position() == "summary"
