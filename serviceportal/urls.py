@@ -17,4 +17,13 @@ urlpatterns = [
         name="login",
     ),
     path("abmelden/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
+    path("konto/", views.account_home, name="account"),
+    path("konto/anmelden/<str:token>/", views.account_sign_in, name="account_sign_in"),
+    path("konto/abmelden/", views.account_sign_out, name="account_sign_out"),
+    path("konto/vorgang/<str:number>/", views.account_case, name="account_case"),
+    path(
+        "konto/vorgang/<str:number>/dokument/<int:pk>/",
+        views.account_file,
+        name="account_file",
+    ),
 ]

@@ -272,6 +272,14 @@ AXES_VERBOSE = False
 # 10.0.0.0/24); none: REMOTE_ADDR is the client.
 PORTAL_TRUSTED_PROXIES = env_list("PORTAL_TRUSTED_PROXIES")
 
+# Mein Konto (serviceportal/account.py): the sign-in link's lifetime, how long the
+# session keeps the verified address, and how many links an address or a client may
+# ask for per hour. A saved application's resume link lives PORTAL_RESUME_DAYS.
+PORTAL_ACCOUNT_LINK_MINUTES = env_int("PORTAL_ACCOUNT_LINK_MINUTES", 30)
+PORTAL_ACCOUNT_SESSION_HOURS = env_int("PORTAL_ACCOUNT_SESSION_HOURS", 4)
+PORTAL_ACCOUNT_LINKS_PER_HOUR = env_int("PORTAL_ACCOUNT_LINKS_PER_HOUR", 5)
+PORTAL_RESUME_DAYS = env_int("PORTAL_RESUME_DAYS", 14)
+
 # Content-Security-Policy (django-csp): no inline script, nothing from outside hosts.
 # The Wagtail admin's own widgets still carry a few inline scripts and styles, so
 # /admin/ gets the same policy with inline code allowed there only (see docs/security.md).
