@@ -12,10 +12,15 @@ class ServicePortalConfig(AppConfig):
         from portal_site.core.periodic import register_periodic
 
         from . import checks, demo, demo_forms  # noqa: F401 - the system check, the demo steps
+        from .resume import kept_upload_names, purge_expired
         from .submission import erase_submission
         from .uploads import purge_stale_uploads
 
-        register_periodic("serviceportal.purge_stale_uploads", purge_stale_uploads)
+        register_periodic(
+            "serviceportal.purge_stale_uploads",
+            lambda: purge_stale_uploads(keep=kept_upload_names()),
+        )
+        register_periodic("serviceportal.purge_expired_saved_applications", purge_expired)
         register_eraser("serviceportal.submission", erase_submission)
         roles.register_role_permissions(
             roles.EDITOR,

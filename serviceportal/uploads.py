@@ -43,8 +43,9 @@ def delete_temporary(info: dict[str, object]) -> None:
     storages["private"].delete(str(info["storage_name"]))
 
 
-def purge_stale_uploads() -> int:
-    """Periodic job: delete temporary uploads of applications never sent."""
+def purge_stale_uploads(keep: frozenset[str] | set[str] = frozenset()) -> int:
+    """Periodic job: delete temporary uploads of applications never sent (those of
+    saved applications, ``keep``, stay until their link expires)."""
     storage = storages["private"]
     if not storage.exists(TEMP_DIR):
         return 0
@@ -54,7 +55,7 @@ def purge_stale_uploads() -> int:
     for folder in folders:
         for filename in storage.listdir(f"{TEMP_DIR}/{folder}")[1]:
             path = f"{TEMP_DIR}/{folder}/{filename}"
-            if storage.get_modified_time(path) < limit:
+            if path not in keep and storage.get_modified_time(path) < limit:
                 storage.delete(path)
                 removed += 1
     return removed

@@ -17,6 +17,7 @@ urlpatterns = [
         name="login",
     ),
     path("abmelden/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
+    path("antrag-fortsetzen/<uuid:token>/", views.resume_application, name="resume"),
     path("konto/", views.account_home, name="account"),
     path("konto/anmelden/<str:token>/", views.account_sign_in, name="account_sign_in"),
     path("konto/abmelden/", views.account_sign_out, name="account_sign_out"),

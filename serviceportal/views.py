@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from portal_site.cases.models import Case
 from shop.models import Invoice
 
-from . import account
+from . import account, resume
 from .submission import case_for_status_token
 
 
@@ -116,3 +116,15 @@ def account_file(request, number: str, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def resume_application(request, token):
+    """The link from the "saved application" mail: the answers back, the form again."""
+    try:
+        saved = resume.resume(request=request, token=token)
+    except resume.ResumeUnavailable as exc:
+        return TemplateResponse(
+            request, "serviceportal/resume_unavailable.html", {"reason": str(exc)}, status=404
+        )
+    messages.success(request, _("Welcome back: your saved answers are here again."))
+    return redirect(saved.page.url)

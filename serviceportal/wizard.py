@@ -15,15 +15,18 @@ import copy
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
-from . import process_inputs, uploads
+from . import process_inputs, resume, uploads
 from .form_definition import ApplicantRole, FieldType, StepSpec
 from .form_engine import build_step_form, display_value, initial_from_json, to_json
 from .identification import EmployeeIdentificationForm, IdentificationMode, organisation_of
@@ -34,6 +37,14 @@ if TYPE_CHECKING:
 
 IDENTIFY = "identify"
 SUMMARY = "summary"
+
+
+class SaveForm(forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail address for the link"),
+        max_length=254,
+        help_text=gettext_lazy("We send the link to continue to this address."),
+    )
 
 
 def login_url(next_url: str) -> str:
@@ -306,6 +317,31 @@ class FormWizard:
             state["position"] = self.previous_position(state, position)
             self.store(request, state)
             return HttpResponseRedirect(self.page.url)
+        if action == "save":  # "Zwischenspeichern": the address to send the link to
+            if position not in (IDENTIFY, SUMMARY):
+                self.keep_draft(request, state, position)
+            state["position"] = position
+            self.store(request, state)
+            return self.render_save(request, state, position)
+        if action == "save_confirm":
+            form = SaveForm(request.POST)
+            if not form.is_valid():
+                return self.render_save(request, state, position, form=form)
+            saved = resume.save_application(
+                page=self.page, state=state, email=form.cleaned_data["email"]
+            )
+            messages.success(
+                request,
+                gettext(
+                    "Your answers are saved. We have sent the link to continue to %(email)s; "
+                    "it is valid until %(until)s."
+                )
+                % {
+                    "email": saved.email,
+                    "until": date_format(timezone.localtime(saved.expires_at), "SHORT_DATE_FORMAT"),
+                },
+            )
+            return HttpResponseRedirect(self.page.url)
         if action.startswith("remove:"):  # a kept upload: removed, the step shown again
             self.keep_draft(request, state, position)
             info = state["uploads"].pop(action.split(":", 1)[1], None)
@@ -360,6 +396,7 @@ class FormWizard:
                 messages.error(request, reason)
             return HttpResponseRedirect(self.page.url)
         submission = self.page.process_form_submission(application)
+        resume.forget(state_token=state["token"])
         self.reset(request)
         request.session[f"serviceform-done:{self.page.pk}"] = submission.token.hex
         return redirect(self.page.confirmation_url(submission.token.hex))
@@ -413,6 +450,19 @@ class FormWizard:
             }
         )
         return context
+
+    def render_save(self, request, state, position, *, form=None):
+        """The question for the address the resume link goes to (the applicant's, if known)."""
+        context = self.get_step_context(request, state, position, form=None)
+        _name, email = self.applicant(state)
+        context.update(
+            {
+                "is_save": True,
+                "save_form": form or SaveForm(initial={"email": email}),
+                "resume_days": resume.days(),
+            }
+        )
+        return TemplateResponse(request, self.page.get_template(request), context)
 
     def render_step(self, request, state, position, *, form, login_required=False):
         context = self.get_step_context(

@@ -505,3 +505,94 @@ def test_a_required_upload_kept_from_before_need_not_be_sent_again(demo, client)
     applicant.back()
     applicant.next({})
     assert applicant.position() == "summary"
+
+
+def _resume_path(address: str) -> str:
+    import re
+
+    [mail] = [m for m in OutboxMessage.objects.all() if address in m.to]
+    return re.search(r"/antrag-fortsetzen/[0-9a-f-]+/", mail.body).group(0)
+
+
+def test_save_and_resume_on_another_device_keeps_answers_and_upload(demo, client):
+    from django.test import Client
+
+    from serviceportal.models import SavedApplication
+
+    applicant = Applicant(client, make_form())
+    applicant.next({"name": "Frank Mustermann", "email": "frank@example.org"})
+    applicant.next({"art": "Geburtsurkunde"})
+    applicant.next({"geburtsort": "Kassel"})
+    applicant.next({"nachweis": upload("nachweis.pdf", PDF)})
+    asked = client.post(applicant.url, {"position": applicant.position(), "action": "save"})
+    page = asked.content.decode()
+    assert "Zwischenspeichern und später fortsetzen" in page and 'value="frank@example.org"' in page
+    bad = client.post(
+        applicant.url,
+        {"position": applicant.position(), "action": "save_confirm", "email": "frank"},
+    ).content.decode()
+    assert "gültige E-Mail-Adresse" in bad and not SavedApplication.objects.exists()
+    done = client.post(
+        applicant.url,
+        {"position": applicant.position(), "action": "save_confirm", "email": "frank@example.org"},
+        follow=True,
+    ).content.decode()
+    assert "Ihre Angaben sind gespeichert" in done
+    path = _resume_path("frank@example.org")
+
+    other_device = Client()
+    response = other_device.get(path, follow=True)
+    assert "Willkommen zurück" in response.content.decode()
+    again = Applicant(other_device, applicant.page)
+    assert again.state()["answers"]["geburtsort"] == "Kassel"
+    assert again.state()["uploads"]["nachweis"]["filename"] == "nachweis.pdf"
+    again.submit()
+    case = Case.objects.get()
+    assert case.files.get(kind=CaseFile.Kind.UPLOAD).filename == "nachweis.pdf"
+    assert not SavedApplication.objects.exists()  # sent: the saved copy is gone
+    gone = Client().get(path)
+    assert gone.status_code == 404 and "bereits abgeschickt" in gone.content.decode()
+
+
+def test_an_expired_resume_link_says_so_and_the_periodic_job_deletes_it(demo, client):
+    from datetime import timedelta
+
+    from django.core.files.storage import storages
+    from django.test import Client
+    from django.utils import timezone
+
+    from portal_site.core.periodic import periodic_jobs
+    from serviceportal.models import SavedApplication
+
+    applicant = Applicant(client, make_form())
+    applicant.next({"name": "A", "email": "a@example.org"})
+    applicant.next({"art": "Geburtsurkunde"})
+    applicant.next({"geburtsort": "Kassel"})
+    applicant.next({"nachweis": upload("nachweis.pdf", PDF)})
+    client.post(
+        applicant.url,
+        {"position": applicant.position(), "action": "save_confirm", "email": "a@example.org"},
+    )
+    saved = SavedApplication.objects.get()
+    stored = saved.state["uploads"]["nachweis"]["storage_name"]
+    # the temporary uploads' purge keeps the saved application's file
+    from serviceportal.uploads import TEMP_LIFETIME
+
+    old = timezone.now() - TEMP_LIFETIME - timedelta(hours=1)
+    import os
+
+    path = storages["private"].path(stored)
+    os.utime(path, (old.timestamp(), old.timestamp()))
+    periodic_jobs()["serviceportal.purge_stale_uploads"]()
+    assert storages["private"].exists(stored)
+    SavedApplication.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    expired = Client().get(_resume_path("a@example.org"))
+    assert expired.status_code == 404 and "abgelaufen" in expired.content.decode()
+    assert periodic_jobs()["serviceportal.purge_expired_saved_applications"]() == 1
+    assert not SavedApplication.objects.exists() and not storages["private"].exists(stored)
+
+
+@pytest.mark.parametrize("token", ["00000000-0000-0000-0000-000000000000", "kein-token"])
+def test_an_unknown_resume_link_is_a_clear_not_found(demo, client, token):
+    response = client.get(f"/antrag-fortsetzen/{token}/")
+    assert response.status_code == 404
