@@ -153,5 +153,4 @@ class PortalSettings(BaseSiteSetting):
 from .catalogues import ApplicantOrganisation, Catalogue, CatalogueEntry  # noqa: E402, F401
 from .form_pages import ServiceFormPage  # noqa: E402, F401
 from .form_submissions import ServiceFormSubmission  # noqa: E402, F401
-
 from .saved import SavedApplication  # noqa: E402, F401
