@@ -220,6 +220,15 @@ def _page_figures(smoke: bool) -> list[Figure]:
         ),
         Figure("inbox (Meine Aufgaben)", "standesamt", lambda d: "/admin/aufgaben/", None, 1.5),
         Figure("dashboard", "standesamt", lambda d: "/admin/", None, 1.5),
+        Figure(
+            "inbox sorted by due date",
+            "standesamt",
+            lambda d: "/admin/aufgaben/?sort=due",
+            None,
+            1.5,
+        ),
+        # one pass over every visible case (conditional counts): grows with the cases
+        Figure("case statistics (chart)", "administration", lambda d: "/admin/auswertung/", 1500),
         Figure("case list", "administration", lambda d: "/admin/vorgangsliste/", None, 1.5),
         Figure(
             "case list: number",

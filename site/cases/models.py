@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -119,6 +120,8 @@ class Case(models.Model):
         indexes = [
             # An office's open cases (the queue starts from them), however many are closed.
             models.Index(fields=["office", "status"], name="cases_case_office_status"),
+            # Mein Konto finds an applicant's cases by their address, in any case.
+            models.Index(Lower("applicant_email"), name="cases_case_email_lower"),
         ]
         permissions = [
             ("view_all_cases", _("Can see the cases of every office and process")),
