@@ -19,12 +19,6 @@ urlpatterns = [
     path("health/", ready, name="health"),
     path("health/ready/", ready, name="health_ready"),
     path("health/live/", live, name="health_live"),
-    # The project configuration wires the packages together by name, as
-    # INSTALLED_APPS does; kernel code never imports the packages above it.
-    path("", include("serviceportal.urls")),
-    path("", include("shop.urls")),
-    path("", include("media_archive.urls")),
-    path("", include("flows.urls")),
 ]
 
 if settings.DEBUG:
@@ -32,4 +26,15 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+# Every portal page in both languages: German without a prefix (/archiv/), English
+# under /en/ (/en/archiv/). The language switch (set_language) keeps the visitor on
+# the same page in the other language. The project configuration wires the packages
+# together by name, as INSTALLED_APPS does; kernel code never imports them.
+urlpatterns += i18n_patterns(
+    path("", include("serviceportal.urls")),
+    path("", include("shop.urls")),
+    path("", include("media_archive.urls")),
+    path("", include("flows.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

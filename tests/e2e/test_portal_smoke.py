@@ -84,8 +84,9 @@ def test_the_form_builder_shows_a_field_only_its_types_options_and_picks_conditi
 
     form = ServiceFormPage.objects.get(slug="personenstandsurkunden-anfordern")
     admin_login(page, "redaktion")
-    page.goto(f"/admin/pages/{form.pk}/edit/")
-    page.wait_for_selector("select[name$='-field_type']", state="attached")
+    # the editor of a long form is heavy: give it time on a busy CI machine
+    page.goto(f"/admin/pages/{form.pk}/edit/", wait_until="domcontentloaded", timeout=90_000)
+    page.wait_for_selector("select[name$='-field_type']", state="attached", timeout=90_000)
     shown_options = page.evaluate(
         """() => {
           const select = document.querySelector("select[name$='-field_type']");

@@ -62,5 +62,8 @@ def test_citizen_orders_four_birth_certificates_and_gets_a_case_number(page):
 
     # The status link shows the status and nothing else of the applicant.
     page.get_by_role("link", name="Stand Ihres Vorgangs").click()
-    expect(page.get_by_test_id("case-status")).to_have_text("Eingegangen")
+    # the status with the process's stage (the first step checks completeness)
+    expect(page.get_by_test_id("case-status")).to_have_text(
+        "Eingegangen – Prüfung der Vollständigkeit"
+    )
     expect(page.locator("main")).not_to_contain_text("Mustermann")
