@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
-from django.views.decorators.csrf import csrf_exempt
-from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal_site.core.language import switch_language
 from portal_site.core.views import live, ready
 
 urlpatterns = [
@@ -15,7 +14,7 @@ urlpatterns = [
     # The language switch of every portal page needs no CSRF token (it only sets the
     # language cookie; "next" is checked against the allowed hosts), so that pages
     # carry no token and can be served to anonymous visitors from the page cache.
-    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    path("i18n/setlang/", switch_language, name="set_language"),
     path("health/", ready, name="health"),
     path("health/ready/", ready, name="health_ready"),
     path("health/live/", live, name="health_live"),
