@@ -12,6 +12,7 @@ from django.core.paginator import Page
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -106,11 +107,11 @@ def _inbox_rows(
                 title=case["title"],
                 applicant=case["applicant_name"] or "–",
                 process=processes.get(case["process_key"], case["process_key"]),
-                received=f"{received:%d.%m.%Y %H:%M}",
+                received=date_format(received, "SHORT_DATETIME_FORMAT"),
                 office=unit_label(short_name=case["office__short_name"], name=office)
                 if office
                 else "–",
-                due=f"{due:%d.%m.%Y}" if due else "–",
+                due=date_format(due, "SHORT_DATE_FORMAT") if due else "–",
                 overdue=bool(due and due < today),
                 new=task["pk"] in new,
                 case_url=case_url(case["number"]),
@@ -563,8 +564,8 @@ def substitutions(request):
                     _("%(name)s stands in for you from %(start)s to %(end)s.")
                     % {
                         "name": actor_label_for(form.cleaned_data["deputy"]),
-                        "start": form.cleaned_data["starts_on"].strftime("%d.%m.%Y"),
-                        "end": form.cleaned_data["ends_on"].strftime("%d.%m.%Y"),
+                        "start": date_format(form.cleaned_data["starts_on"], "SHORT_DATE_FORMAT"),
+                        "end": date_format(form.cleaned_data["ends_on"], "SHORT_DATE_FORMAT"),
                     },
                 )
                 return redirect("flows_substitutions")

@@ -197,3 +197,17 @@ def test_overdue_link_and_dashboard(history, client):
     client.force_login(history["standesamt"])
     home = client.get("/admin/").content.decode()
     assert "/admin/auswertung/" in home and "?sort=due" in home
+
+
+def test_dates_follow_the_language_of_the_users_admin(demo, client):
+    from wagtail.users.models import UserProfile
+
+    _two_cases()
+    clerk = _clerk()
+    client.force_login(clerk)
+    assert "05.01.2030" in client.get("/admin/aufgaben/").content.decode()
+    profile = UserProfile.get_for_user(clerk)
+    profile.preferred_language = "en"
+    profile.save()
+    english = client.get("/admin/aufgaben/").content.decode()
+    assert "01/05/2030" in english and "05.01.2030" not in english
