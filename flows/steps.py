@@ -19,7 +19,6 @@ from typing import Any
 from django import forms
 from django.shortcuts import redirect
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from viewflow import this
 from viewflow.this_object import ThisObject
@@ -29,7 +28,7 @@ from viewflow.workflow.status import STATUS
 
 from portal_site.accounts.models import User
 from portal_site.cases.models import Case, TimelineEntry
-from portal_site.cases.services import record
+from portal_site.cases.services import keyed, record
 from portal_site.notifications.services import queue_email
 
 from .deadlines import CASE_DEADLINE, Deadline, due_date_for
@@ -164,8 +163,11 @@ def start_case_process(
             case=case,
             kind=TimelineEntry.Kind.TASK,
             actor=actor,
-            message=_("Task “%(task)s” created for %(office)s.")
-            % {"task": first_task.task_title, "office": case.office or _("the back office")},
+            message=keyed(
+                gettext_lazy("Task “%(task)s” created for %(office)s."),
+                task=first_task.task_title,
+                office=case.office or gettext_lazy("the back office"),
+            ),
         )
     return process
 
@@ -187,8 +189,11 @@ def record_decision(*, context: StepContext, choices, decision: str, comment: st
         case=context.case,
         kind=TimelineEntry.Kind.DECISION,
         actor=context.user,
-        message=_("Decision: %(decision)s") % {"decision": dict(choices)[decision]}
-        + (f" – {comment}" if comment else ""),
+        message=keyed(
+            gettext_lazy("Decision: %(decision)s"),
+            decision=dict(choices)[decision],
+            suffix=f" – {comment}" if comment else "",
+        ),
         data={"decision": decision, "comment": comment},
     )
 
@@ -208,6 +213,6 @@ def send_answer(*, context: StepContext, subject: str, message: str, attachments
         case=case,
         kind=TimelineEntry.Kind.MESSAGE,
         actor=context.user,
-        message=_("Answer sent to the applicant: %(subject)s") % {"subject": subject},
+        message=keyed(gettext_lazy("Answer sent to the applicant: %(subject)s"), subject=subject),
         data={"subject": subject, "body": message},
     )

@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -18,7 +20,13 @@ from portal_site.accounts.models import User
 from portal_site.cases import access
 from portal_site.cases.models import Case, CaseStatus, TimelineEntry
 from portal_site.cases.processes import case_of, of_cases
-from portal_site.cases.services import actor_label_for, cancel_case, change_status, record
+from portal_site.cases.services import (
+    actor_label_for,
+    cancel_case,
+    change_status,
+    keyed,
+    record,
+)
 
 from .notices import note_taken
 from .selectors import case_staff, is_lead_for
@@ -73,7 +81,7 @@ def claim_task(*, task_id: int, user: User) -> Task:
             case=case,
             kind=TimelineEntry.Kind.TASK,
             actor=user,
-            message=_("Task “%(task)s” taken.") % {"task": task.flow_task.task_title},
+            message=keyed(gettext_lazy("Task “%(task)s” taken."), task=task.flow_task.task_title),
         )
         if case.status == CaseStatus.RECEIVED:
             change_status(case=case, status=CaseStatus.IN_PROGRESS, actor=user)
@@ -91,8 +99,10 @@ def release_task(*, task_id: int, user: User) -> Task:
             case=_case_of(task),
             kind=TimelineEntry.Kind.TASK,
             actor=user,
-            message=_("Task “%(task)s” released to the queue.")
-            % {"task": task.flow_task.task_title},
+            message=keyed(
+                gettext_lazy("Task “%(task)s” released to the queue."),
+                task=task.flow_task.task_title,
+            ),
         )
     return task
 
@@ -124,7 +134,9 @@ def complete_step(*, task_id: int, user: User, data: dict[str, Any]) -> str:
             case=case,
             kind=TimelineEntry.Kind.TASK,
             actor=user,
-            message=_("Task “%(task)s” completed.") % {"task": task.flow_task.task_title},
+            message=keyed(
+                gettext_lazy("Task “%(task)s” completed."), task=task.flow_task.task_title
+            ),
         )
         activation.execute()
         _keep_next_step_with(user=user, task=task)
@@ -156,7 +168,9 @@ def _keep_next_step_with(*, user: User, task: Task) -> None:
                     case=_case_of(next_task),
                     kind=TimelineEntry.Kind.TASK,
                     actor=user,
-                    message=_("Task “%(task)s” taken.") % {"task": next_task.flow_task.task_title},
+                    message=keyed(
+                        gettext_lazy("Task “%(task)s” taken."), task=next_task.flow_task.task_title
+                    ),
                 )
 
 
@@ -219,8 +233,11 @@ def reassign_task(*, task_id: int, by: User, to: User) -> Task:
             case=case,
             kind=TimelineEntry.Kind.TASK,
             actor=by,
-            message=_("Task “%(task)s” reassigned to %(name)s.")
-            % {"task": task.flow_task.task_title, "name": actor_label_for(to)},
+            message=keyed(
+                gettext_lazy("Task “%(task)s” reassigned to %(name)s."),
+                task=task.flow_task.task_title,
+                name=actor_label_for(to),
+            ),
         )
     return task
 
@@ -283,7 +300,7 @@ def forward_case(*, case: Case, to_office, note: str, user: User) -> Case:
             case=case,
             kind=TimelineEntry.Kind.NOTE,
             actor=user,
-            message=_("Forwarded from %(from)s to %(to)s: %(note)s") % names,
+            message=keyed(gettext_lazy("Forwarded from %(from)s to %(to)s: %(note)s"), **names),
             data={"forwarded_from": previous.pk if previous else None, "to": to_office.pk},
         )
         if to_office.email:
@@ -337,16 +354,16 @@ def _hand_over(substitution) -> int:
             record(
                 case=_case_of(task),
                 kind=TimelineEntry.Kind.TASK,
-                message=_(
-                    "Task “%(task)s” handed to %(deputy)s, who stands in for %(absent)s "
-                    "until %(until)s."
-                )
-                % {
-                    "task": task.flow_task.task_title,
-                    "deputy": actor_label_for(substitution.deputy),
-                    "absent": actor_label_for(substitution.absent),
-                    "until": substitution.ends_on.strftime("%d.%m.%Y"),
-                },
+                message=keyed(
+                    gettext_lazy(
+                        "Task “%(task)s” handed to %(deputy)s, who stands in for %(absent)s "
+                        "until %(until)s."
+                    ),
+                    task=task.flow_task.task_title,
+                    deputy=actor_label_for(substitution.deputy),
+                    absent=actor_label_for(substitution.absent),
+                    until=date_format(substitution.ends_on, "SHORT_DATE_FORMAT"),
+                ),
             )
             handed += 1
     return handed

@@ -198,6 +198,17 @@ class TimelineEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise TimelineIsAppendOnly(self.pk)
 
+    @property
+    def text(self) -> str:
+        """The entry in the reader's language where it was kept as a message key
+        (:func:`portal_site.cases.services.keyed`), else as written."""
+        stored = self.data.get("message") if isinstance(self.data, dict) else None
+        if isinstance(stored, dict):
+            from .services import render_keyed
+
+            return render_keyed(stored) or self.message
+        return self.message
+
 
 class TimelineIsAppendOnly(Exception):
     def __init__(self, pk: object) -> None:

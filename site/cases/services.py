@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from portal_site.accounts.models import OrgUnit, User
@@ -22,16 +26,61 @@ def actor_label_for(user: User | None) -> str:
     return user.get_full_name() or user.get_username()
 
 
+@dataclass(frozen=True)
+class Keyed:
+    """A timeline text as its message key and parameters (see :func:`keyed`)."""
+
+    key: str
+    params: dict[str, Any]
+    suffix: str = ""
+
+
+def keyed(key: str | Promise, *, suffix: str = "", **params: Any) -> Keyed:
+    """A timeline text kept as the source text and its parameters, so that each reader
+    gets it in their language. ``key`` is marked for translation (``gettext_lazy`` or
+    ``gettext_noop``); a parameter that is itself a lazy translation (a task's title,
+    a status) is translated too; ``suffix`` (a clerk's comment) is kept as written."""
+    with translation.override(None):
+        source = str(key)
+        stored = {
+            name: {"t": str(value)} if isinstance(value, Promise) else str(value)
+            for name, value in params.items()
+        }
+    return Keyed(source, stored, suffix)
+
+
+def render_keyed(stored: dict[str, Any]) -> str | None:
+    """A stored keyed text in the active language (None when it cannot be rendered)."""
+    try:
+        params = {
+            name: gettext(value["t"]) if isinstance(value, dict) else value
+            for name, value in (stored.get("params") or {}).items()
+        }
+        return gettext(stored["key"]) % params + (stored.get("suffix") or "")
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def record(
     *,
     case: Case,
     kind: str,
-    message: str,
+    message: str | Keyed,
     actor: User | None = None,
     actor_label: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> TimelineEntry:
-    """Append one entry to the case's timeline."""
+    """Append one entry to the case's timeline.
+
+    A :class:`Keyed` message is stored as its key and parameters (shown in the
+    reader's language) and, for search, exports and PDFs, as the German text.
+    """
+    data = dict(data or {})
+    if isinstance(message, Keyed):
+        stored = {"key": message.key, "params": message.params, "suffix": message.suffix}
+        data["message"] = stored
+        with translation.override(settings.LANGUAGE_CODE):
+            message = render_keyed(stored) or message.key
     return TimelineEntry.objects.create(
         case=case,
         at=timezone.now(),
@@ -39,7 +88,7 @@ def record(
         actor=actor,
         actor_label=actor_label or actor_label_for(actor),
         message=message,
-        data=data or {},
+        data=data,
     )
 
 
@@ -108,17 +157,17 @@ def change_status(*, case: Case, status: str, actor: User | None = None, reason:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.status == status:
         return locked
-    old = locked.get_status_display()
+    old = locked.status
     locked.status = status
     if status in (CaseStatus.COMPLETED, CaseStatus.REJECTED, CaseStatus.CANCELLED):
         locked.closed_at = timezone.now()
     locked.save(update_fields=["status", "closed_at", "updated_at"])
-    message = _("Status changed from %(old)s to %(new)s.") % {
-        "old": old,
-        "new": locked.get_status_display(),
-    }
-    if reason:
-        message = f"{message} {reason}"
+    message = keyed(
+        gettext_lazy("Status changed from %(old)s to %(new)s."),
+        old=CaseStatus(old).label,
+        new=CaseStatus(status).label,
+        suffix=f" {reason}" if reason else "",
+    )
     record(case=locked, kind=TimelineEntry.Kind.STATUS, message=message, actor=actor)
     return locked
 

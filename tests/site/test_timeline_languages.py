@@ -1,0 +1,53 @@
+"""Timeline entries kept as message keys: each reader gets them in their language."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from flows import selectors, workspace
+from portal_site.cases.erasure import erase_personal_data
+from portal_site.cases.models import CaseStatus, TimelineEntry
+from portal_site.cases.services import change_status
+from tests.flows.test_generic_process import _clerk, _portal_case
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_task_and_status_entries_are_rendered_in_the_readers_language(demo, client):
+    case = _portal_case()
+    clerk = _clerk()
+    task = selectors.queue_tasks(user=clerk).get()
+    workspace.claim_task(task_id=task.pk, user=clerk)
+    entries = list(case.timeline.filter(kind__in=[TimelineEntry.Kind.TASK, "status"]))
+    german = [entry.text for entry in entries]
+    assert "Aufgabe „Anliegen bearbeiten“ übernommen." in german
+    assert "Status geändert von Eingegangen zu In Bearbeitung." in german
+    with translation.override("en"):
+        english = [entry.text for entry in entries]
+    assert "Task “Handle the request” taken." in english
+    assert "Status changed from Received to In progress." in english
+    # the German text stays with the entry (search, exports, the case sheet)
+    assert "Aufgabe „Anliegen bearbeiten“ übernommen." in [e.message for e in entries]
+
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(clerk)
+    profile.preferred_language = "en"
+    profile.save()
+    client.force_login(clerk)
+    page = client.get(f"/admin/vorgaenge/{case.number}/").content.decode()
+    assert "Task “Handle the request” taken." in page
+
+
+def test_a_reason_stays_as_written_and_erasure_keeps_no_key(demo):
+    case = _portal_case()
+    change_status(case=case, status=CaseStatus.CANCELLED, reason="Frank Mustermann zog zurück.")
+    entry = case.timeline.filter(kind="status").last()
+    with translation.override("en"):
+        assert entry.text == (
+            "Status changed from Received to Cancelled. Frank Mustermann zog zurück."
+        )
+    erase_personal_data(case=case)
+    entry.refresh_from_db()
+    assert "message" not in entry.data and "Mustermann" not in entry.text
