@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal_site.cases.models import Case
+from portal_site.documents.views import case_file_response
 from shop.models import Invoice
 
 from . import account, resume
@@ -107,15 +108,7 @@ def account_file(request, number: str, pk: int):
     case_file = get_object_or_404(
         account.applicant_files(case, account.mails_to_applicant(case)), pk=pk
     )
-    response = FileResponse(
-        case_file.file.open("rb"),
-        as_attachment=True,
-        filename=case_file.filename,
-        content_type=case_file.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return case_file_response(case_file)
 
 
 def resume_application(request, token):

@@ -37,6 +37,12 @@ def download_case_file(request, pk: int):
         raise PermissionDenied
     if not case_file.is_ready:
         return pending_document(request, case_file)
+    return case_file_response(case_file)
+
+
+def case_file_response(case_file: CaseFile) -> FileResponse:
+    """A case file from the private storage as a download nobody caches or sniffs
+    (staff here, the applicant in Mein Konto)."""
     response = FileResponse(
         case_file.file.open("rb"),
         as_attachment=True,

@@ -183,7 +183,9 @@ def test_a_rejection_is_recorded_as_decision_with_comment(staff):
     assert closed.status == CaseStatus.REJECTED
     decision = case.timeline.get(kind=TimelineEntry.Kind.DECISION)
     assert decision.message == "Entscheidung: Abgelehnt – Nicht zuständig"
-    assert decision.data == {"decision": "rejected", "comment": "Nicht zuständig"}
+    assert decision.data["decision"] == "rejected"
+    assert decision.data["comment"] == "Nicht zuständig"
+    assert decision.data["message"]["key"] == "Decision: %(decision)s"  # for English readers
 
 
 def test_the_reply_subject_is_in_the_applicant_s_language_whatever_the_clerk_s(staff):

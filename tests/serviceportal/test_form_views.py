@@ -20,6 +20,13 @@ from tests.serviceportal.builders import PDF, Applicant, make_form, simple_steps
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def to_the_upload_step(applicant: Applicant, *, name: str, email: str) -> None:
+    """Through the applicant's data, the birth certificate and its place to the upload."""
+    applicant.next({"name": name, "email": email})
+    applicant.next({"art": "Geburtsurkunde"})
+    applicant.next({"geburtsort": "Kassel"})
+
+
 def _fill_birth(applicant: Applicant) -> None:
     applicant.next({"name": "Frank Mustermann", "email": "frank.mustermann@kassel.de"})
     applicant.next({"art": "Geburtsurkunde"})
@@ -109,9 +116,7 @@ def test_without_a_registered_process_the_case_is_kept_and_noted(demo, client):
 
 def test_upload_is_filed_privately_with_the_case(demo, client):
     applicant = Applicant(client, make_form())
-    applicant.next({"name": "A", "email": "a@example.org"})
-    applicant.next({"art": "Geburtsurkunde"})
-    applicant.next({"geburtsort": "Kassel"})
+    to_the_upload_step(applicant, name="A", email="a@example.org")
     applicant.next({"nachweis": upload("nachweis.pdf", PDF)})
     applicant.submit()
     case_file = CaseFile.objects.get()
@@ -125,9 +130,7 @@ def test_upload_is_filed_privately_with_the_case(demo, client):
 
 def test_a_renamed_program_is_refused_by_its_content(demo, client):
     applicant = Applicant(client, make_form())
-    applicant.next({"name": "A", "email": "a@example.org"})
-    applicant.next({"art": "Geburtsurkunde"})
-    applicant.next({"geburtsort": "Kassel"})
+    to_the_upload_step(applicant, name="A", email="a@example.org")
     response = applicant.next({"nachweis": upload("rechnung.pdf", b"MZ\x90\x00" + b"\x00" * 64)})
     assert "Dieser Dateityp ist nicht erlaubt. Erlaubt: PDF, PNG." in response.content.decode()
     too_big = applicant.next({"nachweis": upload("gross.pdf", PDF + b"0" * 1024 * 1024)})
@@ -141,9 +144,7 @@ def test_employee_identification_checks_the_directory(demo, client):
     assert "passen nicht zu unserem Mitarbeiterverzeichnis" in wrong.content.decode()
     applicant.next({"personnel_number": "2001", "last_name": "mustermann"})
     assert applicant.state()["identity"]["last_name"] == "Mustermann"
-    applicant.next({"name": "x", "email": "x@example.org"})
-    applicant.next({"art": "Geburtsurkunde"})
-    applicant.next({"geburtsort": "Kassel"})
+    to_the_upload_step(applicant, name="x", email="x@example.org")
     applicant.next({})
     applicant.submit()
     case = Case.objects.get()
@@ -464,9 +465,7 @@ def test_a_registration_the_process_refuses_is_not_sent_and_keeps_the_answers(de
 
 def test_an_upload_is_listed_after_back_kept_without_sending_it_again_and_removable(demo, client):
     applicant = Applicant(client, make_form())
-    applicant.next({"name": "A", "email": "a@example.org"})
-    applicant.next({"art": "Geburtsurkunde"})
-    applicant.next({"geburtsort": "Kassel"})
+    to_the_upload_step(applicant, name="A", email="a@example.org")
     applicant.next({"nachweis": upload("nachweis.pdf", PDF)})
     applicant.back()  # from the summary to the upload step
     page = client.get(applicant.url).content.decode()
@@ -497,9 +496,7 @@ def test_a_required_upload_kept_from_before_need_not_be_sent_again(demo, client)
     page.steps = definition
     page.save_revision().publish()
     applicant = Applicant(client, ServiceFormPage.objects.get(pk=page.pk))
-    applicant.next({"name": "A", "email": "a@example.org"})
-    applicant.next({"art": "Geburtsurkunde"})
-    applicant.next({"geburtsort": "Kassel"})
+    to_the_upload_step(applicant, name="A", email="a@example.org")
     assert "Dieses Feld muss ausgefüllt werden." in applicant.next({}).content.decode()
     applicant.next({"nachweis": upload("nachweis.pdf", PDF)})
     applicant.back()
@@ -520,9 +517,7 @@ def test_save_and_resume_on_another_device_keeps_answers_and_upload(demo, client
     from serviceportal.models import SavedApplication
 
     applicant = Applicant(client, make_form())
-    applicant.next({"name": "Frank Mustermann", "email": "frank@example.org"})
-    applicant.next({"art": "Geburtsurkunde"})
-    applicant.next({"geburtsort": "Kassel"})
+    to_the_upload_step(applicant, name="Frank Mustermann", email="frank@example.org")
     applicant.next({"nachweis": upload("nachweis.pdf", PDF)})
     asked = client.post(applicant.url, {"position": applicant.position(), "action": "save"})
     page = asked.content.decode()
@@ -565,9 +560,7 @@ def test_an_expired_resume_link_says_so_and_the_periodic_job_deletes_it(demo, cl
     from serviceportal.models import SavedApplication
 
     applicant = Applicant(client, make_form())
-    applicant.next({"name": "A", "email": "a@example.org"})
-    applicant.next({"art": "Geburtsurkunde"})
-    applicant.next({"geburtsort": "Kassel"})
+    to_the_upload_step(applicant, name="A", email="a@example.org")
     applicant.next({"nachweis": upload("nachweis.pdf", PDF)})
     client.post(
         applicant.url,
