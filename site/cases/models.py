@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from .messages import render_keyed
+
 
 def private_storage():
     """Files of cases are never under MEDIA_URL; see STORAGES["private"]."""
@@ -204,8 +206,6 @@ class TimelineEntry(models.Model):
         (:func:`portal_site.cases.services.keyed`), else as written."""
         stored = self.data.get("message") if isinstance(self.data, dict) else None
         if isinstance(stored, dict):
-            from .services import render_keyed
-
             return render_keyed(stored) or self.message
         return self.message
 
