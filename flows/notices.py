@@ -6,7 +6,8 @@ queues, or none (:class:`~portal_site.accounts.models.TaskMail`), and whether ne
 tasks are marked in the administration (``task_notice``).
 
 The periodic job :func:`announce_new_tasks` finds the open tasks of the last day
-and tells everyone they arrived for and who was not told yet: the task's owner
+that nobody was told of yet (an owner without a notice, a queue without any) and
+tells everyone they arrived for: the task's owner
 (assigned by the process, by a lead, to a deputy) or, for a task in a queue, the
 queue's members (the office's members and its lead, or the role's holders). Each
 person is told once per task (:class:`~flows.models.TaskNotice`); a clerk who
@@ -19,7 +20,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -100,9 +101,15 @@ def _mail(user: User, task: Task, case: Case, *, queued: bool) -> None:
 def announce_new_tasks() -> int:
     """Tell the people a task arrived for (periodic); returns how many were told."""
     since = timezone.now() - LOOK_BACK
+    notices = TaskNotice.objects.filter(task=OuterRef("pk"))
     tasks = (
         Task.objects.filter(flow_task_type="HUMAN", status__in=[STATUS.NEW, STATUS.ASSIGNED])
         .filter(Q(created__gte=since) | Q(assigned__gte=since))
+        # not yet told: an owner without a notice, or a queue nobody was told of
+        .filter(
+            Q(owner__isnull=False) & ~Exists(notices.filter(user=OuterRef("owner")))
+            | Q(owner__isnull=True) & ~Exists(notices)
+        )
         .select_related("owner__wagtail_userprofile", "process")
         .order_by("created", "pk")
     )

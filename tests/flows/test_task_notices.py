@@ -114,3 +114,13 @@ def test_mark_all_as_read(clerks, client):
     response = client.post("/admin/aufgaben/hinweise-gelesen/", follow=True)
     assert response.status_code == 200
     assert unread_notices(user=two).count() == 0
+
+
+def test_tasks_everyone_was_told_of_cost_nothing_on_the_next_runs(
+    clerks, django_assert_num_queries
+):
+    for _i in range(3):
+        _portal_case()
+    assert announce_new_tasks() >= 6
+    with django_assert_num_queries(1):  # one look at the tasks, none per task
+        assert announce_new_tasks() == 0
