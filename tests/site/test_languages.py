@@ -49,3 +49,47 @@ def test_the_status_page_speaks_the_readers_language(db, client):
     english = client.get("/en" + status_path(case)).content.decode()
     assert "Status of your case" in english and "Received" in english
     assert "Eingegangen" not in english
+
+
+# Words of the portal's own German user interface; none may stand in an English page's
+# main content (the demo's archive data, titles of images, stay as catalogued).
+GERMAN_UI_WORDS = [
+    "Zurück",
+    "Weiter",
+    "Warenkorb",
+    "Suchen",
+    "Bitte",
+    "Ihre ",
+    "Ihr ",
+    "Vorgang",
+    "Eingegangen",
+    "bezahlen",
+    "Anmelden",
+    "Abmelden",
+    "Fotoarchiv",
+    "Mein Konto",
+    "E-Mail-Adresse",
+    "Organisationen",
+    "Anmeldelink",
+    "Ergebnisse",
+    "Nutzungsart",
+]
+ENGLISH_UI_WORDS = ["Back", "Basket", "Search", "Please", "Your ", "Case", "Received", "Log in"]
+
+
+def _main(html: str) -> str:
+    return html.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_english_pages_hold_no_german_interface_words_and_german_no_english(db, client):
+    from tests.factories import archive_images
+
+    staff = city_staff()
+    archive_images("S 01 Nr. 1955-014", "S 01 Nr. 1955-102")
+    case = case_for("generic", office=staff["standesamt"].org_unit, values={}, inputs={})
+    paths = ["/archiv/", "/archiv/warenkorb/", "/konto/", "/anmelden/", status_path(case)]
+    for path in paths:
+        english = _main(client.get("/en" + path).content.decode())
+        assert [w for w in GERMAN_UI_WORDS if w in english] == [], path
+        german = _main(client.get(path).content.decode())
+        assert [w for w in ENGLISH_UI_WORDS if w in german] == [], path
