@@ -133,3 +133,22 @@ def test_the_form_builder_shows_a_field_only_its_types_options_and_picks_conditi
     assert "" in picked["offered"] and "vorname" in picked["offered"]
     assert set(picked["boxes"]) >= {"Geburtsurkunde", "Sterbeurkunde"}
     assert len(picked["before"]) == 1 and picked["after"].startswith(picked["before"][0] + ", ")
+
+
+def test_the_new_portal_pages_have_no_serious_accessibility_violations(page):
+    """Mein Konto (request and list), and a form's "save and continue later" step."""
+    page.goto("/konto/")
+    assert serious_violations(page) == []
+    page.goto("/online-dienste/personenstandsurkunden-anfordern/")
+    page.get_by_role("button", name="Zwischenspeichern und später fortsetzen").click()
+    expect(page.locator("h2").first).to_have_text("Zwischenspeichern und später fortsetzen")
+    assert serious_violations(page) == []
+    page.goto("/en/konto/")
+    assert serious_violations(page) == []
+
+
+def test_the_new_admin_pages_have_no_serious_accessibility_violations(page):
+    admin_login(page, "sachbearbeitung")
+    for path in ["/admin/aufgaben/", "/admin/auswertung/"]:
+        page.goto(path)
+        assert serious_violations(page, context="main") == [], path
