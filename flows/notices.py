@@ -46,19 +46,15 @@ def _queue_members(task: Task, case: Case) -> QuerySet[User]:
 
     routing = task.data or {}
     role = ROLES.get(routing.get("queue_role") or "")
-    if role is not None:
-        return (
-            case_staff().filter(groups__name=role.group_name).select_related("wagtail_userprofile")
-        )
     office_id = routing.get("queue_office") or case.office_id
-    if not office_id:
+    if role is not None:
+        members = Q(groups__name=role.group_name)
+    elif office_id:
+        lead = OrgUnit.objects.filter(pk=office_id).values("lead_id")
+        members = Q(org_unit_id=office_id) | Q(pk__in=lead)
+    else:
         return User.objects.none()
-    lead = OrgUnit.objects.filter(pk=office_id).values("lead_id")
-    return (
-        case_staff()
-        .filter(Q(org_unit_id=office_id) | Q(pk__in=lead))
-        .select_related("wagtail_userprofile")
-    )
+    return case_staff().filter(members).select_related("wagtail_userprofile")
 
 
 def _recipients(task: Task, case: Case) -> list[tuple[User, bool]]:
@@ -118,9 +114,10 @@ def announce_new_tasks() -> int:
         case = Case.objects.filter(pk=case_id_of(task.process) or 0).first()
         if case is None or not case.is_open:
             continue
-        known = set(TaskNotice.objects.filter(task=task).values_list("user_id", flat=True))
+        # nobody of them was told yet (the filter above); a runner faster than this one
+        # is caught by the notice's unique constraint
         for user, wants_mail in _recipients(task, case):
-            if user.pk in known or not (wants_mail or user.task_notice):
+            if not (wants_mail or user.task_notice):
                 continue
             mailed = wants_mail and bool(user.email)
             try:
@@ -146,7 +143,10 @@ def note_taken(*, task: Task, user: User) -> None:
 
 
 def unread_notices(*, user: User) -> QuerySet[TaskNotice]:
-    """The user's notices of tasks still waiting for them (not taken by someone else)."""
+    """The user's notices of tasks still waiting for them (not taken by someone else);
+    none for a user who chose no notices in the administration."""
+    if not user.task_notice:
+        return TaskNotice.objects.none()
     return TaskNotice.objects.filter(
         user=user,
         read_at__isnull=True,
@@ -155,8 +155,6 @@ def unread_notices(*, user: User) -> QuerySet[TaskNotice]:
 
 
 def unread_task_ids(*, user: User) -> set[int]:
-    if not user.task_notice:
-        return set()
     return set(unread_notices(user=user).values_list("task_id", flat=True))
 
 

@@ -246,9 +246,7 @@ def notices_read(request):
     from .notices import mark_read
 
     mark_read(user=request.user)
-    return redirect(
-        "flows_task_inbox" if request.POST.get("next") == "inbox" else "wagtailadmin_home"
-    )
+    return redirect("wagtailadmin_home")
 
 
 @require_POST

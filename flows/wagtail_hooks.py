@@ -47,13 +47,12 @@ class TasksMenuItem(CaseWorkMenuItem):
         from .notices import unread_notices
 
         component = super().render_component(request)
-        if request.user.task_notice:
-            count = unread_notices(user=request.user).count()
-            if count:
-                component.label = gettext("%(label)s (%(count)d new)") % {
-                    "label": component.label,
-                    "count": count,
-                }
+        count = unread_notices(user=request.user).count()
+        if count:
+            component.label = gettext("%(label)s (%(count)d new)") % {
+                "label": component.label,
+                "count": count,
+            }
         return component
 
 
@@ -85,11 +84,7 @@ class TaskCountsPanel(Component):
         from .notices import unread_notices
 
         user = parent_context["request"].user
-        notices = (
-            list(unread_notices(user=user).select_related("task__process")[:10])
-            if user.task_notice
-            else []
-        )
+        notices = list(unread_notices(user=user).select_related("task__process")[:10])
         cases = selectors.cases_for_tasks(n.task.process.artifact_object_id for n in notices)
         return {
             "notices": [

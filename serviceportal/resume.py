@@ -53,7 +53,7 @@ def save_application(*, page, state: dict, email: str) -> SavedApplication:
         },
     )
     link = absolute_url(reverse("serviceportal:resume", args=[saved.token]))
-    until = date_format(timezone.localtime(expires), "SHORT_DATE_FORMAT")
+    until = valid_until(saved)
     queue_email(
         to=[email],
         subject=_("Your saved application: %(form)s") % {"form": page.title},
@@ -65,6 +65,11 @@ def save_application(*, page, state: dict, email: str) -> SavedApplication:
         % {"form": page.title, "link": link, "until": until},
     )
     return saved
+
+
+def valid_until(saved: SavedApplication) -> str:
+    """The last day of the resume link, as the reader writes dates."""
+    return date_format(timezone.localtime(saved.expires_at), "SHORT_DATE_FORMAT")
 
 
 class ResumeUnavailable(Exception):

@@ -32,14 +32,17 @@ class SignInLinkForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("Your e-mail address"), max_length=254)
 
 
-def _staff_only(request) -> bool:
-    """Staff keep to the administration: their portal login is no applicant account."""
-    return request.user.is_authenticated and request.user.is_staff
+def _own_cases(request):
+    """The visitor's cases (None: not signed in). Staff keep to the administration:
+    their login is no applicant account."""
+    if request.user.is_authenticated and request.user.is_staff:
+        return None
+    return account.own_cases(request)
 
 
 def account_home(request):
     """Mein Konto: the request for a sign-in link, or the visitor's own cases."""
-    cases = None if _staff_only(request) else account.own_cases(request)
+    cases = _own_cases(request)
     form = SignInLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not account.request_sign_in_link(request=request, email=form.cleaned_data["email"]):
@@ -82,7 +85,7 @@ def account_sign_out(request):
 
 
 def _own_case(request, number: str) -> Case:
-    cases = None if _staff_only(request) else account.own_cases(request)
+    cases = _own_cases(request)
     if cases is None:
         raise Http404
     return get_object_or_404(cases, number=number)

@@ -21,8 +21,6 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy
 
@@ -336,10 +334,7 @@ class FormWizard:
                     "Your answers are saved. We have sent the link to continue to %(email)s; "
                     "it is valid until %(until)s."
                 )
-                % {
-                    "email": saved.email,
-                    "until": date_format(timezone.localtime(saved.expires_at), "SHORT_DATE_FORMAT"),
-                },
+                % {"email": saved.email, "until": resume.valid_until(saved)},
             )
             return HttpResponseRedirect(self.page.url)
         if action.startswith("remove:"):  # a kept upload: removed, the step shown again

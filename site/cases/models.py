@@ -203,7 +203,7 @@ class TimelineEntry(models.Model):
     @property
     def text(self) -> str:
         """The entry in the reader's language where it was kept as a message key
-        (:func:`portal_site.cases.services.keyed`), else as written."""
+        (:func:`portal_site.cases.messages.keyed`), else as written."""
         stored = self.data.get("message") if isinstance(self.data, dict) else None
         if isinstance(stored, dict):
             return render_keyed(stored) or self.message
