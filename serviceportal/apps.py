@@ -11,7 +11,7 @@ class ServicePortalConfig(AppConfig):
         from portal_site.cases.erasure import register_eraser
         from portal_site.core.periodic import register_periodic
 
-        from . import checks, demo, demo_forms  # noqa: F401 - the system check, the demo steps
+        from . import checks, demo, demo_english, demo_forms  # noqa: F401 - the system check, the demo steps
         from .resume import kept_upload_names, purge_expired
         from .submission import erase_submission
         from .uploads import purge_stale_uploads
@@ -29,4 +29,6 @@ class ServicePortalConfig(AppConfig):
                 for action in ("add", "change", "delete", "view")
                 for model in ("catalogue", "applicantorganisation")
             ],
+            # Copy pages into the other language ("Übersetzen") to translate them.
+            "simple_translation.submit_translation",
         )

@@ -6,4 +6,6 @@ def navigation(request):
     site = Site.find_for_request(request) if request is not None else None
     if site is None:
         return {"site_nav_pages": []}
-    return {"site_nav_pages": site.root_page.get_children().live().in_menu()}
+    # The home page in the reader's language (the site's own when it has no translation).
+    home = site.root_page.localized
+    return {"site_nav_pages": home.get_children().live().in_menu()}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from portal_site.core.demo import register_demo_step
 from portal_site.core.demo_kernel import ensure_wagtail_roots
@@ -181,7 +181,7 @@ def _child(parent: Page, slug: str) -> Page | None:
 def load_portal_demo() -> dict[str, int]:
     root = ensure_wagtail_roots()
     site = Site.objects.filter(is_default_site=True).first()
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale=Locale.get_default()).first()
     if home is None:
         home = HomePage(
             title="Serviceportal Stadt Kassel",

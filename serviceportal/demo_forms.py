@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from portal_site.accounts.models import OrgUnit
 from portal_site.core.demo import register_demo_step
@@ -556,7 +556,8 @@ def load_form_demo() -> dict[str, int]:
     catalogues = {"Fortbildungsprogramm": _catalogue("Fortbildungsprogramm", COURSES)}
     for name, labels in LISTS.items():
         catalogues[name] = _catalogue(name, [("", label) for label in labels])
-    index = ServiceIndexPage.objects.filter(slug="online-dienste").first()
+    german = Locale.get_default()  # the English copies come later (demo_english)
+    index = ServiceIndexPage.objects.filter(slug="online-dienste", locale=german).first()
     if index is None:
         return {"forms": 0}
     steps_by_slug = {
@@ -571,7 +572,7 @@ def load_form_demo() -> dict[str, int]:
     _demo_organisation()
     created = 0
     for slug, title, service_slug, process_key, office, mode, case_title in FORMS:
-        page = ServiceFormPage.objects.filter(slug=slug).first()
+        page = ServiceFormPage.objects.filter(slug=slug, locale=german).first()
         if page is None:
             page = ServiceFormPage(
                 title=title,
@@ -586,7 +587,7 @@ def load_form_demo() -> dict[str, int]:
             index.add_child(instance=page)
             page.save_revision().publish()
             created += 1
-        service = ServicePage.objects.filter(slug=service_slug).first()
+        service = ServicePage.objects.filter(slug=service_slug, locale=german).first()
         if service is not None and service.online_link_id != page.pk:
             service.online_link = page
             service.save_revision().publish()

@@ -186,7 +186,11 @@ class FieldBlock(blocks.StructBlock):
     choices = blocks.TextBlock(
         label=_("Choices"),
         required=False,
-        help_text=_("For drop-down lists, radio buttons and checkboxes: one choice per line."),
+        help_text=_(
+            "For drop-down lists, radio buttons and checkboxes: one choice per line. In a "
+            "translated form write “stored value | shown text” (e.g. “Geburtsurkunde | Birth "
+            "certificate”) so that answers, conditions and processes keep the same value."
+        ),
     )
     catalogue = SnippetChooserBlock("serviceportal.Catalogue", label=_("Catalogue"), required=False)
     file_types = blocks.MultipleChoiceBlock(
@@ -309,7 +313,8 @@ class FieldSpec:
     help_text: str = ""
     default_value: str = ""
     placeholder: str = ""
-    choices: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()  # the stored values
+    choice_labels: tuple[str, ...] = ()  # what the applicant reads, one per value
     catalogue_id: int | None = None
     file_types: tuple[str, ...] = ("pdf", "jpeg", "png")
     max_size_mb: int = 10
@@ -321,6 +326,27 @@ class FieldSpec:
     @property
     def clean_name(self) -> str:  # what Wagtail's FormBuilder reads
         return self.name
+
+    def choice_pairs(self) -> list[tuple[str, str]]:
+        """(stored value, shown text) per choice; without texts each value shows itself."""
+        return list(zip(self.choices, self.choice_labels or self.choices, strict=True))
+
+    def choice_label(self, value: str) -> str:
+        return dict(self.choice_pairs()).get(value, value)
+
+
+CHOICE_SEPARATOR = "|"
+
+
+def parse_choices(text: str) -> tuple[tuple[str, str], ...]:
+    """Choice lines as (stored value, shown text); "value | text" or one text for both."""
+    pairs = []
+    for line in (text or "").splitlines():
+        value, _sep, label = line.partition(CHOICE_SEPARATOR)
+        value, label = value.strip(), label.strip()
+        if value:
+            pairs.append((value, label or value))
+    return tuple(pairs)
 
 
 @dataclass(frozen=True)
@@ -351,10 +377,9 @@ def build_steps(stream: Any) -> list[StepSpec]:
                     help_text=fv.get("help_text") or "",
                     default_value=fv.get("default_value") or "",
                     placeholder=fv.get("placeholder") or "",
-                    choices=tuple(
-                        line.strip()
-                        for line in (fv.get("choices") or "").splitlines()
-                        if line.strip()
+                    choices=tuple(value for value, _label in parse_choices(fv.get("choices"))),
+                    choice_labels=tuple(
+                        label for _value, label in parse_choices(fv.get("choices"))
                     ),
                     catalogue_id=catalogue.pk if catalogue else None,
                     file_types=tuple(fv.get("file_types") or ("pdf", "jpeg", "png")),

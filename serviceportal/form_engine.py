@@ -118,7 +118,7 @@ class StepFormBuilder(FormBuilder):
         return forms.ChoiceField(**options)
 
     def get_formatted_field_choices(self, field):
-        return [(choice, choice) for choice in field.choices]
+        return field.choice_pairs()
 
     def get_formatted_field_initial(self, field):
         return [v.strip() for v in field.default_value.split(",") if v.strip()]
@@ -184,7 +184,9 @@ def display_value(spec: FieldSpec, value: Any) -> str:
     if spec.field_type == FieldType.FILE:
         return value.get("filename", "") if isinstance(value, dict) else str(value)
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(spec.choice_label(str(v)) for v in value)
+    if spec.choices:
+        return spec.choice_label(str(value))
     if spec.field_type == FieldType.NUMBER:
         return str(value).replace(".", ",")
     return str(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -54,8 +55,8 @@ DEMO_EMPLOYEES = [
 
 def ensure_wagtail_roots() -> Page:
     """Wagtail's migrations create these; a flushed database (tests) lacks them."""
-    if not Locale.objects.exists():
-        Locale.objects.create(language_code="de")
+    for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+        Locale.objects.get_or_create(language_code=code)
     if Collection.get_first_root_node() is None:
         Collection.add_root(instance=Collection(name="Root"))
     # Wagtail creates its admin-access permission in a data migration, not post_migrate.

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -134,12 +136,14 @@ LOCALE_PATHS = [PROJECT_DIR / "locale" / "overrides", PROJECT_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
-WAGTAIL_I18N_ENABLED = False
+# Pages exist once per language (Wagtail's locales): editors copy a page or a whole
+# tree into English with "Übersetzen" (wagtail.contrib.simple_translation) and edit it.
+WAGTAIL_I18N_ENABLED = True
 # Slugs in ASCII with German transliteration (ü → ue), in the browser and on the server
 # (serviceportal.slugs).
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-WAGTAIL_CONTENT_LANGUAGES = [("de", _("German"))]
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
 # Files: static files are public; everything uploaded is private unless it is a
 # rendition made for the public (see media_archive).

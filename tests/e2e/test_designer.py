@@ -87,7 +87,7 @@ def test_a_designer_builds_publishes_and_a_citizen_runs_a_new_process(page, smtp
     expect(page.locator("body")).to_contain_text("Version 1")
 
     # The editor links the mailbox form to the new process.
-    form = ServiceFormPage.objects.get(slug="briefkasten")
+    form = ServiceFormPage.objects.get(locale__language_code="de", slug="briefkasten")
     page.goto(f"/admin/pages/{form.pk}/edit/")
     page.get_by_role("tab", name="Einstellungen").click()
     page.locator("select[name='process_key']").select_option("gestaltet-sperrmuell")

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def stuck_case(demo):
     """A certificate order that came in with 2.5 copies (before the form had its rules)."""
-    page = ServiceFormPage.objects.get(slug="personenstandsurkunden-anfordern")
+    page = ServiceFormPage.objects.get(
+        locale__language_code="de", slug="personenstandsurkunden-anfordern"
+    )
     values = {**SEED_VALUES, "geburt_anzahl": "2.5"}
     case = case_for(
         "civil_status_certificate",

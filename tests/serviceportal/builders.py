@@ -84,7 +84,7 @@ def make_form(
     identification=None,
     office_short="Bürgerservice",
 ) -> ServiceFormPage:
-    index = ServiceIndexPage.objects.get(slug="online-dienste")
+    index = ServiceIndexPage.objects.get(locale__language_code="de", slug="online-dienste")
     page = ServiceFormPage(
         title="Testformular",
         slug=slug,

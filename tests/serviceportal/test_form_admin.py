@@ -62,7 +62,9 @@ def editor(client, demo):
 
 
 def test_editor_opens_a_demo_form_in_the_page_editor(editor):
-    page = ServiceFormPage.objects.get(slug="personenstandsurkunden-anfordern")
+    page = ServiceFormPage.objects.get(
+        locale__language_code="de", slug="personenstandsurkunden-anfordern"
+    )
     response = editor.get(f"/admin/pages/{page.pk}/edit/")
     assert response.status_code == 200
     assert "Angaben zur Geburtsurkunde" in response.content.decode()
@@ -70,7 +72,7 @@ def test_editor_opens_a_demo_form_in_the_page_editor(editor):
 
 def test_editor_creates_a_form_choosing_a_registered_process(editor):
     register_process(key="demo_process", label="Demo-Prozess", start=lambda **kw: None)
-    index = Page.objects.get(slug="online-dienste")
+    index = Page.objects.get(locale__language_code="de", slug="online-dienste")
     add_url = f"/admin/pages/add/serviceportal/serviceformpage/{index.pk}/"
     form_page = editor.get(add_url)
     assert form_page.status_code == 200
@@ -82,7 +84,7 @@ def test_editor_creates_a_form_choosing_a_registered_process(editor):
     )
     response = editor.post(add_url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
-    page = ServiceFormPage.objects.get(slug="hundesteuer")
+    page = ServiceFormPage.objects.get(locale__language_code="de", slug="hundesteuer")
     assert page.process_key == "demo_process"
     assert page.live
     assert [f.name for f in page.all_fields()] == ["name"]
@@ -92,16 +94,16 @@ def test_publishing_a_form_no_page_links_to_warns_and_the_dashboard_lists_it(edi
     from serviceportal.form_links import unlinked_forms
     from serviceportal.models import ServicePage
 
-    index = Page.objects.get(slug="online-dienste")
+    index = Page.objects.get(locale__language_code="de", slug="online-dienste")
     add_url = f"/admin/pages/add/serviceportal/serviceformpage/{index.pk}/"
     data = form_page_data(process_key="generic", label="Name")
     response = editor.post(add_url, data, follow=True)
     assert "ist veröffentlicht, aber noch keine Seite verweist darauf" in response.content.decode()
-    form = ServiceFormPage.objects.get(slug="hundesteuer")
+    form = ServiceFormPage.objects.get(locale__language_code="de", slug="hundesteuer")
     assert form in unlinked_forms()
     panel = editor.get("/admin/").content.decode().split("Veröffentlichte Formulare ohne Verweis")
     assert len(panel) == 2 and "Hundesteuer anmelden" in panel[-1].split("</section>")[0]
-    service = ServicePage.objects.live().first()
+    service = ServicePage.objects.live().filter(locale__language_code="de").first()
     service.online_link = form
     service.save_revision().publish()
     assert form not in unlinked_forms()
@@ -113,9 +115,11 @@ def test_a_form_linked_from_a_page_text_counts_as_linked(editor):
     from serviceportal.form_links import unlinked_forms
     from serviceportal.models import ContentPage
 
-    form = ServiceFormPage.objects.get(title="Trauinfo: Auskunft zur Eheschließung")
+    form = ServiceFormPage.objects.get(
+        locale__language_code="de", title="Trauinfo: Auskunft zur Eheschließung"
+    )
     assert form in unlinked_forms()
-    page = ContentPage.objects.live().first()
+    page = ContentPage.objects.live().filter(locale__language_code="de").first()
     page.body = [("paragraph", f'<p><a linktype="page" id="{form.pk}">Antrag</a></p>')]
     page.save_revision().publish()  # the reference index is updated by a task (immediate here)
     assert form not in unlinked_forms()
@@ -133,7 +137,7 @@ def test_one_menu_holds_the_submissions_catalogues_and_organisations(client, dem
 
 def test_saving_a_field_clears_the_options_of_other_types(editor):
     register_process(key="demo_process", label="Demo-Prozess", start=lambda **kw: None)
-    index = Page.objects.get(slug="online-dienste")
+    index = Page.objects.get(locale__language_code="de", slug="online-dienste")
     data = form_page_data(
         process_key="demo_process",
         label="Anzahl",
@@ -146,6 +150,10 @@ def test_saving_a_field_clears_the_options_of_other_types(editor):
     )
     response = editor.post(f"/admin/pages/add/serviceportal/serviceformpage/{index.pk}/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
-    field = ServiceFormPage.objects.get(slug="hundesteuer").steps[0].value["fields"][0]
+    field = (
+        ServiceFormPage.objects.get(locale__language_code="de", slug="hundesteuer")
+        .steps[0]
+        .value["fields"][0]
+    )
     assert field["choices"] == "" and field["rules"]["pattern"] == ""
     assert field["rules"]["minimum"] == 1

@@ -241,7 +241,7 @@ def test_with_the_mail_server_down_the_case_is_kept_and_the_mail_waits(demo, cli
 
 def test_demo_funeral_home_applies_with_its_account(demo, client):
     client.post("/anmelden/", {"username": "bestattungshaus", "password": DEMO_PASSWORD})
-    page = ServiceFormPage.objects.get(slug="sterbefall-voranmelden")
+    page = ServiceFormPage.objects.get(locale__language_code="de", slug="sterbefall-voranmelden")
     applicant = Applicant(client, page)
     applicant.next(
         {
@@ -336,7 +336,7 @@ def test_back_from_the_first_step_after_identification_does_not_ask_again(demo, 
 
 
 def test_only_department_heads_may_ask_to_refill_a_position(demo, client):
-    page = ServiceFormPage.objects.get(slug="wiederbesetzung")
+    page = ServiceFormPage.objects.get(locale__language_code="de", slug="wiederbesetzung")
     applicant = Applicant(client, page)
     refused = applicant.next({"personnel_number": "2001", "last_name": "Mustermann"})
     assert "Nur Beschäftigte mit der Rolle „Abteilungsleitung“" in refused.content.decode()

@@ -86,7 +86,9 @@ def test_the_consent_box_left_empty_reads_well_in_the_error_summary(demo, client
     from serviceportal.form_pages import ServiceFormPage
     from tests.serviceportal.builders import Applicant
 
-    form = ServiceFormPage.objects.get(slug="personenstandsurkunden-anfordern")
+    form = ServiceFormPage.objects.get(
+        locale__language_code="de", slug="personenstandsurkunden-anfordern"
+    )
     response = Applicant(client, form).next({})
     content = response.content.decode()
     assert "gelesen:" in content

@@ -67,7 +67,7 @@ def test_a_mapped_field_provides_the_input_and_the_first_answered_one_counts():
 
 
 def _certificate_page() -> ServiceFormPage:
-    return ServiceFormPage.objects.live().get(process_key=CERTIFICATE)
+    return ServiceFormPage.objects.live().get(locale__language_code="de", process_key=CERTIFICATE)
 
 
 def _renamed(page: ServiceFormPage, old: str, new: str, *, keep_mapping: bool) -> list:
@@ -119,17 +119,19 @@ def _text(response) -> str:
 def test_the_editor_is_told_which_input_is_missing_and_can_map_a_field(client, demo):
     _dog_process()
     client.login(username="redaktion", password=DEMO_PASSWORD)
-    index = Page.objects.get(slug="online-dienste")
+    index = Page.objects.get(locale__language_code="de", slug="online-dienste")
     add_url = f"/admin/pages/add/serviceportal/serviceformpage/{index.pk}/"
     data = form_page_data(process_key=DOG_PROCESS, label="Welche Rasse hat Ihr Hund?")
     refused = client.post(add_url, data)
     assert refused.status_code == 200
     assert "Der Prozess braucht die Eingabe „Hunderasse“ (rasse)" in _text(refused)
-    assert not ServiceFormPage.objects.filter(slug="hundesteuer").exists()
+    assert not ServiceFormPage.objects.filter(
+        locale__language_code="de", slug="hundesteuer"
+    ).exists()
 
     saved = client.post(add_url, {**data, f"{FIELD}process_input": "rasse"})
     assert saved.status_code == 302
-    page = ServiceFormPage.objects.get(slug="hundesteuer")
+    page = ServiceFormPage.objects.get(locale__language_code="de", slug="hundesteuer")
     assert process_inputs.providers(page.all_fields(), DOG_PROCESS) == {
         "rasse": ["welche_rasse_hat_ihr_hund"]
     }

@@ -81,7 +81,7 @@ def _application(index: int, token: uuid.UUID | None = None) -> Application:
 
 @pytest.mark.django_db(transaction=True)
 def test_fifty_parallel_submissions_get_fifty_consecutive_numbers(postgres_only, demo):
-    page = ServiceFormPage.objects.get(slug=FORM)
+    page = ServiceFormPage.objects.get(locale__language_code="de", slug=FORM)
     numbers, errors = run_in_parallel(
         [
             lambda i=i: submit_application(page=page, application=_application(i)).number
@@ -96,7 +96,7 @@ def test_fifty_parallel_submissions_get_fifty_consecutive_numbers(postgres_only,
 
 @pytest.mark.django_db(transaction=True)
 def test_the_same_submission_sent_twice_in_parallel_gives_one_case(postgres_only, demo):
-    page = ServiceFormPage.objects.get(slug=FORM)
+    page = ServiceFormPage.objects.get(locale__language_code="de", slug=FORM)
     token = uuid.uuid4()
     results, errors = run_in_parallel(
         [lambda: submit_application(page=page, application=_application(1, token)).number] * 2
@@ -110,7 +110,7 @@ def test_the_same_submission_sent_twice_in_parallel_gives_one_case(postgres_only
 def test_a_submission_failing_after_its_process_start_gives_its_number_back(demo, monkeypatch):
     from serviceportal import submission
 
-    page = ServiceFormPage.objects.get(slug=FORM)
+    page = ServiceFormPage.objects.get(locale__language_code="de", slug=FORM)
     first = submit_application(page=page, application=_application(1)).number
 
     def broken(**kwargs):
@@ -139,7 +139,7 @@ def test_a_submission_does_not_wait_for_another_ones_work(postgres_only, demo):
     from portal_site.cases.numbering import assign_number
     from portal_site.cases.services import open_case
 
-    page = ServiceFormPage.objects.get(slug=FORM)
+    page = ServiceFormPage.objects.get(locale__language_code="de", slug=FORM)
     at_work, other_done = threading.Event(), threading.Event()
     numbers = {}
 

@@ -37,7 +37,11 @@ SEED_VALUES = {
 def inputs_for(values: dict, process_key: str = "civil_status_certificate") -> dict:
     """The process inputs the demo's online form for the process makes of ``values``:
     the published form's fields, or (no demo loaded) the certificate form's definition."""
-    page = ServiceFormPage.objects.live().filter(process_key=process_key).first()
+    page = (
+        ServiceFormPage.objects.live()
+        .filter(locale__language_code="de", process_key=process_key)
+        .first()
+    )
     if page is None:
         assert process_key == "civil_status_certificate", "load the demo for this form"
         page = ServiceFormPage(steps=certificate_steps(), process_key=process_key)

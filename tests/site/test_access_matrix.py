@@ -59,7 +59,9 @@ def _submit(page: ServiceFormPage, mark: str) -> Case:
 
 @pytest.fixture
 def secret_cases(demo):
-    page = ServiceFormPage.objects.get(process_key="civil_status_certificate")
+    page = ServiceFormPage.objects.get(
+        locale__language_code="de", process_key="civil_status_certificate"
+    )
     plain = _submit(page, PLAIN_MARK)
     money = _submit(page, MONEY_MARK)
     approve_up_to_invoice(money)
@@ -314,7 +316,9 @@ def test_the_registry_office_claims_its_own_task(secret_cases):
 
 
 def test_the_editor_sees_no_submissions_of_any_form(secret_cases, client):
-    page = ServiceFormPage.objects.get(process_key="civil_status_certificate")
+    page = ServiceFormPage.objects.get(
+        locale__language_code="de", process_key="civil_status_certificate"
+    )
     client.force_login(User.objects.get(username="redaktion"))
     for suffix in ("", "?export=csv", "?export=xlsx"):
         response = client.get(f"/admin/forms/submissions/{page.pk}/{suffix}")

@@ -28,7 +28,7 @@ def test_wagtails_english_records_have_german_names():
 def test_the_page_editor_offers_to_submit_for_approval_in_german(demo):
     client = Client()
     client.force_login(User.objects.get(username="redaktion"))
-    page = Page.objects.get(depth=2)
+    page = Page.objects.get(locale__language_code="de", depth=2)
     content = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
     assert "Zur Freigabe durch die Redaktion einreichen" in content
     assert "Moderators approval" not in content

@@ -36,7 +36,8 @@ def test_every_demo_page_answers_200(demo, client):
     for page in pages:
         response = client.get(page.url)
         assert response.status_code == 200, page.url
-        assert b'lang="de"' in response.content
+        # German pages and their English translations, each in its own language
+        assert f'lang="{page.locale.language_code}"'.encode() in response.content
         assert b'href="#main"' in response.content  # skip link
         assert b"<main" in response.content
 
@@ -67,7 +68,7 @@ def test_each_role_is_a_group_and_each_demo_user_has_one(demo):
 
 def test_editor_can_edit_pages_but_clerk_cannot(demo):
     User = get_user_model()
-    home = Page.objects.get(depth=2)
+    home = Page.objects.get(locale__language_code="de", depth=2)
     editor = User.objects.get(username="redaktion")
     clerk = User.objects.get(username="sachbearbeitung")
     assert home.permissions_for_user(editor).can_edit()

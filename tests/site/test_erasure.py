@@ -30,7 +30,9 @@ TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField, models.File
 
 
 def _submit_with_markers() -> Case:
-    page = ServiceFormPage.objects.get(process_key="civil_status_certificate")
+    page = ServiceFormPage.objects.get(
+        locale__language_code="de", process_key="civil_status_certificate"
+    )
     values = {
         **SEED_VALUES,
         "name": MARK,

@@ -71,7 +71,8 @@
       };
       var deleted = document.querySelector('[name="' + prefix.replace(/-value$/, "") + '-deleted"]');
       if (deleted && deleted.value === "1") return;
-      var choices = value("choices").split("\n").map(function (c) { return c.trim(); })
+      // "stored value | shown text": conditions compare the stored value.
+      var choices = value("choices").split("\n").map(function (c) { return c.split("|")[0].trim(); })
         .filter(Boolean);
       if (select.value === "checkbox") choices = [text("yes"), text("no")];
       fields.push({
