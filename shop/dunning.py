@@ -25,7 +25,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from portal_site.cases.messages import keyed
 from portal_site.cases.models import TimelineEntry
 from portal_site.cases.services import record
 from portal_site.notifications.email_texts import render_email_text
@@ -124,13 +126,13 @@ def run_dunning(*, today: date | None = None) -> DunningRun:
                 record(
                     case=invoice.case,
                     kind=TimelineEntry.Kind.PAYMENT,
-                    message=_(
-                        "Payment reminder for invoice %(reference)s sent; final date %(date)s."
-                    )
-                    % {
-                        "reference": invoice.reference,
-                        "date": invoice.final_due_on.strftime("%d.%m.%Y"),
-                    },
+                    message=keyed(
+                        gettext_lazy(
+                            "Payment reminder for invoice %(reference)s sent; final date %(date)s."
+                        ),
+                        reference=invoice.reference,
+                        date=invoice.final_due_on,
+                    ),
                 )
             result.reminded += 1
     expired = Invoice.objects.filter(

@@ -23,9 +23,11 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from media_archive.models import ArchiveImage
 from media_archive.selectors import public_images
+from portal_site.cases.messages import keyed
 from portal_site.cases.models import Case, TimelineEntry
 from portal_site.cases.services import record
 from portal_site.core.links import absolute_url
@@ -204,7 +206,10 @@ def deliver_order(order: Order) -> list[DownloadGrant]:
     record(
         case=case,
         kind=TimelineEntry.Kind.MESSAGE,
-        message=_("Usage permission and %(count)d download links sent.") % {"count": len(grants)},
+        message=keyed(
+            gettext_lazy("Usage permission and %(count)s download links sent."),
+            count=len(grants),
+        ),
     )
     return grants
 

@@ -18,8 +18,10 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal_site.accounts.models import User
+from portal_site.cases.messages import keyed
 from portal_site.cases.models import Case, TimelineEntry
 from portal_site.cases.services import record
 from portal_site.core.links import absolute_url
@@ -282,12 +284,12 @@ def issue_invoice(
             case=case,
             kind=TimelineEntry.Kind.PAYMENT,
             actor=actor,
-            message=_("Fee invoice %(reference)s issued: %(amount)s, due on %(date)s.")
-            % {
-                "reference": invoice.reference,
-                "amount": format_eur(invoice.total),
-                "date": invoice.due_on.strftime("%d.%m.%Y"),
-            },
+            message=keyed(
+                gettext_lazy("Fee invoice %(reference)s issued: %(amount)s, due on %(date)s."),
+                reference=invoice.reference,
+                amount=invoice.total,
+                date=invoice.due_on,
+            ),
             data={"invoice": invoice.pk},
         )
         if send and (partner.email or case.applicant_email):
@@ -400,13 +402,28 @@ def register_payment(
         )
     case = locked.case
     if case is not None:
-        message = _("Payment of %(amount)s received (%(method)s) for invoice %(reference)s.") % {
-            "amount": format_eur(amount),
-            "method": payment.get_method_display(),
+        params = {
+            "amount": amount,
+            "method": Payment.Method(payment.method).label,
             "reference": locked.reference,
         }
-        if locked.flag:
-            message += " " + _("Needs checking: %(flag)s.") % {"flag": locked.get_flag_display()}
+        message = (
+            keyed(
+                gettext_lazy(
+                    "Payment of %(amount)s received (%(method)s) for invoice %(reference)s. "
+                    "Needs checking: %(flag)s."
+                ),
+                flag=Invoice.Flag(locked.flag).label,
+                **params,
+            )
+            if locked.flag
+            else keyed(
+                gettext_lazy(
+                    "Payment of %(amount)s received (%(method)s) for invoice %(reference)s."
+                ),
+                **params,
+            )
+        )
         record(case=case, kind=TimelineEntry.Kind.PAYMENT, actor=actor, message=message)
     if became_paid:
         if case is not None and case.applicant_email:
@@ -463,8 +480,10 @@ def clear_flag(*, invoice: Invoice, actor: User) -> Invoice:
             case=locked.case,
             kind=TimelineEntry.Kind.PAYMENT,
             actor=actor,
-            message=_("Payment of invoice %(reference)s checked by the cash office.")
-            % {"reference": locked.reference},
+            message=keyed(
+                gettext_lazy("Payment of invoice %(reference)s checked by the cash office."),
+                reference=locked.reference,
+            ),
         )
     return locked
 
@@ -509,8 +528,11 @@ def cancel_invoice(
             case=locked.case,
             kind=TimelineEntry.Kind.PAYMENT,
             actor=actor,
-            message=_("Invoice %(reference)s cancelled (Storno): %(reason)s")
-            % {"reference": locked.reference, "reason": reason},
+            message=keyed(
+                gettext_lazy("Invoice %(reference)s cancelled (Storno): %(reason)s"),
+                reference=locked.reference,
+                reason=reason,
+            ),
         )
     if erase and locked.case_id:
         # The Storno for non-payment: the case's process takes its Storno step.

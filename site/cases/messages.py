@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 
@@ -23,23 +25,45 @@ def keyed(key: str | Promise, *, suffix: str = "", **params: Any) -> Keyed:
     """A timeline text kept as the source text and its parameters, so that each reader
     gets it in their language. ``key`` is marked for translation (``gettext_lazy`` or
     ``gettext_noop``); a parameter that is itself a lazy translation (a task's title,
-    a status) is translated too; ``suffix`` (a clerk's comment) is kept as written."""
+    a status) is translated too, a date and an amount in euros (a ``Decimal``) are
+    written the way the reader's language writes them; ``suffix`` (a clerk's comment)
+    is kept as written."""
     with translation.override(None):
         source = str(key)
-        stored = {
-            name: {"t": str(value)} if isinstance(value, Promise) else str(value)
-            for name, value in params.items()
-        }
+        stored = {name: _stored(value) for name, value in params.items()}
     return Keyed(source, stored, suffix)
+
+
+def _stored(value: Any) -> Any:
+    if isinstance(value, Promise):
+        return {"t": str(value)}
+    if isinstance(value, dt.datetime):
+        return {"d": value.date().isoformat()}
+    if isinstance(value, dt.date):
+        return {"d": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"eur": str(value.quantize(Decimal("0.01")))}
+    return str(value)
+
+
+def _rendered(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    if "t" in value:
+        return gettext(value["t"])
+    if "d" in value:
+        return formats.date_format(dt.date.fromisoformat(value["d"]), "SHORT_DATE_FORMAT")
+    if "eur" in value:
+        amount = formats.number_format(Decimal(value["eur"]), 2, use_l10n=True, force_grouping=True)
+        # German "1.234,50 €", English "€1,234.50"
+        return gettext("%(amount)s €") % {"amount": amount}
+    raise KeyError(value)
 
 
 def render_keyed(stored: dict[str, Any]) -> str | None:
     """A stored keyed text in the active language (None when it cannot be rendered)."""
     try:
-        params = {
-            name: gettext(value["t"]) if isinstance(value, dict) else value
-            for name, value in (stored.get("params") or {}).items()
-        }
+        params = {name: _rendered(value) for name, value in (stored.get("params") or {}).items()}
         return gettext(stored["key"]) % params + (stored.get("suffix") or "")
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, ArithmeticError):
         return None

@@ -51,3 +51,37 @@ def test_a_reason_stays_as_written_and_erasure_keeps_no_key(demo):
     erase_personal_data(case=case)
     entry.refresh_from_db()
     assert "message" not in entry.data and "Mustermann" not in entry.text
+
+
+def test_payment_entries_write_amounts_and_dates_as_the_reader_does(demo):
+    from decimal import Decimal
+
+    from shop.models import Invoice, Payment
+    from shop.services import register_payment
+    from tests.shop.helpers import approve_up_to_invoice, certificate_case
+
+    case = certificate_case()
+    approve_up_to_invoice(case)
+    invoice = Invoice.objects.get(case=case)
+    register_payment(
+        invoice=invoice,
+        amount=Decimal("5.00"),
+        method=Payment.Method.TRANSFER,
+        provider="bank",
+        external_id="ref-1",
+    )
+    entries = list(case.timeline.filter(kind=TimelineEntry.Kind.PAYMENT).order_by("at", "pk"))
+    issued, paid = entries[0], entries[-1]
+    due = invoice.due_on
+    assert issued.text == (
+        f"Gebührenrechnung {invoice.reference} erstellt: 25,00 €, fällig am {due:%d.%m.%Y}."
+    )
+    assert paid.text.startswith("Zahlung über 5,00 € eingegangen (Überweisung)")
+    assert "Zu prüfen: Teilzahlung." in paid.text
+    with translation.override("en"):
+        assert issued.text == (
+            f"Fee invoice {invoice.reference} issued: €25.00, due on {due:%m/%d/%Y}."
+        )
+        assert paid.text.startswith("Payment of €5.00 received (bank transfer)")
+        assert "Needs checking: partial payment." in paid.text
+    assert issued.message == issued.text  # the German text kept for search and exports
