@@ -145,6 +145,17 @@ FORMS = {
     "wiederbesetzung": "Apply to refill a permanent post",
 }
 
+CONFIRMATION_TEXT = "<p>Thank you! Your application has been received.</p>"
+EMAIL_SUBJECT = "Confirmation of receipt {case_number}: {form_title}"
+EMAIL_BODY = (
+    "Dear {applicant_name},\n\n"
+    "thank you for your application “{form_title}”. We received it on {received_at} "
+    "under the case number {case_number}.\n\n"
+    "You can see how it is progressing at any time here:\n{status_url}\n\n"
+    "Your details:\n{summary}\n\n"
+    "Kind regards\nThe City of Kassel"
+)
+
 _KINDS = {
     "Geburtsurkunde": "birth certificate",
     "Sterbeurkunde": "death certificate",
@@ -380,6 +391,9 @@ def _texts(page: Page) -> None:
         page.body = body
     elif isinstance(page, ServiceFormPage) and page.slug in FORMS:
         page.title = FORMS[page.slug]
+        page.confirmation_text = CONFIRMATION_TEXT
+        page.confirmation_email_subject = EMAIL_SUBJECT
+        page.confirmation_email_body = EMAIL_BODY
         page.steps = translate_steps(list(page.steps.raw_data))
 
 

@@ -64,6 +64,15 @@ ARCHIVE_PRICES = [
     ),
 ]
 
+# The price list's names on the English pages.
+ENGLISH_NAMES = {
+    "Privatgebrauch": "Private use",
+    "Veröffentlichung (Druck/Online)": "Publication (print/online)",
+    "Kommerzielle Nutzung": "Commercial use",
+    "Digitale Datei, 1.500 px": "Digital file, 1,500 px",
+    "Digitale Datei, volle Auflösung": "Digital file, full resolution",
+}
+
 
 def ensure_fee_schedule() -> None:
     _load_fees()
@@ -78,6 +87,7 @@ def _load_archive_prices() -> None:
             name=usage,
             defaults={"requires_approval": approval, "licence_text": licence, "sort_order": order},
         )
+        _name_in_english(usage_type)
         for name, long_edge, key, amount in products:
             fee, _created = Fee.objects.get_or_create(
                 booking_key=key,
@@ -90,9 +100,17 @@ def _load_archive_prices() -> None:
                     "cost_object": "2520100",
                 },
             )
-            ImageProduct.objects.get_or_create(
+            product, _created = ImageProduct.objects.get_or_create(
                 usage_type=usage_type, name=name, defaults={"long_edge": long_edge, "fee": fee}
             )
+            _name_in_english(product)
+
+
+def _name_in_english(entry) -> None:
+    """Give a price list entry of the default list its English name, unless it has one."""
+    if not entry.name_en and entry.name in ENGLISH_NAMES:
+        entry.name_en = ENGLISH_NAMES[entry.name]
+        entry.save(update_fields=["name_en"])
 
 
 def _load_fees() -> None:

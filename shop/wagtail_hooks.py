@@ -118,6 +118,7 @@ class UsageTypeViewSet(ModelViewSet):
     list_display = ["name", "requires_approval", "active"]
     form_fields = [
         "name",
+        "name_en",
         "description",
         "licence_text",
         "requires_approval",
@@ -134,7 +135,7 @@ class ImageProductViewSet(ModelViewSet):
     url_prefix = "archiv-preisliste"
     list_display = ["usage_type", "name", "long_edge", "fee", "active"]
     list_filter = ["usage_type", "active"]
-    form_fields = ["usage_type", "name", "long_edge", "fee", "active"]
+    form_fields = ["usage_type", "name", "name_en", "long_edge", "fee", "active"]
     search_backend_name = None
 
 

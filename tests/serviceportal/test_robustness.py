@@ -60,7 +60,8 @@ def test_garbage_posted_to_any_step_never_gives_a_500(demo_once, position, actio
         if token is not None:
             payload["token"] = token
         response = client.post(path, payload)
-        assert response.status_code in (200, 302)
+        # 429: repeated wrong personnel numbers from one client are throttled (by design)
+        assert response.status_code in (200, 302, 429)
         assert client.get(path).status_code == 200
 
 
