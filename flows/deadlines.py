@@ -17,9 +17,10 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
 
+from portal_site.cases.messages import Keyed, keyed
 from portal_site.cases.models import Case, TimelineEntry
 from portal_site.cases.processes import case_of
 from portal_site.cases.services import record
@@ -93,7 +94,7 @@ def _notify_once(
     text_key: str,
     recipients: list[str],
     values: dict[str, str],
-    note: str,
+    note: Keyed,
 ) -> None:
     """Send one e-mail text (if anyone can receive it), note it, and mark the task."""
     if recipients:
@@ -130,7 +131,7 @@ def remind_and_escalate() -> dict[str, int]:
                     text_key="task_reminder",
                     recipients=_recipient_for_reminder(task, case),
                     values=values,
-                    note=_("Deadline passed; reminder sent."),
+                    note=keyed(gettext_lazy("Deadline passed; reminder sent.")),
                 )
                 counts["reminded"] += 1
             escalate_on = due_on + timedelta(days=deadline.escalate_after_days)
@@ -142,8 +143,10 @@ def remind_and_escalate() -> dict[str, int]:
                     text_key="task_escalation",
                     recipients=_lead_of(case),
                     values=values,
-                    note=_("Deadline passed by %(days)s days; escalated to the lead.")
-                    % {"days": deadline.escalate_after_days},
+                    note=keyed(
+                        gettext_lazy("Deadline passed by %(days)s days; escalated to the lead."),
+                        days=deadline.escalate_after_days,
+                    ),
                 )
                 counts["escalated"] += 1
     return counts

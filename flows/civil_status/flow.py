@@ -11,6 +11,7 @@ from viewflow import jsonstore, this
 from viewflow.workflow import flow, lock
 
 from portal_site.accounts.models import User
+from portal_site.cases.messages import keyed
 from portal_site.cases.models import Case, CaseStatus, TimelineEntry
 from portal_site.cases.processes import case_of
 from portal_site.cases.services import change_status, record
@@ -153,7 +154,7 @@ class CivilStatusFlow(flow.Flow):
             case=case,
             kind=TimelineEntry.Kind.DECISION,
             actor=context.user,
-            message=_("Certificate number recorded: %(number)s") % {"number": number},
+            message=keyed(gettext_lazy("Certificate number recorded: %(number)s"), number=number),
         )
         context.remember(certificate_number=number)
         return _("Certificate number recorded; the fee invoice is being sent to the applicant.")

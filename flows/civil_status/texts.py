@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from portal_site.cases.messages import keyed
 from portal_site.cases.models import Case, TimelineEntry
 from portal_site.cases.services import record
 from portal_site.notifications.email_texts import register_email_text, render_email_text
@@ -58,7 +59,7 @@ def mail_applicant(case: Case, key: str, extra: dict[str, str] | None = None) ->
     record(
         case=case,
         kind=TimelineEntry.Kind.MESSAGE,
-        message=_("E-mail to the applicant: %(subject)s") % {"subject": subject},
+        message=keyed(gettext_lazy("E-mail to the applicant: %(subject)s"), subject=subject),
         data={"subject": subject, "body": body},
     )
 

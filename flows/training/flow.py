@@ -14,6 +14,7 @@ from viewflow.workflow.status import STATUS
 
 from portal_site.accounts.models import User
 from portal_site.accounts.selectors import department_head_of, team_lead_of
+from portal_site.cases.messages import keyed
 from portal_site.cases.models import Case, CaseStatus, TimelineEntry
 from portal_site.cases.processes import case_id_of, of_cases
 from portal_site.cases.services import change_status, record
@@ -70,11 +71,11 @@ def start_training(*, case: Case, actor: User | None = None) -> object:
         case=case,
         kind=TimelineEntry.Kind.TASK,
         actor=actor,
-        message=_("Course %(course)s; recommendation asked of %(lead)s.")
-        % {
-            "course": participation.course,
-            "lead": lead.get_full_name() if lead else _("the office's queue"),
-        },
+        message=keyed(
+            gettext_lazy("Course %(course)s; recommendation asked of %(lead)s."),
+            course=participation.course,
+            lead=lead.get_full_name() if lead else gettext_lazy("the office's queue"),
+        ),
     )
     return process
 
@@ -266,8 +267,10 @@ class TrainingFlow(flow.Flow):
         record(
             case=participation.case,
             kind=TimelineEntry.Kind.DECISION,
-            message=_("Moved up from the waiting list: a place in %(course)s is confirmed.")
-            % {"course": participation.course},
+            message=keyed(
+                gettext_lazy("Moved up from the waiting list: a place in %(course)s is confirmed."),
+                course=participation.course,
+            ),
         )
         mail_participant(participation, MAIL_MOVED_UP)
         change_status(case=participation.case, status=CaseStatus.COMPLETED)
@@ -301,7 +304,7 @@ def cancel_participation(
         case=participation.case,
         kind=TimelineEntry.Kind.STATUS,
         actor=actor,
-        message=_("Registration for %(course)s withdrawn.") % {"course": course},
+        message=keyed(gettext_lazy("Registration for %(course)s withdrawn."), course=course),
     )
     mail_participant(participation, MAIL_WITHDRAWN)
     transaction.on_commit(lambda: offer_course(course))  # a place is free again

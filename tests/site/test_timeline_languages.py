@@ -85,3 +85,16 @@ def test_payment_entries_write_amounts_and_dates_as_the_reader_does(demo):
         assert paid.text.startswith("Payment of €5.00 received (bank transfer)")
         assert "Needs checking: partial payment." in paid.text
     assert issued.message == issued.text  # the German text kept for search and exports
+
+
+def test_process_entries_of_the_certificate_order_follow_the_reader(demo):
+    from tests.shop.helpers import approve_up_to_invoice, certificate_case
+
+    case = certificate_case()
+    approve_up_to_invoice(case, number="G 77/1960")
+    [entry] = case.timeline.filter(message__contains="G 77/1960")
+    german = entry.text
+    with translation.override("en"):
+        english = entry.text
+    assert english == "Certificate number recorded: G 77/1960"
+    assert german != english and german.endswith("G 77/1960")
