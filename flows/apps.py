@@ -37,6 +37,11 @@ class FlowsConfig(AppConfig):
         register_periodic("flows.training.send_certificates", _send_certificates)
 
         from portal_site.accounts import roles
+        from portal_site.accounts.leavers import register_leaver_handler
+
+        from .workspace import return_tasks_of_leaver
+
+        register_leaver_handler("flows.tasks", return_tasks_of_leaver)
 
         roles.register_role_permissions(
             roles.PROCESS_DESIGNER,

@@ -107,6 +107,39 @@ def release_task(*, task_id: int, user: User) -> Task:
     return task
 
 
+def return_tasks_of_leaver(user: User) -> int:
+    """The open tasks a deactivated staff member held go back to their queue, each with a
+    note on the case's timeline (the directory sync's leaver handler)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from .selectors import human_tasks
+
+    with translation.override(settings.LANGUAGE_CODE):  # stored like a name, in German
+        label = _("Directory sync")
+    returned = 0
+    for task in human_tasks().filter(owner=user, status=STATUS.ASSIGNED):
+        with task.activation() as activation:
+            if activation.task.status != STATUS.ASSIGNED or activation.task.owner_id != user.pk:
+                continue
+            activation.unassign()
+            record(
+                case=_case_of(activation.task),
+                kind=TimelineEntry.Kind.TASK,
+                actor_label=label,
+                message=keyed(
+                    gettext_lazy(
+                        "Task “%(task)s” returned to the queue: %(name)s is no longer active "
+                        "in the directory."
+                    ),
+                    task=activation.task.flow_task.task_title,
+                    name=user.get_full_name() or user.username,
+                ),
+            )
+            returned += 1
+    return returned
+
+
 def complete_step(*, task_id: int, user: User, data: dict[str, Any]) -> str:
     """Complete the user's task with the step's handler, then let the flow move on.
 

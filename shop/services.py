@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -402,7 +403,7 @@ def register_payment(
         )
     case = locked.case
     if case is not None:
-        params = {
+        params: dict[str, Any] = {
             "amount": amount,
             "method": Payment.Method(payment.method).label,
             "reference": locked.reference,

@@ -44,6 +44,15 @@ class User(AbstractUser):
         db_default=True,
         help_text=_("New tasks are marked in “My tasks” and on the dashboard."),
     )
+    # The account's entry in the city's directory (set at directory login and by the sync).
+    directory_dn = models.CharField(
+        _("directory entry"), max_length=500, blank=True, default="", db_default=""
+    )
+    # Set when the directory sync deactivated the account (disabled or gone); the sync
+    # re-activates only such accounts, never one an administrator deactivated by hand.
+    directory_deactivated_at = models.DateTimeField(
+        _("deactivated by the directory on"), null=True, blank=True
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -130,6 +139,11 @@ class Employee(models.Model):
         related_name="employee",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Set for entries that come from the directory sync: they are deactivated when they
+    # leave the directory (entries of an XLSX import are not).
+    directory_dn = models.CharField(
+        _("directory entry"), max_length=500, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
