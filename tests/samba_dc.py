@@ -33,11 +33,15 @@ def samba_available() -> str:
         return "Samba's AD DC is not installed (apt-get install samba-ad-dc samba-ad-provision)"
     if os.geteuid() != 0:
         return "Samba's AD DC serves LDAP on port 389/636 and needs root"
-    for port in (389, 636):
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return f"port {port} is taken on 127.0.0.1"
     return ""
+
+
+class PortsTaken(RuntimeError):
+    pass
+
+
+# CI runs the suite on SQLite and on PostgreSQL at once: the two runs take turns.
+LOCK = Path(tempfile.gettempdir()) / "portal-samba-dc.lock"
 
 
 class SambaDC:
@@ -45,8 +49,18 @@ class SambaDC:
         self.root = Path(tempfile.mkdtemp(prefix="samba-dc-"))
         self.certificates: dict[str, Path] = {}
         self._process: subprocess.Popen | None = None
+        self._lock = None
 
     def start(self) -> SambaDC:
+        import fcntl
+
+        self._lock = LOCK.open("w")
+        fcntl.flock(self._lock, fcntl.LOCK_EX)  # waits while the other run's DC serves
+        for port in (389, 636):
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    self.stop()
+                    raise PortsTaken(f"port {port} is taken on 127.0.0.1")
         self.certificates = make_certificates(self.root)
         os.chmod(self.certificates["key"], 0o600)  # Samba refuses a readable key
         target = self.root / "dc"
@@ -112,6 +126,9 @@ class SambaDC:
             except subprocess.TimeoutExpired:
                 self._process.kill()
         shutil.rmtree(self.root, ignore_errors=True)
+        if self._lock is not None:
+            self._lock.close()  # releases the lock
+            self._lock = None
 
 
 def add_ou(connection, dn: str) -> None:
