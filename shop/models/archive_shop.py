@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from .money import BusinessPartner, Fee, Invoice
 
 
-class UsageType(models.Model):
-    """What a customer may do with an ordered image (private use, publication, ...)."""
+class EnglishNamed(models.Model):
+    """A price list entry with a name for the English pages (German documents keep
+    ``name``)."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
     name_en = models.CharField(
         _("name in English"),
         max_length=100,
@@ -24,6 +24,21 @@ class UsageType(models.Model):
         db_default="",
         help_text=_("Shown on the English pages; empty: the German name."),
     )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language."""
+        english = (get_language() or "").startswith("en")
+        return self.name_en if english and self.name_en else self.name  # type: ignore[attr-defined]
+
+
+class UsageType(EnglishNamed):
+    """What a customer may do with an ordered image (private use, publication, ...)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
     licence_text = models.TextField(
         _("licence text"), help_text=_("Printed in the usage permission (Nutzungsgenehmigung).")
@@ -40,27 +55,14 @@ class UsageType(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def shown_name(self) -> str:
-        """The name in the reader's language (German documents keep ``name``)."""
-        english = (get_language() or "").startswith("en")
-        return self.name_en if english and self.name_en else self.name
 
-
-class ImageProduct(models.Model):
+class ImageProduct(EnglishNamed):
     """One line of the archive's price list: a usage type in a delivery size."""
 
     usage_type = models.ForeignKey(
         UsageType, verbose_name=_("usage type"), on_delete=models.PROTECT, related_name="products"
     )
     name = models.CharField(_("name"), max_length=100)
-    name_en = models.CharField(
-        _("name in English"),
-        max_length=100,
-        blank=True,
-        db_default="",
-        help_text=_("Shown on the English pages; empty: the German name."),
-    )
     long_edge = models.PositiveIntegerField(
         _("long edge (pixels)"),
         null=True,
@@ -79,12 +81,6 @@ class ImageProduct(models.Model):
 
     def __str__(self) -> str:
         return f"{self.usage_type}: {self.name}"
-
-    @property
-    def shown_name(self) -> str:
-        """The name in the reader's language (German documents keep ``name``)."""
-        english = (get_language() or "").startswith("en")
-        return self.name_en if english and self.name_en else self.name
 
 
 class Order(models.Model):

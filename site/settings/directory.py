@@ -60,6 +60,13 @@ def directory_attributes(preset: str, environ_get=env_str) -> dict[str, str]:
     }
 
 
+def user_attribute_map(attributes: dict[str, str]) -> dict[str, str]:
+    """The user fields a login copies from the directory (django-auth-ldap's map)."""
+    return {
+        name: attributes[name] for name in ("first_name", "last_name", "email", "personnel_number")
+    }
+
+
 def parse_role_groups(value: str) -> dict[str, str]:
     """``clerk=cn=sachbearbeitung,ou=groups,dc=kassel,dc=de;archive=cn=...`` → {role: dn}."""
     mapping: dict[str, str] = {}
@@ -138,11 +145,6 @@ if LDAP_SERVER_URI:  # pragma: no cover - exercised through a subprocess test
         if LDAP_GROUP_TYPE == "active_directory"
         else GroupOfNamesType()
     )
-    AUTH_LDAP_USER_ATTR_MAP = {
-        "first_name": LDAP_ATTRIBUTES["first_name"],
-        "last_name": LDAP_ATTRIBUTES["last_name"],
-        "email": LDAP_ATTRIBUTES["email"],
-        "personnel_number": LDAP_ATTRIBUTES["personnel_number"],
-    }
+    AUTH_LDAP_USER_ATTR_MAP = user_attribute_map(LDAP_ATTRIBUTES)
     AUTH_LDAP_ALWAYS_UPDATE_USER = True
     AUTH_LDAP_CACHE_TIMEOUT = 300

@@ -22,14 +22,12 @@ except ImportError:
 import ldap  # noqa: E402
 
 from portal_site.accounts.directory import sync_employees_from_directory  # noqa: E402
-from portal_site.accounts.directory_ldap import (  # noqa: E402
-    ChainedActiveDirectoryGroupType,
-    connection_options,
-)
+from portal_site.accounts.directory_ldap import ChainedActiveDirectoryGroupType  # noqa: E402
 from portal_site.accounts.models import Employee, OrgUnit, User  # noqa: E402
 from portal_site.accounts.roles import ROLES, sync_roles  # noqa: E402
 from portal_site.settings.directory import LDAP_PRESETS, directory_attributes  # noqa: E402
 from tests import samba_dc  # noqa: E402
+from tests.directory_settings import apply_directory_settings  # noqa: E402
 
 BASE = samba_dc.BASE_DN
 STAFF = f"OU=Stadtverwaltung,{BASE}"
@@ -85,44 +83,24 @@ def domain():
 
 
 def configure(settings, dc, *, base: str = STAFF, login: str = "") -> None:
-    from django_auth_ldap.config import LDAPSearch, LDAPSearchUnion
-
     environ = {"LDAP_ATTR_LOGIN": login} if login else {}
-    attributes = directory_attributes(
-        "active_directory", lambda name, default: environ.get(name, default)
+    apply_directory_settings(
+        settings,
+        uri=samba_dc.LDAPS_URI,
+        attributes=directory_attributes(
+            "active_directory", lambda name, default: environ.get(name, default)
+        ),
+        bind_dn=samba_dc.ADMIN,
+        password=samba_dc.ADMIN_PASSWORD,
+        base=base,
+        employee_filter=LDAP_PRESETS["active_directory"]["employee_filter"],
+        group_bases=[GROUPS, TEAMS],
+        group_type=ChainedActiveDirectoryGroupType(),
+        role_groups={"registry_office": f"cn=gg-standesamt,{GROUPS}".lower()},
+        ca_file=str(dc.certificates["ca"]),
+        page_size=50,
+        timeout=10,
     )
-    ca = str(dc.certificates["ca"])
-    settings.AUTHENTICATION_BACKENDS = [
-        "portal_site.accounts.directory.DirectoryBackend",
-        "django.contrib.auth.backends.ModelBackend",
-    ]
-    settings.LDAP_SERVER_URI = settings.AUTH_LDAP_SERVER_URI = samba_dc.LDAPS_URI
-    settings.LDAP_ATTRIBUTES = attributes
-    settings.LDAP_BIND_DN = settings.AUTH_LDAP_BIND_DN = samba_dc.ADMIN
-    settings.LDAP_BIND_PASSWORD = settings.AUTH_LDAP_BIND_PASSWORD = samba_dc.ADMIN_PASSWORD
-    settings.LDAP_USER_BASE = base
-    settings.LDAP_EMPLOYEE_FILTER = LDAP_PRESETS["active_directory"]["employee_filter"]
-    settings.LDAP_PAGE_SIZE = 50
-    settings.LDAP_TIMEOUT = 10
-    settings.LDAP_CA_FILE = ca
-    settings.LDAP_START_TLS = settings.AUTH_LDAP_START_TLS = False
-    settings.AUTH_LDAP_CONNECTION_OPTIONS = connection_options(timeout=10, ca_file=ca)
-    settings.AUTH_LDAP_USER_SEARCH = LDAPSearch(
-        base, ldap.SCOPE_SUBTREE, f"({attributes['login']}=%(user)s)"
-    )
-    settings.AUTH_LDAP_GROUP_SEARCH = LDAPSearchUnion(
-        LDAPSearch(GROUPS, ldap.SCOPE_SUBTREE), LDAPSearch(TEAMS, ldap.SCOPE_SUBTREE)
-    )
-    settings.AUTH_LDAP_GROUP_TYPE = ChainedActiveDirectoryGroupType()
-    settings.AUTH_LDAP_USER_ATTR_MAP = {
-        "first_name": attributes["first_name"],
-        "last_name": attributes["last_name"],
-        "email": attributes["email"],
-        "personnel_number": attributes["personnel_number"],
-    }
-    settings.AUTH_LDAP_ALWAYS_UPDATE_USER = True
-    settings.AUTH_LDAP_CACHE_TIMEOUT = 0
-    settings.LDAP_ROLE_GROUPS = {"registry_office": f"cn=gg-standesamt,{GROUPS}".lower()}
 
 
 @pytest.mark.django_db

@@ -41,6 +41,7 @@ from portal_site.settings.directory import (  # noqa: E402
     parse_role_groups,
 )
 from tests import ldap_server as directory  # noqa: E402
+from tests.directory_settings import apply_directory_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 STYLES = [directory.OPENLDAP, directory.ACTIVE_DIRECTORY]
@@ -71,41 +72,24 @@ def slapd(request):
 
 
 def configure(settings, server, *, uri: str = "", ca_file: str = "", start_tls: bool = False):
-    from django_auth_ldap.config import GroupOfNamesType, LDAPSearch
+    from django_auth_ldap.config import GroupOfNamesType
 
-    attributes = directory_attributes(server.style, environ_get=lambda name, default: default)
-    uri = uri or server.uri
-    settings.AUTHENTICATION_BACKENDS = [
-        "portal_site.accounts.directory.DirectoryBackend",
-        "django.contrib.auth.backends.ModelBackend",
-    ]
-    settings.LDAP_SERVER_URI = settings.AUTH_LDAP_SERVER_URI = uri
-    settings.LDAP_ATTRIBUTES = attributes
-    settings.LDAP_BIND_DN = settings.AUTH_LDAP_BIND_DN = directory.SERVICE_DN
-    settings.LDAP_BIND_PASSWORD = settings.AUTH_LDAP_BIND_PASSWORD = directory.SERVICE_PASSWORD
-    settings.LDAP_USER_BASE = directory.PEOPLE
-    settings.LDAP_EMPLOYEE_FILTER = EMPLOYEE_FILTERS[server.style]
-    settings.LDAP_PAGE_SIZE = 500
-    settings.LDAP_TIMEOUT = 5
-    settings.LDAP_CA_FILE = ca_file
-    settings.LDAP_START_TLS = settings.AUTH_LDAP_START_TLS = start_tls
-    settings.AUTH_LDAP_CONNECTION_OPTIONS = connection_options(timeout=5, ca_file=ca_file)
-    settings.AUTH_LDAP_USER_SEARCH = LDAPSearch(
-        directory.PEOPLE, ldap.SCOPE_SUBTREE, f"({attributes['login']}=%(user)s)"
-    )
-    settings.AUTH_LDAP_GROUP_SEARCH = LDAPSearch(directory.GROUPS, ldap.SCOPE_SUBTREE)
-    settings.AUTH_LDAP_GROUP_TYPE = GroupOfNamesType()
-    settings.AUTH_LDAP_USER_ATTR_MAP = {
-        "first_name": attributes["first_name"],
-        "last_name": attributes["last_name"],
-        "email": attributes["email"],
-        "personnel_number": attributes["personnel_number"],
-    }
-    settings.AUTH_LDAP_ALWAYS_UPDATE_USER = True
-    settings.AUTH_LDAP_CACHE_TIMEOUT = 0
-    settings.LDAP_ROLE_GROUPS = parse_role_groups(
-        f"registry_office=cn=gg-standesamt,{directory.GROUPS};"
-        f"team_lead=cn=gg-fuehrungskraefte,{directory.GROUPS}"
+    apply_directory_settings(
+        settings,
+        uri=uri or server.uri,
+        attributes=directory_attributes(server.style, environ_get=lambda name, default: default),
+        bind_dn=directory.SERVICE_DN,
+        password=directory.SERVICE_PASSWORD,
+        base=directory.PEOPLE,
+        employee_filter=EMPLOYEE_FILTERS[server.style],
+        group_bases=[directory.GROUPS],
+        group_type=GroupOfNamesType(),
+        role_groups=parse_role_groups(
+            f"registry_office=cn=gg-standesamt,{directory.GROUPS};"
+            f"team_lead=cn=gg-fuehrungskraefte,{directory.GROUPS}"
+        ),
+        ca_file=ca_file,
+        start_tls=start_tls,
     )
     sync_roles()
     return settings
