@@ -97,7 +97,7 @@ ldap_error.connect(_report_unreachable, dispatch_uid="portal_directory_unreachab
 @dataclass
 class DirectorySyncReport:
     created: int = 0
-    updated: int = 0
+    updated: int = 0  # entries that were already employees (written only where changed)
     skipped: list[str] = field(default_factory=list)
     disabled: int = 0  # employee entries the directory marks as disabled
     deactivated_users: list[str] = field(default_factory=list)
@@ -233,15 +233,27 @@ def _write_employees(rows: dict[str, dict], report: DirectorySyncReport) -> None
     """Create and update the employees in batches (thousands of entries, few statements)."""
     units = {unit.short_name: unit for unit in OrgUnit.objects.exclude(short_name="")}
     existing = _by_number(list(rows))
-    created, updated = [], []
+    created, updated, changed = [], [], []
     for number, row in rows.items():
         employee = existing.get(number) or Employee(personnel_number=number)
-        for name in EMPLOYEE_FIELDS:
-            value = units.get(row["org_unit"]) if name == "org_unit" else row[name]
+        values = {
+            name: units.get(row["org_unit"]) if name == "org_unit" else row[name]
+            for name in EMPLOYEE_FIELDS
+        }
+        unit = values["org_unit"]
+        differs = employee.org_unit_id != (unit.pk if unit else None) or any(
+            getattr(employee, name) != value for name, value in values.items() if name != "org_unit"
+        )
+        for name, value in values.items():
             setattr(employee, name, value)
-        (updated if employee.pk else created).append(employee)
+        if employee.pk is None:
+            created.append(employee)
+        else:
+            updated.append(employee)
+            if differs:  # the next night writes only what changed
+                changed.append(employee)
     Employee.objects.bulk_create(created, batch_size=500)
-    Employee.objects.bulk_update(updated, EMPLOYEE_FIELDS, batch_size=500)
+    Employee.objects.bulk_update(changed, EMPLOYEE_FIELDS, batch_size=500)
     report.created, report.updated = len(created), len(updated)
     # supervisors by the manager's entry, once every employee exists
     by_dn = {row["directory_dn"].lower(): number for number, row in rows.items()}

@@ -155,6 +155,14 @@ def test_a_plain_search_stops_at_the_size_limit_the_paged_sync_reads_all(ldap_se
     assert Employee.objects.get(personnel_number="902499").last_name == "Nummer2499"
     again = sync_employees_from_directory()
     assert (again.created, again.updated) == (0, 2504)
+    # a change in the directory reaches the employee the next night
+    admin, dn = slapd.admin(), f"uid=hmustermann,{directory.PEOPLE}"
+    admin.modify_s(dn, [(ldap.MOD_REPLACE, "sn", [b"Musterfrau"])])
+    try:
+        sync_employees_from_directory()
+    finally:
+        admin.modify_s(dn, [(ldap.MOD_REPLACE, "sn", [b"Mustermann"])])
+    assert Employee.objects.get(personnel_number="2001").last_name == "Musterfrau"
 
 
 def _case_with_task_of(user: User):
