@@ -287,7 +287,9 @@ def _clients(users: set[str | None]):
 def _form_url() -> str:
     from serviceportal.form_pages import ServiceFormPage
 
-    page = ServiceFormPage.objects.live().get(process_key="civil_status_certificate")
+    page = ServiceFormPage.objects.live().get(
+        process_key="civil_status_certificate", locale__language_code="de"
+    )
     return page.url
 
 

@@ -184,7 +184,9 @@ def _templates():
     registrar = User.objects.get(username="standesamt")
 
     def submit(process_key: str, name: str):
-        page = ServiceFormPage.objects.filter(process_key=process_key, live=True).first()
+        page = ServiceFormPage.objects.filter(
+            process_key=process_key, live=True, locale__language_code="de"
+        ).first()
         with transaction.atomic():
             return submit_application(page=page, application=portal_application(name))
 

@@ -255,7 +255,9 @@ def _submit_worker(count: int, barrier, results, database_name: str) -> None:
     with override_settings(
         TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     ):
-        page = ServiceFormPage.objects.live().get(process_key="civil_status_certificate")
+        page = ServiceFormPage.objects.live().get(
+            process_key="civil_status_certificate", locale__language_code="de"
+        )
         answers = [{"name": k, "label": k, "value": str(v)} for k, v in SEED_VALUES.items()]
         applications = [
             Application(

@@ -361,13 +361,36 @@ class StepSpec:
         return tuple(f for f in self.fields if f.condition is None or f.condition.holds(answers))
 
 
+def _step_values(stream: Any) -> list[Any]:
+    """The steps' values. A stored form is read from its JSON (``raw_data``): turning it into
+    block values would ask every field's "process input" choice for the list of processes
+    (a query per field and page view)."""
+    raw = getattr(stream, "raw_data", None)
+    if raw is None:
+        return [child.value for child in stream]
+    steps = []
+    for item in raw:
+        value = dict(item["value"])
+        # a list block's items are stored as {"type": "item", "value": {...}, "id": ...}
+        value["fields"] = [
+            field["value"] if isinstance(field, dict) and field.get("type") == "item" else field
+            for field in value.get("fields") or []
+        ]
+        steps.append(value)
+    return steps
+
+
+def _catalogue_id(catalogue: Any) -> int | None:
+    if not catalogue:
+        return None
+    return catalogue.pk if hasattr(catalogue, "pk") else int(catalogue)
+
+
 def build_steps(stream: Any) -> list[StepSpec]:
     steps = []
-    for index, child in enumerate(stream):
-        value = child.value
+    for index, value in enumerate(_step_values(stream)):
         fields = []
         for fv in value["fields"]:
-            catalogue = fv.get("catalogue")
             fields.append(
                 FieldSpec(
                     name=field_name(fv),
@@ -381,7 +404,7 @@ def build_steps(stream: Any) -> list[StepSpec]:
                     choice_labels=tuple(
                         label for _value, label in parse_choices(fv.get("choices"))
                     ),
-                    catalogue_id=catalogue.pk if catalogue else None,
+                    catalogue_id=_catalogue_id(fv.get("catalogue")),
                     file_types=tuple(fv.get("file_types") or ("pdf", "jpeg", "png")),
                     max_size_mb=fv.get("max_size_mb") or 10,
                     applicant_role=fv.get("applicant_role") or "",

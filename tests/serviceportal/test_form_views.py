@@ -589,3 +589,19 @@ def test_an_expired_resume_link_says_so_and_the_periodic_job_deletes_it(demo, cl
 def test_an_unknown_resume_link_is_a_clear_not_found(demo, client, token):
     response = client.get(f"/antrag-fortsetzen/{token}/")
     assert response.status_code == 404
+
+
+def test_a_form_step_needs_few_queries_however_many_fields(
+    demo, client, django_assert_max_num_queries
+):
+    """The form's definition is read from its JSON: no query per field (there were 51 for
+    the certificate order's fields, one per "process input" choice list)."""
+    page = ServiceFormPage.objects.get(
+        locale__language_code="de", slug="personenstandsurkunden-anfordern"
+    )
+    client.get(page.url)
+    with django_assert_max_num_queries(16):  # site, locale, page route, session, settings
+        assert client.get(page.url).status_code == 200
+    applicant = Applicant(client, page)
+    with django_assert_max_num_queries(32):  # plus the session write and the answers
+        applicant.next({"datenschutz": "on"})
