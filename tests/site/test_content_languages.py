@@ -210,3 +210,19 @@ def test_an_editor_may_translate_a_page_into_english(demo, client):
     assert response.status_code == 302
     copy = new.get_translation(english)
     assert copy.slug == "sperrmuell" and copy.get_parent().locale == english
+
+
+@pytest.mark.django_db
+def test_the_navigation_is_the_readers_language_in_one_query(demo, rf, django_assert_num_queries):
+    from django.utils import translation
+
+    from serviceportal.context_processors import navigation
+
+    request = rf.get("/")
+    pages = navigation(request)["site_nav_pages"]  # nothing read until the header needs it
+    with django_assert_num_queries(1):
+        german = [page.title for page in pages]
+    assert german == ["Online-Dienste", "Kontakt"]
+    with translation.override("en"):
+        english = [page.title for page in navigation(request)["site_nav_pages"]]
+    assert english == ["Online services", "Contact"]
