@@ -86,6 +86,10 @@ def resume(*, request, token) -> SavedApplication:
     if saved.expires_at <= timezone.now():
         raise ResumeUnavailable(_("This link has expired; the saved answers were deleted."))
     state = copy.deepcopy(saved.state)
+    if (state.get("identity") or {}).get("kind") == "employee":
+        # Whoever holds the link proves again to be the employee (personnel number and
+        # surname); the link went to an address the applicant typed in.
+        state.pop("identity")
     storage = storages["private"]
     state["uploads"] = {  # an upload replaced or purged meanwhile is asked for again
         name: info

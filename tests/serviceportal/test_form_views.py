@@ -605,3 +605,30 @@ def test_a_form_step_needs_few_queries_however_many_fields(
     applicant = Applicant(client, page)
     with django_assert_max_num_queries(32):  # plus the session write and the answers
         applicant.next({"datenschutz": "on"})
+
+
+def test_a_resumed_employee_form_asks_for_the_identification_again(demo, client):
+    from django.test import Client
+
+    page = make_form(identification=IdentificationMode.EMPLOYEE)
+    applicant = Applicant(client, page)
+    applicant.next({"personnel_number": "2001", "last_name": "Mustermann"})
+    to_the_upload_step(applicant, name="x", email="x@example.org")
+    client.post(
+        applicant.url,
+        {"position": applicant.position(), "action": "save_confirm", "email": "x@example.org"},
+    )
+    other_device = Client()
+    other_device.get(_resume_path("x@example.org"))
+    again = Applicant(other_device, page)
+    assert "identity" not in again.state()
+    assert again.state()["answers"]["geburtsort"] == "Kassel"  # the answers are kept
+    assert 'name="personnel_number"' in other_device.get(page.url).content.decode()
+    refused = again.submit()
+    assert not Case.objects.exists() and refused.status_code in (200, 302)
+    wrong = again.next({"personnel_number": "2001", "last_name": "Falsch"})
+    assert "passen nicht zu unserem Mitarbeiterverzeichnis" in wrong.content.decode()
+    again.next({"personnel_number": "2001", "last_name": "Mustermann"})
+    again.next({})  # the upload step
+    again.submit()
+    assert Case.objects.get().applicant_name == "Hans Mustermann"
