@@ -15,7 +15,7 @@ from wagtail.models import Locale, Page
 
 from portal_site.core.demo import register_demo_step
 
-from .form_definition import field_name
+from .form_definition import CHOICE_SEPARATOR, field_name, list_item_value, parse_choices
 from .form_pages import ServiceFormPage
 from .models import ContentPage, HomePage, ServiceIndexPage, ServicePage
 
@@ -318,11 +318,9 @@ def translate_text(text: str) -> str:
 def translate_choices(text: str) -> str:
     """German choice lines as "stored value | English text" (values stay German)."""
     lines = []
-    for line in (text or "").splitlines():
-        value = line.partition("|")[0].strip()
-        if value:
-            english = FORM_TEXTS.get(value)
-            lines.append(f"{value} | {english}" if english else value)
+    for value, _label in parse_choices(text):
+        english = FORM_TEXTS.get(value)
+        lines.append(f"{value} {CHOICE_SEPARATOR} {english}" if english else value)
     return "\n".join(lines)
 
 
@@ -335,24 +333,16 @@ def translate_steps(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
         value["intro"] = translate_text(value.get("intro", ""))
         fields = []
         for item in value.get("fields", []):
-            # a list block's items are stored as {"type": "item", "value": {...}, "id": ...}
-            wrapped = "value" in item and item.get("type") == "item"
-            fv = dict(item["value"] if wrapped else item)
+            stored = list_item_value(item)
+            fv = dict(stored)
             fv["name"] = field_name(fv)  # a name taken from the German label stays
             for key in ("label", "help_text", "placeholder"):
                 fv[key] = translate_text(fv.get(key) or "")
             fv["choices"] = translate_choices(fv.get("choices") or "")
-            fields.append({**item, "value": fv} if wrapped else fv)
+            fields.append({**item, "value": fv} if stored is not item else fv)
         value["fields"] = fields
         steps.append({**block, "value": value})
     return steps
-
-
-def _english(page: Page, locale: Locale) -> Page:
-    existing = page.get_translation_or_none(locale)
-    if existing is not None:
-        return existing.specific
-    return page.copy_for_translation(locale, copy_parents=True).specific
 
 
 def _texts(page: Page) -> None:
@@ -408,7 +398,7 @@ def load_english_demo() -> dict[str, int]:
     for page in Page.objects.live().descendant_of(home, inclusive=True).specific():
         if page.get_translation_or_none(locale) is not None:
             continue
-        english = _english(page, locale)
+        english = page.copy_for_translation(locale, copy_parents=True).specific
         _texts(english)
         english.save_revision().publish()
         created += 1

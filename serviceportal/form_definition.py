@@ -371,13 +371,17 @@ def _step_values(stream: Any) -> list[Any]:
     steps = []
     for item in raw:
         value = dict(item["value"])
-        # a list block's items are stored as {"type": "item", "value": {...}, "id": ...}
-        value["fields"] = [
-            field["value"] if isinstance(field, dict) and field.get("type") == "item" else field
-            for field in value.get("fields") or []
-        ]
+        value["fields"] = [list_item_value(field) for field in value.get("fields") or []]
         steps.append(value)
     return steps
+
+
+def list_item_value(item: Any) -> Any:
+    """A list block's stored item: ``{"type": "item", "value": {...}, "id": ...}``, or the
+    value itself in data stored before Wagtail kept item ids."""
+    if isinstance(item, dict) and item.get("type") == "item" and "value" in item:
+        return item["value"]
+    return item
 
 
 def _catalogue_id(catalogue: Any) -> int | None:
@@ -391,6 +395,7 @@ def build_steps(stream: Any) -> list[StepSpec]:
     for index, value in enumerate(_step_values(stream)):
         fields = []
         for fv in value["fields"]:
+            choices = parse_choices(fv.get("choices"))
             fields.append(
                 FieldSpec(
                     name=field_name(fv),
@@ -400,10 +405,8 @@ def build_steps(stream: Any) -> list[StepSpec]:
                     help_text=fv.get("help_text") or "",
                     default_value=fv.get("default_value") or "",
                     placeholder=fv.get("placeholder") or "",
-                    choices=tuple(value for value, _label in parse_choices(fv.get("choices"))),
-                    choice_labels=tuple(
-                        label for _value, label in parse_choices(fv.get("choices"))
-                    ),
+                    choices=tuple(value for value, _label in choices),
+                    choice_labels=tuple(label for _value, label in choices),
                     catalogue_id=_catalogue_id(fv.get("catalogue")),
                     file_types=tuple(fv.get("file_types") or ("pdf", "jpeg", "png")),
                     max_size_mb=fv.get("max_size_mb") or 10,
