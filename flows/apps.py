@@ -43,6 +43,11 @@ class FlowsConfig(AppConfig):
 
         register_leaver_handler("flows.tasks", return_tasks_of_leaver)
 
+        from .segregation import apply_to_task
+        from .steps import on_task_created
+
+        on_task_created("flows.segregation", lambda task, case: apply_to_task(task, case=case))
+
         roles.register_role_permissions(
             roles.PROCESS_DESIGNER,
             "flows.add_processdesign",

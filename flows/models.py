@@ -137,3 +137,41 @@ class TaskNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.task_id}"
+
+
+class TaskExclusion(models.Model):
+    """A member of staff who may not decide an open task (segregation of duties).
+
+    Kept for open tasks only, so that inboxes and queues leave out what the user may
+    not decide with one indexed lookup; :mod:`flows.segregation` writes the rows when
+    a task is created and whenever a task of the same case is decided, and checks the
+    rules again, live, whenever someone claims, is given or completes a task.
+    """
+
+    class Reason(models.TextChoices):
+        PARTY = "party", _("applied for the case or is its subject")
+        EARLIER_STEP = "earlier_step", _("decided a step this one must be separate from")
+
+    task = models.ForeignKey(
+        "viewflow.Task", verbose_name=_("task"), on_delete=models.CASCADE, related_name="exclusions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("task exclusion")
+        verbose_name_plural = _("task exclusions")
+        ordering = ["task", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "user"], name="flows_taskexclusion_once")
+        ]
+        indexes = [models.Index(fields=["user", "task"], name="flows_taskexclusion_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ≠ {self.task_id}"

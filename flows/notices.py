@@ -27,34 +27,16 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from portal_site.accounts.models import OrgUnit, TaskMail, User
+from portal_site.accounts.models import TaskMail, User
 from portal_site.cases.models import Case
 from portal_site.cases.processes import case_id_of
 from portal_site.core.links import absolute_url
 from portal_site.notifications.services import queue_email
 
-from .models import TaskNotice
-from .selectors import case_staff
+from .models import TaskExclusion, TaskNotice
+from .selectors import queue_members
 
 LOOK_BACK = timedelta(days=1)
-
-
-def _queue_members(task: Task, case: Case) -> QuerySet[User]:
-    """Who may take the task from its queue: the role's holders, or the office's
-    members and lead (the office the step is routed to, or the case's)."""
-    from portal_site.accounts.roles import ROLES
-
-    routing = task.data or {}
-    role = ROLES.get(routing.get("queue_role") or "")
-    office_id = routing.get("queue_office") or case.office_id
-    if role is not None:
-        members = Q(groups__name=role.group_name)
-    elif office_id:
-        lead = OrgUnit.objects.filter(pk=office_id).values("lead_id")
-        members = Q(org_unit_id=office_id) | Q(pk__in=lead)
-    else:
-        return User.objects.none()
-    return case_staff().filter(members).select_related("wagtail_userprofile")
 
 
 def _recipients(task: Task, case: Case) -> list[tuple[User, bool]]:
@@ -64,9 +46,10 @@ def _recipients(task: Task, case: Case) -> list[tuple[User, bool]]:
         if not owner.is_active:
             return []
         return [(owner, owner.task_mail in (TaskMail.MINE, TaskMail.ALL))]
-    return [
-        (user, user.task_mail == TaskMail.ALL) for user in _queue_members(task, case).distinct()
-    ]
+    members = queue_members(task, case).exclude(
+        pk__in=TaskExclusion.objects.filter(task=task).values("user_id")
+    )
+    return [(user, user.task_mail == TaskMail.ALL) for user in members.distinct()]
 
 
 def _mail(user: User, task: Task, case: Case, *, queued: bool) -> None:

@@ -43,6 +43,25 @@ def case_staff() -> QuerySet[User]:
     )
 
 
+def queue_members(task: Task, case: Case) -> QuerySet[User]:
+    """Who may take the task from its queue: the role's holders, or the office's
+    members and lead (the office the step is routed to, or the case's)."""
+    from portal_site.accounts.models import OrgUnit
+    from portal_site.accounts.roles import ROLES
+
+    routing = task.data or {}
+    role = ROLES.get(routing.get("queue_role") or "")
+    office_id = routing.get("queue_office") or case.office_id
+    if role is not None:
+        members = Q(groups__name=role.group_name)
+    elif office_id:
+        lead = OrgUnit.objects.filter(pk=office_id).values("lead_id")
+        members = Q(org_unit_id=office_id) | Q(pk__in=lead)
+    else:
+        return User.objects.none()
+    return case_staff().filter(members).select_related("wagtail_userprofile")
+
+
 def human_tasks() -> QuerySet[Task]:
     """Tasks people work on (viewflow ``View`` nodes) of every case process."""
     return Task.objects.filter(flow_task_type="HUMAN").select_related("process", "owner")
@@ -75,14 +94,21 @@ def _queued(user: User, of_task) -> Q | None:
     return (of_task(cases) & ROUTED) | access.routed_to(user=user, offices=offices)
 
 
+def _not_excluded(user: User) -> Q:
+    """Leaves out the tasks the user may not decide (segregation of duties: the rows of
+    ``flows.models.TaskExclusion``, reached through the task)."""
+    return ~Q(exclusions__user=user)
+
+
 def my_tasks(*, user: User) -> QuerySet[Task]:
-    return human_tasks().filter(_mine(user))
+    return human_tasks().filter(_mine(user)).filter(_not_excluded(user))
 
 
 def queue_tasks(*, user: User) -> QuerySet[Task]:
     """Unclaimed tasks of the user's office and the offices they lead (all for admins),
-    and those routed to a queue of theirs (another office's step, a role's)."""
-    tasks = human_tasks().filter(_unclaimed())
+    and those routed to a queue of theirs (another office's step, a role's), without
+    those the user may not decide (their own case, an approval level they gave)."""
+    tasks = human_tasks().filter(_unclaimed()).filter(_not_excluded(user))
     queued = _queued(user, lambda cases: of_cases(cases.values("pk")))
     return tasks if queued is None else tasks.filter(queued)
 
@@ -165,6 +191,7 @@ def overdue_count(*, user: User) -> int:
         Task.objects.filter(flow_task_type="HUMAN")
         .filter(of_any_case())
         .filter(_mine(user) | queued)
+        .filter(_not_excluded(user))
         .filter(Exists(Case.objects.filter(pk=of_task, due_date__lt=timezone.localdate())))
         .values("process__artifact_object_id")
         .distinct()

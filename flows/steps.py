@@ -24,12 +24,14 @@ from viewflow import this
 from viewflow.this_object import ThisObject
 from viewflow.workflow import flow
 from viewflow.workflow.models import Process, Task
+from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.status import STATUS
 
 from portal_site.accounts.models import User
 from portal_site.cases.models import Case, TimelineEntry
 from portal_site.cases.services import keyed, record
 from portal_site.notifications.services import queue_email
+from portal_site.registry import Registry
 
 from .deadlines import CASE_DEADLINE, Deadline, due_date_for
 
@@ -85,14 +87,61 @@ def open_in_workspace(request, *, task_pk: int, **kwargs):
     return redirect("flows_task", task_id=task_pk)
 
 
+@dataclass(frozen=True)
+class NotBy:
+    """Who may not decide a step (segregation of duties, :mod:`flows.segregation`): the
+    case's parties (``applicant``) and the deciders of the named ``steps`` (node names of
+    a coded flow, step ids of a designed process)."""
+
+    applicant: bool = True
+    steps: tuple[str, ...] = ()
+
+
+# What runs when a human step's task is created (its case given): filled at start-up by
+# flows.apps with segregation of duties, which needs the app's models this module may not
+# import (they import the designer, which imports the steps).
+TaskCreated = Callable[[Task, Case], None]
+_TASK_CREATED: Registry[str, TaskCreated] = Registry("task created hooks")
+
+
+def on_task_created(name: str, hook: TaskCreated) -> None:
+    _TASK_CREATED.register(name, hook)
+
+
+class StepActivation(ViewActivation):
+    """A human step's task, created with the hooks of :func:`on_task_created` applied
+    (segregation of duties: who may not decide it is written down at once, an excluded
+    assignee gives it back to the queue, a task nobody in its queue may decide is
+    escalated)."""
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        activation = super().create(flow_task, prev_activation, token, data=data, seed=seed)
+        task = activation.task
+        if task.owner_id:  # the process gave it to a person (a supervisor): theirs in person
+            task.data = {**(task.data or {}), "given_to": task.owner_id}
+            task.save(update_fields=["data"])
+        case_id = activation.process.artifact_object_id
+        if case_id is not None:
+            case = Case.objects.filter(pk=case_id).first()
+            if case is not None:
+                for hook in _TASK_CREATED.values():
+                    hook(activation.task, case)
+        return activation
+
+
 class HumanTask(flow.View):
     """A human step: its form, its handler (a flow method via ``this``), its button.
 
     ``initial(case, task)`` fills the form's first values (e.g. a reply's subject);
     ``deadline`` says when the step is due, with its reminder and escalation;
     ``stage`` is where the case stands while the step waits ("In review"), shown to
-    staff and to the applicant with the status (:func:`follow_stage`).
+    staff and to the applicant with the status (:func:`follow_stage`);
+    ``not_by`` says who may not decide it (:class:`NotBy`: the case's
+    parties, and the deciders of the named earlier steps), or computes it for a task.
     """
+
+    activation_class = StepActivation
 
     def __init__(
         self,
@@ -103,9 +152,11 @@ class HumanTask(flow.View):
         initial: Callable[[Case, Task], dict[str, Any]] | None = None,
         deadline: Deadline = CASE_DEADLINE,
         stage: Promise | None = None,
+        not_by: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(open_in_workspace, **kwargs)
+        self._not_by = not_by
         self.deadline = deadline
         self.stage = stage
         self.form_class = form_class
@@ -116,6 +167,13 @@ class HumanTask(flow.View):
     @property
     def handler(self) -> Handler:
         return this.resolve(self.flow_class.instance, self._handler)
+
+    def not_by_for(self, task: Task) -> NotBy:
+        """Who may not decide ``task`` (:class:`NotBy`)."""
+        rule = self._not_by
+        if callable(rule):
+            rule = rule(task)
+        return rule if rule is not None else NotBy()
 
 
 def follow_stage(case: Case, process: Process) -> None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from viewflow.workflow.fields import import_task_by_ref
+from viewflow.workflow.status import STATUS
 
 from portal_site.accounts.models import OrgUnit, Substitution, User, unit_label
 from portal_site.cases import services as case_services
@@ -29,7 +30,7 @@ from portal_site.core.request_guards import parse_id
 from portal_site.documents.services import file_pdf_document
 from serviceportal.corrections import correct_answer, correctable_fields
 
-from . import selectors, workspace
+from . import segregation, selectors, workspace
 from .designer.flow import diagram_of
 from .steps import step_for
 
@@ -254,6 +255,9 @@ def claim(request, task_id: int):
     get_object_or_404(selectors.human_tasks(), pk=task_id)
     try:
         workspace.claim_task(task_id=task_id, user=request.user)
+    except workspace.Separated as exc:  # four-eyes principle: said on the task page
+        messages.error(request, str(exc))
+        return redirect("flows_task", task_id=task_id)
     except workspace.NotAllowed as exc:
         raise PermissionDenied(str(exc)) from exc
     except workspace.TaskNotAvailable as exc:
@@ -310,6 +314,9 @@ def task_detail(request, task_id: int):
             message = workspace.complete_step(
                 task_id=task.pk, user=request.user, data=form.cleaned_data
             )
+        except workspace.Separated as exc:  # four-eyes principle: said on the task page
+            messages.error(request, str(exc))
+            return redirect("flows_task", task_id=task.pk)
         except workspace.NotAllowed as exc:
             raise PermissionDenied(str(exc)) from exc
         except workspace.TaskNotAvailable as exc:
@@ -323,6 +330,7 @@ def task_detail(request, task_id: int):
             if following is not None and following.owner_id == request.user.pk:
                 return redirect("flows_task", task_id=following.pk)
             return redirect("flows_case", number=case.number)
+    is_open = task.status in (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
     return TemplateResponse(
         request,
         "flows/task_detail.html",
@@ -332,8 +340,10 @@ def task_detail(request, task_id: int):
             "form": form,
             "step": step,
             "is_mine": task.owner_id == request.user.pk,
-            "can_reassign": selectors.is_lead_for(user=request.user, case=case),
-            "members": workspace.office_members(case=case),
+            # segregation of duties: why the user may not decide it, said before they try
+            "refusal": segregation.refusal(task, request.user, case=case) if is_open else None,
+            "can_reassign": workspace.may_reassign(task=task, by=request.user, case=case),
+            "members": workspace.reassign_candidates(task=task, case=case),
         },
     )
 

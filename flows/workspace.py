@@ -28,6 +28,7 @@ from portal_site.cases.services import (
     record,
 )
 
+from . import segregation
 from .notices import note_taken
 from .selectors import case_staff, is_lead_for
 from .steps import StepContext, follow_stage, step_for
@@ -39,6 +40,11 @@ class TaskNotAvailable(Exception):
 
 class NotAllowed(TaskNotAvailable):
     """The access policy refuses the user this task (another office's queue)."""
+
+
+class Separated(NotAllowed):
+    """Segregation of duties refuses the user this task (their own case, a second
+    approval level of one case)."""
 
 
 def _case_of(task: Task) -> Case:
@@ -55,6 +61,14 @@ def _human_task(task_id: int) -> Task:
     return task
 
 
+def _refuse_if_separated(task: Task, user: User, *, case: Case | None = None) -> None:
+    """Segregation of duties: the user may not decide a task of their own case, nor a
+    step separate from one they decided (:mod:`flows.segregation`)."""
+    refused = segregation.refusal(task, user, case=case)
+    if refused is not None:
+        raise Separated(refused)
+
+
 def claim_task(*, task_id: int, user: User) -> Task:
     """Take an open task from the queue of an office the user belongs to or leads."""
     task = _human_task(task_id)
@@ -67,6 +81,7 @@ def claim_task(*, task_id: int, user: User) -> Task:
         raise NotAllowed(_("This task belongs to the queue of another office."))
     with task.activation() as activation:
         task = activation.task
+        _refuse_if_separated(task, user)
         if task.status != STATUS.NEW or task.owner_id:
             owner = actor_label_for(task.owner) if task.owner_id else None
             raise TaskNotAvailable(
@@ -160,6 +175,7 @@ def complete_step(*, task_id: int, user: User, data: dict[str, Any]) -> str:
         case = _case_of(task)
         if not access.can_act_on_case(user=user, case=case):
             raise NotAllowed(_("You may not work on this case."))
+        _refuse_if_separated(task, user, case=case)
         activation.start(request=None)
         context = StepContext(task=task, process=activation.process, case=case, user=user)
         message = step.handler(context, data)
@@ -172,6 +188,8 @@ def complete_step(*, task_id: int, user: User, data: dict[str, Any]) -> str:
             ),
         )
         activation.execute()
+        # a decision may separate its decider from the case's other open tasks
+        segregation.apply_to_open_tasks(activation.process, case=case)
         _keep_next_step_with(user=user, task=task)
         case.refresh_from_db()
         if case.status == CaseStatus.RECEIVED:  # the first decision: the case is in the works
@@ -194,6 +212,8 @@ def _keep_next_step_with(*, user: User, task: Task) -> None:
     if len(following) != 1 or not human_tasks().filter(ROUTED, pk=following[0].pk).exists():
         return  # parallel tasks, or a step for another office's or a role's queue
     for next_task in following:
+        if segregation.refusal(next_task, user) is not None:
+            return  # the clerk may not decide the next step: it stays in the queue
         with next_task.activation() as activation:
             if activation.task.status == STATUS.NEW and not activation.task.owner_id:
                 activation.assign(user)
@@ -246,6 +266,22 @@ def office_members(*, case: Case):
     )
 
 
+def may_reassign(*, task: Task, by: User, case: Case) -> bool:
+    """Whether ``by`` may hand the open task to someone (the lead, not a party to the
+    case, and not a task the process gave to a person)."""
+    return (
+        is_lead_for(user=by, case=case)
+        and not ((task.data or {}).get("given_to") and task.owner_id)
+        and segregation.may_steer(user=by, case=case)
+    )
+
+
+def reassign_candidates(*, task: Task, case: Case):
+    """The office's members the task may go to: those who may decide it."""
+    excluded = segregation.excluded_users(task, case=case)
+    return office_members(case=case).exclude(pk__in=list(excluded))
+
+
 def reassign_task(*, task_id: int, by: User, to: User) -> Task:
     """A lead gives an open task to a member of the case's office."""
     task = _human_task(task_id)
@@ -254,8 +290,29 @@ def reassign_task(*, task_id: int, by: User, to: User) -> Task:
         case = _case_of(task)
         if not is_lead_for(user=by, case=case):
             raise TaskNotAvailable(_("Only the lead of the office can reassign tasks."))
+        if not segregation.may_steer(user=by, case=case):
+            raise Separated(
+                _(
+                    "You applied for this case or it concerns you: you cannot hand its tasks "
+                    "to anyone (four-eyes principle)."
+                )
+            )
         if not office_members(case=case).filter(pk=to.pk).exists():
             raise TaskNotAvailable(_("Tasks can only go to members of the responsible office."))
+        if (task.data or {}).get("given_to") and task.owner_id:
+            raise Separated(
+                _(
+                    "The process gave this approval to %(name)s in person: it cannot be handed "
+                    "to someone else (a deputy takes it during an absence)."
+                )
+                % {"name": actor_label_for(task.owner)}
+            )
+        refused = segregation.refusal(task, to, case=case)
+        if refused is not None:
+            raise Separated(
+                _("%(name)s may not decide this task: %(reason)s")
+                % {"name": actor_label_for(to), "reason": refused}
+            )
         if task.status == STATUS.NEW:
             activation.assign(to)
         elif task.status == STATUS.ASSIGNED:
@@ -314,6 +371,13 @@ def forward_case(*, case: Case, to_office, note: str, user: User) -> Case:
             raise NotAllowed(_("You may not work on this case."))
         if not forwarding_offices(case=case).filter(pk=to_office.pk).exists():
             raise ValueError(_("The case cannot be forwarded to this office."))
+        if not segregation.may_steer(user=user, case=case):
+            raise Separated(
+                _(
+                    "You applied for this case or it concerns you: someone else must decide "
+                    "where it goes (four-eyes principle)."
+                )
+            )
         previous = case.office
         for task in human_tasks().filter(of_cases(case.pk), ROUTED, status=STATUS.ASSIGNED):
             with task.activation() as activation:
@@ -324,6 +388,8 @@ def forward_case(*, case: Case, to_office, note: str, user: User) -> Case:
             process.save(update_fields=["data"])
         case.office = to_office
         case.save(update_fields=["office"])
+        for process in Process.objects.filter(of_cases(case.pk, via="")):
+            segregation.apply_to_open_tasks(process, case=case)
         names = {
             "from": previous.name if previous else "–",
             "to": to_office.name,
@@ -382,6 +448,11 @@ def _hand_over(substitution) -> int:
                 activation.task.status != STATUS.ASSIGNED
                 or activation.task.owner_id != substitution.absent_id
             ):
+                continue
+            if segregation.refusal(activation.task, substitution.deputy) is not None:
+                # the deputy may not decide it: back to the queue, escalated if need be
+                activation.unassign()
+                segregation.apply_to_task(activation.task, case=_case_of(task))
                 continue
             activation.reassign(substitution.deputy)
             record(

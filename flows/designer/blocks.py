@@ -193,6 +193,24 @@ class TaskBlock(blocks.StructBlock):
         min_value=0,
         max_value=365,
     )
+    # Segregation of duties (flows/segregation.py): who may not decide this task.
+    not_by_applicant = blocks.BooleanBlock(
+        label=_("Not by the applicant"),
+        required=False,
+        default=True,
+        help_text=_(
+            "Nobody decides a task of a case they applied for or that concerns them "
+            "(four-eyes principle)."
+        ),
+    )
+    not_by_steps = blocks.CharBlock(
+        label=_("Not by whoever decided these tasks (their ids, separated by commas)"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Separate approval levels: e.g. the final decision not by whoever did the checks."
+        ),
+    )
     next = next_step(required=False)
 
     class Meta:

@@ -54,7 +54,14 @@ SUPPORTED = {
 
 ASSIGNMENT = (("assignee", "assignee"), ("person", "person"), ("earlier_task", "earlierTask"))
 # A task's settings BPMN has no attribute for: extension settings (JSON values).
-TASK_SETTINGS = ("office", "role", "fields", "escalate_after_days")
+TASK_SETTINGS = (
+    "office",
+    "role",
+    "fields",
+    "escalate_after_days",
+    "not_by_applicant",
+    "not_by_steps",
+)
 SERVICE_KINDS = ("email", "status", "document", "fee", "reserve")
 OTHER_EXITS = ("unpaid", "refused")  # a fee's exit after a Storno, a refused reservation
 JOIN = "__join"

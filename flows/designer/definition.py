@@ -297,6 +297,13 @@ def _fee_problems(step: dict, inputs: set[str]) -> list[str]:
     return found
 
 
+def not_by_steps(step: dict) -> tuple[str, ...]:
+    """The tasks whose deciders may not decide this one (segregation of duties)."""
+    return tuple(
+        part.strip() for part in str(step.get("not_by_steps") or "").split(",") if part.strip()
+    )
+
+
 def _assignee_problems(step: dict, tasks: dict) -> list[str]:
     from portal_site.accounts.models import User
 
@@ -319,6 +326,15 @@ def _assignee_problems(step: dict, tasks: dict) -> list[str]:
             ]
     if assignee == Assignee.ROLE and not step.get("role"):
         return [_("Task “%(id)s” goes to a role, but none is chosen.") % {"id": name}]
+    for separate in not_by_steps(step):
+        if separate not in tasks or separate == name:
+            return [
+                _(
+                    "Task “%(id)s” is not to be decided by whoever decided “%(task)s”, "
+                    "which is no other task."
+                )
+                % {"id": name, "task": separate}
+            ]
     if assignee == Assignee.EARLIER_CLERK:
         earlier = (step.get("earlier_task") or "").strip()
         if earlier not in tasks or earlier == name:

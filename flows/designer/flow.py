@@ -38,7 +38,7 @@ from portal_site.processes import inputs_of
 
 from ..case_process import CaseProcess
 from ..paying import WaitForPayment, invoice_paid, storno_case
-from ..steps import HumanTask, StepContext, StepForm, record_decision
+from ..steps import HumanTask, NotBy, StepContext, StepForm, record_decision
 from . import effects
 from .blocks import Assignee, FieldKind, ParallelMode
 from .definition import arm_holds, steps_by_id
@@ -225,7 +225,12 @@ class DesignedFlow(flow.Flow):
         .Default(this.end)
     )
     task = (
-        HumanTask(DesignedTaskForm, this.decide, submit_label=gettext_lazy("Save decision"))
+        HumanTask(
+            DesignedTaskForm,
+            this.decide,
+            submit_label=gettext_lazy("Save decision"),
+            not_by=lambda task: designed_not_by(task),
+        )
         .Annotation(title=gettext_lazy("Task of a designed process"))
         .Assign(lambda activation: route(activation))
         .Next(this.advance)
@@ -233,7 +238,12 @@ class DesignedFlow(flow.Flow):
     # A Parallel step: its tasks at once; the join goes on when all (or one) are decided.
     parallel = FanOut(this.parallel_tasks).Next(this.parallel_task)
     parallel_task = (
-        HumanTask(DesignedTaskForm, this.decide, submit_label=gettext_lazy("Save decision"))
+        HumanTask(
+            DesignedTaskForm,
+            this.decide,
+            submit_label=gettext_lazy("Save decision"),
+            not_by=lambda task: designed_not_by(task),
+        )
         .Annotation(title=gettext_lazy("Task of a parallel step"))
         .Assign(lambda activation: route(activation))
         .Next(this.join)
@@ -432,6 +442,15 @@ class DesignedFlow(flow.Flow):
             effects.release_reservations(case)
         if case.status != step["outcome"]:
             change_status(case=case, status=step["outcome"])
+
+
+def designed_not_by(task):
+    """Who may not decide a designed task: its step's "not by" setting (the applicant unless
+    switched off, and whoever decided the named tasks)."""
+    from .definition import not_by_steps
+
+    step = DesignedProcess.objects.get(pk=task.process_id).task_step(task)
+    return NotBy(applicant=step.get("not_by_applicant") is not False, steps=not_by_steps(step))
 
 
 def route(activation) -> User | None:

@@ -23,7 +23,7 @@ from portal_site.documents.services import file_pdf_document
 from ..case_process import CaseProcess
 from ..deadlines import Deadline
 from ..models import Course, Participation
-from ..steps import HumanTask, StepContext, decider, start_case_process
+from ..steps import HumanTask, NotBy, StepContext, decider, start_case_process
 from .forms import (
     HEAD_CHOICES,
     HR_CHOICES,
@@ -58,6 +58,11 @@ from .texts import (
 
 PROCESS_KEY = "training_registration"
 
+
+# Three approval levels, three people (four-eyes principle, flows/segregation.py): the
+# department head is not who recommended, HR development neither of the two.
+SEPARATE_FROM_RECOMMENDATION = NotBy(steps=("recommend",))
+SEPARATE_FROM_SUPERVISORS = NotBy(steps=("recommend", "head_decides"))
 
 # A supervisor answers within five days; two days later their own lead hears of it.
 SUPERVISOR_DEADLINE = Deadline(days=5, escalate_after_days=2)
@@ -129,6 +134,7 @@ class TrainingFlow(flow.Flow):
             submit_label=gettext_lazy("Save decision"),
             deadline=SUPERVISOR_DEADLINE,
             stage=gettext_lazy("In review by the department head"),
+            not_by=SEPARATE_FROM_RECOMMENDATION,
         )
         .Annotation(title=gettext_lazy("Decision of the department head"))
         .Assign(lambda activation: active_user(activation.process.department_head_id))
@@ -149,6 +155,7 @@ class TrainingFlow(flow.Flow):
             this.decide_hr,
             submit_label=gettext_lazy("Save decision"),
             stage=gettext_lazy("Decision on the place by HR development"),
+            not_by=SEPARATE_FROM_SUPERVISORS,
         )
         .Annotation(title=gettext_lazy("Decision on the place (HR development)"))
         .Next(this.which_place)

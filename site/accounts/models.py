@@ -91,6 +91,19 @@ class OrgUnit(models.Model):
         on_delete=models.SET_NULL,
         related_name="led_units",
     )
+    # Stands in for the lead when the lead may not decide a task (segregation of duties).
+    deputy = models.ForeignKey(
+        User,
+        verbose_name=_("deputy lead"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deputised_units",
+        help_text=_(
+            "Decides a task in the lead's place when nobody else in the unit may decide it "
+            "(e.g. the lead applied themselves)."
+        ),
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -12,7 +12,7 @@ class OrgUnitViewSet(SnippetViewSet):
     model = OrgUnit
     icon = "group"
     menu_label = _("Org units")
-    list_display = ["name", "short_name", "kind", "parent", "lead"]
+    list_display = ["name", "short_name", "kind", "parent", "lead", "deputy"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
 

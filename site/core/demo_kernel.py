@@ -115,6 +115,11 @@ def load_kernel_demo() -> dict[str, int]:
     lead_of = {"10.1": "sachgebietsleitung", "10": "abteilungsleitung"}
     for short, username in lead_of.items():
         OrgUnit.objects.filter(pk=units[short].pk).update(lead=User.objects.get(username=username))
+    # The team lead is the department's deputy lead: she decides what the department head
+    # may not (his own request, four-eyes principle).
+    OrgUnit.objects.filter(pk=units["10"].pk).update(
+        deputy=User.objects.get(username="sachgebietsleitung")
+    )
     team_lead = Employee.objects.get(personnel_number="1111")
     for number, first, last, email, unit_short in DEMO_EMPLOYEES:
         Employee.objects.update_or_create(
