@@ -17,7 +17,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.panels import get_edit_handler
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView, IndexView
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.models import (
+    CopyView,
+    CreateView,
+    DeleteView,
+    EditView,
+    IndexView,
+    InspectView,
+)
+from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -229,9 +238,12 @@ def import_view(request):
         try:
             if upload.size > MAX_IMPORT_BYTES:
                 raise ValidationError(_("The file is larger than 2 MB."))
-            design = _import(upload.read(), office=form.cleaned_data["office"])
-            if not designs_for(request.user).filter(pk=design.pk).exists():
-                raise ValidationError(_("You may only import processes of your own office."))
+            # refused before anything is written: another office's file or key
+            design = _import(
+                upload.read(),
+                office=form.cleaned_data["office"],
+                office_ids=None if request.user.is_superuser else design_office_ids(request.user),
+            )
         except (ValidationError, BpmnError) as error:
             for message in getattr(error, "messages", [str(error)]):
                 form.add_error("file", message)
@@ -245,18 +257,22 @@ def import_view(request):
     return TemplateResponse(request, "flows/designer/import.html", {"form": form})
 
 
-def _import(content: bytes, *, office: OrgUnit | None) -> ProcessDesign:
+def _import(
+    content: bytes, *, office: OrgUnit | None, office_ids: set[int] | None
+) -> ProcessDesign:
     text = content.lstrip()
     if text.startswith(b"{"):
         try:
             data = json.loads(text.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:  # nested too deep
             raise ValidationError(_("The file is not readable JSON.")) from error
         if not isinstance(data, dict):
             raise ValidationError(_("This file is not a process definition of this portal."))
-        return import_design(data)
+        return import_design(data, office_ids=office_ids)
     if office is None:
         raise ValidationError(_("Choose the responsible office for a BPMN file."))
+    if office_ids is not None and office.pk not in office_ids:
+        raise ValidationError(_("You may only import processes of your own office."))
     return import_bpmn_draft(import_bpmn(content), office=office)
 
 
@@ -306,6 +322,28 @@ class DesignIndexView(IndexView):
         return designs_for(self.request.user)
 
 
+def resources_for(user) -> QuerySet[Resource]:
+    """Administrators manage every resource, a designer those of their offices."""
+    resources = Resource.objects.select_related("office")
+    if user.is_superuser:
+        return resources
+    return resources.filter(office_id__in=design_office_ids(user))
+
+
+class OwnOfficesMixin:
+    """A view of one record (edit, delete, copy, history, usage, inspect) that finds only
+    the records of the user's offices (``scope(user)``): another office's is not found."""
+
+    scope = staticmethod(designs_for)
+
+    def get_object(self, *args, **kwargs):
+        found = super().get_object(*args, **kwargs)
+        record = getattr(found, "pk", None)
+        if record is None or not self.scope(self.request.user).filter(pk=record).exists():
+            raise Http404
+        return found
+
+
 class DesignFormMixin:
     def get_form(self, *args, **kwargs):
         form = super().get_form(*args, **kwargs)
@@ -325,7 +363,7 @@ class DesignCreateView(DesignFormMixin, CreateView):
         return context
 
 
-class DesignEditView(DesignFormMixin, EditView):
+class DesignEditView(OwnOfficesMixin, DesignFormMixin, EditView):
     """The draft's panels, with its diagram above them, redrawn while editing."""
 
     template_name = "flows/designer/edit.html"
@@ -342,7 +380,7 @@ class DesignEditView(DesignFormMixin, EditView):
         return context
 
 
-class DesignDeleteView(DeleteView):
+class DesignDeleteView(OwnOfficesMixin, DeleteView):
     """A published design stays: running cases and their history point to its versions."""
 
     def get_queryset(self):
@@ -360,12 +398,32 @@ class DesignDeleteView(DeleteView):
         return super().form_valid(form)
 
 
+class DesignCopyView(OwnOfficesMixin, DesignFormMixin, CopyView):
+    pass
+
+
+class DesignHistoryView(OwnOfficesMixin, HistoryView):
+    pass
+
+
+class DesignUsageView(OwnOfficesMixin, UsageView):
+    pass
+
+
+class DesignInspectView(OwnOfficesMixin, InspectView):
+    pass
+
+
 class ProcessDesignViewSet(ModelViewSet):
     model = ProcessDesign
     index_view_class = DesignIndexView
     add_view_class = DesignCreateView
     edit_view_class = DesignEditView
     delete_view_class = DesignDeleteView
+    copy_view_class = DesignCopyView
+    history_view_class = DesignHistoryView
+    usage_view_class = DesignUsageView
+    inspect_view_class = DesignInspectView
     icon = "cogs"
     menu_label = gettext_lazy("Processes")
     url_prefix = "prozesse"
@@ -379,10 +437,68 @@ class ProcessDesignViewSet(ModelViewSet):
     search_backend_name = None
 
 
+class ResourceIndexView(IndexView):
+    def get_base_queryset(self):
+        return resources_for(self.request.user)
+
+
+class ResourceFormMixin(OwnOfficesMixin):
+    scope = staticmethod(resources_for)
+
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        if not self.request.user.is_superuser and "office" in form.fields:
+            field = form.fields["office"]
+            field.queryset = field.queryset.filter(pk__in=design_office_ids(self.request.user))
+            field.required = True  # a designer's resource belongs to one of their offices
+        return form
+
+
+class ResourceCreateView(DesignFormMixin, CreateView):
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        if not self.request.user.is_superuser and "office" in form.fields:
+            form.fields["office"].required = True
+        return form
+
+
+class ResourceEditView(ResourceFormMixin, EditView):
+    pass
+
+
+class ResourceDeleteView(OwnOfficesMixin, DeleteView):
+    scope = staticmethod(resources_for)
+
+
+class ResourceCopyView(ResourceFormMixin, CopyView):
+    pass
+
+
+class ResourceHistoryView(OwnOfficesMixin, HistoryView):
+    scope = staticmethod(resources_for)
+
+
+class ResourceUsageView(OwnOfficesMixin, UsageView):
+    scope = staticmethod(resources_for)
+
+
+class ResourceInspectView(OwnOfficesMixin, InspectView):
+    scope = staticmethod(resources_for)
+
+
 class ResourceViewSet(ModelViewSet):
-    """The catalogue of bookable resources (rooms, vehicles, seats) reservations draw on."""
+    """The catalogue of bookable resources (rooms, vehicles, seats) reservations draw on;
+    a designer manages those of their offices."""
 
     model = Resource
+    index_view_class = ResourceIndexView
+    add_view_class = ResourceCreateView
+    edit_view_class = ResourceEditView
+    delete_view_class = ResourceDeleteView
+    copy_view_class = ResourceCopyView
+    history_view_class = ResourceHistoryView
+    usage_view_class = ResourceUsageView
+    inspect_view_class = ResourceInspectView
     icon = "home"
     menu_label = gettext_lazy("Bookable resources")
     url_prefix = "ressourcen"

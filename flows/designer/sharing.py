@@ -54,8 +54,13 @@ def _items(value) -> list[dict]:
 
 
 @transaction.atomic
-def import_design(data: dict) -> ProcessDesign:
-    """A shared definition as this installation's draft (refused with German reasons)."""
+def import_design(data: dict, *, office_ids: set[int] | None = None) -> ProcessDesign:
+    """A shared definition as this installation's draft (refused with German reasons).
+
+    ``office_ids`` are the offices the importing designer composes processes for (None:
+    every office, for administrators and the shipped library): a file for another office,
+    or one whose key is another office's design, is refused before anything is written.
+    """
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValidationError(_("This file is not a process definition of this portal."))
     office = OrgUnit.objects.filter(short_name=str(data.get("office", ""))).first()
@@ -64,6 +69,18 @@ def import_design(data: dict) -> ProcessDesign:
             _("The responsible office “%(office)s” does not exist here; create it first.")
             % {"office": data.get("office", "")}
         )
+    if office_ids is not None:
+        if office.pk not in office_ids:
+            raise ValidationError(_("You may only import processes of your own office."))
+        taken = ProcessDesign.objects.filter(key=str(data.get("key") or "")).first()
+        if taken is not None and taken.office_id not in office_ids:
+            raise ValidationError(
+                _(
+                    "A process with the key “%(key)s” belongs to another office; import it "
+                    "under a key of its own."
+                )
+                % {"key": taken.key}
+            )
     inputs, steps = _items(data.get("inputs") or []), _items(data.get("steps"))
     try:
         found = problems({"inputs": inputs, "steps": steps})
