@@ -203,9 +203,11 @@ PERIODIC_LOCK_SECONDS = env_int("PERIODIC_LOCK_SECONDS", 600)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # an outage is a cache miss, not an error (core/resilient_cache.py)
+            "BACKEND": "portal_site.core.resilient_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
