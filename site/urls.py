@@ -6,9 +6,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal_site.core.language import switch_language
-from portal_site.core.views import live, ready
+from portal_site.core.views import live, not_found, ready
 
 urlpatterns = [
+    # Wagtail's "failwhale" raises a server error on purpose (to test error reporting):
+    # no member of staff may cause a 500 at will.
+    path("admin/failwhale/", not_found, name="wagtailadmin_error_test"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # The language switch of every portal page needs no CSRF token (it only sets the

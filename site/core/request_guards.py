@@ -26,6 +26,17 @@ def parse_id(value: object) -> int | None:
     return number if 0 < number <= MAX_DATABASE_ID else None
 
 
+# What Wagtail's admin views raise on a malformed request they read without checking.
+MALFORMED = (ValueError, KeyError, TypeError, AttributeError, IndexError, ValidationError)
+
+
+def _in_wagtail_admin(match) -> bool:
+    """A view of Wagtail's own (not one of ours) served under the admin."""
+    func = getattr(match, "func", None)
+    module = getattr(getattr(func, "view_class", func), "__module__", "") or ""
+    return module.startswith("wagtail.") and match.route.startswith("admin/")
+
+
 ROOT_PAGE_ACTIONS = {
     "wagtailadmin_pages:set_page_position",
     "wagtailadmin_pages:lock",
@@ -77,9 +88,9 @@ class OutOfRangeIdMiddleware:
             # client's error, answered with 400 instead of a crash.
             logger.info("Incomplete request to %s: %s", request.path, exception)
             return bad_request(request, exception)
-        if not isinstance(exception, ValueError | ValidationError | OverflowError):
-            return None
         match = getattr(request, "resolver_match", None)
+        if not isinstance(exception, ValueError | ValidationError | OverflowError):
+            return self._malformed_for_wagtail(request, match, exception)
         values = [str(v) for v in (match.kwargs.values() if match else []) if str(v)]
         values += [str(v) for v in (match.args if match else []) if str(v)]
         # Wagtail's admin views unquote keys first (``_41`` → ``A``, as Django's admin):
@@ -87,6 +98,17 @@ class OutOfRangeIdMiddleware:
         values += [admin_unquote(value) for value in values]
         message = str(exception)
         if not any(value in message for value in values):
-            return None
+            return self._malformed_for_wagtail(request, match, exception)
         logger.info("Not found: %s (%s)", request.path, message)
         return page_not_found(request, Http404())
+
+    @staticmethod
+    def _malformed_for_wagtail(request, match, exception):
+        if _in_wagtail_admin(match) and isinstance(exception, MALFORMED):
+            # Wagtail's own admin views read some posted or queried values unchecked
+            # (a link chooser without its URL, "chosen-multiple?id=abc", a revision form
+            # without its fields): the client's malformed request, answered with 400 and
+            # logged with its traceback, instead of a crash.
+            logger.warning("Malformed request to %s", request.path, exc_info=exception)
+            return bad_request(request, exception)
+        return None

@@ -13,7 +13,7 @@ import uuid
 
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from .background import check_task_queue
@@ -58,3 +58,8 @@ def ready(request):
         {"status": "ok" if healthy else "error", "checks": results},
         status=200 if healthy else 503,
     )
+
+
+def not_found(request, *args, **kwargs):
+    """A page that does not exist (used to switch off a library's page)."""
+    raise Http404

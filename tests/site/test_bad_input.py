@@ -204,3 +204,49 @@ def test_wagtail_choosers_answer_not_found_for_a_key_that_is_no_id(demo, key):
     client = _client()
     client.force_login(User.objects.get(username="administration"))
     assert client.get(f"/admin/documents/chooser/chosen/{key}/").status_code == 404
+
+
+def _staff(username: str = "redaktion") -> Client:
+    from portal_site.accounts.models import User
+
+    client = _client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [
+        ("post", "/admin/choose-external-link/", {}),
+        ("post", "/admin/choose-phone-link/", {}),
+        ("get", "/admin/choose-page/chosen-multiple/?id=abc", None),
+        ("post", "/admin/redirects/import/", {}),
+    ],
+)
+def test_malformed_requests_to_wagtails_admin_views_are_refused_not_crashed(
+    demo, method, path, data
+):
+    response = getattr(_staff("administration"), method)(path, data or {})
+    assert response.status_code < 500
+
+
+def test_no_member_of_staff_can_raise_a_server_error_at_will(demo):
+    assert _staff("administration").get("/admin/failwhale/").status_code == 404
+
+
+@pytest.mark.parametrize("username", [None, "redaktion"])
+def test_a_refusal_to_a_scripts_request_is_our_page(demo, username, settings):
+    from django.template.loader import get_template
+
+    assert "site/templates" in get_template("403.html").origin.name  # not viewflow's
+    client = _staff(username) if username else _client()
+    response = client.get("/admin/users/", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code in (302, 403)
+
+
+def test_a_foreign_host_gets_400_not_500(demo, settings):
+    settings.ALLOWED_HOSTS = ["portal.example"]
+    settings.DEBUG = False
+    response = _client().get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "Unvollständige Anfrage" in response.content.decode() or b"request" in response.content
