@@ -205,3 +205,39 @@ def test_the_client_address_trusts_only_the_configured_proxies(
     settings.PORTAL_TRUSTED_PROXIES = trusted
     request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
+
+
+@pytest.mark.parametrize("store", ["database", "redis"])
+def test_reset_lockouts_lifts_every_lockout_in_either_store(demo, settings, store):
+    from django.core.management import call_command
+
+    if store == "redis":
+        import redis
+
+        try:
+            redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+        except redis.exceptions.ConnectionError:
+            pytest.skip("needs Redis on 127.0.0.1:6379")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "portal_site.core.resilient_cache.ResilientRedisCache",
+                "LOCATION": "redis://127.0.0.1:6379/12",
+                "KEY_PREFIX": f"lockouts-{uuid.uuid4().hex[:6]}",
+            }
+        }
+        settings.AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+        from axes.handlers.proxy import AxesProxyHandler
+
+        AxesProxyHandler.implementation = None  # the handler is chosen once per process
+    try:
+        client = _client("198.51.100.9")
+        for _ in range(5):
+            _staff_login(client, "falsch")
+        assert _staff_login(client, DEMO_PASSWORD).status_code == 429
+        call_command("reset_lockouts")
+        assert _staff_login(client, DEMO_PASSWORD).status_code == 302
+    finally:
+        if store == "redis":
+            from axes.handlers.proxy import AxesProxyHandler
+
+            AxesProxyHandler.implementation = None
