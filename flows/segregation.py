@@ -194,6 +194,8 @@ def _anyone_left(task: Task, *, case: Case, excluded: dict) -> bool:
 
 def _queue_office(task: Task, case: Case) -> OrgUnit | None:
     office_id = (task.data or {}).get("queue_office") or case.office_id
+    if office_id is None:
+        return None
     return OrgUnit.objects.filter(pk=office_id).select_related("lead", "deputy").first()
 
 
@@ -207,7 +209,10 @@ def escalation_target(task: Task, *, case: Case, excluded: dict) -> User | None:
         for candidate in (unit.lead, unit.deputy):
             if candidate is not None and candidate.is_active and candidate.pk not in excluded:
                 return candidate
-        unit = OrgUnit.objects.select_related("lead", "deputy").filter(pk=unit.parent_id).first()
+        parent_id = unit.parent_id
+        if parent_id is None:
+            return None
+        unit = OrgUnit.objects.select_related("lead", "deputy").filter(pk=parent_id).first()
     return None
 
 

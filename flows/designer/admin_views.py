@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -332,16 +333,23 @@ def resources_for(user) -> QuerySet[Resource]:
 
 class OwnOfficesMixin:
     """A view of one record (edit, delete, copy, history, usage, inspect) that finds only
-    the records of the user's offices (``scope(user)``): another office's is not found."""
+    the records of the user's offices (:meth:`scope`): another office's is not found."""
 
-    scope = staticmethod(designs_for)
+    def scope(self, user) -> QuerySet[Any]:
+        return designs_for(user)
 
     def get_object(self, *args, **kwargs):
         found = super().get_object(*args, **kwargs)
         record = getattr(found, "pk", None)
-        if record is None or not self.scope(self.request.user).filter(pk=record).exists():
+        request = self.request
+        if record is None or not self.scope(request.user).filter(pk=record).exists():
             raise Http404
         return found
+
+
+class OwnResourcesMixin(OwnOfficesMixin):
+    def scope(self, user) -> QuerySet[Any]:
+        return resources_for(user)
 
 
 class DesignFormMixin:
@@ -442,9 +450,7 @@ class ResourceIndexView(IndexView):
         return resources_for(self.request.user)
 
 
-class ResourceFormMixin(OwnOfficesMixin):
-    scope = staticmethod(resources_for)
-
+class ResourceFormMixin(OwnResourcesMixin):
     def get_form(self, *args, **kwargs):
         form = super().get_form(*args, **kwargs)
         if not self.request.user.is_superuser and "office" in form.fields:
@@ -466,24 +472,24 @@ class ResourceEditView(ResourceFormMixin, EditView):
     pass
 
 
-class ResourceDeleteView(OwnOfficesMixin, DeleteView):
-    scope = staticmethod(resources_for)
+class ResourceDeleteView(OwnResourcesMixin, DeleteView):
+    pass
 
 
 class ResourceCopyView(ResourceFormMixin, CopyView):
     pass
 
 
-class ResourceHistoryView(OwnOfficesMixin, HistoryView):
-    scope = staticmethod(resources_for)
+class ResourceHistoryView(OwnResourcesMixin, HistoryView):
+    pass
 
 
-class ResourceUsageView(OwnOfficesMixin, UsageView):
-    scope = staticmethod(resources_for)
+class ResourceUsageView(OwnResourcesMixin, UsageView):
+    pass
 
 
-class ResourceInspectView(OwnOfficesMixin, InspectView):
-    scope = staticmethod(resources_for)
+class ResourceInspectView(OwnResourcesMixin, InspectView):
+    pass
 
 
 class ResourceViewSet(ModelViewSet):

@@ -11,6 +11,7 @@ from wagtail.models import Site
 from portal_site.accounts.models import User
 from serviceportal.form_pages import ServiceFormPage
 from serviceportal.models import HomePage, PortalSettings
+from tests.redis_server import require_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -106,10 +107,7 @@ def test_app_servers_share_the_cache_and_its_purge(page_cache):
     import redis
     from django.core.cache import caches
 
-    try:
-        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("needs Redis on 127.0.0.1:6379")
+    require_redis()
     page_cache.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

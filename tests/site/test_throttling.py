@@ -17,6 +17,7 @@ from django.test import Client
 from portal_site.core.demo import DEMO_PASSWORD
 from serviceportal.identification import IdentificationMode
 from tests.concurrency import database_url
+from tests.redis_server import require_redis
 from tests.serviceportal.builders import Applicant, make_form
 
 pytestmark = pytest.mark.django_db
@@ -212,12 +213,7 @@ def test_reset_lockouts_lifts_every_lockout_in_either_store(demo, settings, stor
     from django.core.management import call_command
 
     if store == "redis":
-        import redis
-
-        try:
-            redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
-        except redis.exceptions.ConnectionError:
-            pytest.skip("needs Redis on 127.0.0.1:6379")
+        require_redis()
         settings.CACHES = {
             "default": {
                 "BACKEND": "portal_site.core.resilient_cache.ResilientRedisCache",
