@@ -1,6 +1,7 @@
 """Fuzz every public URL and every step of every published form; count the status codes.
 
     python -m benchmarks.fuzz_portal [--requests 5000] [--seconds 900] [--seed 1]
+                                     [--production]
 
 Runs against a throw-away database (``test_<name>`` of the configured
 ``DATABASE_URL``, or an in-memory SQLite database) with the demo content, under
@@ -8,8 +9,12 @@ the test settings, through Django's test client (the whole middleware stack,
 no network). Inputs: malformed, huge, unicode, NUL, wrong-type and
 out-of-order values in URL parts, query strings, form fields, uploads,
 payment callbacks (also correctly signed ones with a broken body) and unusual
-methods. Prints the status-code counts and the first requests that gave
-HTTP 500; exits with 1 if there was any.
+methods; every admin URL as anonymous visitors and as the demo's staff roles;
+script (XHR) requests, foreign Host headers and deeply nested JSON bodies.
+``--production`` runs under the production settings instead: DEBUG off, static
+files collected into a manifest, Redis as the cache (database 8 of the local
+Redis, emptied before and after), secure headers. Prints the status-code counts
+and the first requests that gave HTTP 500; exits with 1 if there was any.
 """
 
 from __future__ import annotations
@@ -71,6 +76,19 @@ PLAUSIBLE = {
     "singleline": ["Mustermann", "34117", "Kassel"],
 }
 METHODS = ["GET", "GET", "GET", "POST", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH"]
+# Who a visitor is: anonymous, or one of the demo's staff logins (the admin's views).
+IDENTITIES = [
+    None,
+    None,
+    "administration",
+    "redaktion",
+    "sachbearbeitung",
+    "standesamt",
+    "stadtkasse",
+    "abteilungsleitung",
+]
+FOREIGN_HOSTS = ["evil.example", "127.0.0.1:1", "a" * 300, "exa mple.org", "[::1", "xn--80ak6aa92e"]
+NESTED_JSON = b"[" * 50_000 + b"]" * 50_000
 ROUTE = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 WEBHOOK_SECRET = "whsec_fuzz"  # noqa: S105 - a throw-away secret of the fuzz run
 
@@ -100,6 +118,13 @@ class Fuzzer:
         self.rng = rng
         self.outcome = outcome
         self.client = Client(raise_request_exception=False)
+        self.identity = rng.choice(IDENTITIES)
+        if self.identity:
+            from portal_site.accounts.models import User
+
+            user = User.objects.filter(username=self.identity, is_active=True).first()
+            if user is not None:
+                self.client.force_login(user)
         self.pools = self._pools()
 
     # -- what exists (valid values mixed into the garbage) --------------------------
@@ -132,6 +157,11 @@ class Fuzzer:
         if not path.startswith("/"):
             path = "/" + path
         path = quote(path, safe="/%?=&:;,@+$!*'()~")
+        roll = self.rng.random()
+        if roll < 0.3:  # a script's request (Wagtail's admin answers those differently)
+            kwargs.setdefault("HTTP_X_REQUESTED_WITH", "XMLHttpRequest")
+        elif roll < 0.36:
+            kwargs.setdefault("HTTP_HOST", self.rng.choice(FOREIGN_HOSTS))
         handler = getattr(self.client, method.lower())
         try:
             response = handler(path, **kwargs)
@@ -141,6 +171,10 @@ class Fuzzer:
             return 0
         self.outcome.counts[response.status_code] += 1
         self.outcome.requests += 1
+        if kwargs.get("HTTP_X_REQUESTED_WITH"):
+            self.outcome.counts["(of them XHR)"] += 1
+        if kwargs.get("HTTP_HOST"):
+            self.outcome.counts["(of them foreign Host)"] += 1
         if response.status_code >= 500:
             body = kwargs.get("data")
             info = getattr(response, "exc_info", None)
@@ -164,7 +198,11 @@ class Fuzzer:
                     found.append(text)
 
         walk(get_resolver(), "")
-        return [p for p in found if not p.startswith(("admin/", "^admin/"))]
+        return found
+
+    @staticmethod
+    def is_admin(pattern: str) -> bool:
+        return pattern.startswith(("admin/", "^admin/"))
 
     def fill(self, pattern: str) -> str:
         pattern = pattern.lstrip("^").rstrip("$")
@@ -180,6 +218,31 @@ class Fuzzer:
             self.send(method, path, data=query)
         else:
             self.send(method, path, data=self.form_data())
+
+    def admin_step(self, patterns: list[str]) -> None:
+        """Any admin URL, with the visitor's identity: garbage, valid ids, empty posts."""
+        path = self.fill(self.rng.choice(patterns))
+        method = self.rng.choice(["GET", "GET", "POST", "POST", "POST", "DELETE"])
+        query = {self.value(): self.value() for _ in range(self.rng.randint(0, 2))}
+        if self.rng.random() < 0.3:
+            query["id"] = self.value("int")
+        if method == "GET":
+            self.send(method, path, data=query)
+        elif self.rng.random() < 0.25:
+            self.send(method, path, data=b"{}", content_type="application/json")
+        else:
+            self.send(method, path, data=self.form_data() if self.rng.random() < 0.7 else {})
+
+    def nested_json_step(self, patterns: list[str]) -> None:
+        """A JSON body nested far deeper than any parser's recursion limit."""
+        path = self.fill(self.rng.choice(patterns))
+        if self.rng.random() < 0.5:
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            upload = SimpleUploadedFile("p.json", b'{"steps": ' + NESTED_JSON + b"}")
+            self.send("POST", "/admin/prozesse/importieren/", data={"file": upload})
+        else:
+            self.send("POST", path, data=NESTED_JSON, content_type="application/json")
 
     def form_data(self) -> dict[str, str]:
         keys = ["image", "product", "back", "action", "position", "token", "payload", "q"]
@@ -300,13 +363,17 @@ def run(*, requests: int, seconds: float, seed: int) -> Outcome:
     pages = list(ServiceFormPage.objects.live())
     started = time.monotonic()
     fuzzer = Fuzzer(rng=rng, outcome=outcome)
-    patterns = fuzzer.public_patterns()
+    every = fuzzer.public_patterns()
+    admin = [p for p in every if Fuzzer.is_admin(p)]
+    patterns = [p for p in every if not Fuzzer.is_admin(p)]
     steps = [
-        (0.25, lambda: fuzzer.url_step(patterns)),
-        (0.15, fuzzer.archive_step),
-        (0.10, fuzzer.basket_step),
-        (0.15, fuzzer.callback_step),
-        (0.35, lambda: fuzzer.form_step(pages) if pages else fuzzer.archive_step()),
+        (0.20, lambda: fuzzer.url_step(patterns)),
+        (0.20, lambda: fuzzer.admin_step(admin)),
+        (0.03, lambda: fuzzer.nested_json_step(every)),
+        (0.10, fuzzer.archive_step),
+        (0.07, fuzzer.basket_step),
+        (0.10, fuzzer.callback_step),
+        (0.30, lambda: fuzzer.form_step(pages) if pages else fuzzer.archive_step()),
     ]
     weights = [w for w, _ in steps]
     while outcome.requests < requests and time.monotonic() - started < seconds:
@@ -333,13 +400,38 @@ def _throwaway_database(*, demo: bool = True) -> Iterator[None]:
         teardown_test_environment()
 
 
+def _production_environment() -> None:
+    """What a production installation sets (docs/operations.md), on loopback: its own
+    Redis database, static files collected into a throw-away folder, plain HTTP."""
+    import secrets
+    import tempfile
+
+    run = tempfile.mkdtemp(prefix="fuzz-production-")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "portal_site.settings.production"
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/8")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+    os.environ.setdefault("SECURE_COOKIES", "false")
+    os.environ.setdefault("LOG_LEVEL", "CRITICAL")
+    for name in ("STATIC_ROOT", "MEDIA_ROOT", "PRIVATE_MEDIA_ROOT"):
+        folder = os.path.join(run, name.lower())
+        os.makedirs(folder, exist_ok=True)
+        os.environ.setdefault(name, folder)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--seconds", type=float, default=900)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--production", action="store_true", help="the production settings (DEBUG off, ...)"
+    )
     args = parser.parse_args(argv)
 
+    if args.production:
+        _production_environment()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal_site.settings.test")
     import logging
 
@@ -347,6 +439,13 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     from django.conf import settings
+
+    if args.production:
+        from django.core.cache import cache
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+        cache.clear()
 
     settings.STRIPE_SECRET_KEY = "sk_test_fuzz"
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
@@ -358,9 +457,13 @@ def main(argv: list[str] | None = None) -> int:
         outcome = run(requests=args.requests, seconds=args.seconds, seed=args.seed)
         vendor = connection.vendor
     elapsed = time.monotonic() - started
+    if args.production:
+        from django.core.cache import cache
+
+        cache.clear()
     print(
         f"fuzz_portal: {outcome.requests} requests on {vendor} in {elapsed:.0f} s",
-        f"(seed {args.seed})",
+        f"(seed {args.seed}, {settings.SETTINGS_MODULE})",
     )
     for status, count in sorted(outcome.counts.items(), key=lambda item: str(item[0])):
         print(f"  {status}: {count}")

@@ -24,7 +24,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import InterfaceError, OperationalError, connection, models, transaction
 from django.db.models.query import QuerySet
 from django.utils import timezone
 from django_tasks import task
@@ -131,7 +131,34 @@ def file_pdf_document(
 
 @task()
 def render_document(case_file_id: int) -> str:
-    return render_now(case_file_id=case_file_id)
+    try:
+        return render_now(case_file_id=case_file_id)
+    except (OperationalError, InterfaceError) as exc:
+        # The database connection dropped mid-render: the failure could not be written on
+        # it. Write it on a fresh connection, so the document is retried after the usual
+        # pause instead of waiting for the lost-enqueue safety net (LOST_AFTER).
+        if connection.in_atomic_block:
+            raise
+        logger.warning("Document %s: database connection lost (%s)", case_file_id, exc)
+        connection.close()
+        note_failure(case_file_id=case_file_id, error=exc)
+        return "failed"
+
+
+def note_failure(*, case_file_id: int, error: Exception) -> None:
+    """A pending document's failed attempt, with the pause before the next one."""
+    with transaction.atomic():
+        case_file = (
+            CaseFile.objects.select_for_update(of=("self",))
+            .filter(pk=case_file_id, status=CaseFile.Status.PENDING)
+            .first()
+        )
+        if case_file is None:
+            return
+        case_file.attempts += 1
+        case_file.last_error = f"{type(error).__name__}: {error}"[:2000]
+        case_file.next_attempt_at = timezone.now() + retry_delay(case_file.attempts)
+        case_file.save(update_fields=["attempts", "last_error", "next_attempt_at"])
 
 
 def render_now(*, case_file_id: int) -> str:
@@ -152,10 +179,7 @@ def render_now(*, case_file_id: int) -> str:
                 pdf = _render(case_file)
         except Exception as exc:  # noqa: BLE001 - any failure: keep it pending and retry later
             logger.exception("Document %s could not be rendered", case_file.pk)
-            case_file.attempts += 1
-            case_file.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            case_file.next_attempt_at = timezone.now() + retry_delay(case_file.attempts)
-            case_file.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            note_failure(case_file_id=case_file.pk, error=exc)
             return "failed"
         _store(case_file, pdf)
         case = case_file.case

@@ -100,3 +100,40 @@ def test_a_document_shows_what_was_committed_not_what_was_in_memory(staff):
         assert handle.read(5) == b"%PDF-"
     spec_context = services.encode({"invoice": invoice, "rows": [(invoice, "1,00 €")]})
     assert services.decode(spec_context) == {"invoice": invoice, "rows": [(invoice, "1,00 €")]}
+
+
+def test_a_render_that_loses_its_database_connection_is_retried_on_a_fresh_one(
+    staff, monkeypatch, postgres_only
+):
+    """The worker's connection drops while the PDF is rendered (database restart, network):
+    the failure is written on a fresh connection and retried after the usual pause, not
+    after the ten-minute safety net for lost enqueues."""
+    from django.db import connection
+
+    real_render = rendering.render_pdf
+    monkeypatch.setattr(services, "render_pdf", lambda **kwargs: 1 / 0)
+    case = certificate_case()
+    approve_up_to_invoice(case)
+    document = Invoice.objects.get(case=case).document
+    document.refresh_from_db()
+    attempts = document.attempts
+
+    def dropped(**kwargs):
+        with connection.cursor() as cursor:  # the server ends this very session
+            cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+        return real_render(**kwargs)
+
+    monkeypatch.setattr(services, "render_pdf", dropped)
+    assert services.render_document.call(document.pk) == "failed"
+    document.refresh_from_db()  # on the fresh connection
+    assert document.attempts == attempts + 1 and document.next_attempt_at is not None
+    assert document.next_attempt_at < timezone.now() + timedelta(minutes=10)
+    assert "Error" in document.last_error
+
+    monkeypatch.setattr(services, "render_pdf", real_render)
+    CaseFile.objects.filter(pk=document.pk).update(
+        next_attempt_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert services.render_due_documents() == 1
+    document.refresh_from_db()
+    assert document.is_ready
