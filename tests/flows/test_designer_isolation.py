@@ -122,3 +122,44 @@ def test_another_offices_resource_is_not_found_in_any_view(offices, client, view
     assert "Lesesaal" not in index
     client.force_login(offices["b"])
     assert client.get(f"/admin/ressourcen/edit/{room.pk}/").status_code == 200
+
+
+def _viewset_patterns(*prefixes: str) -> list[str]:
+    """Every URL of the designer's and the resources' viewsets that takes a key, from the
+    URLconf (Wagtail's generic views included: a new one is covered the moment it exists)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: list[str] = []
+
+    def walk(resolver, prefix: str) -> None:
+        for entry in resolver.url_patterns:
+            text = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                walk(entry, text)
+            elif isinstance(entry, URLPattern) and "<" in text and text.startswith(prefixes):
+                found.append(text)
+
+    walk(get_resolver(), "")
+    return found
+
+
+def test_no_view_of_the_designers_viewsets_shows_or_changes_another_offices_records(
+    offices, client
+):
+    import re
+
+    patterns = _viewset_patterns("admin/prozesse/", "admin/ressourcen/")
+    assert len(patterns) >= 12  # edit, copy, history, usage, delete, publish, export, …
+    client.force_login(offices["a"])
+    design, room = offices["design_b"], offices["room"]
+    for pattern in patterns:
+        key = room.pk if pattern.startswith("admin/ressourcen/") else design.pk
+        path = "/" + re.sub(r"<(?:\w+:)?\w+>", str(key), pattern)
+        for method in ("get", "post"):
+            response = getattr(client, method)(path, {"name": "Übernommen", "capacity": 1})
+            body = response.content.decode(errors="replace") if response.status_code == 200 else ""
+            assert "Archiv prüft" not in body and "Lesesaal" not in body, (method, path)
+            assert response.status_code < 500, (method, path)
+    unchanged(design)
+    room.refresh_from_db()
+    assert room.name == "Lesesaal" and room.capacity == 20
