@@ -47,6 +47,12 @@ class FlowsConfig(AppConfig):
         from .steps import on_task_created
 
         on_task_created("flows.segregation", lambda task, case: apply_to_task(task, case=case))
+        from portal_site.core.setup import register_setup_step
+
+        from .segregation import apply_to_every_open_task
+
+        # tasks open before an upgrade: their exclusions, once, after migrate
+        register_setup_step(order=90, name="segregation", run=apply_to_every_open_task)
 
         roles.register_role_permissions(
             roles.PROCESS_DESIGNER,

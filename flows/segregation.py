@@ -259,3 +259,22 @@ def escalate(task: Task, *, case: Case, excluded: dict) -> User | None:
         ),
     )
     return target
+
+
+def apply_to_every_open_task() -> dict[str, int]:
+    """Install step (after every ``migrate``): who may not decide each open task of every
+    case, for tasks that were open before this rule existed. Idempotent."""
+    from portal_site.cases.processes import of_any_case
+
+    process_ids = (
+        Task.objects.filter(of_any_case(), flow_task_type="HUMAN", status__in=OPEN_TASK)
+        .values_list("process_id", flat=True)
+        .distinct()
+    )
+    from viewflow.workflow.models import Process
+
+    count = 0
+    for process in Process.objects.filter(pk__in=list(process_ids)).order_by("pk"):
+        apply_to_open_tasks(process)
+        count += 1
+    return {"processes": count}

@@ -284,3 +284,15 @@ def test_the_task_page_says_why_and_offers_no_decision(demo, client):
     assert response.status_code == 200 and FOUR_EYES in response.content.decode()
     hr_task.refresh_from_db()
     assert hr_task.owner_id != user("personalentwicklung").pk
+
+
+def test_tasks_open_before_the_upgrade_get_their_exclusions_from_setup(personnel_office):
+    from django.core.management import call_command
+
+    case = apply_for_post()
+    TaskExclusion.objects.all().delete()  # as before this rule existed
+    check = by_step(case, "stellenplan")
+    assert check in selectors.queue_tasks(user=personnel_office["head"]) or check.owner_id
+    call_command("setup_portal", verbosity=0)
+    assert TaskExclusion.objects.filter(task=check, user=personnel_office["head"]).exists()
+    assert check not in selectors.queue_tasks(user=personnel_office["head"])

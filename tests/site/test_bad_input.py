@@ -250,3 +250,19 @@ def test_a_foreign_host_gets_400_not_500(demo, settings):
     response = _client().get("/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert "Unvollständige Anfrage" in response.content.decode() or b"request" in response.content
+
+
+def test_creating_through_a_snippet_chooser_without_permission_is_refused(demo):
+    response = _staff("sachbearbeitung").post(
+        "/admin/snippets/choose/serviceportal/catalogue/create/", {"action": "x"}
+    )
+    assert response.status_code in (302, 400, 403)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/pages/3/move/2/confirm/", "/admin/pages/3/revisions/999999/revert/"],
+)
+def test_malformed_page_move_and_revision_requests_are_refused(demo, path):
+    response = _staff("administration").post(path, {"token": "x"})
+    assert response.status_code < 500
