@@ -356,3 +356,16 @@ def register_training() -> None:
         refusals=registration_refusals,
     )
     register_texts()
+    from portal_site.cases.parties import register_subject_lookup
+
+    # the course's participant is who the registration concerns (segregation of duties)
+    register_subject_lookup("flows.training", participant_numbers)
+
+
+def participant_numbers(case: Case) -> list[str]:
+    """The personnel number of the employee a training registration is for."""
+    return list(
+        Participation.objects.filter(case=case, employee__isnull=False).values_list(
+            "employee__personnel_number", flat=True
+        )
+    )

@@ -296,3 +296,16 @@ def test_tasks_open_before_the_upgrade_get_their_exclusions_from_setup(personnel
     call_command("setup_portal", verbosity=0)
     assert TaskExclusion.objects.filter(task=check, user=personnel_office["head"]).exists()
     assert check not in selectors.queue_tasks(user=personnel_office["head"])
+
+
+def test_the_participant_of_a_registration_is_its_subject(demo):
+    from flows.models import Participation
+
+    case = register()  # Hans Mustermann (2001)
+    # the registration's answers lose the number (a correction): the participant remains
+    case.data = {**case.data, "values": {**case.data["values"], "personnel_number": ""}}
+    case.save(update_fields=["data"])
+    hans = UserFactory(username="hans", role=roles.CLERK, personnel_number="2001")
+    Employee.objects.filter(personnel_number="2001").update(user=hans)
+    assert Participation.objects.get(case=case).employee.personnel_number == "2001"
+    assert is_party(user=hans, case=case)
