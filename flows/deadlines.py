@@ -28,6 +28,7 @@ from portal_site.notifications.email_texts import register_email_text, render_em
 from portal_site.notifications.services import queue_email
 
 from .selectors import OPEN, human_tasks
+from .step_titles import step_title
 
 DEFAULT_DAYS_TO_DECIDE = 10
 
@@ -121,7 +122,7 @@ def remind_and_escalate() -> dict[str, int]:
                 "case_number": case.number,
                 "case_title": case.title,
                 "due_date": due_on.strftime("%d.%m.%Y"),
-                "task": str(task.flow_task.task_title),
+                "task": str(step_title(task)),
             }
             if not task.data.get("reminded"):
                 _notify_once(

@@ -35,6 +35,7 @@ from portal_site.notifications.services import queue_email
 
 from .models import TaskExclusion, TaskNotice
 from .selectors import queue_members
+from .step_titles import step_title
 
 LOOK_BACK = timedelta(days=1)
 
@@ -56,7 +57,7 @@ def _mail(user: User, task: Task, case: Case, *, queued: bool) -> None:
     language = getattr(getattr(user, "wagtail_userprofile", None), "preferred_language", "")
     with translation.override(language or settings.LANGUAGE_CODE):
         names = {
-            "task": task.flow_task.task_title,
+            "task": step_title(task),
             "number": case.number,
             "title": case.title,
             "link": absolute_url(reverse("flows_task", args=[task.pk])),

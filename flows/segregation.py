@@ -37,6 +37,7 @@ from portal_site.cases.processes import case_of
 from portal_site.cases.services import actor_label_for, record
 
 from .models import TaskExclusion
+from .step_titles import step_title
 from .steps import HumanTask, NotBy
 
 APPLICANT = "applicant"
@@ -56,18 +57,6 @@ def step_key(task: Task) -> str:
     """What a step is called in :attr:`NotBy.steps`: a designed task's step id, or the
     coded flow's node name."""
     return str((task.data or {}).get("designed_step") or task.flow_task.name)
-
-
-def task_title(task: Task) -> str:
-    """The step's title as clerks read it (a designed task's own title)."""
-    designed = (task.data or {}).get("designed_step")
-    if designed:
-        try:
-            step = task.process.flow_class.process_class.objects.get(pk=task.process_id)
-            return str(step.task_step(task).get("title") or designed)
-        except (AttributeError, LookupError, KeyError):
-            return str(designed)
-    return str(task.flow_task.task_title)
 
 
 def excluded_users(task: Task, *, case: Case | None = None) -> dict[int, tuple[str, str]]:
@@ -96,7 +85,7 @@ def excluded_users(task: Task, *, case: Case | None = None) -> dict[int, tuple[s
         for earlier in done:
             if step_key(earlier) in rule.steps and step_key(earlier) != step_key(task):
                 found.setdefault(
-                    earlier.owner_id, (TaskExclusion.Reason.EARLIER_STEP, task_title(earlier))
+                    earlier.owner_id, (TaskExclusion.Reason.EARLIER_STEP, str(step_title(earlier)))
                 )
     if rule.applicant:
         for user_id in parties_of(case).values_list("pk", flat=True):
@@ -114,11 +103,11 @@ def refusal(task: Task, user: User, *, case: Case | None = None) -> str | None:
         return _(
             "You applied for this case or it concerns you: someone else must decide "
             "“%(task)s” (four-eyes principle)."
-        ) % {"task": task_title(task)}
+        ) % {"task": step_title(task)}
     return _(
         "You decided “%(step)s” in this case; “%(task)s” must be decided by someone else "
         "(four-eyes principle)."
-    ) % {"step": earlier, "task": task_title(task)}
+    ) % {"step": earlier, "task": step_title(task)}
 
 
 def may_steer(*, user: User, case: Case) -> bool:
@@ -178,7 +167,7 @@ def apply_to_task(task: Task, *, case: Case) -> None:
                     "Task “%(task)s” returned to the queue: %(name)s may not decide it "
                     "(four-eyes principle)."
                 ),
-                task=task_title(task),
+                task=step_title(task),
                 name=actor_label_for(holder),
             ),
         )
@@ -234,7 +223,7 @@ def escalate(task: Task, *, case: Case, excluded: dict) -> User | None:
                         "Nobody in the queue may decide task “%(task)s” (four-eyes "
                         "principle); an administrator must assign it."
                     ),
-                    task=task_title(task),
+                    task=step_title(task),
                 ),
             )
         return None
@@ -254,7 +243,7 @@ def escalate(task: Task, *, case: Case, excluded: dict) -> User | None:
                 "Task “%(task)s” given to %(name)s: nobody else in its queue may decide it "
                 "(four-eyes principle)."
             ),
-            task=task_title(task),
+            task=step_title(task),
             name=actor_label_for(target),
         ),
     )

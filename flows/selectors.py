@@ -13,6 +13,7 @@ from django.db.models import (
     Subquery,
     Window,
 )
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -161,7 +162,11 @@ def inbox_tasks(tasks: QuerySet[Task], sort: str = DEFAULT_SORT) -> QuerySet:
         rows = rows.order_by(first, "-created", "-pk")
     else:
         rows = rows.order_by(*(("-created", "-pk") if descending else ("created", "pk")))
-    return rows.values("pk", "node", "created", "case_pk", "total")
+    return rows.annotate(
+        # a designed task's step and version: its title (flows/step_titles.py)
+        designed_step=KeyTextTransform("designed_step", "data"),
+        version_id=KeyTextTransform("version_id", "process__data"),
+    ).values("pk", "node", "created", "case_pk", "total", "designed_step", "version_id")
 
 
 def cases_for_tasks(case_ids) -> dict[int, dict]:

@@ -16,7 +16,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
-from viewflow.workflow.fields import import_task_by_ref
 from viewflow.workflow.status import STATUS
 
 from portal_site.accounts.models import OrgUnit, Substitution, User, unit_label
@@ -32,6 +31,7 @@ from serviceportal.corrections import correct_answer, correctable_fields
 
 from . import segregation, selectors, workspace
 from .designer.flow import diagram_of
+from .step_titles import step_title, titles_for_rows
 from .steps import step_for
 
 INBOX_PAGE_SIZE = 50
@@ -90,20 +90,19 @@ def _inbox_rows(
     today = timezone.localdate()
     case_url = url_maker("flows_case")
     action_url = url_maker("flows_task_claim" if action == "claim" else "flows_task")
-    titles: dict[str, str] = {}  # the few kinds of task on a page, each resolved once
+    tasks = list(tasks)
+    titles = titles_for_rows(tasks)  # each kind of task and designed version read once
     rows = []
     for task in tasks:
         case = cases.get(int(task["case_pk"] or 0))
         if case is None:
             continue
-        if task["node"] not in titles:
-            titles[task["node"]] = str(import_task_by_ref(task["node"]).task_title)
         received = timezone.localtime(case["received_at"])
         due, office = case["due_date"], case["office__name"]
         rows.append(
             InboxRow(
                 task_id=task["pk"],
-                task_title=titles[task["node"]],
+                task_title=titles[task["pk"]],
                 number=case["number"],
                 title=case["title"],
                 applicant=case["applicant_name"] or "–",
@@ -339,6 +338,7 @@ def task_detail(request, task_id: int):
             "case": case,
             "form": form,
             "step": step,
+            "title": step_title(task),
             "is_mine": task.owner_id == request.user.pk,
             # segregation of duties: why the user may not decide it, said before they try
             "refusal": segregation.refusal(task, request.user, case=case) if is_open else None,
@@ -512,13 +512,15 @@ def case_detail(request, number: str):
             if not selectors.can_see_case(user=request.user, case=case):
                 return redirect("flows_task_inbox")  # forwarded out of the user's offices
             return redirect("flows_case", number=case.number)
+    open_task = selectors.open_task_for_case(case=case)
     return TemplateResponse(
         request,
         "flows/case_detail.html",
         {
             "case": case,
             "timeline": case.timeline.select_related("actor"),
-            "open_task": selectors.open_task_for_case(case=case),
+            "open_task": open_task,
+            "open_task_title": step_title(open_task) if open_task else "",
             "forms": forms_by_action,
             "sub_cases": case.sub_cases.all(),
             "invoices": case.invoices.all(),

@@ -82,6 +82,7 @@ class TaskCountsPanel(Component):
 
     def get_context_data(self, parent_context):
         from .notices import unread_notices
+        from .step_titles import step_title
 
         user = parent_context["request"].user
         notices = list(unread_notices(user=user).select_related("task__process")[:10])
@@ -90,7 +91,7 @@ class TaskCountsPanel(Component):
             "notices": [
                 {
                     "url": reverse("flows_task", args=[notice.task_id]),
-                    "task": notice.task.flow_task.task_title,
+                    "task": step_title(notice.task),
                     "case": cases.get(notice.task.process.artifact_object_id or 0),
                     "at": notice.created_at,
                 }

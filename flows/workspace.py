@@ -31,6 +31,7 @@ from portal_site.cases.services import (
 from . import segregation
 from .notices import note_taken
 from .selectors import case_staff, is_lead_for
+from .step_titles import step_title
 from .steps import StepContext, follow_stage, step_for
 
 
@@ -96,7 +97,7 @@ def claim_task(*, task_id: int, user: User) -> Task:
             case=case,
             kind=TimelineEntry.Kind.TASK,
             actor=user,
-            message=keyed(gettext_lazy("Task “%(task)s” taken."), task=task.flow_task.task_title),
+            message=keyed(gettext_lazy("Task “%(task)s” taken."), task=step_title(task)),
         )
         if case.status == CaseStatus.RECEIVED:
             change_status(case=case, status=CaseStatus.IN_PROGRESS, actor=user)
@@ -116,7 +117,7 @@ def release_task(*, task_id: int, user: User) -> Task:
             actor=user,
             message=keyed(
                 gettext_lazy("Task “%(task)s” released to the queue."),
-                task=task.flow_task.task_title,
+                task=step_title(task),
             ),
         )
     return task
@@ -147,7 +148,7 @@ def return_tasks_of_leaver(user: User) -> int:
                         "Task “%(task)s” returned to the queue: %(name)s is no longer active "
                         "in the directory."
                     ),
-                    task=activation.task.flow_task.task_title,
+                    task=step_title(activation.task),
                     name=user.get_full_name() or user.username,
                 ),
             )
@@ -183,9 +184,7 @@ def complete_step(*, task_id: int, user: User, data: dict[str, Any]) -> str:
             case=case,
             kind=TimelineEntry.Kind.TASK,
             actor=user,
-            message=keyed(
-                gettext_lazy("Task “%(task)s” completed."), task=task.flow_task.task_title
-            ),
+            message=keyed(gettext_lazy("Task “%(task)s” completed."), task=step_title(task)),
         )
         activation.execute()
         # a decision may separate its decider from the case's other open tasks
@@ -222,7 +221,7 @@ def _keep_next_step_with(*, user: User, task: Task) -> None:
                     kind=TimelineEntry.Kind.TASK,
                     actor=user,
                     message=keyed(
-                        gettext_lazy("Task “%(task)s” taken."), task=next_task.flow_task.task_title
+                        gettext_lazy("Task “%(task)s” taken."), task=step_title(next_task)
                     ),
                 )
 
@@ -325,7 +324,7 @@ def reassign_task(*, task_id: int, by: User, to: User) -> Task:
             actor=by,
             message=keyed(
                 gettext_lazy("Task “%(task)s” reassigned to %(name)s."),
-                task=task.flow_task.task_title,
+                task=step_title(task),
                 name=actor_label_for(to),
             ),
         )
@@ -463,7 +462,7 @@ def _hand_over(substitution) -> int:
                         "Task “%(task)s” handed to %(deputy)s, who stands in for %(absent)s "
                         "until %(until)s."
                     ),
-                    task=task.flow_task.task_title,
+                    task=step_title(task),
                     deputy=actor_label_for(substitution.deputy),
                     absent=actor_label_for(substitution.absent),
                     until=date_format(substitution.ends_on, "SHORT_DATE_FORMAT"),
