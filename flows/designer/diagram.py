@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 
 import graphviz
 from django.utils.translation import gettext as _
@@ -37,30 +38,93 @@ SHAPES = {
 CURRENT = {"color": "#c4001a", "penwidth": "3"}
 
 
-def step_label(step: dict) -> str:
+# The placeholders every text may use (besides the inputs' and the task fields' names).
+def _BUILT_IN() -> dict[str, str]:  # noqa: N802 - read at call time (translated)
+    return {
+        "case_number": _("case number"),
+        "title": _("title"),
+        "applicant_name": _("applicant's name"),
+        "office": _("office"),
+        "invoice_reference": _("payment reference"),
+        "invoice_total": _("amount"),
+        "resource": _("resource"),
+        "reservation": _("reservation"),
+    }
+
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+class Names:
+    """What a definition's ids and value names are called for people: a task's title, an
+    input's or a task field's label, a fee's name from the fee schedule."""
+
+    def __init__(self, definition: dict | None) -> None:
+        definition = definition or {}
+        steps = definition.get("steps") or []
+        self.tasks = {s["id"]: s.get("title") or s["id"] for s in steps if s["kind"] == "task"}
+        self.values = {**_BUILT_IN()}
+        for item in definition.get("inputs") or []:
+            self.values[item["name"]] = item.get("label") or item["name"]
+        for step in steps:
+            for field in step.get("fields") or []:
+                self.values[field["name"]] = field.get("label") or field["name"]
+        self._fees: dict[str, str] | None = None
+
+    def value(self, name: str) -> str:
+        return self.values.get(name, name)
+
+    def text(self, template: str) -> str:
+        """A text with its placeholders shown as what they stand for: ‹Familienname›."""
+        return PLACEHOLDER.sub(lambda m: f"‹{self.value(m.group(1))}›", template or "")
+
+    def fee(self, key: str) -> str:
+        if self._fees is None:
+            from shop.models import Fee
+
+            self._fees = dict(Fee.objects.values_list("booking_key", "name"))
+        name = self._fees.get(key)
+        return f"{name} ({key})" if name else key
+
+    def source(self, source: str) -> str:
+        if source.startswith(DECISION):
+            task = source[len(DECISION) :]
+            return _("decision on “%(task)s”") % {"task": self.tasks.get(task, task)}
+        return self.value(source)
+
+
+def step_label(step: dict, names: Names | None = None) -> str:
+    """The step as people read it: titles, labels and names, never ids or placeholders."""
+    names = names or Names(None)
     kind = step["kind"]
     if kind == "task":
         return _("Task: %(title)s") % {"title": step["title"]}
     if kind == "branch":
-        return _("Branch %(id)s") % {"id": step["id"]}
+        sources = []
+        for condition in step.get("conditions") or []:
+            label = names.source(condition["source"])
+            if label not in sources:
+                sources.append(label)
+        return _("Branch by %(sources)s") % {"sources": ", ".join(sources) or step["id"]}
     if kind == "email":
-        return _("E-mail: %(subject)s") % {"subject": step["subject"]}
+        return _("E-mail: %(subject)s") % {"subject": names.text(step["subject"])}
     if kind == "wait":
         if step.get("days"):
             return _("Wait %(days)s days") % {"days": step["days"]}
-        return _("Wait until %(input)s") % {"input": step.get("until_input") or ""}
+        return _("Wait until %(input)s") % {"input": names.value(step.get("until_input") or "")}
     if kind == "status":
         return _("Status: %(status)s") % {"status": _status_label(step["status"])}
     if kind == "parallel":
-        return _("Parallel %(id)s") % {"id": step["id"]}
+        titles = [names.tasks.get(task, task) for task in step.get("tasks") or []]
+        return _("At the same time: %(tasks)s") % {"tasks": ", ".join(titles)}
     if kind == "document":
-        return _("Document: %(title)s") % {"title": step["title"]}
+        return _("Document: %(title)s") % {"title": names.text(step["title"])}
     if kind == "fee":
         return _("Fee: %(keys)s") % {
-            "keys": ", ".join(line["booking_key"] for line in step["lines"])
+            "keys": ", ".join(names.fee(line["booking_key"]) for line in step["lines"])
         }
     if kind == "reserve":
-        return _("Reservation: %(value)s") % {"value": step["resource_from"]}
+        return _("Reservation: %(value)s") % {"value": names.value(step["resource_from"])}
     return _("End (%(outcome)s)") % {"outcome": _status_label(step["outcome"])}
 
 
@@ -71,15 +135,13 @@ def _status_label(value: str) -> str:
         return value
 
 
-def _condition(condition: dict) -> str:
+def _condition(condition: dict, names: Names) -> str:
     parts = (condition, *(condition.get("also") or []))
-    return _(" and ").join(_part(part) for part in parts)
+    return _(" and ").join(_part(part, names) for part in parts)
 
 
-def _part(condition: dict) -> str:
-    source = condition["source"]
-    if source.startswith(DECISION):
-        source = _("decision %(task)s") % {"task": source[len(DECISION) :]}
+def _part(condition: dict, names: Names) -> str:
+    source = names.source(condition["source"])
     operator = dict(Operator.CHOICES).get(condition["operator"], condition["operator"])
     return f"{source} {operator} {condition.get('value') or ''}".strip()
 
@@ -93,6 +155,7 @@ def dot_source(definition: dict, *, current: str | None = None) -> graphviz.Digr
     steps = definition.get("steps") or []
     ids = {step["id"] for step in steps}
     members = parallel_of(definition) if steps else {}
+    names = Names(definition)
     if steps:
         graph.node("__start", _("Start"), shape="circle", width="0.4")
         graph.edge("__start", steps[0]["id"])
@@ -100,11 +163,11 @@ def dot_source(definition: dict, *, current: str | None = None) -> graphviz.Digr
         attributes = dict(SHAPES.get(step["kind"], {}))
         if step["id"] == current:
             attributes.update(CURRENT)
-        graph.node(step["id"], step_label(step), **attributes)
+        graph.node(step["id"], step_label(step, names), **attributes)
         if step["kind"] == "branch":
             for condition in step["conditions"]:
                 if condition["next"] in ids:
-                    graph.edge(step["id"], condition["next"], label=_condition(condition))
+                    graph.edge(step["id"], condition["next"], label=_condition(condition, names))
             if step.get("default") in ids:
                 graph.edge(step["id"], step["default"], label=_("otherwise"), style="dashed")
             continue

@@ -550,7 +550,7 @@ def retry(case: Case) -> bool:
 def diagram_of(case: Case) -> dict | None:
     """The case's designed process as a diagram with its current step marked (None for a
     case of a coded process)."""
-    from .diagram import step_label, svg_data_url
+    from .diagram import Names, step_label, svg_data_url
 
     process = (
         DesignedProcess.objects.filter(flow_class=DesignedFlow, artifact_object_id=case.pk)
@@ -561,6 +561,7 @@ def diagram_of(case: Case) -> dict | None:
         return None
     version = ProcessDesignVersion.objects.select_related("design").get(pk=process.version_id)
     current = None if process.finished else process.step
+    names = Names(version.definition)
     return {
         "error": process.error or "",
         "version": version,
@@ -572,7 +573,8 @@ def diagram_of(case: Case) -> dict | None:
             timeout=DIAGRAM_SECONDS,
         ),
         "steps": [
-            {"id": step["id"], "label": step_label(step)} for step in version.definition["steps"]
+            {"id": step["id"], "label": step_label(step, names)}
+            for step in version.definition["steps"]
         ],
         "current": current,
     }
