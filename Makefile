@@ -18,9 +18,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 ## Set up (venv, install, migrate, demo content) and run portal, worker and timers.
+## PORT=8080 serves on another port (the links in e-mails follow it).
+PORT ?= 8000
 start: install
 	$(BIN)/python manage.py translations --compile
-	$(BIN)/python manage.py start_portal
+	$(BIN)/python manage.py start_portal --addr 127.0.0.1:$(PORT)
 
 ## Run the whole test suite (unit, view, concurrency on PostgreSQL, browser).
 ## Tests run in parallel, one worker per core (pytest-xdist); PYTEST_WORKERS=0 runs

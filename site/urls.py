@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal_site.core.language import switch_language
-from portal_site.core.views import live, not_found, ready
+from portal_site.core.views import favicon, live, not_found, ready
 
 urlpatterns = [
     # Wagtail's "failwhale" raises a server error on purpose (to test error reporting):
@@ -18,6 +18,7 @@ urlpatterns = [
     # language cookie; "next" is checked against the allowed hosts), so that pages
     # carry no token and can be served to anonymous visitors from the page cache.
     path("i18n/setlang/", switch_language, name="set_language"),
+    path("favicon.ico", favicon, name="favicon"),
     path("health/", ready, name="health"),
     path("health/ready/", ready, name="health_ready"),
     path("health/live/", live, name="health_live"),

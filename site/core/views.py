@@ -63,3 +63,11 @@ def ready(request):
 def not_found(request, *args, **kwargs):
     """A page that does not exist (used to switch off a library's page)."""
     raise Http404
+
+
+def favicon(request):
+    """``/favicon.ico``, which browsers ask for on their own: the portal's icon."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.http import HttpResponsePermanentRedirect
+
+    return HttpResponsePermanentRedirect(staticfiles_storage.url("portal/favicon.svg"))

@@ -266,3 +266,10 @@ def test_creating_through_a_snippet_chooser_without_permission_is_refused(demo):
 def test_malformed_page_move_and_revision_requests_are_refused(demo, path):
     response = _staff("administration").post(path, {"token": "x"})
     assert response.status_code < 500
+
+
+def test_the_favicon_is_found(demo):
+    response = _client().get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith(".svg")
+    assert _client().get(response["Location"]).status_code == 200
+    assert 'rel="icon"' in _client().get("/").content.decode()

@@ -66,3 +66,35 @@ def test_setup_prints_the_logins_and_a_second_run_changes_nothing(tmp_path):
     second = _setup(database)
     assert second.returncode == 0, second.stderr
     assert _row_counts(database) == counts
+
+
+def test_start_portal_on_another_port_gives_its_address_to_the_servers_it_starts(
+    demo, monkeypatch, capsys
+):
+    """``make start PORT=8123``: the web server, the worker and the periodic jobs get
+    ``PORTAL_BASE_URL`` of that port, so the links in e-mails lead there."""
+    from django.core.management import call_command
+
+    from portal_site.core.management.commands import start_portal
+
+    started = []
+
+    class Finished:
+        pid = 0
+
+        def __init__(self, command, **kwargs):
+            started.append((command, kwargs["env"]))
+
+        def poll(self):
+            return 0  # exits at once: nothing is left running
+
+        def wait(self, timeout=None):
+            return 0
+
+    monkeypatch.delenv("PORTAL_BASE_URL", raising=False)
+    monkeypatch.setattr(start_portal.subprocess, "Popen", Finished)
+    call_command("start_portal", addr="127.0.0.1:8123")
+    assert len(started) == 3
+    assert {env["PORTAL_BASE_URL"] for _command, env in started} == {"http://127.0.0.1:8123"}
+    assert any("runserver" in command and "127.0.0.1:8123" in command for command, _ in started)
+    assert "http://127.0.0.1:8123/admin/" in capsys.readouterr().out

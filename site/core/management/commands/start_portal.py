@@ -40,6 +40,9 @@ class Command(BaseCommand):
         if setup_only:
             return
         manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+        # links in e-mails follow the address the portal runs on (make start PORT=8080)
+        environment = {**os.environ}
+        environment.setdefault("PORTAL_BASE_URL", f"http://{addr}")
         commands = [
             [*manage, "db_worker", "--interval", "1"],
             [*manage, "run_periodic"],
@@ -56,7 +59,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         # Each child gets its own process group, so its own children stop with it.
         processes = [
-            subprocess.Popen(command, start_new_session=True)  # noqa: S603
+            subprocess.Popen(command, start_new_session=True, env=environment)  # noqa: S603
             for command in commands
         ]
         try:
@@ -88,5 +91,12 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Portal login of the demo funeral home: %(username)s (%(url)s)")
             % {"username": "bestattungshaus", "url": f"{base}/anmelden/"}
+        )
+        self.stdout.write(
+            _(
+                "E-mails are not sent from here: they are printed in this terminal and kept "
+                "in the administration under “E-mail outbox” (%(url)s)."
+            )
+            % {"url": f"{base}/admin/"}
         )
         self.stdout.write("")
