@@ -179,7 +179,7 @@ class FieldBlock(blocks.StructBlock):
         ),
     )
     field_type = blocks.ChoiceBlock(choices=FieldType.CHOICES, label=_("Field type"))
-    required = blocks.BooleanBlock(label=_("Required"), required=False)
+    required = blocks.BooleanBlock(label=_("Required"), required=False, default=True)
     help_text = blocks.CharBlock(label=_("Help text"), required=False)
     default_value = blocks.CharBlock(label=_("Default value"), required=False)
     placeholder = blocks.CharBlock(label=_("Placeholder"), required=False)

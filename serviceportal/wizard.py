@@ -64,6 +64,7 @@ class FormWizard:
             "drafts": {},
             "uploads": {},
             "identity": {},
+            "seen": [],  # the steps the applicant was shown and went on from
         }
 
     def load(self, request) -> dict[str, Any]:
@@ -100,7 +101,9 @@ class FormWizard:
         if position == IDENTIFY:
             return self.is_identified(state)
         step = self.step(position)
-        if step is None:
+        if step is None or position not in (state.get("seen") or []):
+            # a step counts as answered only once the applicant was shown it and went on:
+            # a step of optional fields is never skipped for being valid when empty
             return False
         fields = step.visible_fields(state["answers"])
         kept = {
@@ -374,6 +377,9 @@ class FormWizard:
             if not form.is_valid():
                 return self.render_step(request, state, position, form=form)
             self.keep_answers(step, form, state)
+            seen = state.setdefault("seen", [])
+            if position not in seen:
+                seen.append(position)
         state["position"] = self.next_position(state, position)
         self.store(request, state)
         return HttpResponseRedirect(self.page.url)
@@ -383,7 +389,7 @@ class FormWizard:
             messages.error(request, gettext("Please check your answers and send them again."))
             return HttpResponseRedirect(self.page.url)
         application = self.build_application(request, state)
-        refused = process_inputs.refusals(
+        refused = self.incomplete(application) or process_inputs.refusals(
             self.page.process_key, self.page.all_fields(), application.values
         )
         if refused:  # e.g. already registered for the course: nothing is sent, nothing lost
@@ -395,6 +401,32 @@ class FormWizard:
         self.reset(request)
         request.session[f"serviceform-done:{self.page.pk}"] = submission.token.hex
         return redirect(self.page.confirmation_url(submission.token.hex))
+
+    def incomplete(self, application: Application) -> list[str]:
+        """What the form's identification and its process's required inputs need and the
+        application lacks (the server's last word, whatever the steps let through)."""
+        problems = []
+        if (
+            self.page.identification == IdentificationMode.ANYONE
+            and not application.applicant_email
+        ):
+            problems.append(
+                gettext("Please give your e-mail address: we send the confirmation there.")
+            )
+        provided = process_inputs.resolve(
+            self.page.all_fields(), application.values, self.page.process_key
+        )
+        for process_input in process_inputs.declared_inputs(self.page.process_key):
+            if process_input.required and process_input.name not in provided:
+                fields = process_inputs.providers(
+                    self.page.all_fields(), self.page.process_key
+                ).get(process_input.name, [])
+                labels = [s.label for s in self.page.all_fields() if s.name in fields]
+                problems.append(
+                    gettext("Please answer “%(field)s”: it is needed to handle your request.")
+                    % {"field": labels[0] if labels else process_input.label}
+                )
+        return problems
 
     def build_application(self, request, state) -> Application:
         """Everything the applicant entered and who they are, ready to be sent."""

@@ -629,6 +629,8 @@ def test_a_resumed_employee_form_asks_for_the_identification_again(demo, client)
     wrong = again.next({"personnel_number": "2001", "last_name": "Falsch"})
     assert "passen nicht zu unserem Mitarbeiterverzeichnis" in wrong.content.decode()
     again.next({"personnel_number": "2001", "last_name": "Mustermann"})
+    # every step is shown again (its answers kept) before the summary can be reached
+    to_the_upload_step(again, name="x", email="x@example.org")
     again.next({})  # the upload step
     again.submit()
     assert Case.objects.get().applicant_name == "Hans Mustermann"
