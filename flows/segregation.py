@@ -40,8 +40,6 @@ from .models import TaskExclusion
 from .step_titles import step_title
 from .steps import HumanTask, NotBy
 
-APPLICANT = "applicant"
-
 OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED]
 
 
@@ -108,11 +106,6 @@ def refusal(task: Task, user: User, *, case: Case | None = None) -> str | None:
         "You decided “%(step)s” in this case; “%(task)s” must be decided by someone else "
         "(four-eyes principle)."
     ) % {"step": earlier, "task": step_title(task)}
-
-
-def may_steer(*, user: User, case: Case) -> bool:
-    """Whether ``user`` may hand the case's tasks to others or forward it: not a party."""
-    return not parties_of(case).filter(pk=user.pk).exists()
 
 
 def apply_to_open_tasks(process, *, case: Case | None = None) -> None:
@@ -182,7 +175,9 @@ def _anyone_left(task: Task, *, case: Case, excluded: dict) -> bool:
 
 
 def _queue_office(task: Task, case: Case) -> OrgUnit | None:
-    office_id = (task.data or {}).get("queue_office") or case.office_id
+    from .selectors import queue_office_id
+
+    office_id = queue_office_id(task, case)
     if office_id is None:
         return None
     return OrgUnit.objects.filter(pk=office_id).select_related("lead", "deputy").first()

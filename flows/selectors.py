@@ -44,6 +44,12 @@ def case_staff() -> QuerySet[User]:
     )
 
 
+def queue_office_id(task: Task, case: Case) -> int | None:
+    """The office whose queue the task waits in: the one its step is routed to, or the
+    case's."""
+    return (task.data or {}).get("queue_office") or case.office_id
+
+
 def queue_members(task: Task, case: Case) -> QuerySet[User]:
     """Who may take the task from its queue: the role's holders, or the office's
     members and lead (the office the step is routed to, or the case's)."""
@@ -52,7 +58,7 @@ def queue_members(task: Task, case: Case) -> QuerySet[User]:
 
     routing = task.data or {}
     role = ROLES.get(routing.get("queue_role") or "")
-    office_id = routing.get("queue_office") or case.office_id
+    office_id = queue_office_id(task, case)
     if role is not None:
         members = Q(groups__name=role.group_name)
     elif office_id:

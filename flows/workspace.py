@@ -19,6 +19,7 @@ from viewflow.workflow.status import STATUS
 from portal_site.accounts.models import User
 from portal_site.cases import access
 from portal_site.cases.models import Case, CaseStatus, TimelineEntry
+from portal_site.cases.parties import is_party
 from portal_site.cases.processes import case_of, of_cases
 from portal_site.cases.services import (
     actor_label_for,
@@ -265,14 +266,32 @@ def office_members(*, case: Case):
     )
 
 
+def _reassign_refusal(*, task: Task, by: User, case: Case) -> TaskNotAvailable | None:
+    """Why ``by`` may not hand the open task to anyone: not the lead, a party to the case,
+    or a task the process gave to a person (None: they may)."""
+    if not is_lead_for(user=by, case=case):
+        return TaskNotAvailable(_("Only the lead of the office can reassign tasks."))
+    if is_party(user=by, case=case):
+        return Separated(
+            _(
+                "You applied for this case or it concerns you: you cannot hand its tasks "
+                "to anyone (four-eyes principle)."
+            )
+        )
+    if (task.data or {}).get("given_to") and task.owner_id:
+        return Separated(
+            _(
+                "The process gave this approval to %(name)s in person: it cannot be handed "
+                "to someone else (a deputy takes it during an absence)."
+            )
+            % {"name": actor_label_for(task.owner)}
+        )
+    return None
+
+
 def may_reassign(*, task: Task, by: User, case: Case) -> bool:
-    """Whether ``by`` may hand the open task to someone (the lead, not a party to the
-    case, and not a task the process gave to a person)."""
-    return (
-        is_lead_for(user=by, case=case)
-        and not ((task.data or {}).get("given_to") and task.owner_id)
-        and segregation.may_steer(user=by, case=case)
-    )
+    """Whether the task page offers ``by`` to hand the open task to someone."""
+    return _reassign_refusal(task=task, by=by, case=case) is None
 
 
 def reassign_candidates(*, task: Task, case: Case):
@@ -287,25 +306,11 @@ def reassign_task(*, task_id: int, by: User, to: User) -> Task:
     with task.activation() as activation:
         task = activation.task
         case = _case_of(task)
-        if not is_lead_for(user=by, case=case):
-            raise TaskNotAvailable(_("Only the lead of the office can reassign tasks."))
-        if not segregation.may_steer(user=by, case=case):
-            raise Separated(
-                _(
-                    "You applied for this case or it concerns you: you cannot hand its tasks "
-                    "to anyone (four-eyes principle)."
-                )
-            )
+        refusal = _reassign_refusal(task=task, by=by, case=case)
+        if refusal is not None:
+            raise refusal
         if not office_members(case=case).filter(pk=to.pk).exists():
             raise TaskNotAvailable(_("Tasks can only go to members of the responsible office."))
-        if (task.data or {}).get("given_to") and task.owner_id:
-            raise Separated(
-                _(
-                    "The process gave this approval to %(name)s in person: it cannot be handed "
-                    "to someone else (a deputy takes it during an absence)."
-                )
-                % {"name": actor_label_for(task.owner)}
-            )
         refused = segregation.refusal(task, to, case=case)
         if refused is not None:
             raise Separated(
@@ -370,7 +375,7 @@ def forward_case(*, case: Case, to_office, note: str, user: User) -> Case:
             raise NotAllowed(_("You may not work on this case."))
         if not forwarding_offices(case=case).filter(pk=to_office.pk).exists():
             raise ValueError(_("The case cannot be forwarded to this office."))
-        if not segregation.may_steer(user=user, case=case):
+        if is_party(user=user, case=case):
             raise Separated(
                 _(
                     "You applied for this case or it concerns you: someone else must decide "

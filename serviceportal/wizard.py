@@ -413,18 +413,16 @@ class FormWizard:
             problems.append(
                 gettext("Please give your e-mail address: we send the confirmation there.")
             )
-        provided = process_inputs.resolve(
-            self.page.all_fields(), application.values, self.page.process_key
-        )
-        for process_input in process_inputs.declared_inputs(self.page.process_key):
+        fields, key = self.page.all_fields(), self.page.process_key
+        provided = process_inputs.resolve(fields, application.values, key)
+        providers = process_inputs.providers(fields, key)
+        labels = {spec.name: spec.label for spec in fields}
+        for process_input in process_inputs.declared_inputs(key):
             if process_input.required and process_input.name not in provided:
-                fields = process_inputs.providers(
-                    self.page.all_fields(), self.page.process_key
-                ).get(process_input.name, [])
-                labels = [s.label for s in self.page.all_fields() if s.name in fields]
+                names = providers.get(process_input.name) or []
                 problems.append(
                     gettext("Please answer “%(field)s”: it is needed to handle your request.")
-                    % {"field": labels[0] if labels else process_input.label}
+                    % {"field": labels[names[0]] if names else process_input.label}
                 )
         return problems
 

@@ -450,22 +450,22 @@ class ResourceIndexView(IndexView):
         return resources_for(self.request.user)
 
 
-class ResourceFormMixin(OwnResourcesMixin):
-    def get_form(self, *args, **kwargs):
-        form = super().get_form(*args, **kwargs)
-        if not self.request.user.is_superuser and "office" in form.fields:
-            field = form.fields["office"]
-            field.queryset = field.queryset.filter(pk__in=design_office_ids(self.request.user))
-            field.required = True  # a designer's resource belongs to one of their offices
-        return form
+class ResourceOfficeMixin(DesignFormMixin):
+    """A resource's form: a designer's resource belongs to one of their offices."""
 
-
-class ResourceCreateView(DesignFormMixin, CreateView):
     def get_form(self, *args, **kwargs):
-        form = super().get_form(*args, **kwargs)
+        form = super().get_form(*args, **kwargs)  # the office's choices: theirs only
         if not self.request.user.is_superuser and "office" in form.fields:
             form.fields["office"].required = True
         return form
+
+
+class ResourceFormMixin(OwnResourcesMixin, ResourceOfficeMixin):
+    pass
+
+
+class ResourceCreateView(ResourceOfficeMixin, CreateView):
+    pass
 
 
 class ResourceEditView(ResourceFormMixin, EditView):
