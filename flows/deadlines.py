@@ -17,11 +17,11 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
 
-from portal_site.cases.messages import Keyed, keyed
-from portal_site.cases.models import Case, TimelineEntry
+from portal_site.cases import events
+from portal_site.cases.messages import Keyed
+from portal_site.cases.models import Case
 from portal_site.cases.processes import case_of
 from portal_site.cases.services import record
 from portal_site.notifications.email_texts import register_email_text, render_email_text
@@ -101,7 +101,7 @@ def _notify_once(
     if recipients:
         subject, body = render_email_text(key=text_key, values=values)
         queue_email(to=recipients, subject=subject, body=body, case=case)
-    record(case=case, kind=TimelineEntry.Kind.SYSTEM, message=note)
+    record(case=case, message=note)
     task.data[marker] = timezone.localdate().isoformat()
     task.save(update_fields=["data"])
 
@@ -132,7 +132,7 @@ def remind_and_escalate() -> dict[str, int]:
                     text_key="task_reminder",
                     recipients=_recipient_for_reminder(task, case),
                     values=values,
-                    note=keyed(gettext_lazy("Deadline passed; reminder sent.")),
+                    note=events.DEADLINE_REMINDED(),
                 )
                 counts["reminded"] += 1
             escalate_on = due_on + timedelta(days=deadline.escalate_after_days)
@@ -144,8 +144,7 @@ def remind_and_escalate() -> dict[str, int]:
                     text_key="task_escalation",
                     recipients=_lead_of(case),
                     values=values,
-                    note=keyed(
-                        gettext_lazy("Deadline passed by %(days)s days; escalated to the lead."),
+                    note=events.DEADLINE_ESCALATED(
                         days=deadline.escalate_after_days,
                     ),
                 )

@@ -25,13 +25,12 @@ on the case's timeline.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from portal_site.accounts.models import OrgUnit, User
-from portal_site.cases.messages import keyed
-from portal_site.cases.models import Case, TimelineEntry
+from portal_site.cases import events
+from portal_site.cases.models import Case
 from portal_site.cases.parties import parties_of
 from portal_site.cases.processes import case_of
 from portal_site.cases.services import actor_label_for, record
@@ -154,12 +153,7 @@ def apply_to_task(task: Task, *, case: Case) -> None:
         task.save(update_fields=["owner", "status", "data"])
         record(
             case=case,
-            kind=TimelineEntry.Kind.TASK,
-            message=keyed(
-                gettext_lazy(
-                    "Task “%(task)s” returned to the queue: %(name)s may not decide it "
-                    "(four-eyes principle)."
-                ),
+            message=events.TASK_RETURNED_SEPARATED(
                 task=step_title(task),
                 name=actor_label_for(holder),
             ),
@@ -212,12 +206,7 @@ def escalate(task: Task, *, case: Case, excluded: dict) -> User | None:
             task.save(update_fields=["data"])
             record(
                 case=case,
-                kind=TimelineEntry.Kind.TASK,
-                message=keyed(
-                    gettext_lazy(
-                        "Nobody in the queue may decide task “%(task)s” (four-eyes "
-                        "principle); an administrator must assign it."
-                    ),
+                message=events.TASK_NOBODY_MAY_DECIDE(
                     task=step_title(task),
                 ),
             )
@@ -232,12 +221,7 @@ def escalate(task: Task, *, case: Case, excluded: dict) -> User | None:
     task.save(update_fields=["data", "owner", "status", "assigned"])
     record(
         case=case,
-        kind=TimelineEntry.Kind.TASK,
-        message=keyed(
-            gettext_lazy(
-                "Task “%(task)s” given to %(name)s: nobody else in its queue may decide it "
-                "(four-eyes principle)."
-            ),
+        message=events.TASK_GIVEN_SEPARATED(
             task=step_title(task),
             name=actor_label_for(target),
         ),

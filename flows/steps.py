@@ -28,9 +28,9 @@ from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.status import STATUS
 
 from portal_site.accounts.models import User
-from portal_site.cases.models import Case, TimelineEntry
-from portal_site.cases.services import keyed, record
-from portal_site.notifications.services import queue_email
+from portal_site.cases import events
+from portal_site.cases.models import Case
+from portal_site.cases.services import notify_applicant, record
 from portal_site.registry import Registry
 
 from .deadlines import CASE_DEADLINE, Deadline, due_date_for
@@ -219,10 +219,8 @@ def start_case_process(
     if first_task is not None:
         record(
             case=case,
-            kind=TimelineEntry.Kind.TASK,
             actor=actor,
-            message=keyed(
-                gettext_lazy("Task “%(task)s” created for %(office)s."),
+            message=events.TASK_CREATED(
                 task=first_task.task_title,
                 office=case.office or gettext_lazy("the back office"),
             ),
@@ -245,10 +243,8 @@ def record_decision(*, context: StepContext, choices, decision: str, comment: st
     """The decision on the timeline (with the internal comment) and on the process."""
     record(
         case=context.case,
-        kind=TimelineEntry.Kind.DECISION,
         actor=context.user,
-        message=keyed(
-            gettext_lazy("Decision: %(decision)s"),
+        message=events.DECISION(
             decision=dict(choices)[decision],
             suffix=f" – {comment}" if comment else "",
         ),
@@ -258,19 +254,12 @@ def record_decision(*, context: StepContext, choices, decision: str, comment: st
 
 def send_answer(*, context: StepContext, subject: str, message: str, attachments=()) -> None:
     """E-mail the applicant (through the outbox) and put the answer on the timeline."""
-    case = context.case
-    if case.applicant_email:
-        queue_email(
-            to=[case.applicant_email],
-            subject=subject,
-            body=message,
-            case=case,
-            attachments=attachments,
-        )
-    record(
-        case=case,
-        kind=TimelineEntry.Kind.MESSAGE,
+    notify_applicant(
+        case=context.case,
+        subject=subject,
+        body=message,
+        event=events.ANSWER_SENT,
         actor=context.user,
-        message=keyed(gettext_lazy("Answer sent to the applicant: %(subject)s"), subject=subject),
-        data={"subject": subject, "body": message},
+        attachments=attachments,
+        note_unsent=True,
     )

@@ -12,20 +12,18 @@ from typing import Any
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from portal_site.accounts.models import User
-from portal_site.cases import access
-from portal_site.cases.models import Case, CaseStatus, TimelineEntry
+from portal_site.cases import access, events
+from portal_site.cases.models import Case, CaseStatus
 from portal_site.cases.parties import is_party
 from portal_site.cases.processes import case_of, of_cases
 from portal_site.cases.services import (
     actor_label_for,
     cancel_case,
     change_status,
-    keyed,
     record,
 )
 
@@ -96,9 +94,8 @@ def claim_task(*, task_id: int, user: User) -> Task:
         case = _case_of(task)
         record(
             case=case,
-            kind=TimelineEntry.Kind.TASK,
             actor=user,
-            message=keyed(gettext_lazy("Task “%(task)s” taken."), task=step_title(task)),
+            message=events.TASK_TAKEN(task=step_title(task)),
         )
         if case.status == CaseStatus.RECEIVED:
             change_status(case=case, status=CaseStatus.IN_PROGRESS, actor=user)
@@ -114,10 +111,8 @@ def release_task(*, task_id: int, user: User) -> Task:
         activation.unassign()
         record(
             case=_case_of(task),
-            kind=TimelineEntry.Kind.TASK,
             actor=user,
-            message=keyed(
-                gettext_lazy("Task “%(task)s” released to the queue."),
+            message=events.TASK_RELEASED(
                 task=step_title(task),
             ),
         )
@@ -142,13 +137,8 @@ def return_tasks_of_leaver(user: User) -> int:
             activation.unassign()
             record(
                 case=_case_of(activation.task),
-                kind=TimelineEntry.Kind.TASK,
                 actor_label=label,
-                message=keyed(
-                    gettext_lazy(
-                        "Task “%(task)s” returned to the queue: %(name)s is no longer active "
-                        "in the directory."
-                    ),
+                message=events.TASK_RETURNED_LEAVER(
                     task=step_title(activation.task),
                     name=user.get_full_name() or user.username,
                 ),
@@ -183,9 +173,8 @@ def complete_step(*, task_id: int, user: User, data: dict[str, Any]) -> str:
         message = step.handler(context, data)
         record(
             case=case,
-            kind=TimelineEntry.Kind.TASK,
             actor=user,
-            message=keyed(gettext_lazy("Task “%(task)s” completed."), task=step_title(task)),
+            message=events.TASK_COMPLETED(task=step_title(task)),
         )
         activation.execute()
         # a decision may separate its decider from the case's other open tasks
@@ -219,11 +208,8 @@ def _keep_next_step_with(*, user: User, task: Task) -> None:
                 activation.assign(user)
                 record(
                     case=_case_of(next_task),
-                    kind=TimelineEntry.Kind.TASK,
                     actor=user,
-                    message=keyed(
-                        gettext_lazy("Task “%(task)s” taken."), task=step_title(next_task)
-                    ),
+                    message=events.TASK_TAKEN(task=step_title(next_task)),
                 )
 
 
@@ -325,10 +311,8 @@ def reassign_task(*, task_id: int, by: User, to: User) -> Task:
             raise TaskNotAvailable(_("This task is no longer open."))
         record(
             case=case,
-            kind=TimelineEntry.Kind.TASK,
             actor=by,
-            message=keyed(
-                gettext_lazy("Task “%(task)s” reassigned to %(name)s."),
+            message=events.TASK_REASSIGNED(
                 task=step_title(task),
                 name=actor_label_for(to),
             ),
@@ -401,9 +385,8 @@ def forward_case(*, case: Case, to_office, note: str, user: User) -> Case:
         }
         record(
             case=case,
-            kind=TimelineEntry.Kind.NOTE,
             actor=user,
-            message=keyed(gettext_lazy("Forwarded from %(from)s to %(to)s: %(note)s"), **names),
+            message=events.FORWARDED(**names),
             data={"forwarded_from": previous.pk if previous else None, "to": to_office.pk},
         )
         if to_office.email:
@@ -461,12 +444,7 @@ def _hand_over(substitution) -> int:
             activation.reassign(substitution.deputy)
             record(
                 case=_case_of(task),
-                kind=TimelineEntry.Kind.TASK,
-                message=keyed(
-                    gettext_lazy(
-                        "Task “%(task)s” handed to %(deputy)s, who stands in for %(absent)s "
-                        "until %(until)s."
-                    ),
+                message=events.TASK_TO_DEPUTY(
                     task=step_title(task),
                     deputy=actor_label_for(substitution.deputy),
                     absent=actor_label_for(substitution.absent),

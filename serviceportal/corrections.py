@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portal_site.accounts.models import User
-from portal_site.cases.models import Case, TimelineEntry
+from portal_site.cases import events
+from portal_site.cases.models import Case
 from portal_site.cases.services import record
 
 from . import process_inputs
@@ -70,10 +71,8 @@ def correct_answer(*, case: Case, actor: User, name: str, raw_value: str) -> str
     case.save(update_fields=["data", "updated_at"])
     record(
         case=case,
-        kind=TimelineEntry.Kind.NOTE,
         actor=actor,
-        message=_("Answer “%(label)s” corrected from “%(old)s” to “%(new)s”.")
-        % {"label": spec.label, "old": display_value(spec, old), "new": shown},
+        message=events.ANSWER_CORRECTED(label=spec.label, old=display_value(spec, old), new=shown),
         data={"correction": True, "field": name, "old": old, "new": value},
     )
     return shown

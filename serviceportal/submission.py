@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
-from portal_site.cases.models import Case, CaseFile, Channel, TimelineEntry
+from portal_site.cases import events
+from portal_site.cases.models import Case, CaseFile, Channel
 from portal_site.cases.numbering import assign_number
 from portal_site.cases.services import attach_file, open_case, record
 from portal_site.core.links import absolute_url
@@ -74,8 +74,7 @@ def _start(page: ServiceFormPage, case: Case) -> None:
         except UnknownProcess:
             record(
                 case=case,
-                kind=TimelineEntry.Kind.SYSTEM,
-                message=_("No process is registered under “%(key)s”.") % {"key": key},
+                message=events.NO_PROCESS(key=key),
             )
             continue
         if key != case.process_key:

@@ -25,10 +25,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from portal_site.cases.messages import keyed
-from portal_site.cases.models import TimelineEntry
+from portal_site.cases import events
 from portal_site.cases.services import record
 from portal_site.notifications.email_texts import render_email_text
 from portal_site.notifications.services import queue_email
@@ -125,11 +123,7 @@ def run_dunning(*, today: date | None = None) -> DunningRun:
             if invoice.case_id:
                 record(
                     case=invoice.case,
-                    kind=TimelineEntry.Kind.PAYMENT,
-                    message=keyed(
-                        gettext_lazy(
-                            "Payment reminder for invoice %(reference)s sent; final date %(date)s."
-                        ),
+                    message=events.PAYMENT_REMINDER(
                         reference=invoice.reference,
                         date=invoice.final_due_on,
                     ),

@@ -23,17 +23,15 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from media_archive.models import ArchiveImage
 from media_archive.selectors import public_images
-from portal_site.cases.messages import keyed
-from portal_site.cases.models import Case, TimelineEntry
-from portal_site.cases.services import record
+from portal_site.cases import events
+from portal_site.cases.models import Case
+from portal_site.cases.services import notify_applicant, record
 from portal_site.core.links import absolute_url
 from portal_site.documents.services import file_pdf_document
 from portal_site.notifications.email_texts import render_email_text
-from portal_site.notifications.services import queue_email
 
 from .models import DownloadGrant, ImageProduct, Order, OrderItem
 from .services import FeeItem, ShopError, format_eur
@@ -202,15 +200,8 @@ def deliver_order(order: Order) -> list[DownloadGrant]:
     attachments = [permission.as_attachment()]
     if order.invoice and order.invoice.document:
         attachments.append(order.invoice.document.as_attachment())
-    queue_email(to=[order.email], subject=subject, body=body, case=case, attachments=attachments)
-    record(
-        case=case,
-        kind=TimelineEntry.Kind.MESSAGE,
-        message=keyed(
-            gettext_lazy("Usage permission and %(count)s download links sent."),
-            count=len(grants),
-        ),
-    )
+    notify_applicant(case=case, subject=subject, body=body, to=order.email, attachments=attachments)
+    record(case=case, message=events.USAGE_PERMISSION_SENT(count=len(grants)))
     return grants
 
 

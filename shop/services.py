@@ -19,17 +19,15 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from portal_site.accounts.models import User
-from portal_site.cases.messages import keyed
-from portal_site.cases.models import Case, TimelineEntry
-from portal_site.cases.services import record
+from portal_site.cases import events
+from portal_site.cases.models import Case
+from portal_site.cases.services import notify_applicant, record
 from portal_site.core.links import absolute_url
 from portal_site.documents.models import Letterhead
 from portal_site.documents.services import file_pdf_document
 from portal_site.notifications.email_texts import render_email_text
-from portal_site.notifications.services import queue_email
 from portal_site.processes import invoice_settled
 
 from .models import (
@@ -283,10 +281,8 @@ def issue_invoice(
         invoice.save(update_fields=["document"])
         record(
             case=case,
-            kind=TimelineEntry.Kind.PAYMENT,
             actor=actor,
-            message=keyed(
-                gettext_lazy("Fee invoice %(reference)s issued: %(amount)s, due on %(date)s."),
+            message=events.INVOICE_ISSUED(
                 reference=invoice.reference,
                 amount=invoice.total,
                 date=invoice.due_on,
@@ -298,11 +294,11 @@ def issue_invoice(
             attachments = []
             if invoice.document is not None:
                 attachments.append(invoice.document.as_attachment())
-            queue_email(
-                to=[partner.email or case.applicant_email],
+            notify_applicant(
+                case=case,
                 subject=subject_line,
                 body=body,
-                case=case,
+                to=partner.email,
                 attachments=attachments,
             )
     return invoice
@@ -409,29 +405,22 @@ def register_payment(
             "reference": locked.reference,
         }
         message = (
-            keyed(
-                gettext_lazy(
-                    "Payment of %(amount)s received (%(method)s) for invoice %(reference)s. "
-                    "Needs checking: %(flag)s."
-                ),
+            events.PAYMENT_RECEIVED_FLAGGED(
                 flag=Invoice.Flag(locked.flag).label,
                 **params,
             )
             if locked.flag
-            else keyed(
-                gettext_lazy(
-                    "Payment of %(amount)s received (%(method)s) for invoice %(reference)s."
-                ),
+            else events.PAYMENT_RECEIVED(
                 **params,
             )
         )
-        record(case=case, kind=TimelineEntry.Kind.PAYMENT, actor=actor, message=message)
+        record(case=case, actor=actor, message=message)
     if became_paid:
         if case is not None and case.applicant_email:
             subject, body = render_email_text(
                 key=text_for(PAYMENT_RECEIVED_MAIL, locked), values=invoice_values(locked)
             )
-            queue_email(to=[case.applicant_email], subject=subject, body=body, case=case)
+            notify_applicant(case=case, subject=subject, body=body)
         if locked.case_id:
             invoice_settled(case_id=locked.case_id, invoice_id=locked.pk)
     return PaymentOutcome(payment, True, locked)
@@ -479,10 +468,8 @@ def clear_flag(*, invoice: Invoice, actor: User) -> Invoice:
     if locked.case is not None:
         record(
             case=locked.case,
-            kind=TimelineEntry.Kind.PAYMENT,
             actor=actor,
-            message=keyed(
-                gettext_lazy("Payment of invoice %(reference)s checked by the cash office."),
+            message=events.PAYMENT_CHECKED(
                 reference=locked.reference,
             ),
         )
@@ -527,10 +514,8 @@ def cancel_invoice(
     if locked.case is not None:
         record(
             case=locked.case,
-            kind=TimelineEntry.Kind.PAYMENT,
             actor=actor,
-            message=keyed(
-                gettext_lazy("Invoice %(reference)s cancelled (Storno): %(reason)s"),
+            message=events.INVOICE_CANCELLED(
                 reference=locked.reference,
                 reason=reason,
             ),

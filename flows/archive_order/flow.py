@@ -12,9 +12,8 @@ from viewflow.workflow import flow, lock
 from portal_site.accounts.models import User
 from portal_site.cases.models import Case, CaseStatus
 from portal_site.cases.processes import case_id_of, case_of
-from portal_site.cases.services import change_status
+from portal_site.cases.services import change_status, notify_applicant
 from portal_site.notifications.email_texts import render_email_text
-from portal_site.notifications.services import queue_email
 from shop.models import Order
 from shop.orders import ORDER_PROCESS, cancel_orders, deliver_order, order_fee_items, order_summary
 from shop.services import issue_invoice
@@ -33,7 +32,7 @@ def _order(case_id: int) -> Order:
 def _mail(order: Order, key: str, **extra: str) -> None:
     values = {"name": order.partner.greeting_name, "case_number": order.case.number, **extra}
     subject, body = render_email_text(key=key, values=values)
-    queue_email(to=[order.email], subject=subject, body=body, case=order.case)
+    notify_applicant(case=order.case, subject=subject, body=body, to=order.email)
 
 
 class ArchiveOrderProcess(CaseProcess):

@@ -11,8 +11,8 @@ from viewflow import jsonstore, this
 from viewflow.workflow import flow, lock
 
 from portal_site.accounts.models import User
-from portal_site.cases.messages import keyed
-from portal_site.cases.models import Case, CaseStatus, TimelineEntry
+from portal_site.cases import events
+from portal_site.cases.models import Case, CaseStatus
 from portal_site.cases.processes import case_of
 from portal_site.cases.services import change_status, record
 from portal_site.documents.services import file_pdf_document
@@ -152,9 +152,8 @@ class CivilStatusFlow(flow.Flow):
         case.save(update_fields=["data", "updated_at"])
         record(
             case=case,
-            kind=TimelineEntry.Kind.DECISION,
             actor=context.user,
-            message=keyed(gettext_lazy("Certificate number recorded: %(number)s"), number=number),
+            message=events.CERTIFICATE_NUMBER(number=number),
         )
         context.remember(certificate_number=number)
         return _("Certificate number recorded; the fee invoice is being sent to the applicant.")

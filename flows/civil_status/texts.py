@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
-
-from portal_site.cases.messages import keyed
-from portal_site.cases.models import Case, TimelineEntry
-from portal_site.cases.services import record
+from portal_site.cases.models import Case
+from portal_site.cases.services import notify_applicant
 from portal_site.notifications.email_texts import register_email_text, render_email_text
-from portal_site.notifications.services import queue_email
 from portal_site.processes import inputs_of
 
 from .application import certificate_request
@@ -55,13 +51,7 @@ def mail_applicant(case: Case, key: str, extra: dict[str, str] | None = None) ->
     if not case.applicant_email:
         return
     subject, body = render_email_text(key=key, values={**mail_values(case), **(extra or {})})
-    queue_email(to=[case.applicant_email], subject=subject, body=body, case=case)
-    record(
-        case=case,
-        kind=TimelineEntry.Kind.MESSAGE,
-        message=keyed(gettext_lazy("E-mail to the applicant: %(subject)s"), subject=subject),
-        data={"subject": subject, "body": body},
-    )
+    notify_applicant(case=case, subject=subject, body=body)
 
 
 def register_texts() -> None:

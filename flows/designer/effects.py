@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 
 from portal_site.accounts import roles
 from portal_site.accounts.models import OrgUnit, User
-from portal_site.cases.models import Case, CaseFile, TimelineEntry
+from portal_site.cases import events
+from portal_site.cases.messages import Keyed
+from portal_site.cases.models import Case, CaseFile
 from portal_site.cases.services import attach_file, record
 from portal_site.documents.services import file_pdf_document
 from portal_site.notifications.letters import fill_placeholders
@@ -162,10 +164,10 @@ def send_email(step: dict, *, process, case: Case) -> None:
             attachments.append(calendar_file(reservation, case=case).as_attachment())
     if to:
         queue_email(to=to, subject=subject, body=body, case=case, attachments=attachments)
-        message = _("E-mail “%(subject)s” to %(to)s.") % {"subject": subject, "to": ", ".join(to)}
+        message = events.EMAIL_SENT(subject=subject, to=", ".join(to))
     else:
-        message = _("E-mail “%(subject)s” not sent: no address.") % {"subject": subject}
-    record(case=case, kind=TimelineEntry.Kind.MESSAGE, message=message)
+        message = events.EMAIL_NOT_SENT(subject=subject)
+    record(case=case, message=message)
 
 
 def _ids(text: str) -> list[str]:
@@ -249,7 +251,7 @@ def _when(values: dict[str, Any], step: dict) -> tuple[datetime.datetime, dateti
     )
 
 
-def reserve(step: dict, *, process, case: Case) -> tuple[bool, str]:
+def reserve(step: dict, *, process, case: Case) -> tuple[bool, Keyed]:
     """Reserve the resource for the span under a row lock on the resource; (done, why not).
 
     A room or vehicle is refused when any active reservation overlaps; a pool of
@@ -268,16 +270,17 @@ def reserve(step: dict, *, process, case: Case) -> tuple[bool, str]:
             Resource.objects.select_for_update().filter(name__iexact=name, active=True).first()
         )
         if resource is None:
-            return False, _("“%(name)s” cannot be booked.") % {"name": name or "–"}
+            return False, events.RESERVATION_REFUSED(
+                reason=_("“%(name)s” cannot be booked.") % {"name": name or "–"}
+            )
         Reservation.objects.filter(case=case, step=step["id"], released_at__isnull=True).update(
             released_at=timezone.now()
         )
         if people > resource.capacity:
-            return False, _("%(resource)s holds %(capacity)d people, not %(people)d.") % {
-                "resource": resource.name,
-                "capacity": resource.capacity,
-                "people": people,
-            }
+            return False, events.RESERVATION_REFUSED(
+                reason=_("%(resource)s holds %(capacity)d people, not %(people)d.")
+                % {"resource": resource.name, "capacity": resource.capacity, "people": people}
+            )
         overlapping = Reservation.objects.filter(
             Q(starts_at__lt=ends_at) & Q(ends_at__gt=starts_at),
             resource=resource,
@@ -285,9 +288,10 @@ def reserve(step: dict, *, process, case: Case) -> tuple[bool, str]:
         )
         taken = overlapping.aggregate(people=Sum("people"))["people"] or 0
         if (resource.exclusive and overlapping.exists()) or taken + people > resource.capacity:
-            return False, _("%(resource)s is already reserved at that time.") % {
-                "resource": resource.name
-            }
+            return False, events.RESERVATION_REFUSED(
+                reason=_("%(resource)s is already reserved at that time.")
+                % {"resource": resource.name}
+            )
         reservation = Reservation.objects.create(
             resource=resource,
             case=case,
@@ -296,10 +300,7 @@ def reserve(step: dict, *, process, case: Case) -> tuple[bool, str]:
             ends_at=ends_at,
             people=people,
         )
-    return True, _("%(resource)s reserved for %(span)s.") % {
-        "resource": resource.name,
-        "span": _span(reservation),
-    }
+    return True, events.RESERVED(resource=resource.name, span=_span(reservation))
 
 
 def release_reservations(case: Case) -> int:
@@ -308,8 +309,7 @@ def release_reservations(case: Case) -> int:
     if released:
         record(
             case=case,
-            kind=TimelineEntry.Kind.SYSTEM,
-            message=_("Reservation released."),
+            message=events.RESERVATION_RELEASED(),
         )
     return released
 

@@ -31,7 +31,8 @@ from viewflow.workflow.nodes.split import SplitActivation
 from portal_site.accounts import roles
 from portal_site.accounts.models import Employee, OrgUnit, User
 from portal_site.accounts.selectors import department_head_of, team_lead_of
-from portal_site.cases.models import Case, TimelineEntry
+from portal_site.cases import events
+from portal_site.cases.models import Case
 from portal_site.cases.processes import case_of
 from portal_site.cases.services import change_status, record
 from portal_site.processes import inputs_of
@@ -310,9 +311,7 @@ class DesignedFlow(flow.Flow):
         if withdrawn:
             record(
                 case=case_of(process),
-                kind=TimelineEntry.Kind.TASK,
-                message=_("%(count)d parallel task(s) withdrawn: one decision was enough.")
-                % {"count": withdrawn},
+                message=events.PARALLEL_WITHDRAWN(count=withdrawn),
             )
         process.step = step["next"]
         process.save(update_fields=["data"])
@@ -351,11 +350,14 @@ class DesignedFlow(flow.Flow):
                     break
                 if step["kind"] == "fee" and (case.data or {}).get("test_run"):
                     # A test run charges nothing: no Kassenzeichen, no booking.
+                    from .diagram import Names
+
+                    fees = Names(None)
                     record(
                         case=case,
-                        kind=TimelineEntry.Kind.SYSTEM,
-                        message=_("Test run: fee “%(id)s” not invoiced; going on as paid.")
-                        % {"id": step["id"]},
+                        message=events.TEST_RUN_FEE_SKIPPED(
+                            fee=", ".join(fees.fee(line["booking_key"]) for line in step["lines"])
+                        ),
                     )
                     process.step = step["next"]
                     continue
@@ -383,9 +385,7 @@ class DesignedFlow(flow.Flow):
             process.error = str(error)
             record(
                 case=case,
-                kind=TimelineEntry.Kind.SYSTEM,
-                message=_("Error in the process definition at step “%(id)s”: %(error)s")
-                % {"id": process.step, "error": error},
+                message=events.DEFINITION_ERROR(step=process.step, error=error),
             )
         process.save(update_fields=["data"])
 
@@ -400,8 +400,7 @@ class DesignedFlow(flow.Flow):
             process.wait_until = until.isoformat()
             record(
                 case=case,
-                kind=TimelineEntry.Kind.SYSTEM,
-                message=_("Waiting until %(date)s.") % {"date": until.strftime("%d.%m.%Y")},
+                message=events.WAITING_UNTIL(date=until),
             )
         due = parse_date(process.wait_until) or timezone.localdate()
         if due > timezone.localdate():
@@ -433,8 +432,8 @@ class DesignedFlow(flow.Flow):
         try:
             done, message = effects.reserve(step, process=process, case=case)
         except effects.StepFailed as error:  # e.g. "9 Uhr": not available, with the reason
-            done, message = False, str(error)
-        record(case=case, kind=TimelineEntry.Kind.SYSTEM, message=message)
+            done, message = False, events.RESERVATION_REFUSED(reason=str(error))
+        record(case=case, message=message)
         return step["next"] if done else step["refused"]
 
     def _end(self, step: dict, case: Case) -> None:
@@ -503,9 +502,7 @@ def assignee_of(process: DesignedProcess, step: dict, task=None) -> User | None:
     if user is None or not user.is_active:
         record(
             case=case,
-            kind=TimelineEntry.Kind.TASK,
-            message=_("Nobody found for the task “%(title)s”; it waits in the office's queue.")
-            % {"title": step["title"]},
+            message=events.TASK_NOBODY_FOUND(task=step["title"]),
         )
         return None
     return user

@@ -14,8 +14,8 @@ from viewflow.workflow.status import STATUS
 
 from portal_site.accounts.models import User
 from portal_site.accounts.selectors import department_head_of, team_lead_of
-from portal_site.cases.messages import keyed
-from portal_site.cases.models import Case, CaseStatus, TimelineEntry
+from portal_site.cases import events
+from portal_site.cases.models import Case, CaseStatus
 from portal_site.cases.processes import case_id_of, of_cases
 from portal_site.cases.services import change_status, record
 from portal_site.documents.services import file_pdf_document
@@ -74,10 +74,8 @@ def start_training(*, case: Case, actor: User | None = None) -> object:
     lead = active_user(process.team_lead_id)
     record(
         case=case,
-        kind=TimelineEntry.Kind.TASK,
         actor=actor,
-        message=keyed(
-            gettext_lazy("Course %(course)s; recommendation asked of %(lead)s."),
+        message=events.COURSE_RECOMMENDATION_ASKED(
             course=participation.course,
             lead=lead.get_full_name() if lead else gettext_lazy("the office's queue"),
         ),
@@ -273,9 +271,7 @@ class TrainingFlow(flow.Flow):
         participation = participation_of(case_id_of(activation.process))
         record(
             case=participation.case,
-            kind=TimelineEntry.Kind.DECISION,
-            message=keyed(
-                gettext_lazy("Moved up from the waiting list: a place in %(course)s is confirmed."),
+            message=events.COURSE_MOVED_UP(
                 course=participation.course,
             ),
         )
@@ -309,9 +305,8 @@ def cancel_participation(
     participation.save(update_fields=["status"])
     record(
         case=participation.case,
-        kind=TimelineEntry.Kind.STATUS,
         actor=actor,
-        message=keyed(gettext_lazy("Registration for %(course)s withdrawn."), course=course),
+        message=events.COURSE_WITHDRAWN(course=course),
     )
     mail_participant(participation, MAIL_WITHDRAWN)
     transaction.on_commit(lambda: offer_course(course))  # a place is free again

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
-
-from portal_site.cases.messages import keyed
-from portal_site.cases.models import TimelineEntry
-from portal_site.cases.services import record
+from portal_site.cases import events
+from portal_site.cases.services import notify_applicant
 from portal_site.notifications.email_texts import register_email_text, render_email_text
-from portal_site.notifications.services import queue_email
 
 from ..models import Participation
 
@@ -57,17 +53,13 @@ def mail_participant(
     if not participation.email:
         return
     subject, body = render_email_text(key=key, values=mail_values(participation, **extra))
-    queue_email(
-        to=[participation.email],
+    notify_applicant(
+        case=participation.case,
         subject=subject,
         body=body,
-        case=participation.case,
+        event=events.EMAIL_TO_EMPLOYEE,
+        to=participation.email,
         attachments=attachments,
-    )
-    record(
-        case=participation.case,
-        kind=TimelineEntry.Kind.MESSAGE,
-        message=keyed(gettext_lazy("E-mail to the employee: %(subject)s"), subject=subject),
     )
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from portal_site.accounts.models import User
 from portal_site.registry import Registry
 
+from . import events
 from .models import Case, TimelineEntry
 from .processes import of_cases
 
@@ -114,8 +115,22 @@ def _scrub_timeline(case: Case, strings: list[str]) -> None:
         if comment and message.endswith(f" – {comment}"):
             message = message[: -len(f" – {comment}")]
         message = scrub(message, strings)
+        stored = (entry.data or {}).get("message") if isinstance(entry.data, dict) else None
+        kept: dict = {}
+        if isinstance(stored, dict):
+            # the event stays (shown in the reader's language); its words are scrubbed
+            kept = {
+                "message": {
+                    **stored,
+                    "params": _scrub_json(stored.get("params") or {}, strings),
+                    "suffix": "",
+                }
+            }
         if isinstance(entry.data, dict) and entry.data.get("correction"):
-            message = _("An answer was corrected.")  # its old value is gone from the case
+            # its old value is gone from the case
+            erased = events.ANSWER_CORRECTED_ERASED()
+            message = str(_(erased.key))
+            kept = {"message": {"event": erased.event, "key": erased.key, "params": {}}}
         label = entry.actor_label
         if entry.actor_id is None and (
             entry.kind == TimelineEntry.Kind.RECEIVED or scrub(label, strings) != label
@@ -123,7 +138,7 @@ def _scrub_timeline(case: Case, strings: list[str]) -> None:
             label = _("Applicant")  # the applicant acted (sent the form, uploaded a file)
         # Integrity guard of the model is for edits of history; erasure is the one exception.
         TimelineEntry.objects.filter(pk=entry.pk).update(
-            message=message, actor_label=label, data={}
+            message=message, actor_label=label, data=kept
         )
 
 
@@ -197,8 +212,7 @@ def erase_personal_data(*, case: Case, actor: User | None = None, reason: str = 
     )
     record(
         case=locked,
-        kind=TimelineEntry.Kind.STATUS,
         actor=actor,
-        message=(_("Personal data deleted.") + (f" {scrub(reason, strings)}" if reason else "")),
+        message=events.PERSONAL_DATA_DELETED(suffix=f" {scrub(reason, strings)}" if reason else ""),
     )
     return locked

@@ -12,6 +12,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 
+# The text of every case event by its name, filled by portal_site.cases.events.define:
+# an entry is shown with its event's current text even if the wording changed since.
+EVENT_TEXTS: dict[str, Promise] = {}
+
+
 @dataclass(frozen=True)
 class Keyed:
     """A timeline text as its message key and parameters (see :func:`keyed`)."""
@@ -19,9 +24,13 @@ class Keyed:
     key: str
     params: dict[str, Any]
     suffix: str = ""
+    event: str = ""  # the name of its case event (portal_site.cases.events)
+    kind: str = ""  # the timeline kind the event is filed under
 
 
-def keyed(key: str | Promise, *, suffix: str = "", **params: Any) -> Keyed:
+def keyed(
+    key: str | Promise, /, *, suffix: str = "", event: str = "", kind: str = "", **params: Any
+) -> Keyed:
     """A timeline text kept as the source text and its parameters, so that each reader
     gets it in their language. ``key`` is marked for translation (``gettext_lazy`` or
     ``gettext_noop``); a parameter that is itself a lazy translation (a task's title,
@@ -31,7 +40,7 @@ def keyed(key: str | Promise, *, suffix: str = "", **params: Any) -> Keyed:
     with translation.override(None):
         source = str(key)
         stored = {name: _stored(value) for name, value in params.items()}
-    return Keyed(source, stored, suffix)
+    return Keyed(source, stored, suffix, event, kind)
 
 
 def _stored(value: Any) -> Any:
@@ -64,6 +73,7 @@ def render_keyed(stored: dict[str, Any]) -> str | None:
     """A stored keyed text in the active language (None when it cannot be rendered)."""
     try:
         params = {name: _rendered(value) for name, value in (stored.get("params") or {}).items()}
-        return gettext(stored["key"]) % params + (stored.get("suffix") or "")
+        text = EVENT_TEXTS.get(stored.get("event") or "")
+        return (str(text) if text else gettext(stored["key"])) % params + (stored.get("suffix") or "")
     except (KeyError, TypeError, ValueError, ArithmeticError):
         return None

@@ -10,11 +10,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from portal_site.accounts.models import OrgUnit, User
 
-from .messages import Keyed, keyed, render_keyed
+from . import events
+from .messages import Keyed, render_keyed
 from .models import Case, CaseFile, CaseStatus, Channel, TimelineEntry
 from .numbering import next_case_number, provisional_number
 
@@ -28,30 +28,38 @@ def actor_label_for(user: User | None) -> str:
 def record(
     *,
     case: Case,
-    kind: str,
-    message: str | Keyed,
+    message: Keyed,
+    kind: str = "",
     actor: User | None = None,
     actor_label: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> TimelineEntry:
-    """Append one entry to the case's timeline.
+    """Append one entry to the case's timeline: one of the case events
+    (:mod:`portal_site.cases.events`) with its parameters.
 
-    A :class:`Keyed` message is stored as its key and parameters (shown in the
-    reader's language) and, for search, exports and PDFs, as the German text.
+    It is stored as the event and its parameters (shown in the reader's language)
+    and, for search, exports and PDFs, as the German text. Plain text is refused:
+    it would stay in the writer's language.
     """
+    if not isinstance(message, Keyed) or not message.event:
+        raise TypeError("A timeline entry is a case event (portal_site.cases.events).")
     data = dict(data or {})
-    if isinstance(message, Keyed):
-        stored = {"key": message.key, "params": message.params, "suffix": message.suffix}
-        data["message"] = stored
-        with translation.override(settings.LANGUAGE_CODE):
-            message = render_keyed(stored) or message.key
+    stored = {
+        "event": message.event,
+        "key": message.key,
+        "params": message.params,
+        "suffix": message.suffix,
+    }
+    data["message"] = stored
+    with translation.override(settings.LANGUAGE_CODE):
+        text = render_keyed(stored) or message.key
     return TimelineEntry.objects.create(
         case=case,
         at=timezone.now(),
-        kind=kind,
+        kind=kind or message.kind,
         actor=actor,
         actor_label=actor_label or actor_label_for(actor),
-        message=message,
+        message=text,
         data=data,
     )
 
@@ -99,8 +107,7 @@ def open_case(
     )
     record(
         case=case,
-        kind=TimelineEntry.Kind.RECEIVED,
-        message=_("Case received via %(channel)s.") % {"channel": case.get_channel_display()},
+        message=events.CASE_RECEIVED(channel=Channel(channel).label),
         actor=actor,
         actor_label=None if actor else (applicant_name or None),
         data={"channel": channel},
@@ -108,8 +115,7 @@ def open_case(
     if parent is not None:
         record(
             case=parent,
-            kind=TimelineEntry.Kind.LINK,
-            message=_("Sub-case %(number)s linked.") % {"number": case.number},
+            message=events.SUB_CASE_LINKED(number=case.number),
             actor=actor,
         )
     return case
@@ -126,13 +132,12 @@ def change_status(*, case: Case, status: str, actor: User | None = None, reason:
     if status in (CaseStatus.COMPLETED, CaseStatus.REJECTED, CaseStatus.CANCELLED):
         locked.closed_at = timezone.now()
     locked.save(update_fields=["status", "closed_at", "updated_at"])
-    message = keyed(
-        gettext_lazy("Status changed from %(old)s to %(new)s."),
+    message = events.STATUS_CHANGED(
         old=CaseStatus(old).label,
         new=CaseStatus(status).label,
         suffix=f" {reason}" if reason else "",
     )
-    record(case=locked, kind=TimelineEntry.Kind.STATUS, message=message, actor=actor)
+    record(case=locked, message=message, actor=actor)
     return locked
 
 
@@ -172,8 +177,7 @@ def note_filed(
     """The timeline entry of a file that now exists, with its checksum."""
     return record(
         case=case_file.case,
-        kind=TimelineEntry.Kind.DOCUMENT,
-        message=_("File filed: %(title)s") % {"title": case_file.title},
+        message=events.FILE_FILED(title=case_file.title),
         actor=actor,
         actor_label=actor_label,
         data={"case_file": case_file.pk, "sha256": case_file.sha256},
@@ -182,24 +186,54 @@ def note_filed(
 
 def add_note(*, case: Case, actor: User, text: str) -> TimelineEntry:
     """An internal note: on the timeline, never shown to the applicant."""
-    return record(case=case, kind=TimelineEntry.Kind.NOTE, message=text, actor=actor)
+    return record(case=case, message=events.NOTE_ADDED(text=text), actor=actor)
+
+
+def notify_applicant(
+    *,
+    case: Case,
+    subject: str,
+    body: str,
+    event: events.CaseEvent = events.EMAIL_TO_APPLICANT,
+    actor: User | None = None,
+    to: str = "",
+    attachments=(),
+    note_unsent: bool = False,
+) -> TimelineEntry | None:
+    """E-mail the person a case is about through the outbox and note it on the timeline.
+
+    ``to`` is their address when it is not the case's applicant e-mail (an order's
+    address, a course participant's). Without an address nothing is sent and nothing
+    noted, unless ``note_unsent`` (then the timeline says the e-mail did not go out).
+    The one service for "tell the applicant and write it down"; ``event`` is the
+    timeline event (:mod:`portal_site.cases.events`) with a ``subject`` parameter.
+    """
+    from portal_site.notifications.services import queue_email
+
+    address = to or case.applicant_email
+    if not address:
+        if note_unsent:
+            return record(case=case, message=events.EMAIL_NOT_SENT(subject=subject), actor=actor)
+        return None
+    queue_email(to=[address], subject=subject, body=body, case=case, attachments=attachments)
+    return record(
+        case=case,
+        message=event(subject=subject),
+        actor=actor,
+        data={"subject": subject, "body": body},
+    )
 
 
 @transaction.atomic
 def message_applicant(*, case: Case, actor: User, subject: str, text: str) -> TimelineEntry:
     """E-mail the applicant through the outbox and keep the message on the case."""
-    from portal_site.notifications.services import queue_email
-
     if not case.applicant_email:
         raise ValueError(_("This case has no e-mail address of the applicant."))
-    queue_email(to=[case.applicant_email], subject=subject, body=text, case=case)
-    return record(
-        case=case,
-        kind=TimelineEntry.Kind.MESSAGE,
-        message=_("Message to the applicant: %(subject)s") % {"subject": subject},
-        actor=actor,
-        data={"subject": subject, "body": text},
+    entry = notify_applicant(
+        case=case, subject=subject, body=text, event=events.MESSAGE_TO_APPLICANT, actor=actor
     )
+    assert entry is not None
+    return entry
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import translation
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
@@ -32,9 +33,10 @@ def test_internal_note_is_on_the_timeline_and_not_mailed(clerk):
     case = _portal_case()
     mail.outbox.clear()
     _post(clerk, case, "note", text="Rückfrage beim Ordnungsamt läuft.")
-    assert case.timeline.filter(
-        kind=TimelineEntry.Kind.NOTE, message="Rückfrage beim Ordnungsamt läuft."
-    ).exists()
+    note = case.timeline.get(kind=TimelineEntry.Kind.NOTE)
+    assert note.message == "Notiz: Rückfrage beim Ordnungsamt läuft."
+    with translation.override("en"):  # the clerk's words as written, the frame translated
+        assert note.text == "Note: Rückfrage beim Ordnungsamt läuft."
     assert mail.outbox == []
 
 
