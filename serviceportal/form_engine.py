@@ -16,6 +16,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 
+from portal_site.core.values import DATE, NUMBER, readable
+
 from . import field_rules
 from .catalogues import Catalogue
 from .form_definition import FieldSpec, FieldType
@@ -167,16 +169,14 @@ def initial_from_json(spec: FieldSpec, value: Any) -> Any:
 
 
 def display_value(spec: FieldSpec, value: Any) -> str:
-    """The answer as a person reads it (German dates, Ja/Nein, labels of catalogue codes)."""
+    """The answer as the reader reads it (dates and numbers in their notation, Ja/Nein,
+    labels of catalogue codes): portal_site.core.values.readable."""
     if value is None or value == "" or value == []:
         return ""
     if spec.field_type == FieldType.CHECKBOX:
         return gettext("Yes") if value else gettext("No")
-    if spec.field_type == FieldType.DATE:
-        try:
-            return dt.date.fromisoformat(value).strftime("%d.%m.%Y")
-        except (TypeError, ValueError):
-            return str(value)
+    if spec.field_type == FieldType.DATE:  # 15.12.2026 / 15 December 2026
+        return readable(value, DATE)
     if spec.field_type == FieldType.CATALOGUE:
         catalogue = Catalogue.objects.filter(pk=spec.catalogue_id).first()
         labels = dict(catalogue.choices()) if catalogue else {}
@@ -188,5 +188,5 @@ def display_value(spec: FieldSpec, value: Any) -> str:
     if spec.choices:
         return spec.choice_label(str(value))
     if spec.field_type == FieldType.NUMBER:
-        return str(value).replace(".", ",")
+        return readable(value, NUMBER)
     return str(value)

@@ -16,11 +16,13 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy
 
@@ -171,7 +173,7 @@ class FormWizard:
                     "step": step.title,
                     "name": spec.name,
                     "label": spec.label,
-                    "value": display_value(spec, value),
+                    "value": _kept(spec, value),
                 }
             )
         identity = state.get("identity") or {}
@@ -501,3 +503,10 @@ class FormWizard:
             group = groups.setdefault(step.key, {"key": step.key, "title": step.title, "rows": []})
             group["rows"].append({"label": spec.label, "value": display_value(spec, value)})
         return list(groups.values())
+
+
+def _kept(spec, value) -> str:
+    """An answer as the case keeps it: in the city's language (records, documents, exports),
+    whichever language the applicant used."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return display_value(spec, value)

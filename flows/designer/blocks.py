@@ -121,6 +121,7 @@ class FieldKind:
     LONG_TEXT = "long_text"
     NUMBER = "number"
     DATE = "date"
+    TIME = "time"
     YES_NO = "yes_no"
     CHOICE = "choice"
     RESOURCE = "resource"
@@ -129,6 +130,7 @@ class FieldKind:
         (LONG_TEXT, _("Long text")),
         (NUMBER, _("Number")),
         (DATE, _("Date")),
+        (TIME, _("Time of day")),
         (YES_NO, _("Yes/no")),
         (CHOICE, _("Choice")),
         (RESOURCE, _("Bookable resource")),
@@ -435,6 +437,7 @@ class InputBlock(blocks.StructBlock):
             ("text", _("Text")),
             ("number", _("Number")),
             ("date", _("Date")),
+            ("time", _("Time of day")),
             ("choice", _("Choice")),
             ("yes_no", _("Yes/no")),
             ("email", _("E-mail")),

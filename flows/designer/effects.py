@@ -13,11 +13,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import icalendar
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_time
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from portal_site.accounts import roles
@@ -26,6 +26,7 @@ from portal_site.cases import events
 from portal_site.cases.messages import Keyed
 from portal_site.cases.models import Case, CaseFile
 from portal_site.cases.services import attach_file, record
+from portal_site.core.values import readable
 from portal_site.documents.services import file_pdf_document
 from portal_site.notifications.letters import fill_placeholders
 from portal_site.notifications.services import queue_email
@@ -62,7 +63,7 @@ def values_of(process, case: Case) -> dict[str, Any]:
         invoice = Invoice.objects.filter(pk=process.invoice_id).first()
         if invoice is not None:
             values["invoice_reference"] = invoice.reference
-            values["invoice_total"] = number_format(invoice.total, 2) + " €"
+            values["invoice_total"] = invoice.total  # shown as an amount by fill()
     reservation = active_reservations(case).first()
     if reservation is not None:
         values["resource"] = reservation.resource.name
@@ -70,18 +71,28 @@ def values_of(process, case: Case) -> dict[str, Any]:
     return values
 
 
-def fill(text: str, values: dict[str, Any]) -> str:
-    return fill_placeholders(text, {key: _text(value) for key, value in values.items()})
+def fill(text: str, values: dict[str, Any], process=None) -> str:
+    """A step's text with its placeholders filled as people read them, in German (letters
+    and e-mails): dates "15.12.2026", times "10:30 Uhr", amounts "25,00 €", "ja"/"nein";
+    the value's kind comes from the definition's inputs and task fields."""
+    kinds = value_kinds(process.definition()) if process is not None else {}
+    with translation.override(settings.LANGUAGE_CODE):
+        return fill_placeholders(
+            text, {key: readable(value, kinds.get(key, "")) for key, value in values.items()}
+        )
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+# The designer's kinds as portal_site.core.values reads them; others are shown as written.
+_READ_AS = {"date": "date", "time": "time", "number": "number", "yes_no": "yes_no"}
+
+
+def value_kinds(definition: dict) -> dict[str, str]:
+    """How each named value of a definition is read: its input's or task field's kind."""
+    kinds = {item["name"]: item.get("kind", "") for item in definition.get("inputs") or []}
+    for step in definition.get("steps") or []:
+        for field in step.get("fields") or []:
+            kinds[field["name"]] = field.get("kind", "")
+    return {name: _READ_AS.get(kind, "text") for name, kind in kinds.items()}
 
 
 # -- Dokument
@@ -100,8 +111,8 @@ def file_document(step: dict, *, process, case: Case) -> CaseFile:
         title=step["title"],
         filename=f"{_slug(step['title'])}-{case.number}.pdf",
         context={
-            "subject": fill(step["subject"], values),
-            "letter": fill(step["body"], values),
+            "subject": fill(step["subject"], values, process),
+            "letter": fill(step["body"], values, process),
             "recipient": [line for line in _address_lines(case) if line],
         },
     )
@@ -149,8 +160,8 @@ def recipients(step: dict, case: Case) -> list[str]:
 
 def send_email(step: dict, *, process, case: Case) -> None:
     values = values_of(process, case)
-    subject = fill(step["subject"], values)
-    body = fill(step["body"], values)
+    subject = fill(step["subject"], values, process)
+    body = fill(step["body"], values, process)
     to = recipients(step, case)
     attachments = []
     documents = process.documents or {}
@@ -210,7 +221,7 @@ def issue_fee(step: dict, *, process, case: Case) -> Invoice:
         )
     )
     invoice = issue_invoice(
-        partner=partner, items=items, subject=fill(step["subject"], values), case=case
+        partner=partner, items=items, subject=fill(step["subject"], values, process), case=case
     )
     process.invoice_id = invoice.pk
     return invoice
@@ -228,7 +239,7 @@ def active_reservations(case: Case):
 def _span(reservation: Reservation) -> str:
     start = timezone.localtime(reservation.starts_at)
     end = timezone.localtime(reservation.ends_at)
-    return f"{start:%d.%m.%Y}, {start:%H:%M}–{end:%H:%M}"
+    return f"{start:%d.%m.%Y}, {start:%H:%M}–{end:%H:%M} Uhr"
 
 
 def _when(values: dict[str, Any], step: dict) -> tuple[datetime.datetime, datetime.datetime]:

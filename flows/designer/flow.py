@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from django import forms
@@ -145,6 +145,8 @@ class DesignedTaskForm(StepForm):
         found = {}
         for key, value in self.cleaned_data.items():
             if key.startswith("field_"):
+                if isinstance(value, time):
+                    value = value.strftime("%H:%M")
                 found[key[len("field_") :]] = (
                     value.isoformat() if hasattr(value, "isoformat") else value
                 )
@@ -166,6 +168,12 @@ def clerk_field(spec: dict) -> forms.Field:
         return forms.DecimalField(max_digits=12, decimal_places=2, **common)
     if kind == FieldKind.DATE:
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if kind == FieldKind.TIME:  # "10:30"; anything else is refused with Django's message
+        return forms.TimeField(
+            widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            input_formats=["%H:%M", "%H:%M:%S", "%H.%M"],
+            **common,
+        )
     if kind == FieldKind.YES_NO:
         return forms.BooleanField(**common)
     if kind in (FieldKind.CHOICE, FieldKind.RESOURCE):

@@ -105,6 +105,20 @@ class OrgUnit(models.Model):
         ),
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    # Its letterhead: what documents it issues print instead of the city's (empty: the city's).
+    letter_name = models.CharField(
+        _("name on letters"),
+        max_length=200,
+        blank=True,
+        help_text=_("Printed under the authority on the documents it issues; empty: its name."),
+    )
+    postal_address = models.TextField(
+        _("postal address"),
+        blank=True,
+        help_text=_("On its letters and in the return-address line; empty: the city's."),
+    )
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    opening_hours = models.TextField(_("opening hours"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 
+from portal_site.core.values import euros, readable
 
 # The text of every case event by its name, filled by portal_site.cases.events.define:
 # an entry is shown with its event's current text even if the wording changed since.
@@ -61,11 +62,9 @@ def _rendered(value: Any) -> Any:
     if "t" in value:
         return gettext(value["t"])
     if "d" in value:
-        return formats.date_format(dt.date.fromisoformat(value["d"]), "SHORT_DATE_FORMAT")
+        return readable(dt.date.fromisoformat(value["d"]))
     if "eur" in value:
-        amount = formats.number_format(Decimal(value["eur"]), 2, use_l10n=True, force_grouping=True)
-        # German "1.234,50 €", English "€1,234.50"
-        return gettext("%(amount)s €") % {"amount": amount}
+        return euros(Decimal(value["eur"]))  # German "1.234,50 €", English "€1,234.50"
     raise KeyError(value)
 
 
@@ -74,6 +73,7 @@ def render_keyed(stored: dict[str, Any]) -> str | None:
     try:
         params = {name: _rendered(value) for name, value in (stored.get("params") or {}).items()}
         text = EVENT_TEXTS.get(stored.get("event") or "")
-        return (str(text) if text else gettext(stored["key"])) % params + (stored.get("suffix") or "")
+        source = str(text) if text else gettext(stored["key"])
+        return source % params + (stored.get("suffix") or "")
     except (KeyError, TypeError, ValueError, ArithmeticError):
         return None

@@ -42,6 +42,23 @@ DEMO_ORG_UNITS = [
     ("41.2", "Stadtarchiv", OrgUnit.Kind.TEAM, "41", "stadtarchiv@kassel.de"),
 ]
 
+# The letterheads of the offices that issue documents (Organisation → Org units).
+DEMO_LETTERHEADS = {
+    "41.2": {
+        "letter_name": "Stadtarchiv Kassel",
+        "postal_address": "Wildemannsgasse 1\n34117 Kassel",
+        "phone": "0561 787-4032",
+        "opening_hours": "Di–Do 9:00–16:00 Uhr\nFr 9:00–13:00 Uhr",
+    },
+    "34": {
+        "letter_name": "Standesamt Kassel",
+        "postal_address": "Obere Königsstraße 8\n34117 Kassel",
+        "phone": "0561 787-3401",
+        "opening_hours": "Mo–Fr 8:00–12:00 Uhr\nDo 14:00–17:00 Uhr",
+    },
+    "20.2": {"letter_name": "Stadtkasse Kassel", "phone": "0561 787-2020"},
+}
+
 # Employees of the directory who are not staff users (applicants in the demo).
 DEMO_EMPLOYEES = [
     ("2001", "Hans", "Mustermann", "hans.mustermann@kassel.de", "10.1"),
@@ -85,7 +102,13 @@ def load_kernel_demo() -> dict[str, int]:
     for short, name, kind, parent, email in DEMO_ORG_UNITS:
         unit, _ = OrgUnit.objects.update_or_create(
             short_name=short,
-            defaults={"name": name, "kind": kind, "parent": units.get(parent), "email": email},
+            defaults={
+                "name": name,
+                "kind": kind,
+                "parent": units.get(parent),
+                "email": email,
+                **DEMO_LETTERHEADS.get(short, {}),
+            },
         )
         units[short] = unit
     for username, first, last, role, unit_short, number in DEMO_USERS:

@@ -133,3 +133,53 @@ class Letterhead(BaseGenericSetting):
         with rendition.file.open("rb") as handle:
             data = base64.b64encode(handle.read()).decode()
         return f"data:image/png;base64,{data}"
+
+
+class IssuedLetterhead:
+    """The city's letterhead as one office issues a document: the office's name under the
+    authority and, where the office has its own (its admin record under Organisation),
+    its address, phone, e-mail and opening hours; everything else (logo, bank details,
+    legal remedy) is the city's."""
+
+    def __init__(self, city: Letterhead, office) -> None:
+        self._city = city
+        self.office = office
+
+    def __getattr__(self, name: str):
+        return getattr(self._city, name)
+
+    @property
+    def department(self) -> str:
+        return self.office.letter_name or self.office.name
+
+    @property
+    def address_lines(self) -> list[str]:
+        own = [line.strip() for line in self.office.postal_address.splitlines() if line.strip()]
+        return own or self._city.address_lines
+
+    @property
+    def return_address(self) -> str:
+        own = [line.strip() for line in self.office.postal_address.splitlines() if line.strip()]
+        if not own:
+            return self._city.return_address
+        sender = self._city.return_address.split(" · ")[0]
+        return " · ".join([sender, self.department, *own])
+
+    @property
+    def phone(self) -> str:
+        return self.office.phone or self._city.phone
+
+    @property
+    def email(self) -> str:
+        return self.office.email or self._city.email
+
+    @property
+    def opening_hours_lines(self) -> list[str]:
+        own = [line.strip() for line in self.office.opening_hours.splitlines() if line.strip()]
+        return own or self._city.opening_hours_lines
+
+
+def letterhead_for(office=None) -> Letterhead | IssuedLetterhead:
+    """The letterhead a document of ``office`` carries (the city's without an office)."""
+    city = Letterhead.load()
+    return city if office is None else IssuedLetterhead(city, office)

@@ -42,26 +42,33 @@ def _static_only_fetcher():
 ARCHIVAL_VARIANT = "pdf/a-3a"
 
 
-def letterhead_context() -> dict[str, Any]:
-    """The city's letterhead (editable in the admin) for every document template."""
-    from .models import Letterhead
+def letterhead_context(issuer=None) -> dict[str, Any]:
+    """The letterhead of the issuing office (``issuer``, an OrgUnit), falling back to the
+    city's (editable in the admin), for every document template."""
+    from .models import letterhead_for
 
-    letterhead = Letterhead.load()
+    letterhead = letterhead_for(issuer)
     return {"letterhead": letterhead, "logo": letterhead.logo_data_uri()}
 
 
 def render_pdf(
-    *, template_name: str, context: dict[str, Any], archival: bool = True, language: str = "de"
+    *,
+    template_name: str,
+    context: dict[str, Any],
+    archival: bool = True,
+    language: str = "de",
+    issuer=None,
 ) -> bytes:
     """Render a Django template to PDF; ``archival`` gives tagged PDF/A-3a for the archive.
 
     Templates refer to static files with ``{% static %}`` as usual and find the
-    letterhead as ``letterhead`` (and its logo as a ``data:`` URI in ``logo``).
+    letterhead of the issuing office as ``letterhead`` (and its logo as a ``data:`` URI
+    in ``logo``).
     """
     import weasyprint  # heavy import, kept out of module level
 
     with translation.override(language):
-        html = render_to_string(template_name, {**letterhead_context(), **context})
+        html = render_to_string(template_name, {**letterhead_context(issuer), **context})
     document = weasyprint.HTML(string=html, base_url="file:///", url_fetcher=_static_only_fetcher())
     if archival:
         return document.write_pdf(pdf_variant=ARCHIVAL_VARIANT)

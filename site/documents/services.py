@@ -166,7 +166,7 @@ def render_now(*, case_file_id: int) -> str:
     with transaction.atomic():
         case_file = (
             CaseFile.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("case", "created_by")
+            .select_related("case__office", "created_by")
             .filter(pk=case_file_id)
             .first()
         )
@@ -194,6 +194,7 @@ def _render(case_file: CaseFile) -> bytes:
     return render_pdf(
         template_name=spec["template_name"],
         context={"case": case_file.case, "now": timezone.localtime(now), **context},
+        issuer=case_file.case.office,  # the office the case is with issues its documents
     )
 
 

@@ -25,6 +25,7 @@ class InputKind:
     TEXT = "text"
     NUMBER = "number"
     DATE = "date"
+    TIME = "time"
     CHOICE = "choice"
     YES_NO = "yes_no"
     EMAIL = "email"

@@ -135,6 +135,8 @@ LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [PROJECT_DIR / "locale" / "overrides", PROJECT_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
+# Day month year and a 24-hour clock in both languages (portal_site/core/formats/).
+FORMAT_MODULE_PATH = ["portal_site.core.formats"]
 USE_TZ = True
 # Pages exist once per language (Wagtail's locales): editors copy a page or a whole
 # tree into English with "Übersetzen" (wagtail.contrib.simple_translation) and edit it.

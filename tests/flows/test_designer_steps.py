@@ -425,7 +425,7 @@ def test_a_reservation_holds_the_room_and_the_confirmation_carries_an_ics(rooms)
     assert reservation.resource.name == "Besprechungsraum 101"
     assert timezone.localtime(reservation.starts_at).hour == 9
     message = OutboxMessage.objects.get(case=case)
-    assert message.subject == "Besprechungsraum 101 am 01.03.2027, 09:00–11:00"
+    assert message.subject == "Besprechungsraum 101 am 01.03.2027, 09:00–11:00 Uhr"
     [attachment] = message.attachments
     ics = CaseFile.objects.get(pk=attachment["case_file"])
     event = icalendar.Calendar.from_ical(ics.file.read()).walk("VEVENT")[0]
@@ -593,7 +593,7 @@ def test_sterbefall_asks_for_documents_then_books_the_appointment(library):
     )
     case.refresh_from_db()
     assert case.status == CaseStatus.COMPLETED
-    assert any("2026-11-25 um 10:30" in m.body for m in mail.outbox)
+    assert any("25.11.2026 um 10:30 Uhr im Standesamt" in m.body for m in mail.outbox)
 
 
 @pytest.mark.parametrize(
