@@ -4,8 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import translation
-from django.utils import timezone
+from django.utils import timezone, translation
 from viewflow.workflow.status import STATUS
 
 from flows import selectors

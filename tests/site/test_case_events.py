@@ -102,7 +102,8 @@ def test_entries_kept_as_german_text_get_their_event(staff):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_english_walk_through_designed_cases_finds_no_german_entry(library, budget):
+@pytest.mark.usefixtures("library", "budget")
+def test_an_english_walk_through_designed_cases_finds_no_german_entry():
     from portal_site.accounts.models import User
 
     registrar = User.objects.get(username="standesamt")

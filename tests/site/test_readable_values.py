@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.template import Context, Template
@@ -44,7 +45,7 @@ def test_values_read_as_each_language_writes_them(value, kind, german, english):
 
 
 def test_english_dates_are_day_month_year_and_never_us_style():
-    moment = dt.datetime(2026, 12, 7, 13, 45)
+    moment = dt.datetime(2026, 12, 7, 13, 45, tzinfo=ZoneInfo("Europe/Berlin"))
     with translation.override("en"):
         shown = Template('{{ at|date:"SHORT_DATETIME_FORMAT" }} {{ at|date }}').render(
             Context({"at": moment})
