@@ -7,6 +7,8 @@ from wagtail.admin.views.generic import CreateView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from portal_site.core.admin_columns import yes_no
+
 from . import admin_views, services
 from .models import BusinessPartner, Fee, ImageProduct, UsageType
 
@@ -53,7 +55,14 @@ class FeeViewSet(ModelViewSet):
     icon = "list-ul"
     menu_label = _("Fee schedule")
     url_prefix = "gebuehren"
-    list_display = ["booking_key", "name", "description", "direction", "amount", "active"]
+    list_display = [
+        "booking_key",
+        "name",
+        "description",
+        "direction",
+        "amount",
+        yes_no("active", Fee),
+    ]
     list_filter = ["active", "direction"]
     search_fields = ["booking_key", "name", "description"]
     search_backend_name = None
@@ -115,7 +124,11 @@ class UsageTypeViewSet(ModelViewSet):
     icon = "doc-full"
     menu_label = _("Usage types")
     url_prefix = "nutzungsarten"
-    list_display = ["name", "requires_approval", "active"]
+    list_display = [
+        "name",
+        yes_no("requires_approval", UsageType),
+        yes_no("active", UsageType),
+    ]
     form_fields = [
         "name",
         "name_en",
@@ -133,7 +146,7 @@ class ImageProductViewSet(ModelViewSet):
     icon = "list-ul"
     menu_label = _("Archive price list")
     url_prefix = "archiv-preisliste"
-    list_display = ["usage_type", "name", "long_edge", "fee", "active"]
+    list_display = ["usage_type", "name", "long_edge", "fee", yes_no("active", ImageProduct)]
     list_filter = ["usage_type", "active"]
     form_fields = ["usage_type", "name", "name_en", "long_edge", "fee", "active"]
     search_backend_name = None

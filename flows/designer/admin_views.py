@@ -34,6 +34,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from portal_site.accounts.models import OrgUnit
 from portal_site.cases.access import can_act_on_case, led_unit_ids
 from portal_site.cases.models import Case
+from portal_site.core.admin_columns import yes_no
 
 from .bpmn import BpmnError, export_bpmn, import_bpmn
 from .definition import problems
@@ -508,7 +509,7 @@ class ResourceViewSet(ModelViewSet):
     icon = "home"
     menu_label = gettext_lazy("Bookable resources")
     url_prefix = "ressourcen"
-    list_display = ["name", "kind", "capacity", "location", "office", "active"]
+    list_display = ["name", "kind", "capacity", "location", "office", yes_no("active", Resource)]
     list_filter = ["kind", "active"]
     search_fields = ["name", "location"]
     search_backend_name = None
