@@ -85,3 +85,34 @@ def test_long_words_in_tiles_break_with_a_hyphen_on_a_small_phone(page, tmp_path
         if before[-1] not in " -\u00ad" and after[0] not in " \u00ad"
     ]
     assert mid_word == []
+
+
+def test_on_a_phone_the_navigation_folds_into_a_menu_button(page, tmp_path):
+    """At 390 px the header shows the city and a "Menü" button; the button opens and
+    closes navigation and language switch (aria-expanded), Escape closes it, and the
+    open menu has no serious accessibility violation (axe)."""
+    from playwright.sync_api import expect
+
+    from tests.e2e.test_portal_smoke import serious_violations
+
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+    button = page.get_by_role("button", name="Menü")
+    navigation = page.get_by_role("navigation", name="Hauptnavigation")
+    expect(button).to_be_visible()
+    expect(button).to_have_attribute("aria-expanded", "false")
+    expect(navigation).to_be_hidden()
+    header_height = page.evaluate("document.querySelector('.site-header').offsetHeight")
+    assert header_height < 100, header_height  # logo and button on one line
+    button.click()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    expect(navigation.get_by_role("link", name="Fotoarchiv")).to_be_visible()
+    expect(page.locator("#language-select")).to_be_visible()
+    page.screenshot(path=str(_folder(tmp_path) / "menu-open.png"), full_page=True)
+    assert serious_violations(page) == []
+    page.keyboard.press("Escape")
+    expect(navigation).to_be_hidden()
+    expect(button).to_be_focused()
+    page.set_viewport_size({"width": 1280, "height": 800})  # wide: no button, all visible
+    expect(button).to_be_hidden()
+    expect(navigation).to_be_visible()
