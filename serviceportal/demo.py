@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
+from portal_site.accounts.models import OrgUnit
 from portal_site.core.demo import register_demo_step
 from portal_site.core.demo_kernel import ensure_wagtail_roots
+from shop.models import ArchiveShopSettings, Fee
 
 from .models import ContentPage, HomePage, PortalSettings, ServiceIndexPage, ServicePage
 
@@ -18,6 +20,13 @@ HOME_INTRO = (
 SERVICES = [
     {
         "slug": "personenstandsurkunden",
+        "topic": "personenstand",
+        "office": "34",
+        "fee_keys": ["300", "301"],
+        "documents": (
+            "Personalausweis oder Reisepass (Kopie)\n"
+            "bei Urkunden anderer Personen: Nachweis des berechtigten Interesses"
+        ),
         "title": "Personenstandsurkunden anfordern",
         "summary": (
             "Geburts-, Sterbe-, Ehe- und Lebenspartnerschaftsurkunden online beim "
@@ -40,6 +49,10 @@ SERVICES = [
     },
     {
         "slug": "fortbildung",
+        "topic": "verwaltung",
+        "office": "10.3",
+        "fee_keys": [],
+        "documents": "Personalnummer",
         "title": "Anmeldung zum internen Fortbildungsprogramm",
         "summary": (
             "Für Mitarbeiterinnen und Mitarbeiter der Stadtverwaltung: Anmeldung zu "
@@ -62,6 +75,11 @@ SERVICES = [
     },
     {
         "slug": "stadtarchiv-bilder",
+        "topic": "kultur",
+        "office": "41.2",
+        "fee_keys": ["410", "411", "412", "413", "414"],
+        "documents": "",
+        "online_path": "/archiv/",
         "title": "Bilder aus dem Stadtarchiv bestellen",
         "summary": (
             "Den gesamten Bildbestand des Stadtarchivs durchsuchen, Bilder für die "
@@ -82,6 +100,10 @@ SERVICES = [
     },
     {
         "slug": "digitaler-briefkasten",
+        "topic": "buergerservice",
+        "office": "Bürgerservice",
+        "fee_keys": [],
+        "documents": "",
         "title": "Digitaler Briefkasten",
         "summary": (
             "Ihr Anliegen an die Stadtverwaltung – mit Anhängen, rund um die Uhr. "
@@ -102,6 +124,13 @@ SERVICES = [
     },
     {
         "slug": "sterbefallvoranmeldung",
+        "topic": "personenstand",
+        "office": "34",
+        "fee_keys": [],
+        "documents": (
+            "Todesbescheinigung\nGeburts- oder Heiratsurkunde der verstorbenen Person\n"
+            "Personalausweis der verstorbenen Person"
+        ),
         "title": "Sterbefallvoranmeldung für Bestattungsunternehmen",
         "summary": (
             "Registrierte Bestattungsunternehmen melden Sterbefälle online beim "
@@ -117,9 +146,99 @@ SERVICES = [
             "standesamt@kassel.de",
         ),
     },
+    {
+        "slug": "raumbuchung",
+        "title": "Besprechungsraum buchen (Raumplanung)",
+        "summary": (
+            "Für Beschäftigte der Stadtverwaltung: einen Besprechungsraum für einen Termin "
+            "buchen; der Raum wird sofort reserviert und bestätigt."
+        ),
+        "topic": "verwaltung",
+        "office": "10.1",
+        "fee_keys": [],
+        "documents": "Personalnummer",
+        "fees": "keine",
+        "processing_time": "Bestätigung durch das Sachgebiet Organisation",
+        "text": (
+            "Wählen Sie Raum, Datum und Uhrzeit. Ist der Raum belegt, bietet Ihnen das "
+            "Sachgebiet Organisation einen anderen an. Die Bestätigung kommt mit einem "
+            "Kalendereintrag."
+        ),
+        "contact": (
+            "Sachgebiet Organisation",
+            "Rathaus, Obere Königsstraße 8\n34117 Kassel",
+            "0561 787-1010",
+            "organisation@kassel.de",
+        ),
+    },
+    {
+        "slug": "auskunft-eheschliessung",
+        "title": "Trauinfo: Auskunft zur Eheschließung",
+        "summary": (
+            "Fragen zur Eheschließung in Kassel stellen: Unterlagen, Trauorte, Termine. "
+            "Das Standesamt antwortet per E-Mail."
+        ),
+        "topic": "personenstand",
+        "office": "34",
+        "fee_keys": [],
+        "documents": "",
+        "fees": "keine",
+        "processing_time": "Antwort in der Regel innerhalb einer Woche",
+        "text": (
+            "Das Standesamt beantwortet Ihre Fragen und nennt die Unterlagen, die Sie brauchen."
+        ),
+        "contact": (
+            "Standesamt",
+            "Obere Königsstraße 8\n34117 Kassel",
+            "0561 787-0",
+            "standesamt@kassel.de",
+        ),
+    },
+    {
+        "slug": "wiederbesetzung-planstelle",
+        "title": "Wiederbesetzung einer Planstelle beantragen",
+        "summary": (
+            "Für Führungskräfte der Stadtverwaltung: die Wiederbesetzung einer frei "
+            "werdenden Planstelle beantragen."
+        ),
+        "topic": "verwaltung",
+        "office": "10",
+        "fee_keys": [],
+        "documents": "Stellennummer und Entgeltgruppe\nGrund und Datum des Freiwerdens",
+        "fees": "keine",
+        "processing_time": "Prüfung von Stellenplan und Haushalt, dann Entscheidung",
+        "text": (
+            "Personal und Kämmerei prüfen Stellenplan und Haushaltsmittel gleichzeitig; "
+            "die Abteilungsleitung entscheidet. Den Bescheid erhalten Sie per E-Mail."
+        ),
+        "contact": (
+            "Personal und Organisation",
+            "Rathaus, Obere Königsstraße 8\n34117 Kassel",
+            "0561 787-1000",
+            "personal@kassel.de",
+        ),
+    },
 ]
 
+ARCHIVE_TERMS = "nutzungsbedingungen-stadtarchiv"
+
 CONTENT_PAGES = [
+    (
+        ARCHIVE_TERMS,
+        "Nutzungsbedingungen des Stadtarchivs",
+        "Was für Bilder gilt, die Sie beim Stadtarchiv Kassel bestellen.",
+        [
+            (
+                "paragraph",
+                "<p>Sie dürfen ein bestelltes Bild nur für die bestellte Nutzungsart und "
+                "Auflösung verwenden; die Nutzungsgenehmigung nennt beide. Geben Sie bei "
+                "jeder Veröffentlichung an: „Stadtarchiv Kassel“ und die Signatur des "
+                "Bildes. Eine Weitergabe an Dritte ist nicht gestattet. Rechte Dritter "
+                "(Urheber, abgebildete Personen) klären Sie selbst. Von einer Veröffentlichung "
+                "erhält das Stadtarchiv ein Belegexemplar.</p>",
+            ),
+        ],
+    ),
     (
         "kontakt",
         "Kontakt",
@@ -219,6 +338,10 @@ def load_portal_demo() -> dict[str, int]:
             title=service["title"],
             slug=service["slug"],
             summary=service["summary"],
+            topic=service["topic"],
+            office=OrgUnit.objects.filter(short_name=service["office"]).first(),
+            documents_to_bring=service["documents"],
+            online_path=service.get("online_path", ""),
             fees=service["fees"],
             processing_time=service["processing_time"],
             body=[
@@ -236,6 +359,7 @@ def load_portal_demo() -> dict[str, int]:
             ],
         )
         index.add_child(instance=page)
+        page.fee_items.set(Fee.objects.filter(booking_key__in=service["fee_keys"]))
         page.save_revision().publish()
     for slug, title, intro, body in CONTENT_PAGES:
         if _child(home, slug) is not None:
@@ -245,6 +369,10 @@ def load_portal_demo() -> dict[str, int]:
         )
         home.add_child(instance=page)
         page.save_revision().publish()
+    shop_settings = ArchiveShopSettings.for_site(site)
+    if shop_settings.terms_page_id is None:
+        shop_settings.terms_page = _child(home, ARCHIVE_TERMS)
+        shop_settings.save()
     return {"pages": Page.objects.live().descendant_of(home, inclusive=True).count()}
 
 

@@ -38,6 +38,10 @@ INDEX = {
 # Service pages by slug: title, summary, fees, processing time, text, contact name.
 SERVICES: dict[str, dict[str, str]] = {
     "personenstandsurkunden": {
+        "documents": (
+            "Identity card or passport (copy)\n"
+            "for other people's certificates: proof of legitimate interest"
+        ),
         "title": "Request civil status certificates",
         "summary": (
             "Order birth, death, marriage and civil partnership certificates online from "
@@ -54,6 +58,7 @@ SERVICES: dict[str, dict[str, str]] = {
         "contact": "Registry office",
     },
     "fortbildung": {
+        "documents": "Personnel number",
         "title": "Registration for the internal training programme",
         "summary": (
             "For the city administration's staff: register for seminars of the training "
@@ -97,6 +102,10 @@ SERVICES: dict[str, dict[str, str]] = {
         "contact": "Citizens' service",
     },
     "sterbefallvoranmeldung": {
+        "documents": (
+            "Death certificate (medical)\nBirth or marriage certificate of the deceased\n"
+            "Identity card of the deceased"
+        ),
         "title": "Advance notice of a death for funeral directors",
         "summary": (
             "Registered funeral directors notify the registry office of deaths online – "
@@ -106,6 +115,44 @@ SERVICES: dict[str, dict[str, str]] = {
         "processing_time": "the registry office gives an appointment",
         "text": "Registered funeral directors with an account can send the notice.",
         "contact": "Registry office",
+    },
+    "raumbuchung": {
+        "documents": "Personnel number",
+        "title": "Book a meeting room (room planning)",
+        "summary": (
+            "For the city's employees: book a meeting room for an appointment; the room is "
+            "reserved at once and confirmed."
+        ),
+        "fees": "none",
+        "processing_time": "confirmed by the organisation team",
+        "text": (
+            "Choose room, date and time. If the room is taken, the organisation team offers "
+            "you another one. The confirmation comes with a calendar entry."
+        ),
+        "contact": "Organisation team",
+    },
+    "auskunft-eheschliessung": {
+        "title": "Trauinfo: information on getting married",
+        "summary": (
+            "Ask about getting married in Kassel: documents, venues, dates. The registry "
+            "office answers by e-mail."
+        ),
+        "fees": "none",
+        "processing_time": "an answer usually within a week",
+        "text": "The registry office answers your questions and names the documents you need.",
+        "contact": "Registry office",
+    },
+    "wiederbesetzung-planstelle": {
+        "documents": "Post number and pay grade\nReason and date the post becomes vacant",
+        "title": "Apply to fill a vacant post",
+        "summary": "For the city's managers: apply to fill a post that becomes vacant.",
+        "fees": "none",
+        "processing_time": "post plan and budget are checked, then decided",
+        "text": (
+            "Human resources and the treasury check the post plan and the budget at the same "
+            "time; the head of department decides. You receive the decision by e-mail."
+        ),
+        "contact": "Human resources and organisation",
     },
 }
 
@@ -128,6 +175,15 @@ CONTENT: dict[str, tuple[str, str, str | None]] = {
         "Legal notice",
         "Magistrate of the City of Kassel",
         "<p>Magistrate of the City of Kassel, Obere Königsstraße 8, 34117 Kassel</p>",
+    ),
+    "nutzungsbedingungen-stadtarchiv": (
+        "Terms of use of the city archive",
+        "What applies to images you order from the Kassel city archive.",
+        "<p>You may use an ordered image only for the use and resolution you ordered; "
+        "the usage permission names both. Credit every publication with “Stadtarchiv "
+        "Kassel” and the image's reference number. You may not pass the image on to "
+        "others. You clear the rights of others (authors, people shown) yourself. The "
+        "archive receives a copy of every publication.</p>",
     ),
 }
 
@@ -354,6 +410,7 @@ def _texts(page: Page) -> None:
         service = SERVICES[page.slug]
         page.title, page.summary = service["title"], service["summary"]
         page.fees, page.processing_time = service["fees"], service["processing_time"]
+        page.documents_to_bring = service.get("documents", "")
         body = []
         for block in page.body.raw_data:
             if block["type"] == "paragraph":

@@ -524,7 +524,7 @@ FORMS = [
     (
         "raum-buchen",
         "Besprechungsraum buchen",
-        "",
+        "raumbuchung",
         "gestaltet-raumplanung",
         "10.1",
         IdentificationMode.EMPLOYEE,
@@ -533,7 +533,7 @@ FORMS = [
     (
         "trauinfo",
         "Trauinfo: Auskunft zur Eheschließung",
-        "",
+        "auskunft-eheschliessung",
         "gestaltet-trauinfo",
         "34",
         IdentificationMode.ANYONE,
@@ -542,7 +542,7 @@ FORMS = [
     (
         "wiederbesetzung",
         "Wiederbesetzung einer Planstelle beantragen",
-        "",
+        "wiederbesetzung-planstelle",
         "gestaltet-wiederbesetzung",
         "10",
         IdentificationMode.EMPLOYEE,

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -68,8 +73,20 @@ class ContentPage(GermanSlugMixin, Page):
         verbose_name = _("content page")
 
 
+class ServiceTopic(models.TextChoices):
+    """The topics the service catalogue (Leistungen) groups services by."""
+
+    CIVIL_STATUS = "personenstand", _("Civil status, family and death")
+    CITIZENS = "buergerservice", _("Citizens' services and enquiries")
+    CULTURE = "kultur", _("Culture and city archive")
+    BUILDING = "bauen", _("Building, housing and the environment")
+    BUSINESS = "wirtschaft", _("Business and trade")
+    STAFF = "verwaltung", _("For the city's employees")
+
+
 class ServiceIndexPage(GermanSlugMixin, Page):
-    """A list of the city's online services, grouped by topic."""
+    """The service catalogue (Leistungen): every published service page under it, grouped
+    by topic, with a search (:mod:`serviceportal.service_catalogue`)."""
 
     intro = RichTextField(_("introduction"), blank=True)
 
@@ -89,17 +106,55 @@ class ServiceIndexPage(GermanSlugMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        query = (request.GET.get("q") or "").strip()[:100]
+        context["query"] = query
+        context["topics"] = catalogue(self, query=query)  # defined below
         context["services"] = self.service_pages()
         return context
 
 
+leika_key = RegexValidator(
+    r"^\d{14}$", _("A LeiKa key has 14 digits (Leistungsschlüssel of the FIM catalogue).")
+)
+
+
 class ServicePage(GermanSlugMixin, Page):
-    """Information about one service: what it is, what it costs, whom to ask."""
+    """One entry of the service catalogue (Leistung): what it is, who is responsible, what
+    it costs, what to bring, and its online application (a form of this portal or
+    another online service of it)."""
 
     summary = models.CharField(_("summary"), max_length=300)
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+    topic = models.CharField(
+        _("topic"), max_length=30, choices=ServiceTopic.choices, default=ServiceTopic.CITIZENS
+    )
+    office = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("responsible office"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     fees = models.CharField(_("fees"), max_length=255, blank=True)
+    fee_items = models.ManyToManyField(
+        "shop.Fee",
+        verbose_name=_("fees from the fee schedule"),
+        blank=True,
+        related_name="+",
+        help_text=_("Shown with their amounts beside the text above."),
+    )
+    documents_to_bring = models.TextField(
+        _("documents to bring"), blank=True, help_text=_("One per line.")
+    )
     processing_time = models.CharField(_("processing time"), max_length=255, blank=True)
+    leika_key = models.CharField(
+        _("LeiKa key"),
+        max_length=14,
+        blank=True,
+        validators=[leika_key],
+        help_text=_("The service's 14-digit key in the federal service catalogue (optional)."),
+    )
     online_link = models.ForeignKey(
         "wagtailcore.Page",
         verbose_name=_("online application"),
@@ -107,6 +162,14 @@ class ServicePage(GermanSlugMixin, Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("The form citizens apply with; a form is published only with its service."),
+    )
+    online_path = models.CharField(
+        _("other online service of the portal"),
+        max_length=200,
+        blank=True,
+        validators=[RegexValidator(r"^/[\w\-/]*$", _("A path of this portal, e.g. /archiv/."))],
+        help_text=_("Instead of a form, e.g. the archive's image shop: /archiv/."),
     )
 
     content_panels = [
@@ -114,15 +177,79 @@ class ServicePage(GermanSlugMixin, Page):
         FieldPanel("summary"),
         FieldPanel("body"),
         MultiFieldPanel(
-            [FieldPanel("fees"), FieldPanel("processing_time"), FieldPanel("online_link")],
+            [
+                FieldPanel("topic"),
+                FieldPanel("office"),
+                FieldPanel("fees"),
+                FieldPanel("fee_items", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("documents_to_bring"),
+                FieldPanel("processing_time"),
+                FieldPanel("leika_key"),
+                FieldPanel("online_link"),
+                FieldPanel("online_path"),
+            ],
             heading=_("At a glance"),
         ),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("documents_to_bring"),
+        index.FilterField("topic"),
+    ]
     parent_page_types = ["serviceportal.ServiceIndexPage"]
 
     class Meta:
         verbose_name = _("service page")
+
+    @property
+    def documents_to_bring_lines(self) -> list[str]:
+        return [line.strip() for line in self.documents_to_bring.splitlines() if line.strip()]
+
+    def application_url(self) -> str:
+        """Where to apply online: the live form, else the other online service, else ""."""
+        link = self.online_link
+        if link is not None and link.live:
+            return link.url or ""
+        return self.online_path
+
+
+@dataclass
+class TopicGroup:
+    topic: str
+    label: str
+    services: list[ServicePage] = field(default_factory=list)
+
+
+def catalogue(index: ServiceIndexPage, *, query: str = "") -> list[TopicGroup]:
+    """The index's live service pages by topic (in the topics' order), those matching
+    ``query`` only: by name, summary, documents to bring, responsible office, topic or
+    LeiKa key."""
+    pages = (
+        ServicePage.objects.live()
+        .public()
+        .child_of(index)
+        .select_related("office", "online_link")
+        .prefetch_related("fee_items")
+        .order_by("title")
+    )
+    if query:
+        topics = [
+            value for value, label in ServiceTopic.choices if query.lower() in str(label).lower()
+        ]
+        pages = pages.filter(
+            Q(title__icontains=query)
+            | Q(summary__icontains=query)
+            | Q(documents_to_bring__icontains=query)
+            | Q(office__name__icontains=query)
+            | Q(leika_key=query)
+            | Q(topic__in=topics)
+        )
+    groups = {value: TopicGroup(value, str(label)) for value, label in ServiceTopic.choices}
+    for page in pages:
+        groups.setdefault(page.topic, TopicGroup(page.topic, page.topic)).services.append(page)
+    return [group for group in groups.values() if group.services]
 
 
 @register_setting(icon="site")

@@ -161,3 +161,11 @@ def one_menu_for_forms(request, menu_items):
     )
     menu_items[menu_items.index(group)] = merged
     menu_items.remove(submissions)
+
+
+@hooks.register("before_publish_page")
+def forms_are_published_with_their_service(request, page):
+    """A form without a catalogue entry stays a draft (service_catalogue.py)."""
+    from .service_catalogue import refuse_unlisted_form
+
+    return refuse_unlisted_form(request, page)

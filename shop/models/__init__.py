@@ -1,6 +1,13 @@
 """The shop's models: the money kernel (``money``) and the archive shop (``archive_shop``)."""
 
-from .archive_shop import DownloadGrant, ImageProduct, Order, OrderItem, UsageType
+from .archive_shop import (
+    ArchiveShopSettings,
+    DownloadGrant,
+    ImageProduct,
+    Order,
+    OrderItem,
+    UsageType,
+)
 from .money import (
     ZERO,
     BankStatement,
@@ -20,6 +27,7 @@ from .money import (
 )
 
 __all__ = [
+    "ArchiveShopSettings",
     "BankStatement",
     "Booking",
     "BusinessPartner",

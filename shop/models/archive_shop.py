@@ -9,6 +9,8 @@ import uuid
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from .money import BusinessPartner, Fee, Invoice
 
@@ -151,3 +153,23 @@ class DownloadGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} ({self.download_count}/{self.max_downloads})"
+
+
+@register_setting(icon="doc-full")
+class ArchiveShopSettings(BaseSiteSetting):
+    """What the archive shop links: the terms of use a customer accepts when ordering."""
+
+    terms_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("terms of use"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The page with the archive's terms of use, linked where they are accepted."),
+    )
+
+    panels = [FieldPanel("terms_page")]
+
+    class Meta:
+        verbose_name = _("archive shop")

@@ -86,20 +86,41 @@ def test_editor_creates_a_form_choosing_a_registered_process(editor):
     assert response.status_code == 302, response.content.decode()[:3000]
     page = ServiceFormPage.objects.get(locale__language_code="de", slug="hundesteuer")
     assert page.process_key == "demo_process"
-    assert page.live
-    assert [f.name for f in page.all_fields()] == ["name"]
+    assert [f.name for f in page.get_latest_revision_as_object().all_fields()] == ["name"]
 
 
-def test_publishing_a_form_no_page_links_to_warns_and_the_dashboard_lists_it(editor):
-    from serviceportal.form_links import unlinked_forms
+def test_a_form_is_published_only_as_the_online_application_of_a_service(editor):
+    """service_catalogue.refuse_unlisted_form: without a service page naming it, the
+    form stays a draft and the editor is told what to do; with one it goes live."""
     from serviceportal.models import ServicePage
 
     index = Page.objects.get(locale__language_code="de", slug="online-dienste")
     add_url = f"/admin/pages/add/serviceportal/serviceformpage/{index.pk}/"
     data = form_page_data(process_key="generic", label="Name")
     response = editor.post(add_url, data, follow=True)
-    assert "ist veröffentlicht, aber noch keine Seite verweist darauf" in response.content.decode()
+    assert "gehört zu keiner Leistung des Katalogs" in response.content.decode()
     form = ServiceFormPage.objects.get(locale__language_code="de", slug="hundesteuer")
+    assert not form.live
+    service = ServicePage.objects.live().get(
+        locale__language_code="de", slug="auskunft-eheschliessung"
+    )
+    service.online_link = form
+    service.save_revision().publish()
+    response = editor.post(f"/admin/pages/{form.pk}/edit/", data, follow=True)
+    assert "gehört zu keiner Leistung" not in response.content.decode()
+    form.refresh_from_db()
+    assert form.live
+
+
+def test_a_published_form_no_page_links_to_is_listed_on_the_dashboard(editor):
+    """Forms published before the catalogue (or by code) without a link are listed."""
+    from serviceportal.form_links import unlinked_forms
+    from serviceportal.models import ServicePage
+
+    index = Page.objects.get(locale__language_code="de", slug="online-dienste")
+    form = ServiceFormPage(title="Hundesteuer anmelden", slug="hundesteuer", process_key="generic")
+    index.add_child(instance=form)
+    form.save_revision().publish()
     assert form in unlinked_forms()
     panel = editor.get("/admin/").content.decode().split("Veröffentlichte Formulare ohne Verweis")
     assert len(panel) == 2 and "Hundesteuer anmelden" in panel[-1].split("</section>")[0]
@@ -113,11 +134,14 @@ def test_publishing_a_form_no_page_links_to_warns_and_the_dashboard_lists_it(edi
 
 def test_a_form_linked_from_a_page_text_counts_as_linked(editor):
     from serviceportal.form_links import unlinked_forms
-    from serviceportal.models import ContentPage
+    from serviceportal.models import ContentPage, ServicePage
 
     form = ServiceFormPage.objects.get(
         locale__language_code="de", title="Trauinfo: Auskunft zur Eheschließung"
     )
+    service = ServicePage.objects.get(locale__language_code="de", slug="auskunft-eheschliessung")
+    service.online_link = None
+    service.save_revision().publish()
     assert form in unlinked_forms()
     page = ContentPage.objects.live().filter(locale__language_code="de").first()
     page.body = [("paragraph", f'<p><a linktype="page" id="{form.pk}">Antrag</a></p>')]
