@@ -47,6 +47,12 @@ class FlowsConfig(AppConfig):
         from .steps import on_task_created
 
         on_task_created("flows.segregation", lambda task, case: apply_to_task(task, case=case))
+        from serviceportal.availability import register_availability
+
+        from .designer.availability import DesignedAvailability
+
+        # forms offer only the rooms and vehicles free for the chosen time
+        register_availability(DesignedAvailability())
         from portal_site.core.setup import register_setup_step
 
         from .segregation import apply_to_every_open_task

@@ -321,6 +321,7 @@ FORM_TEXTS: dict[str, str] = {
     "Todesbescheinigung": "Death certificate (medical)",
     "PDF, höchstens 10 MB.": "PDF, at most 10 MB.",
     "Termin und Raum": "Date and room",
+    "Termin": "Date and time",
     "Anlass": "Occasion",
     "Raum": "Room",
     "Sitzungssaal": "Council chamber",

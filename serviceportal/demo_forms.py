@@ -375,14 +375,20 @@ def room_booking_steps() -> list[tuple]:
     times = [f"{hour:02d}:{minute:02d}" for hour in range(7, 21) for minute in (0, 30)]
     return [
         step(
-            "Termin und Raum",
+            "Termin",
             [
                 f("Anlass", name="anlass"),
-                f("Raum", "dropdown", name="raum", choices=rooms),
                 f("Datum", "date", name="datum"),
                 f("Beginn", "dropdown", name="beginn", choices=times),
                 f("Ende", "dropdown", name="ende", choices=times),
                 f("Anzahl der Teilnehmenden", "number", name="teilnehmende"),
+            ],
+        ),
+        # the room after the time: the form offers only the rooms free then
+        step(
+            "Raum",
+            [
+                f("Raum", "dropdown", name="raum", choices=rooms),
                 f(
                     "Bewirtung",
                     "dropdown",

@@ -22,7 +22,7 @@ from wagtail.models import Page
 from portal_site.cases.models import Case
 from portal_site.processes import process_choices
 
-from . import process_inputs
+from . import availability, process_inputs
 from .form_definition import (
     FieldSpec,
     StepsBlock,
@@ -225,8 +225,10 @@ class ServiceFormPage(GermanSlugMixin, AbstractForm):
         return self.get_step_form_class(self.step_specs[0], answers={})
 
     def get_step_form_class(self, step: StepSpec, *, answers: dict[str, Any]) -> type[StepForm]:
-        """The form of ``step`` with the fields its conditions show for ``answers``."""
-        return build_step_form(step.visible_fields(answers))
+        """The form of ``step`` with the fields its conditions show for ``answers``; a field
+        naming a resource the process reserves offers only what is free (availability.py)."""
+        form_class = build_step_form(step.visible_fields(answers))
+        return availability.limit_to_free(form_class, page=self, answers=answers)
 
     # -- the applicant's progress, kept server-side in the session ---------------
 

@@ -262,6 +262,31 @@ def _when(values: dict[str, Any], step: dict) -> tuple[datetime.datetime, dateti
     )
 
 
+def refusal(
+    resource: Resource, *, starts_at: datetime.datetime, ends_at: datetime.datetime, people: int
+) -> str:
+    """Why ``resource`` cannot be reserved for the span and the number of people ("" when
+    it can): more people than it holds, or (a room, a vehicle) any active reservation
+    overlapping, or (a pool of seats) the overlapping reservations and these people
+    exceeding its capacity. Read by :func:`reserve` under the resource's row lock and by
+    the portal's forms to offer only what is free (flows.designer.availability)."""
+    if people > resource.capacity:
+        return _("%(resource)s holds %(capacity)d people, not %(people)d.") % {
+            "resource": resource.name,
+            "capacity": resource.capacity,
+            "people": people,
+        }
+    overlapping = Reservation.objects.filter(
+        Q(starts_at__lt=ends_at) & Q(ends_at__gt=starts_at),
+        resource=resource,
+        released_at__isnull=True,
+    )
+    taken = overlapping.aggregate(people=Sum("people"))["people"] or 0
+    if (resource.exclusive and overlapping.exists()) or taken + people > resource.capacity:
+        return _("%(resource)s is already reserved at that time.") % {"resource": resource.name}
+    return ""
+
+
 def reserve(step: dict, *, process, case: Case) -> tuple[bool, Keyed]:
     """Reserve the resource for the span under a row lock on the resource; (done, why not).
 
@@ -287,22 +312,9 @@ def reserve(step: dict, *, process, case: Case) -> tuple[bool, Keyed]:
         Reservation.objects.filter(case=case, step=step["id"], released_at__isnull=True).update(
             released_at=timezone.now()
         )
-        if people > resource.capacity:
-            return False, events.RESERVATION_REFUSED(
-                reason=_("%(resource)s holds %(capacity)d people, not %(people)d.")
-                % {"resource": resource.name, "capacity": resource.capacity, "people": people}
-            )
-        overlapping = Reservation.objects.filter(
-            Q(starts_at__lt=ends_at) & Q(ends_at__gt=starts_at),
-            resource=resource,
-            released_at__isnull=True,
-        )
-        taken = overlapping.aggregate(people=Sum("people"))["people"] or 0
-        if (resource.exclusive and overlapping.exists()) or taken + people > resource.capacity:
-            return False, events.RESERVATION_REFUSED(
-                reason=_("%(resource)s is already reserved at that time.")
-                % {"resource": resource.name}
-            )
+        refused = refusal(resource, starts_at=starts_at, ends_at=ends_at, people=people)
+        if refused:
+            return False, events.RESERVATION_REFUSED(reason=refused)
         reservation = Reservation.objects.create(
             resource=resource,
             case=case,
