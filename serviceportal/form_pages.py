@@ -24,6 +24,7 @@ from portal_site.processes import process_choices
 
 from . import availability, process_inputs
 from .form_definition import (
+    ApplicantRole,
     FieldSpec,
     StepsBlock,
     StepSpec,
@@ -193,6 +194,11 @@ class ServiceFormPage(GermanSlugMixin, AbstractForm):
                     ]
                 }
             )
+        problems = [*_optional_providers(fields, self.process_key)]
+        if self.identification == IdentificationMode.ANYONE:
+            problems += _email_problems(fields)
+        if problems:
+            raise ValidationError({"steps": problems})
 
     def get_form_fields(self):
         return self.all_fields()
@@ -292,3 +298,51 @@ def _as_uuid(value) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except (TypeError, ValueError):
         return None
+
+
+def _optional_providers(fields, process_key: str) -> list[ValidationError]:
+    """A required process input whose every providing field is optional: an applicant
+    could leave it empty (the submit check would then refuse them)."""
+    by_name = {spec.name: spec for spec in fields}
+    providers = process_inputs.providers(fields, process_key)
+    problems = []
+    for process_input in process_inputs.declared_inputs(process_key):
+        names = providers.get(process_input.name) or []
+        if process_input.required and names and not any(by_name[n].required for n in names):
+            problems.append(
+                ValidationError(
+                    _(
+                        "The process needs the input “%(label)s”, but the field “%(field)s” "
+                        "that provides it is optional. Tick “Required” for it."
+                    ),
+                    params={"label": process_input.label, "field": by_name[names[0]].label},
+                )
+            )
+    return problems
+
+
+def _email_problems(fields) -> list[ValidationError]:
+    """ "Anyone, with an e-mail address" needs a required field that is the applicant's
+    e-mail (its "applicant's" setting)."""
+    emails = [spec for spec in fields if spec.applicant_role == ApplicantRole.EMAIL]
+    if not emails:
+        return [
+            ValidationError(
+                _(
+                    "The identification “anyone, with an e-mail address” needs a field for "
+                    "the applicant's e-mail: add an e-mail field and choose “Applicant's "
+                    "e-mail” under “Identifies the applicant as”."
+                )
+            )
+        ]
+    if not any(spec.required for spec in emails):
+        return [
+            ValidationError(
+                _(
+                    "The identification “anyone, with an e-mail address” needs the e-mail, "
+                    "but the field “%(field)s” is optional. Tick “Required” for it."
+                ),
+                params={"field": emails[0].label},
+            )
+        ]
+    return []

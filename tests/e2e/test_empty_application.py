@@ -10,7 +10,7 @@ from tests.serviceportal.test_no_empty_applications import optional_steps
 
 
 def test_an_all_optional_form_cannot_be_sent_empty(page):
-    form = make_form(steps=optional_steps(), slug="alles-optional")
+    form = make_form(steps=optional_steps(), slug="alles-optional", saved_before_the_rules=True)
     page.goto(form.url)
     expect(page.get_by_label("Name")).to_be_visible()  # step 1, not the summary
     expect(page.get_by_role("button", name="Antrag absenden")).to_have_count(0)

@@ -12,11 +12,18 @@ EMPTY_RICHTEXT = '{"blocks": [], "entityMap": {}}'
 
 
 FIELD = "steps-0-value-fields-0-value-"
+EMAIL = "steps-0-value-fields-1-value-"
+BLANK = (
+    *("name", "help_text", "default_value", "placeholder", "choices"),
+    *("catalogue", "max_size_mb", "applicant_role", "process_input"),
+    *("condition-field", "condition-values"),
+)
 
 
 def form_page_data(*, process_key: str, label: str, **overrides: str) -> dict[str, str]:
     """The page editor's POST for a published form "Hundesteuer anmelden" of one step with
-    one required single-line field ``label``; ``overrides`` by form field name."""
+    one required single-line field ``label`` and the applicant's e-mail; ``overrides`` by form
+    field name."""
     data = {
         "title": "Hundesteuer anmelden",
         "slug": "hundesteuer",
@@ -29,20 +36,21 @@ def form_page_data(*, process_key: str, label: str, **overrides: str) -> dict[st
         "steps-0-value-intro": "",
         "steps-0-value-condition-field": "",
         "steps-0-value-condition-values": "",
-        "steps-0-value-fields-count": "1",
+        "steps-0-value-fields-count": "2",
         "steps-0-value-fields-0-deleted": "",
         "steps-0-value-fields-0-order": "0",
-        **{
-            f"{FIELD}{name}": ""
-            for name in (
-                *("name", "help_text", "default_value", "placeholder", "choices"),
-                *("catalogue", "max_size_mb", "applicant_role", "process_input"),
-                *("condition-field", "condition-values"),
-            )
-        },
+        **{f"{FIELD}{name}": "" for name in BLANK},
         f"{FIELD}label": label,
         f"{FIELD}field_type": "singleline",
         f"{FIELD}required": "on",
+        # the applicant's e-mail, which identification "anyone" needs
+        **{f"{EMAIL}{name}": "" for name in BLANK},
+        "steps-0-value-fields-1-deleted": "",
+        "steps-0-value-fields-1-order": "1",
+        f"{EMAIL}label": "E-Mail",
+        f"{EMAIL}field_type": "email",
+        f"{EMAIL}required": "on",
+        f"{EMAIL}applicant_role": "email",
         "process_key": process_key,
         "office": "",
         "case_title": "",
@@ -86,7 +94,7 @@ def test_editor_creates_a_form_choosing_a_registered_process(editor):
     assert response.status_code == 302, response.content.decode()[:3000]
     page = ServiceFormPage.objects.get(locale__language_code="de", slug="hundesteuer")
     assert page.process_key == "demo_process"
-    assert [f.name for f in page.get_latest_revision_as_object().all_fields()] == ["name"]
+    assert [f.name for f in page.get_latest_revision_as_object().all_fields()] == ["name", "e_mail"]
 
 
 def test_a_form_is_published_only_as_the_online_application_of_a_service(editor):
@@ -116,20 +124,18 @@ def test_a_published_form_no_page_links_to_is_listed_on_the_dashboard(editor):
     """Forms published before the catalogue (or by code) without a link are listed."""
     from serviceportal.form_links import unlinked_forms
     from serviceportal.models import ServicePage
+    from tests.serviceportal.builders import make_form
 
-    index = Page.objects.get(locale__language_code="de", slug="online-dienste")
-    form = ServiceFormPage(title="Hundesteuer anmelden", slug="hundesteuer", process_key="generic")
-    index.add_child(instance=form)
-    form.save_revision().publish()
+    form = make_form(slug="hundesteuer", process_key="generic")  # published by code
     assert form in unlinked_forms()
     panel = editor.get("/admin/").content.decode().split("Veröffentlichte Formulare ohne Verweis")
-    assert len(panel) == 2 and "Hundesteuer anmelden" in panel[-1].split("</section>")[0]
+    assert len(panel) == 2 and "Testformular" in panel[-1].split("</section>")[0]
     service = ServicePage.objects.live().filter(locale__language_code="de").first()
     service.online_link = form
     service.save_revision().publish()
     assert form not in unlinked_forms()
     panel = editor.get("/admin/").content.decode().split("Veröffentlichte Formulare ohne Verweis")
-    assert "Hundesteuer anmelden" not in panel[-1].split("</section>")[0]
+    assert "Testformular" not in panel[-1].split("</section>")[0]
 
 
 def test_a_form_linked_from_a_page_text_counts_as_linked(editor):

@@ -385,6 +385,7 @@ def test_editor_rules_refuse_impossible_answers_with_a_message(demo, client, cop
                     f("Postleitzahl", name="plz", rules={"pattern": "postcode_de"}),
                     f("Geburtsdatum", "date", name="geboren", rules={"date_rule": "past"}),
                     f("IBAN", name="iban", required=False, rules={"pattern": "iban"}),
+                    f("E-Mail", "email", name="email", role="email"),
                 ],
             },
         ),
@@ -398,7 +399,13 @@ def test_editor_rules_refuse_impossible_answers_with_a_message(demo, client, cop
     assert "fünf Ziffern" in bad and "vor dem heutigen Tag" in bad and "gültige IBAN" in bad
     assert 'min="1"' in bad and 'max="20"' in bad and 'step="1"' in bad
     good = applicant.next(
-        {"anzahl": "4", "plz": "34117", "geboren": "1960-01-01", "iban": "DE02120300000000202051"}
+        {
+            "anzahl": "4",
+            "plz": "34117",
+            "geboren": "1960-01-01",
+            "iban": "DE02120300000000202051",
+            "email": "erika@example.org",
+        }
     )
     assert good.status_code == 302 and applicant.state()["answers"]["anzahl"] in ("4", 4)
 

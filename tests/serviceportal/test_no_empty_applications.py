@@ -28,7 +28,7 @@ def optional_steps():
 
 
 def test_a_fresh_visitor_of_an_all_optional_form_starts_at_step_one(demo, client):
-    page = make_form(steps=optional_steps(), slug="alles-optional")
+    page = make_form(steps=optional_steps(), slug="alles-optional", saved_before_the_rules=True)
     body = client.get(page.url).content.decode()
     assert 'name="name"' in body and 'value="submit"' not in body  # step 1, no send button
     applicant = Applicant(client, page)
@@ -38,7 +38,7 @@ def test_a_fresh_visitor_of_an_all_optional_form_starts_at_step_one(demo, client
 
 
 def test_an_empty_application_is_refused_with_what_is_missing(demo, client):
-    page = make_form(steps=optional_steps(), slug="alles-optional")
+    page = make_form(steps=optional_steps(), slug="alles-optional", saved_before_the_rules=True)
     applicant = Applicant(client, page)
     applicant.next({})
     applicant.next({})
@@ -75,7 +75,9 @@ def test_a_required_process_input_left_empty_is_refused_naming_the_field(demo, c
             ],
         )
     ]
-    page = make_form(steps=steps, slug="trauung", process_key="gestaltet-trauinfo")
+    page = make_form(
+        steps=steps, slug="trauung", process_key="gestaltet-trauinfo", saved_before_the_rules=True
+    )
     applicant = Applicant(client, page)
     applicant.next({"name": "Erika Muster", "email": "erika@example.org"})
     applicant.submit()
@@ -91,3 +93,49 @@ def test_a_required_process_input_left_empty_is_refused_naming_the_field(demo, c
 
 def test_a_new_field_is_required_unless_the_editor_unticks_it():
     assert FieldBlock().child_blocks["required"].get_default() is True
+
+
+def test_saving_a_form_whose_e_mail_is_optional_or_missing_is_refused(demo):
+    """Identification "anyone, with an e-mail address": the editor is told which field."""
+    from django.core.exceptions import ValidationError
+
+    from serviceportal.form_pages import ServiceFormPage
+
+    optional_email = [
+        step("Daten", [f("E-Mail", "email", name="email", role="email", required=False)])
+    ]
+    page = ServiceFormPage(title="Probe", slug="probe", steps=optional_email)
+    with pytest.raises(ValidationError) as refused:
+        page.clean()
+    assert "das Feld „E-Mail“ ist optional" in str(refused.value)
+    page.steps = [step("Daten", [f("Name", name="name", role="full_name")])]
+    with pytest.raises(ValidationError) as refused:
+        page.clean()
+    assert "braucht ein Feld für die E-Mail" in str(refused.value)
+    page.steps = [step("Daten", [f("E-Mail", "email", name="email", role="email")])]
+    page.clean()
+
+
+def test_saving_a_form_whose_required_input_comes_from_an_optional_field_is_refused(demo):
+    from django.core.exceptions import ValidationError
+
+    from serviceportal.form_pages import ServiceFormPage
+
+    fields = [
+        f("E-Mail", "email", name="email", role="email"),
+        f(
+            "Staatsangehörigkeit der Verlobten",
+            "radio",
+            name="staatsangehoerigkeit",
+            choices=["beide deutsch", "andere"],
+            required=False,
+        ),
+    ]
+    page = ServiceFormPage(
+        title="Trauung", slug="trauung", process_key="gestaltet-trauinfo", steps=[step("A", fields)]
+    )
+    with pytest.raises(ValidationError) as refused:
+        page.clean()
+    assert "das Feld „Staatsangehörigkeit der Verlobten“, das sie liefert, ist optional" in str(
+        refused.value
+    )
