@@ -129,3 +129,21 @@ def test_an_english_walk_through_designed_cases_finds_no_german_entry():
         for entry in entries:
             assert entry.data["message"]["event"] in events.EVENTS
             assert not german_words.search(entry.text), entry.text
+    # the registrar's case page in the English admin: English entries, no US dates
+    from django.test import Client
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(registrar)
+    profile.preferred_language = "en"
+    profile.save()
+    client = Client()
+    client.force_login(registrar)
+    page = client.get(f"/admin/vorgaenge/{case.number}/").content.decode()
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", page)
+    assert len(rows) == len(entries)
+    for at, _actor, text in rows:
+        assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}", at), (
+            at
+        )  # 7 Dec 2026, 13:45
+        assert not german_words.search(text), text
+    assert not re.search(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b[ap]\.m\.", page)
