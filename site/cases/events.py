@@ -234,9 +234,11 @@ def _patterns() -> list[tuple[CaseEvent, re.Pattern[str]]]:
     return sorted(found, key=lambda pair: -len(re.sub(r"\(\?P<\w+>[^)]*\)", "", pair[1].pattern)))
 
 
-def recognise(message: str) -> dict[str, Any] | None:
+def recognise(
+    message: str, patterns: list[tuple[CaseEvent, re.Pattern[str]]] | None = None
+) -> dict[str, Any] | None:
     """The stored form of an event whose German text ``message`` is, or None."""
-    for event, pattern in _patterns():
+    for event, pattern in patterns or _patterns():
         match = pattern.match(message)
         if match is not None:
             found = match.groupdict()
@@ -252,17 +254,28 @@ def recognise(message: str) -> dict[str, Any] | None:
 
 def key_legacy_entries(model=None) -> dict[str, int]:
     """Give every timeline entry kept as plain text its event (idempotent; the data
-    migration ``cases 0011`` runs it once with the historical model)."""
+    migration ``cases 0009`` runs it once with the historical model)."""
     TimelineEntry = model or apps.get_model("cases", "TimelineEntry")
     counts = {"keyed": 0, "left": 0}
-    legacy = TimelineEntry.objects.exclude(data__has_key="message")
+    patterns = _patterns()  # compiled once for every entry
+    legacy = TimelineEntry.objects.exclude(data__has_key="message").order_by("pk")
+    batch: list = []
+
+    def flush() -> None:
+        # bulk_update writes without save(): the model refuses edits of history, and
+        # giving an entry its event changes no word of it.
+        TimelineEntry.objects.bulk_update(batch, ["data"])
+        counts["keyed"] += len(batch)
+        batch.clear()
+
     for entry in legacy.only("pk", "message", "data").iterator(chunk_size=2000):
-        stored = recognise(entry.message)
+        stored = recognise(entry.message, patterns)
         if stored is None:
             counts["left"] += 1
             continue
-        data = {**(entry.data if isinstance(entry.data, dict) else {}), "message": stored}
-        # The model refuses edits of history; giving an entry its key changes no word of it.
-        TimelineEntry.objects.filter(pk=entry.pk).update(data=data)
-        counts["keyed"] += 1
+        entry.data = {**(entry.data if isinstance(entry.data, dict) else {}), "message": stored}
+        batch.append(entry)
+        if len(batch) >= 1000:
+            flush()
+    flush()
     return counts
