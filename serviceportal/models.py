@@ -17,6 +17,8 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
 from wagtail.search import index
 
+from portal_site.documents.models import lines
+
 from .slugs import GermanSlugMixin
 
 
@@ -205,7 +207,7 @@ class ServicePage(GermanSlugMixin, Page):
 
     @property
     def documents_to_bring_lines(self) -> list[str]:
-        return [line.strip() for line in self.documents_to_bring.splitlines() if line.strip()]
+        return lines(self.documents_to_bring)
 
     def application_url(self) -> str:
         """Where to apply online: the live form, else the other online service, else ""."""

@@ -25,6 +25,11 @@ DEFAULT_LEGAL_REMEDY = (
 )
 
 
+def lines(text: str) -> list[str]:
+    """A text field's non-empty lines, stripped (addresses, opening hours)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def _setting(name: str, default: str = "") -> str:
     return getattr(settings, name, default)
 
@@ -117,11 +122,11 @@ class Letterhead(BaseGenericSetting):
 
     @property
     def address_lines(self) -> list[str]:
-        return [line.strip() for line in self.address.splitlines() if line.strip()]
+        return lines(self.address)
 
     @property
     def opening_hours_lines(self) -> list[str]:
-        return [line.strip() for line in self.opening_hours.splitlines() if line.strip()]
+        return lines(self.opening_hours)
 
     def logo_data_uri(self) -> str:
         """The logo as a ``data:`` URI: documents load nothing from outside (rendering.py)."""
@@ -154,12 +159,11 @@ class IssuedLetterhead:
 
     @property
     def address_lines(self) -> list[str]:
-        own = [line.strip() for line in self.office.postal_address.splitlines() if line.strip()]
-        return own or self._city.address_lines
+        return lines(self.office.postal_address) or self._city.address_lines
 
     @property
     def return_address(self) -> str:
-        own = [line.strip() for line in self.office.postal_address.splitlines() if line.strip()]
+        own = lines(self.office.postal_address)
         if not own:
             return self._city.return_address
         sender = self._city.return_address.split(" · ")[0]
@@ -175,8 +179,7 @@ class IssuedLetterhead:
 
     @property
     def opening_hours_lines(self) -> list[str]:
-        own = [line.strip() for line in self.office.opening_hours.splitlines() if line.strip()]
-        return own or self._city.opening_hours_lines
+        return lines(self.office.opening_hours) or self._city.opening_hours_lines
 
 
 def letterhead_for(office=None) -> Letterhead | IssuedLetterhead:
