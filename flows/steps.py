@@ -244,7 +244,7 @@ def record_decision(*, context: StepContext, choices, decision: str, comment: st
     record(
         case=context.case,
         actor=context.user,
-        message=events.DECISION(
+        message=events.DECIDED(
             decision=dict(choices)[decision],
             suffix=f" – {comment}" if comment else "",
         ),

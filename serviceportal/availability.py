@@ -3,9 +3,9 @@ a vehicle, seats) offers only what is free for the span the applicant chose, and
 one is refused with a clear message.
 
 The process side answers two questions through a registered provider (the workflow
-designer registers ``flows.designer.availability.DesignedAvailability``): which inputs
-give the span of the reservation that reads a resource input (:meth:`span_of`), and why
-given resources cannot be reserved for a span (:meth:`refusals`). A form needs no
+designer registers ``flows.designer.availability.DesignedAvailability``): which resource
+inputs its reservations read and from which inputs they take the span (``spans``), and
+why given resources cannot be reserved for a span (``refusals``). A form needs no
 setting: the field mapped to the resource input is limited when the date and times
 were answered on an earlier step (the taken ones are left out and named), and checked
 on the step where they are answered together. The reservation itself stays the
@@ -46,7 +46,7 @@ class Span:
 
 
 class AvailabilityProvider(Protocol):
-    def span_of(self, process_key: str, input_name: str) -> ResourceSpan | None: ...
+    def spans(self, process_key: str) -> dict[str, ResourceSpan]: ...
 
     def refusals(self, names: list[str], span: Span) -> dict[str, str]: ...
 
@@ -56,14 +56,6 @@ _PROVIDERS: list[AvailabilityProvider] = []
 
 def register_availability(provider: AvailabilityProvider) -> None:
     _PROVIDERS.append(provider)
-
-
-def _span_of(process_key: str, input_name: str) -> tuple[AvailabilityProvider, ResourceSpan]:
-    for provider in _PROVIDERS:
-        span = provider.span_of(process_key, input_name)
-        if span is not None:
-            return provider, span
-    raise LookupError(input_name)
 
 
 def _span(span: ResourceSpan, fields_of: dict[str, list[str]], values: dict) -> Span | None:
@@ -94,16 +86,18 @@ def limit_to_free(form_class, *, page, answers: dict[str, Any]):
     free and checked on submission; unchanged when it has none."""
     if not _PROVIDERS or not page.process_key:
         return form_class
+    choice_fields = [
+        name for name, field in form_class.base_fields.items() if hasattr(field, "choices")
+    ]
+    if not choice_fields:
+        return form_class
     fields_of = providers(page.all_fields(), page.process_key)  # input -> field names
     limited: dict[str, tuple[AvailabilityProvider, ResourceSpan]] = {}
-    for input_name, names in fields_of.items():
-        for name in names:
-            if name not in form_class.base_fields:
-                continue
-            try:
-                limited[name] = _span_of(page.process_key, input_name)
-            except LookupError:
-                continue
+    for provider in _PROVIDERS:
+        for input_name, span in provider.spans(page.process_key).items():
+            for name in fields_of.get(input_name, []):
+                if name in choice_fields:
+                    limited[name] = (provider, span)
     if not limited:
         return form_class
 

@@ -16,22 +16,24 @@ from .models import KEY_PREFIX, ProcessDesign, Resource
 class DesignedAvailability:
     """Registered in ``flows.apps`` for every designed process with a reservation step."""
 
-    def span_of(self, process_key: str, input_name: str) -> ResourceSpan | None:
+    def spans(self, process_key: str) -> dict[str, ResourceSpan]:
+        """The resource inputs the process's reservation steps read, with their spans."""
         if not process_key.startswith(KEY_PREFIX):
-            return None
+            return {}
         design = ProcessDesign.objects.filter(key=process_key[len(KEY_PREFIX) :]).first()
         version = design.latest_version() if design is not None else None
         if version is None:
-            return None
-        for step in version.definition.get("steps") or []:
-            if step.get("kind") == "reserve" and step.get("resource_from") == input_name:
-                return ResourceSpan(
-                    date=step["date_from"],
-                    start=step["start_from"],
-                    end=step["end_from"],
-                    people=step.get("count_from") or "",
-                )
-        return None
+            return {}
+        return {
+            step["resource_from"]: ResourceSpan(
+                date=step["date_from"],
+                start=step["start_from"],
+                end=step["end_from"],
+                people=step.get("count_from") or "",
+            )
+            for step in version.definition.get("steps") or []
+            if step.get("kind") == "reserve"
+        }
 
     def refusals(self, names: list[str], span: Span) -> dict[str, str]:
         found = {r.name.lower(): r for r in Resource.objects.filter(active=True)}

@@ -139,7 +139,7 @@ PARALLEL_WITHDRAWN = define(
     TASK,
     _("Parallel tasks withdrawn: %(count)s; one decision was enough."),
 )
-DECISION = define("decision", DECISION, _("Decision: %(decision)s"))
+DECIDED = define("decision", DECISION, _("Decision: %(decision)s"))
 DEADLINE_REMINDED = define("deadline_reminded", SYSTEM, _("Deadline passed; reminder sent."))
 DEADLINE_ESCALATED = define(
     "deadline_escalated", SYSTEM, _("Deadline passed by %(days)s days; escalated to the lead.")

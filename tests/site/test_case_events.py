@@ -37,6 +37,13 @@ def test_every_event_has_a_german_text_with_the_same_parameters():
         assert _placeholders(german) == _placeholders(english), event.name
 
 
+def test_every_event_is_filed_under_a_timeline_kind():
+    kinds = set(TimelineEntry.Kind.values)
+    assert {
+        event.name: event.kind for event in events.EVENTS.values() if event.kind not in kinds
+    } == {}
+
+
 def test_an_event_name_is_defined_once():
     with pytest.raises(ValueError, match="defined twice"):
         events.define("task_taken", events.TASK, events.TASK_TAKEN.text)
