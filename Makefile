@@ -42,7 +42,7 @@ lint: install
 TYPECHECKED := -p flows -p portal_site.processes -m portal_site.cases.services \
 	-m portal_site.documents.services -m portal_site.notifications.services \
 	-m portal_site.accounts.selectors -m shop.services -m shop.selectors \
-	-m shop.providers -m shop.references -m shop.orders -m portal_site.registry \
+	-p shop.providers -m shop.references -m shop.orders -m portal_site.registry -m portal_site.connectors \
 	-m media_archive.selectors
 typecheck: install
 	@mkdir -p var/typecheck && ln -sfn ../../site var/typecheck/portal_site

@@ -15,6 +15,13 @@ class ShopConfig(AppConfig):
         from .fee_schedule import ensure_fee_schedule
 
         register_setup_step(order=20, name="fee_schedule", run=ensure_fee_schedule)
+        from portal_site.connectors import register_connector
+
+        from .providers.demo import DemoProvider
+        from .providers.stripe import StripeProvider
+
+        register_connector(DemoProvider())
+        register_connector(StripeProvider())
         from .dunning import run_dunning
         from .selectors import cases_with_invoices
         from .texts import register_archive_texts, register_texts

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 
 from .models import Invoice, OnlinePayment
 from .payments import confirm_online_payment, start_online_payment
-from .providers import DemoProvider, InvalidCallback, ProviderUnavailable, enabled_providers
+from .providers import InvalidCallback, ProviderUnavailable, enabled_providers
 from .providers import get_provider as provider_named
+from .providers.demo import DemoProvider
 from .services import ShopError, format_eur
 
 logger = logging.getLogger(__name__)

@@ -3,9 +3,13 @@
 A package that may not import the packages above it keeps a :class:`Registry`;
 they fill it when they start (``AppConfig.ready``): the processes the portal can
 start, the erasers of personal data, the periodic jobs, the e-mail texts, the
-setup and demo steps, the letter previews. Registering the same key again (an
-app reloaded in a test, a city's override) replaces the value, so start-up can
-run twice without doubling anything.
+setup and demo steps, the letter previews, the connectors to outside systems.
+
+A key names one thing: registering a *different* value under a key that is taken
+raises :class:`AlreadyRegistered` (two plugins claiming one name would otherwise
+silently replace each other, whichever app starts last winning). Registering the
+same value again is harmless, so start-up can run twice without doubling anything;
+a deliberate override (a city's own e-mail text) says so with ``replace=True``.
 """
 
 from __future__ import annotations
@@ -24,6 +28,16 @@ class NotRegistered(LookupError):
         self.key = key
 
 
+class AlreadyRegistered(ValueError):
+    def __init__(self, registry: str, key: object) -> None:
+        super().__init__(
+            f"{key!r} is already registered in the {registry} registry with another value; "
+            "pass replace=True to override it on purpose."
+        )
+        self.registry = registry
+        self.key = key
+
+
 class Registry(Generic[K, V]):
     """Values registered under keys, in registration order."""
 
@@ -31,7 +45,11 @@ class Registry(Generic[K, V]):
         self.name = name
         self._items: dict[K, V] = {}
 
-    def register(self, key: K, value: V) -> V:
+    def register(self, key: K, value: V, *, replace: bool = False) -> V:
+        if not replace and key in self._items:
+            taken = self._items[key]
+            if taken is not value and taken != value:
+                raise AlreadyRegistered(self.name, key)
         self._items[key] = value
         return value
 

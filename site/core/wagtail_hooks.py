@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from .connector_views import connections
 from .task_views import failed_tasks, retry_task
 
 
@@ -13,6 +14,7 @@ def task_urls():
     return [
         path("hintergrundaufgaben/", failed_tasks, name="core_failed_tasks"),
         path("hintergrundaufgaben/<str:task_id>/erneut/", retry_task, name="core_retry_task"),
+        path("verbindungen/", connections, name="core_connections"),
     ]
 
 
@@ -25,6 +27,13 @@ class AdministratorsMenuItem(MenuItem):
 def failed_tasks_menu_item():
     return AdministratorsMenuItem(
         _("Background tasks"), reverse("core_failed_tasks"), icon_name="warning", order=905
+    )
+
+
+@hooks.register("register_settings_menu_item")
+def connections_menu_item():
+    return AdministratorsMenuItem(
+        _("Connections"), reverse("core_connections"), icon_name="link", order=950
     )
 
 

@@ -20,7 +20,7 @@ from portal_site.accounts.models import User
 from shop import bank_import, camt, dunning, services
 from shop.models import Invoice, OnlinePayment, Payment, Refund, StatementEntry
 from shop.payments import start_online_payment
-from shop.providers import DemoProvider
+from shop.providers.demo import DemoProvider
 from tests.concurrency import run_in_parallel
 from tests.shop.bank_files import open_invoice
 from tests.shop.camt_builder import entry, statement

@@ -17,7 +17,9 @@ from django.db import connection
 from django.urls import reverse
 
 from shop.models import Invoice, OnlinePayment, Payment
-from shop.providers import STRIPE_API_VERSION, DemoProvider, InvalidCallback, StripeProvider
+from shop.providers import InvalidCallback
+from shop.providers.demo import DemoProvider
+from shop.providers.stripe import STRIPE_API_VERSION, StripeProvider
 from tests.concurrency import run_in_parallel
 from tests.shop.helpers import approve_up_to_invoice, certificate_case
 

@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import pytest
 
-from portal_site.registry import NotRegistered, Registry
+from portal_site.registry import AlreadyRegistered, NotRegistered, Registry
 
 
-def test_registering_again_replaces_and_keeps_the_order():
+def test_registering_the_same_value_again_doubles_nothing_and_keeps_the_order():
     registry: Registry[str, int] = Registry("numbers")
     registry.register("a", 1)
     registry.register("b", 2)
-    registry.register("a", 3)  # an app started twice (tests, reload) doubles nothing
-    assert registry.items() == [("a", 3), ("b", 2)] and len(registry) == 2
+    registry.register("a", 1)  # an app started twice (tests, reload) doubles nothing
+    assert registry.items() == [("a", 1), ("b", 2)] and len(registry) == 2
     assert "a" in registry and "c" not in registry
+
+
+def test_a_key_taken_by_another_value_is_refused_unless_replaced_on_purpose():
+    registry: Registry[str, object] = Registry("records connectors")
+    first, second = object(), object()
+    registry.register("webdav", first)
+    with pytest.raises(AlreadyRegistered, match="'webdav'.*records connectors"):
+        registry.register("webdav", second)
+    assert registry["webdav"] is first  # the refused value did not slip in
+    registry.register("webdav", second, replace=True)
+    assert registry["webdav"] is second and len(registry) == 1
 
 
 def test_a_missing_key_says_which_registry_lacks_it():

@@ -1,122 +1,32 @@
-"""Online payment providers behind one small interface.
+"""Stripe Checkout through the official ``stripe`` SDK.
 
-A provider starts a payment (returns the address the payer is sent to) and
-turns its callback into a :class:`Confirmation` once the callback has been
-verified. Booking is the same for every provider and idempotent
-(:func:`shop.payments.confirm_online_payment`).
-
-- ``demo``: a payment page of the portal itself; its callback is signed with
-  the installation's secret key. For trying the portal out and for tests.
-- ``stripe``: Stripe Checkout through the official SDK (a pinned API version,
-  German checkout page, the payer's e-mail, the Kassenzeichen on the payment
-  intent) and its signed webhooks, checked by ``stripe.Webhook.construct_event``
-  (five minutes' tolerance). Enabled when ``STRIPE_SECRET_KEY`` and
-  ``STRIPE_WEBHOOK_SECRET`` are set.
+A pinned API version, German checkout page, the payer's e-mail, the Kassenzeichen on the
+payment intent; its signed webhooks are checked by ``stripe.Webhook.construct_event``
+(five minutes' tolerance). Enabled when ``STRIPE_SECRET_KEY`` and
+``STRIPE_WEBHOOK_SECRET`` are set; ``check_config`` also asks Stripe whether the key is
+accepted (``STRIPE_API_BASE`` points elsewhere in tests).
 """
 
 from __future__ import annotations
 
 import json
 import time
-import uuid
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.core import signing
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import OnlinePayment
-
-
-def checkout_minutes() -> int:
-    """How long a started checkout blocks another one (Stripe's sessions expire after it)."""
-    return int(getattr(settings, "SHOP_CHECKOUT_MINUTES", 30))
-
-
-class InvalidCallback(Exception):
-    """The callback is not authentic, malformed or stale: it books nothing."""
-
-
-class ProviderUnavailable(Exception):
-    """The provider could not be reached; the payer is told to try again or transfer."""
-
-
-@dataclass(frozen=True)
-class Confirmation:
-    token: str  # our OnlinePayment.token
-    external_id: str  # the provider's payment id: books once
-    paid: bool
-    amount: Decimal | None
-
-
-def payment_token(value: object) -> str:
-    """Our payment attempt's token from a callback: a UUID, or the callback is refused."""
-    try:
-        return str(uuid.UUID(str(value)))
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise InvalidCallback("not a payment token") from exc
-
-
-class Provider:
-    name: str
-    label: str | Promise
-
-    def is_enabled(self) -> bool:
-        return True
-
-    def start(self, payment: OnlinePayment, *, base_url: str) -> str:
-        raise NotImplementedError
-
-    def parse_callback(self, *, body: bytes, headers, post) -> Confirmation | None:
-        """The verified confirmation, or None for an event that books nothing."""
-        raise NotImplementedError
-
-
-DEMO_SALT = "shop.demo-provider"
-
-
-class DemoProvider(Provider):
-    name = "demo"
-    label = gettext_lazy("Demo payment (no real money)")
-
-    def is_enabled(self) -> bool:
-        return bool(getattr(settings, "SHOP_DEMO_PAYMENTS", True))
-
-    def start(self, payment: OnlinePayment, *, base_url: str) -> str:
-        return reverse("shop:demo_provider", args=[payment.token])
-
-    @staticmethod
-    def sign(payment: OnlinePayment, *, paid: bool) -> str:
-        """What the demo provider's page posts back: a signed statement of the result."""
-        return signing.dumps(
-            {
-                "token": str(payment.token),
-                "id": f"demo-{payment.token}",
-                "paid": paid,
-                "amount": str(payment.amount),
-            },
-            salt=DEMO_SALT,
-        )
-
-    def parse_callback(self, *, body: bytes, headers, post) -> Confirmation | None:
-        try:
-            data = signing.loads(post.get("payload", ""), salt=DEMO_SALT, max_age=3600)
-        except signing.BadSignature as exc:
-            raise InvalidCallback("bad signature") from exc
-        try:
-            return Confirmation(
-                token=payment_token(data["token"]),
-                external_id=str(data["id"]),
-                paid=bool(data["paid"]),
-                amount=Decimal(data["amount"]),
-            )
-        except (KeyError, TypeError, ArithmeticError) as exc:
-            raise InvalidCallback("incomplete payload") from exc
-
+from ...models import OnlinePayment
+from ..base import (
+    Confirmation,
+    InvalidCallback,
+    Provider,
+    ProviderUnavailable,
+    checkout_minutes,
+    payment_token,
+)
 
 # The Stripe API version the integration is written and tested against. Sent with
 # every request, so that upgrading the SDK never changes the API silently.
@@ -134,7 +44,7 @@ def _stripe():
 class StripeProvider(Provider):
     """Stripe Checkout through the official ``stripe`` SDK."""
 
-    name = "stripe"
+    key = "stripe"
     label = gettext_lazy("Credit card and more (Stripe)")
     tolerance = 300
 
@@ -147,6 +57,32 @@ class StripeProvider(Provider):
             getattr(settings, "STRIPE_SECRET_KEY", "")
             and getattr(settings, "STRIPE_WEBHOOK_SECRET", "")
         )
+
+    def check_config(self) -> list[str]:
+        secret = getattr(settings, "STRIPE_SECRET_KEY", "")
+        webhook = getattr(settings, "STRIPE_WEBHOOK_SECRET", "")
+        problems = []
+        if not secret:
+            problems.append(_("STRIPE_SECRET_KEY is not set: card payments are not offered."))
+        elif not secret.startswith(("sk_", "rk_")):
+            problems.append(
+                _("STRIPE_SECRET_KEY does not look like a Stripe secret key (sk_… or rk_…).")
+            )
+        if not webhook:
+            problems.append(_("STRIPE_WEBHOOK_SECRET is not set: payments could not be confirmed."))
+        elif not webhook.startswith("whsec_"):
+            problems.append(
+                _("STRIPE_WEBHOOK_SECRET does not look like a webhook signing secret (whsec_…).")
+            )
+        if problems:
+            return problems
+        try:
+            self.client().v1.balance.retrieve()
+        except _stripe().AuthenticationError:
+            return [_("Stripe refuses the secret key (STRIPE_SECRET_KEY).")]
+        except _stripe().StripeError as exc:
+            return [_("Stripe cannot be reached: %(error)s") % {"error": str(exc)[:200]}]
+        return []
 
     def client(self):
         return _stripe().StripeClient(
@@ -239,17 +175,3 @@ class StripeProvider(Provider):
             paid=session.get("payment_status") == "paid",
             amount=Decimal(amount) / 100,
         )
-
-
-PROVIDERS: dict[str, Provider] = {p.name: p for p in (DemoProvider(), StripeProvider())}
-
-
-def enabled_providers() -> list[Provider]:
-    return [p for p in PROVIDERS.values() if p.is_enabled()]
-
-
-def get_provider(name: str) -> Provider:
-    provider = PROVIDERS.get(name)
-    if provider is None or not provider.is_enabled():
-        raise InvalidCallback(_("Unknown payment method."))
-    return provider
