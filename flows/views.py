@@ -27,6 +27,8 @@ from portal_site.core.links import url_maker
 from portal_site.core.paging import CountedPaginator, page_number
 from portal_site.core.request_guards import parse_id
 from portal_site.documents.services import file_pdf_document
+from portal_site.records.filing import RecordsError, office_records, request_filing
+from portal_site.records.models import CaseRecord
 from serviceportal.corrections import correct_answer, correctable_fields
 
 from . import segregation, selectors, workspace
@@ -435,7 +437,12 @@ class CaseSheetForm(CaseActionForm):
     """No fields: the case sheet is made from the case itself."""
 
 
+class FileInEfileForm(CaseActionForm):
+    """No fields: what the e-file lacks of the case is worked out when it is filed."""
+
+
 CASE_ACTIONS = {
+    "efile": FileInEfileForm,
     "note": NoteForm,
     "message": MessageForm,
     "pause": PauseForm,
@@ -475,6 +482,14 @@ def _run_case_action(request, case, action, data) -> str:
             case=case, to_office=data["office"], note=data["note"], user=request.user
         )
         return _("The case was forwarded to %(office)s.") % {"office": data["office"].name}
+    if action == "efile":
+        try:
+            filings = request_filing(case=case, actor=request.user)
+        except RecordsError as error:
+            raise ValueError(str(error)) from error
+        return _("The case is being filed in the e-file (%(messages)s).") % {
+            "messages": ", ".join(f.get_message_display() for f in filings)
+        }
     if action == "sheet":
         file_pdf_document(
             case=case,
@@ -526,6 +541,8 @@ def case_detail(request, number: str):
             "invoices": case.invoices.all(),
             "can_act": selectors.can_act_on_case(user=request.user, case=case),
             "design": diagram_of(case),
+            "case_record": CaseRecord.objects.filter(case=case).first(),
+            "efile": office_records(case),
         },
     )
 

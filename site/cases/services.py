@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -12,11 +13,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal_site.accounts.models import OrgUnit, User
+from portal_site.registry import Registry
 
 from . import events
 from .messages import Keyed, render_keyed
 from .models import Case, CaseFile, CaseStatus, Channel, TimelineEntry
 from .numbering import next_case_number, provisional_number
+
+CLOSED_STATUSES = (CaseStatus.COMPLETED, CaseStatus.REJECTED, CaseStatus.CANCELLED)
 
 
 def actor_label_for(user: User | None) -> str:
@@ -121,6 +125,16 @@ def open_case(
     return case
 
 
+CaseClosed = Callable[[Case], object]
+_CLOSED_LISTENERS: Registry[str, CaseClosed] = Registry("case closed listeners")
+
+
+def register_case_closed(name: str, listener: CaseClosed) -> None:
+    """``listener(case)`` runs inside the transaction that closes a case (the records
+    package files it in the e-file)."""
+    _CLOSED_LISTENERS.register(name, listener)
+
+
 @transaction.atomic
 def change_status(*, case: Case, status: str, actor: User | None = None, reason: str = "") -> Case:
     """Set the case's status and write the change to the timeline."""
@@ -129,7 +143,7 @@ def change_status(*, case: Case, status: str, actor: User | None = None, reason:
         return locked
     old = locked.status
     locked.status = status
-    if status in (CaseStatus.COMPLETED, CaseStatus.REJECTED, CaseStatus.CANCELLED):
+    if status in CLOSED_STATUSES:
         locked.closed_at = timezone.now()
     locked.save(update_fields=["status", "closed_at", "updated_at"])
     message = events.STATUS_CHANGED(
@@ -138,6 +152,9 @@ def change_status(*, case: Case, status: str, actor: User | None = None, reason:
         suffix=f" {reason}" if reason else "",
     )
     record(case=locked, message=message, actor=actor)
+    if locked.closed_at is not None and status in CLOSED_STATUSES:
+        for listener in _CLOSED_LISTENERS.values():
+            listener(locked)
     return locked
 
 

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "portal_site.cases",
     "portal_site.notifications",
     "portal_site.documents",
+    "portal_site.records",
     # Domain packages, lowest layer first
     "media_archive",
     "shop",

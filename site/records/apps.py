@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RecordsConfig(AppConfig):
+    name = "portal_site.records"
+    label = "records"
+    verbose_name = _("E-file and archive")
+
+    def ready(self) -> None:
+        from portal_site.cases.erasure import register_eraser
+        from portal_site.cases.services import register_case_closed
+        from portal_site.connectors import register_connector
+        from portal_site.core.periodic import register_periodic
+
+        from .connectors.demo import DemoConnector
+        from .connectors.dropfolder import DropFolderConnector
+        from .connectors.webdav import WebDAVConnector
+        from .erasure import erase_records
+        from .filing import collect_answers, file_when_closed, send_due_filings
+
+        register_connector(DemoConnector())
+        register_connector(DropFolderConnector())
+        register_connector(WebDAVConnector())
+        register_case_closed("records.file_when_closed", file_when_closed)
+        register_periodic("records.collect_answers", collect_answers)
+        register_periodic("records.send_due", send_due_filings)
+        register_eraser("records.filings", erase_records)

@@ -1,0 +1,572 @@
+"""Filing cases in the e-file: what is sent, in which order, and what the answers do.
+
+- :func:`request_filing` (a case closes, a clerk presses *In die E-Akte*, or
+  ``manage.py file_case``) queues the messages the e-file lacks: the record with every
+  document and a case sheet (0604) the first time; afterwards the documents added
+  since (0605) and the metadata as they are now (0610). In the same transaction as the
+  request; the background task :func:`send_filings` starts after commit.
+- :func:`send_filings` sends a case's messages strictly in order: a message waits until
+  the one before it is answered (a 0605 needs the e-file's id of the record). The
+  container is built once, validated against the official XSD and kept, so sending
+  again after a lost answer or a killed worker sends the same bytes under the same
+  ProzessID: the e-file files nothing twice.
+- :func:`collect_answers` (a periodic job) reads the e-file's receipts (0629, 0630),
+  marks the messages, stores the e-file's id on the case's record and sends the next.
+- :func:`retry_filing` sends a failed or refused message again (admin: *Erneut senden*).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_tasks import task
+
+from portal_site.accounts.models import User
+from portal_site.cases import events
+from portal_site.cases.models import Case, CaseFile, TimelineEntry
+from portal_site.cases.services import record
+from portal_site.connectors import get_connector
+from portal_site.registry import NotRegistered
+
+from . import xdomea
+from .connectors import RecordsConnector, records_connectors
+from .models import CaseRecord, Filing, OfficeRecords, ProcessRecords
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 12
+
+FILING_REQUESTED = events.define(
+    "records_filing_requested",
+    events.DOCUMENT,
+    gettext_lazy("Filing in the e-file requested (%(messages)s)."),
+)
+FILED = events.define(
+    "records_filed", events.DOCUMENT, gettext_lazy("Filed in the e-file as %(id)s.")
+)
+FILING_REFUSED = events.define(
+    "records_refused", events.DOCUMENT, gettext_lazy("The e-file refused the filing: %(reason)s")
+)
+
+
+class RecordsError(Exception):
+    """Filing is not possible (not configured, case without office): said to the clerk."""
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """1, 2, 4 … minutes, at most 2 hours: an e-file that is down gets fixed meanwhile."""
+    return datetime.timedelta(minutes=min(2 ** max(attempts - 1, 0), 120))
+
+
+# -- where and under which name ------------------------------------------------------
+
+
+def office_records(case: Case) -> OfficeRecords | None:
+    """The records settings of the case's office, or of the nearest office above it."""
+    office = case.office
+    seen = set()
+    while office is not None and office.pk not in seen:
+        seen.add(office.pk)
+        found = OfficeRecords.objects.filter(office=office).first()
+        if found is not None:
+            return found
+        office = office.parent
+    return None
+
+
+def process_records(process_key: str) -> ProcessRecords | None:
+    return (
+        ProcessRecords.objects.select_related("file_plan_unit")
+        .filter(process_key=process_key)
+        .first()
+    )
+
+
+def reference_for(case: Case) -> str:
+    """The case's Aktenzeichen: its file-plan number and its case number (``32.10-26.0042``);
+    empty when its case type has no file-plan unit."""
+    settings_row = process_records(case.process_key)
+    unit = settings_row.file_plan_unit if settings_row else None
+    return f"{unit.code}-{case.number}" if unit else ""
+
+
+def aktenzeichen(case: Case) -> str:
+    """The Aktenzeichen the case is filed under (or will be)."""
+    stored = CaseRecord.objects.filter(case=case).values_list("reference", flat=True).first()
+    return stored or reference_for(case)
+
+
+def connector_for(office: OfficeRecords) -> RecordsConnector:
+    try:
+        connector = get_connector("records", office.efile_connector)
+    except NotRegistered as exc:
+        raise RecordsError(
+            _("The e-file connection “%(key)s” of %(office)s does not exist.")
+            % {"key": office.efile_connector, "office": office.office}
+        ) from exc
+    if not isinstance(connector, RecordsConnector):
+        raise RecordsError(_("“%(key)s” is no records connection.") % {"key": connector.key})
+    return connector
+
+
+# -- requesting ------------------------------------------------------------------------
+
+
+def _filed_file_ids(case: Case) -> set[int]:
+    ids: set[int] = set()
+    for documents in (
+        Filing.objects.filter(case=case)
+        .exclude(status=Filing.Status.REFUSED)
+        .values_list("documents", flat=True)
+    ):
+        ids.update(int(d["file"]) for d in documents if d.get("file"))
+    return ids
+
+
+def _new_documents(case: Case, *, with_sheet: bool) -> list[dict[str, Any]]:
+    import uuid
+
+    filed = _filed_file_ids(case)
+    files = case.files.filter(status=CaseFile.Status.READY).exclude(file="").order_by("pk")
+    documents: list[dict[str, Any]] = [
+        {"file": f.pk, "id": str(uuid.uuid4())} for f in files if f.pk not in filed
+    ]
+    if with_sheet:
+        documents.append({"sheet": True, "id": str(uuid.uuid4())})
+    return documents
+
+
+@transaction.atomic
+def request_filing(*, case: Case, actor: User | None = None, reason: str = "") -> list[Filing]:
+    """Queue what the e-file lacks of ``case``; nothing when it has everything."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.personal_data_deleted_at is not None:
+        raise RecordsError(_("The case's personal data are erased; there is nothing to file."))
+    office = office_records(locked)
+    if office is None:
+        raise RecordsError(
+            _("No e-file is set for the office of case %(number)s (Settings → Records).")
+            % {"number": locked.number}
+        )
+    connector_for(office)  # an unknown connection is said now, not in the background
+    case_record, _created = CaseRecord.objects.get_or_create(
+        case=locked,
+        defaults={"state": CaseRecord.State.PENDING, "reference": reference_for(locked)},
+    )
+    created = Filing.objects.filter(case=locked, message=Filing.Message.CREATE).exclude(
+        status=Filing.Status.REFUSED
+    )
+    last = Filing.objects.filter(case=locked).aggregate(last=Max("sequence"))["last"] or 0
+    new: list[tuple[str, list[dict[str, Any]]]] = []
+    if not created.exists():
+        new.append((Filing.Message.CREATE, _new_documents(locked, with_sheet=True)))
+    else:
+        documents = _new_documents(locked, with_sheet=False)
+        if documents:
+            documents.append(_new_documents(locked, with_sheet=True)[-1])
+            new.append((Filing.Message.FILE, documents))
+        new.append((Filing.Message.UPDATE, []))
+    filings = [
+        Filing.objects.create(
+            case=locked,
+            sequence=last + position,
+            message=message,
+            connector=office.efile_connector,
+            folder=office.efile_folder,
+            documents=documents,
+            requested_by=(actor.get_full_name() or actor.get_username()) if actor else "",
+        )
+        for position, (message, documents) in enumerate(new, start=1)
+    ]
+    if case_record.state != CaseRecord.State.PENDING:
+        case_record.state = CaseRecord.State.PENDING
+        case_record.save(update_fields=["state"])
+    record(
+        case=locked,
+        actor=actor,
+        message=FILING_REQUESTED(messages=", ".join(f.message for f in filings)),
+        data={"reason": reason} if reason else None,
+    )
+    case_id = locked.pk
+    transaction.on_commit(lambda: send_filings.enqueue(case_id))
+    return filings
+
+
+def file_when_closed(case: Case) -> None:
+    """Case-closed listener: file the case if its office files on closing."""
+    office = office_records(case)
+    if office is None or not office.file_on_close:
+        return
+    try:
+        request_filing(case=case, reason="closed")
+    except RecordsError:
+        logger.warning("Case %s closed but could not be queued for filing", case.number)
+
+
+# -- building a message ----------------------------------------------------------------
+
+
+def correspondents(case: Case, office: OfficeRecords | None) -> xdomea.Correspondents:
+    from portal_site.documents.models import letterhead_for
+
+    letterhead = letterhead_for(case.office)
+    return xdomea.Correspondents(
+        institution=letterhead.authority or "",
+        office=case.office.name if case.office else "",
+        receiver=office.efile_name if office else "E-Akte",
+        system_version=getattr(settings, "PORTAL_VERSION", ""),
+    )
+
+
+def _case_sheet(case: Case) -> bytes:
+    from portal_site.documents.rendering import render_pdf
+
+    return render_pdf(
+        template_name="documents/case_sheet.html",
+        context={"case": case, "now": timezone.localtime()},
+        issuer=case.office,
+    )
+
+
+def _documents(case: Case, entries: list[dict[str, Any]]):
+    files_by_pk = {
+        f.pk: f for f in case.files.filter(pk__in=[e["file"] for e in entries if e.get("file")])
+    }
+    documents: list[xdomea.Document] = []
+    contents: dict[str, bytes] = {}
+    for entry in entries:
+        if entry.get("sheet"):
+            name = f"Vorgangsblatt-{case.number}.pdf"
+            document = xdomea.Document(
+                id=entry["id"],
+                title=f"Vorgangsblatt {case.number}",
+                filename=f"{entry['id']}_{name}",
+                original_name=name,
+                created_at=timezone.now(),
+                archival=True,
+                kind="Vorgangsblatt",
+            )
+            contents[document.filename] = _case_sheet(case)
+        else:
+            case_file = files_by_pk.get(int(entry["file"]))
+            if case_file is None:  # deleted since the request: nothing to send for it
+                continue
+            with case_file.file.open("rb") as handle:
+                content = handle.read()
+            document = xdomea.Document(
+                id=entry["id"],
+                title=case_file.title,
+                filename=f"{entry['id']}_{case_file.filename}",
+                original_name=case_file.filename,
+                created_at=case_file.created_at,
+                archival=case_file.kind == CaseFile.Kind.GENERATED
+                and case_file.content_type == "application/pdf",
+                kind=case_file.get_kind_display(),
+            )
+            contents[document.filename] = content
+        documents.append(document)
+    return documents, contents
+
+
+def as_record(case: Case, documents: list[xdomea.Document] | None = None) -> xdomea.Record:
+    from portal_site.processes import UnknownProcess, get_process
+
+    try:
+        process = str(get_process(case.process_key).label)
+    except UnknownProcess:
+        process = case.process_key
+    case_record = CaseRecord.objects.filter(case=case).first()
+    settings_row = process_records(case.process_key)
+    unit = settings_row.file_plan_unit if settings_row else None
+    history = [
+        xdomea.HistoryEntry(at=entry.at, actor=entry.actor_label, action=entry.message)
+        for entry in TimelineEntry.objects.filter(case=case).order_by("at", "pk")
+    ]
+    closed = timezone.localtime(case.closed_at).date() if case.closed_at else None
+    return xdomea.Record(
+        id=str(case_record.record_id) if case_record else "",
+        number=case.number,
+        subject=case.title,
+        reference=case_record.reference if case_record else reference_for(case),
+        office=case.office.name if case.office else "",
+        process=process,
+        status=str(case.get_status_display()),
+        channel=str(case.get_channel_display()),
+        opened=timezone.localtime(case.received_at).date(),
+        closed=closed,
+        file_plan=xdomea.FilePlanUnit(unit.code, unit.title) if unit else None,
+        parties=[xdomea.Party(name=case.applicant_name, email=case.applicant_email)]
+        if case.applicant_name or case.applicant_email
+        else [],
+        history=history,
+        documents=documents or [],
+    )
+
+
+def build_container(filing: Filing) -> tuple[str, bytes]:
+    """The validated ZIP container of ``filing`` (German texts, as the e-file keeps them)."""
+    from django.utils import translation
+
+    case = filing.case
+    office = office_records(case)
+    to = correspondents(case, office)
+    now = timezone.now()
+    process_id = str(filing.process_id)
+    with translation.override("de"):
+        documents, contents = _documents(case, filing.documents)
+        data = as_record(case, documents)
+        if filing.message == Filing.Message.CREATE:
+            xml = xdomea.create_record(process_id=process_id, to=to, record=data, now=now)
+        elif filing.message == Filing.Message.FILE:
+            xml = xdomea.file_documents(
+                process_id=process_id,
+                to=to,
+                number=case.number,
+                container_id=_container_id(case),
+                documents=documents,
+                now=now,
+            )
+        else:
+            xml = xdomea.update_metadata(
+                process_id=process_id,
+                to=to,
+                record_id=_record_object_id(case),
+                fields=xdomea.record_fields(data),
+                now=now,
+            )
+    return xdomea.pack(process_id=process_id, xml=xml, files=contents)
+
+
+def _container_id(case: Case) -> str:
+    case_record = CaseRecord.objects.get(case=case)
+    return case_record.efile_id or str(case_record.record_id)
+
+
+def _record_object_id(case: Case) -> str:
+    """The record's id as a UUID (IDSGO): the e-file's when it gave one, else ours."""
+    import uuid
+
+    case_record = CaseRecord.objects.get(case=case)
+    try:
+        return str(uuid.UUID(case_record.efile_id))
+    except ValueError:
+        return str(case_record.record_id)
+
+
+# -- sending -----------------------------------------------------------------------------
+
+
+@task()
+def send_filings(case_id: int) -> str:
+    return send_now(case_id=case_id)
+
+
+def _next(case_id: int) -> Filing | None:
+    return (
+        Filing.objects.filter(case_id=case_id)
+        .exclude(status=Filing.Status.CONFIRMED)
+        .order_by("sequence")
+        .first()
+    )
+
+
+def send_now(*, case_id: int) -> str:
+    """Send the case's next message if it is due; returns what happened."""
+    with transaction.atomic():
+        # the case row serialises senders of one case (two workers, a retry, the command)
+        Case.objects.select_for_update().filter(pk=case_id).first()
+        filing = _next(case_id)
+        if filing is None:
+            return "nothing to send"
+        if filing.status in (Filing.Status.SENT, Filing.Status.RECEIVED):
+            return f"waiting for the answer to {filing.process_id}"
+        if filing.status == Filing.Status.REFUSED:
+            return f"{filing.process_id} was refused"
+        if filing.status == Filing.Status.FAILED and filing.attempts >= MAX_ATTEMPTS:
+            return f"{filing.process_id} failed {filing.attempts} times"
+        if filing.message != Filing.Message.CREATE and not _create_confirmed(case_id):
+            return "waiting for the record to be created"
+        try:
+            name, content = _container(filing)
+            office = office_records(filing.case)
+            connector = connector_for(office) if office else None
+            if connector is None:
+                raise RecordsError(_("No e-file is set for the case's office."))
+            where = connector.deliver(folder=filing.folder, name=name, content=content)
+        except Exception as exc:  # noqa: BLE001 - every failure is kept and retried
+            logger.warning("Filing %s of case %s failed: %s", filing.pk, case_id, exc)
+            filing.attempts += 1
+            filing.status = Filing.Status.FAILED
+            filing.last_error = str(exc)[:2000]
+            filing.next_attempt_at = timezone.now() + retry_delay(filing.attempts)
+            filing.save(update_fields=["attempts", "status", "last_error", "next_attempt_at"])
+            CaseRecord.objects.filter(case_id=case_id).update(state=CaseRecord.State.FAILED)
+            return f"failed: {exc}"
+        filing.attempts += 1
+        filing.status = Filing.Status.SENT
+        filing.sent_at = timezone.now()
+        filing.last_error = ""
+        filing.next_attempt_at = None
+        filing.save(
+            update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"]
+        )
+        return f"sent {name} to {where}"
+
+
+def _create_confirmed(case_id: int) -> bool:
+    return Filing.objects.filter(
+        case_id=case_id, message=Filing.Message.CREATE, status=Filing.Status.CONFIRMED
+    ).exists()
+
+
+def _container(filing: Filing) -> tuple[str, bytes]:
+    """The container built the first time, the same bytes every time after."""
+    if filing.container:
+        with filing.container.open("rb") as handle:
+            return filing.container.name.rsplit("/", 1)[-1], handle.read()
+    name, content = build_container(filing)
+    filing.container.save(name, ContentFile(content), save=False)
+    filing.save(update_fields=["container"])
+    return name, content
+
+
+def send_due_filings() -> int:
+    """Periodic job: send again what failed and is due (and what a lost task left)."""
+    now = timezone.now()
+    lost_before = now - datetime.timedelta(minutes=10)
+    due = (
+        Filing.objects.filter(
+            Q(status=Filing.Status.FAILED, next_attempt_at__lte=now, attempts__lt=MAX_ATTEMPTS)
+            | Q(status=Filing.Status.QUEUED, created_at__lt=lost_before)
+        )
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+    count = 0
+    for case_id in list(due)[:200]:
+        send_now(case_id=case_id)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def retry_filing(filing: Filing) -> Filing:
+    """Send a failed message again; a refused one goes as a new message (a new ProzessID:
+    the e-file has answered the old one)."""
+    import uuid
+
+    locked = Filing.objects.select_for_update().get(pk=filing.pk)
+    if locked.status == Filing.Status.REFUSED:
+        if locked.container:
+            locked.container.delete(save=False)
+        locked.process_id = uuid.uuid4()
+        locked.answer = ""
+    elif locked.status != Filing.Status.FAILED:
+        return locked
+    locked.status = Filing.Status.QUEUED
+    locked.attempts = 0
+    locked.next_attempt_at = None
+    locked.save()
+    case_id = locked.case_id
+    transaction.on_commit(lambda: send_filings.enqueue(case_id))
+    return locked
+
+
+# -- answers -------------------------------------------------------------------------------
+
+
+def collect_answers() -> int:
+    """Periodic job: read the e-file's answers of every connection in use; returns how many
+    were handled."""
+    in_use = set(
+        Filing.objects.filter(status__in=[Filing.Status.SENT, Filing.Status.RECEIVED])
+        .values_list("connector", flat=True)
+        .distinct()
+    )
+    handled = 0
+    for connector in records_connectors():
+        if connector.key not in in_use or not connector.is_enabled():
+            continue
+        try:
+            answers = connector.answers()
+        except Exception:  # noqa: BLE001 - one unreachable e-file must not stop the others
+            logger.exception("Answers of the e-file connection %s could not be read", connector.key)
+            continue
+        for answer in answers:
+            if handle_answer(answer.content, name=answer.name):
+                handled += 1
+            connector.done(answer.name)
+    return handled
+
+
+def handle_answer(content: bytes, *, name: str = "") -> bool:
+    """Apply one answer; False (and a log line) for one that is not ours or not valid."""
+    try:
+        xml, _files = xdomea.unpack(content)
+        receipt = xdomea.read_receipt(xml)
+    except xdomea.InvalidMessage as exc:
+        logger.warning("Answer %s of the e-file is not a valid receipt: %s", name, exc)
+        return False
+    with transaction.atomic():
+        filing = (
+            Filing.objects.select_for_update()
+            .select_related("case")
+            .filter(process_id=receipt.process_id)
+            .first()
+            if _is_uuid(receipt.process_id)
+            else None
+        )
+        if filing is None:
+            logger.warning("Answer %s names no message of ours (%s)", name, receipt.process_id)
+            return False
+        if filing.status in (Filing.Status.CONFIRMED, Filing.Status.REFUSED):
+            return True  # answered before: the same answer read twice changes nothing
+        now = timezone.now()
+        if receipt.success is None:  # 0629: received, the import confirmation follows
+            filing.status = Filing.Status.RECEIVED
+            filing.save(update_fields=["status"])
+            return True
+        filing.answered_at = now
+        filing.answer = "\n".join(receipt.messages)[:4000]
+        case_record = CaseRecord.objects.select_for_update().get(case=filing.case)
+        if receipt.success:
+            filing.status = Filing.Status.CONFIRMED
+            if filing.message == Filing.Message.CREATE:
+                case_record.efile_id = receipt.object_id or str(case_record.record_id)
+                case_record.efile_location = receipt.location if receipt.location != "-" else ""
+            later = Filing.objects.filter(case=filing.case, sequence__gt=filing.sequence)
+            if not later.exclude(status=Filing.Status.CONFIRMED).exists():
+                case_record.state = CaseRecord.State.FILED
+                case_record.filed_at = now
+            record(case=filing.case, message=FILED(id=case_record.efile_id))
+        else:
+            filing.status = Filing.Status.REFUSED
+            case_record.state = CaseRecord.State.FAILED
+            record(
+                case=filing.case,
+                message=FILING_REFUSED(reason=filing.answer or _("no reason given")),
+            )
+        filing.save(update_fields=["status", "answered_at", "answer"])
+        case_record.save()
+        case_id = filing.case_id
+        transaction.on_commit(lambda: send_filings.enqueue(case_id))
+    return True
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
