@@ -26,3 +26,4 @@ class RecordsConfig(AppConfig):
         register_periodic("records.collect_answers", collect_answers)
         register_periodic("records.send_due", send_due_filings)
         register_eraser("records.filings", erase_records)
+        from . import demo  # noqa: F401 - registers the demo step

@@ -202,7 +202,10 @@ def request_filing(*, case: Case, actor: User | None = None, reason: str = "") -
 
 
 def file_when_closed(case: Case) -> None:
-    """Case-closed listener: file the case if its office files on closing."""
+    """Case-closed listener: file the case if its office files on closing (and the
+    installation does: ``RECORDS_FILE_ON_CLOSE``)."""
+    if not getattr(settings, "RECORDS_FILE_ON_CLOSE", True):
+        return
     office = office_records(case)
     if office is None or not office.file_on_close:
         return

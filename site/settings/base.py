@@ -327,6 +327,25 @@ PERMISSIONS_POLICY = {
 # its own period (admin: Settings → Retention periods); see docs/security.md.
 CASE_RETENTION_DAYS = env_int("CASE_RETENTION_DAYS", 730)
 
+# Records: the e-file and the archive (portal_site.records, docs/records.md).
+# File a case in its office's e-file when it closes (off: only on a clerk's demand).
+RECORDS_FILE_ON_CLOSE = env_bool("RECORDS_FILE_ON_CLOSE", True)
+# The demo connection's folder: outbox/ (what would be sent) and inbox/ (answers).
+RECORDS_FOLDER = env_str("RECORDS_FOLDER", str(BASE_DIR / "var" / "records"))
+# The drop folder of a DMS: where containers go, where its answers come back.
+RECORDS_DROP_OUTBOX = env_str("RECORDS_DROP_OUTBOX", "")
+RECORDS_DROP_INBOX = env_str("RECORDS_DROP_INBOX", "")
+# A WebDAV e-file (many DMS, SharePoint on premises).
+RECORDS_WEBDAV_URL = env_str("RECORDS_WEBDAV_URL", "")
+RECORDS_WEBDAV_USER = env_str("RECORDS_WEBDAV_USER", "")
+RECORDS_WEBDAV_PASSWORD = env_str("RECORDS_WEBDAV_PASSWORD", "")
+RECORDS_WEBDAV_OUTBOX = env_str("RECORDS_WEBDAV_OUTBOX", "eingang")
+RECORDS_WEBDAV_REPLIES = env_str("RECORDS_WEBDAV_REPLIES", "antworten")
+RECORDS_WEBDAV_TIMEOUT = env_int("RECORDS_WEBDAV_TIMEOUT", 60)
+# Another copy of the official xdomea schemas (folder holding 3.0.0/xdomea.xsd);
+# empty: the copy shipped in portal_site/records/schemas.
+XDOMEA_SCHEMA_DIR = env_str("XDOMEA_SCHEMA_DIR", "")
+
 # Money (shop/): payment deadlines, the cash office's account, online payment providers.
 SHOP_PAYMENT_DAYS = env_int("SHOP_PAYMENT_DAYS", 14)
 SHOP_REMINDER_DAYS = env_int("SHOP_REMINDER_DAYS", 7)

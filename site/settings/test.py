@@ -20,6 +20,11 @@ _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 MEDIA_ROOT = str(BASE_DIR / "var" / f"test-media{_WORKER}")
 PRIVATE_MEDIA_ROOT = str(BASE_DIR / "var" / f"test-private{_WORKER}")
 STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
+RECORDS_FOLDER = str(BASE_DIR / "var" / f"test-records{_WORKER}")
+# Closing a case renders its case sheet and builds its xdomea container: the records
+# tests switch this on (tests/site/test_records_*.py); the others close cases by the
+# hundred and test other things.
+RECORDS_FILE_ON_CLOSE = False
 WAGTAILADMIN_BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["*"]
 # Static files are served by the test server from the app folders, not collected.

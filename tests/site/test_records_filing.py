@@ -35,6 +35,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def records_folder(settings, tmp_path):
     settings.RECORDS_FOLDER = str(tmp_path / "records")
+    settings.RECORDS_FILE_ON_CLOSE = True
     return tmp_path / "records"
 
 
@@ -113,6 +114,13 @@ def test_closing_a_case_files_its_record_with_documents_and_case_sheet(
     assert record.state == CaseRecord.State.FILED and record.efile_id == str(record.record_id)
     assert case.timeline.filter(data__message__event="records_filed").exists()
     assert collect_answers() == 0  # the answer was taken away: read once
+
+
+def test_an_installation_can_file_only_on_demand(office, settings, records_folder):
+    settings.RECORDS_FILE_ON_CLOSE = False
+    case = _case(office)
+    change_status(case=case, status=CaseStatus.COMPLETED)
+    assert not Filing.objects.filter(case=case).exists()
 
 
 def test_a_retry_after_a_lost_answer_sends_the_same_container_and_files_nothing_twice(

@@ -28,6 +28,7 @@ def dav(tmp_path, settings):
     server = webdav_server.start(tmp_path / "dav")
     (server.root / "eingang").mkdir()
     (server.root / "antworten").mkdir()
+    settings.RECORDS_FILE_ON_CLOSE = True
     settings.RECORDS_WEBDAV_URL = server.url
     settings.RECORDS_WEBDAV_USER = webdav_server.USER
     settings.RECORDS_WEBDAV_PASSWORD = webdav_server.PASSWORD
@@ -74,9 +75,9 @@ def test_a_closed_case_is_filed_through_webdav_and_its_answer_read_back(
     [container] = list((dav.root / "eingang" / "34").iterdir())
     assert container.name == f"{filing.process_id}_FVDaten.SGOErstellen.zip"
     with filing.container.open("rb") as kept:
-        assert hashlib.sha256(kept.read()).digest() == hashlib.sha256(
-            container.read_bytes()
-        ).digest()
+        assert (
+            hashlib.sha256(kept.read()).digest() == hashlib.sha256(container.read_bytes()).digest()
+        )
     with zipfile.ZipFile(container) as archive:
         assert any(n.endswith("_scan.pdf") for n in archive.namelist())
 
