@@ -180,8 +180,9 @@ CONTENT: dict[str, tuple[str, str, str | None]] = {
         "Terms of use of the city archive",
         "What applies to images you order from the Kassel city archive.",
         "<p>You may use an ordered image only for the use and resolution you ordered; "
-        "the usage permission names both. Credit every publication with “Stadtarchiv "
-        "Kassel” and the image's reference number. You may not pass the image on to "
+        "the usage permission names both. Credit every publication with the archive's "
+        "name as the usage permission gives it and the image's reference number. You "
+        "may not pass the image on to "
         "others. You clear the rights of others (authors, people shown) yourself. The "
         "archive receives a copy of every publication.</p>",
     ),

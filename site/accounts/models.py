@@ -119,6 +119,12 @@ class OrgUnit(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     opening_hours = models.TextField(_("opening hours"), blank=True)
+    english_name = models.CharField(
+        _("English name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown on the English pages of the portal; empty: the name on letters."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -132,6 +138,15 @@ class OrgUnit(models.Model):
 
     def __str__(self) -> str:
         return unit_label(short_name=self.short_name, name=self.name)
+
+    @property
+    def public_name(self) -> str:
+        """Its name for citizens, in the language of the page being shown."""
+        from django.utils.translation import get_language
+
+        if self.english_name and (get_language() or "").startswith("en"):
+            return self.english_name
+        return self.letter_name or self.name
 
 
 class Employee(models.Model):

@@ -46,17 +46,23 @@ DEMO_ORG_UNITS = [
 DEMO_LETTERHEADS = {
     "41.2": {
         "letter_name": "Stadtarchiv Kassel",
+        "english_name": "Kassel City Archive",
         "postal_address": "Wildemannsgasse 1\n34117 Kassel",
         "phone": "0561 787-4032",
         "opening_hours": "Di–Do 9:00–16:00 Uhr\nFr 9:00–13:00 Uhr",
     },
     "34": {
         "letter_name": "Standesamt Kassel",
+        "english_name": "Kassel Registry Office",
         "postal_address": "Obere Königsstraße 8\n34117 Kassel",
         "phone": "0561 787-3401",
         "opening_hours": "Mo–Fr 8:00–12:00 Uhr\nDo 14:00–17:00 Uhr",
     },
-    "20.2": {"letter_name": "Stadtkasse Kassel", "phone": "0561 787-2020"},
+    "20.2": {
+        "letter_name": "Stadtkasse Kassel",
+        "english_name": "Kassel Cash Office",
+        "phone": "0561 787-2020",
+    },
 }
 
 # Employees of the directory who are not staff users (applicants in the demo).

@@ -142,7 +142,7 @@ def test_a_designed_case_runs_through_task_branch_and_mail_like_a_coded_one(libr
     case.refresh_from_db()
     assert case.status == CaseStatus.COMPLETED and end_reached(case) == "end"
     [answer] = [m for m in mail.outbox if m.to == ["erika@example.org"]]
-    assert answer.subject == "Ihre Eheschließung: Termin 2027-05-14"
+    assert answer.subject == "Ihre Eheschließung: Termin 14.05.2027"  # as people write it
     assert case.timeline.filter(kind=TimelineEntry.Kind.DECISION).exists()
 
 
@@ -165,7 +165,7 @@ def test_a_case_keeps_the_version_it_started_on(library):
     workspace.claim_task(task_id=task.pk, user=clerk)
     mail.outbox.clear()
     workspace.complete_step(task_id=task.pk, user=clerk, data={"decision": "termin"})
-    assert [m.subject for m in mail.outbox] == ["Ihre Eheschließung: Termin 2027-05-14"]
+    assert [m.subject for m in mail.outbox] == ["Ihre Eheschließung: Termin 14.05.2027"]
     assert trauinfo_case().number  # a new case runs on version 2
 
 

@@ -273,7 +273,7 @@ def test_the_clerk_fills_in_fields_that_later_steps_read(staff):
     workspace.claim_task(task_id=todo.pk, user=registrar)
     workspace.complete_step(task_id=todo.pk, user=registrar, data=form.cleaned_data)
     [message] = [m for m in mail.outbox if m.subject.startswith("Termin am")]
-    assert message.subject == "Termin am 2027-05-14" and "Ort: Schloss" in message.body
+    assert message.subject == "Termin am 14.05.2027" and "Ort: Schloss" in message.body
 
 
 def test_a_task_s_own_deadline_reminds_and_escalates(staff):

@@ -210,4 +210,6 @@ def test_dates_follow_the_language_of_the_users_admin(demo, client):
     profile.preferred_language = "en"
     profile.save()
     english = client.get("/admin/aufgaben/").content.decode()
-    assert "01/05/2030" in english and "05.01.2030" not in english
+    # day month year in English too: never the US-style 01/05/2030
+    assert "5 January 2030" in english and "05.01.2030" not in english
+    assert "01/05/2030" not in english

@@ -83,7 +83,7 @@ def test_payment_entries_write_amounts_and_dates_as_the_reader_does(demo):
     assert "Zu prüfen: Teilzahlung." in paid.text
     with translation.override("en"):
         assert issued.text == (
-            f"Fee invoice {invoice.reference} issued: €25.00, due on {due:%m/%d/%Y}."
+            f"Fee invoice {invoice.reference} issued: €25.00, due on {due.day} {due:%B %Y}."
         )
         assert paid.text.startswith("Payment of €5.00 received (bank transfer)")
         assert "Needs checking: partial payment." in paid.text
