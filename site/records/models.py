@@ -23,6 +23,12 @@ from portal_site.cases.models import Case, private_storage
 
 
 class FilePlanUnit(models.Model):
+    class Disposal(models.TextChoices):
+        # xdomea code list Aussonderungsart
+        ARCHIVE = "A", _("Archive (worth archiving)")
+        APPRAISE = "B", _("Let the archive appraise")
+        DESTROY = "V", _("Destroy")
+
     code = models.CharField(
         _("file plan number"),
         max_length=64,
@@ -38,6 +44,17 @@ class FilePlanUnit(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    disposal = models.CharField(
+        _("after retention"),
+        max_length=1,
+        choices=Disposal.choices,
+        default=Disposal.APPRAISE,
+        help_text=_("What the file plan says becomes of its records (Aussonderungsart)."),
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention in years"), null=True, blank=True, help_text=_("Empty: without limit.")
+    )
+    retired = models.BooleanField(_("retired"), default=False)
 
     class Meta:
         ordering = ["code"]

@@ -1,11 +1,14 @@
 from django import forms
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import register_permission_policy
 
 from portal_site.connectors import connector_choices
@@ -13,18 +16,35 @@ from portal_site.core.read_only import ReadOnlyPermissionPolicy
 from portal_site.processes import process_choices
 
 from .models import FilePlanUnit, Filing, OfficeRecords, ProcessRecords
-from .views import retry
+from .views import import_plan, retry
+
+
+class FilePlanIndexView(IndexView):
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.request.user.has_perm("records.add_fileplanunit"):
+            buttons.append(
+                HeaderButton(
+                    _("Import file plan (xdomea 0301)"),
+                    url=reverse("records_import_plan"),
+                    icon_name="upload",
+                )
+            )
+        return buttons
 
 
 class FilePlanViewSet(ModelViewSet):
     model = FilePlanUnit
+    name = "records_file_plan"
+    index_view_class = FilePlanIndexView
     icon = "list-ul"
     menu_label = _("File plan")
     url_prefix = "aktenplan"
-    list_display = ["code", "title", "parent"]
+    list_display = ["code", "title", "parent", "disposal", "retention_years", "retired"]
     search_fields = ["code", "title"]
     search_backend_name = None
-    form_fields = ["code", "title", "parent"]
+    form_fields = ["code", "title", "parent", "disposal", "retention_years", "retired"]
 
 
 class ProcessRecordsViewSet(ModelViewSet):
@@ -116,7 +136,10 @@ def register_records():
 
 @hooks.register("register_admin_urls")
 def records_urls():
-    return [path("ablagen/<int:pk>/erneut/", retry, name="records_retry")]
+    return [
+        path("ablagen/<int:pk>/erneut/", retry, name="records_retry"),
+        path("aktenplan/importieren/", import_plan, name="records_import_plan"),
+    ]
 
 
 register_permission_policy(Filing, ReadOnlyPermissionPolicy(Filing))
