@@ -10,15 +10,28 @@ because the erasure locks the case row and does nothing the second time.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal_site.registry import Registry
+
 from .erasure import erase_personal_data
 from .models import Case, CaseStatus, RetentionPeriod
+
+# Packages that take expired cases elsewhere first (the records package offers them to
+# the archive and erases them once it decided) hold them back from the plain erasure.
+RetentionHold = Callable[[QuerySet], QuerySet]
+_HOLDS: Registry[str, RetentionHold] = Registry("retention holds")
+
+
+def register_retention_hold(name: str, hold: RetentionHold) -> None:
+    _HOLDS.register(name, hold)
+
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +59,13 @@ def expired_cases(*, now=None):
 
 
 def erase_expired_cases(*, now=None, batch_size: int = BATCH_SIZE) -> int:
-    """Periodic job: erase the personal data of expired cases, a batch per run."""
+    """Periodic job: erase the personal data of expired cases, a batch per run (except
+    those a registered hold keeps back, e.g. for the archive)."""
     erased = 0
-    for case in expired_cases(now=now)[:batch_size]:
+    due = expired_cases(now=now)
+    for hold in _HOLDS.values():
+        due = hold(due)
+    for case in due[:batch_size]:
         try:
             result = erase_personal_data(
                 case=case, reason=_("The retention period for this case type has ended.")

@@ -93,8 +93,8 @@ def run(outbox: Path, inbox: Path) -> list[Imported]:
     store = outbox.parent / "efile"
     done: list[Imported] = []
     for path in sorted(outbox.rglob("*.zip")):
-        if path.name.startswith("."):
-            continue
+        if path.name.startswith(".") or "_FVDaten." not in path.name:
+            continue  # the archive's messages are the demo archive's (demo_archive.py)
         process_id, outcome, answer = import_container(path.read_bytes())
         inbox.mkdir(parents=True, exist_ok=True)
         partial = inbox / f".{process_id}.part"

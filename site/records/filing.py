@@ -10,8 +10,9 @@
   container is built once, validated against the official XSD and kept, so sending
   again after a lost answer or a killed worker sends the same bytes under the same
   ProzessID: the e-file files nothing twice.
-- :func:`collect_answers` (a periodic job) reads the e-file's receipts (0629, 0630),
-  marks the messages, stores the e-file's id on the case's record and sends the next.
+- :func:`apply_receipt` applies the e-file's receipts (0629, 0630) that
+  :func:`portal_site.records.answers.collect_answers` reads: marks the messages, stores
+  the e-file's id on the case's record and sends the next.
 - :func:`retry_filing` sends a failed or refused message again (admin: *Erneut senden*).
 """
 
@@ -38,7 +39,7 @@ from portal_site.connectors import get_connector
 from portal_site.registry import NotRegistered
 
 from . import xdomea
-from .connectors import RecordsConnector, records_connectors
+from .connectors import RecordsConnector
 from .models import CaseRecord, Filing, OfficeRecords, ProcessRecords
 
 logger = logging.getLogger(__name__)
@@ -487,38 +488,8 @@ def retry_filing(filing: Filing) -> Filing:
 # -- answers -------------------------------------------------------------------------------
 
 
-def collect_answers() -> int:
-    """Periodic job: read the e-file's answers of every connection in use; returns how many
-    were handled."""
-    in_use = set(
-        Filing.objects.filter(status__in=[Filing.Status.SENT, Filing.Status.RECEIVED])
-        .values_list("connector", flat=True)
-        .distinct()
-    )
-    handled = 0
-    for connector in records_connectors():
-        if connector.key not in in_use or not connector.is_enabled():
-            continue
-        try:
-            answers = connector.answers()
-        except Exception:  # noqa: BLE001 - one unreachable e-file must not stop the others
-            logger.exception("Answers of the e-file connection %s could not be read", connector.key)
-            continue
-        for answer in answers:
-            if handle_answer(answer.content, name=answer.name):
-                handled += 1
-            connector.done(answer.name)
-    return handled
-
-
-def handle_answer(content: bytes, *, name: str = "") -> bool:
-    """Apply one answer; False (and a log line) for one that is not ours or not valid."""
-    try:
-        xml, _files = xdomea.unpack(content)
-        receipt = xdomea.read_receipt(xml)
-    except xdomea.InvalidMessage as exc:
-        logger.warning("Answer %s of the e-file is not a valid receipt: %s", name, exc)
-        return False
+def apply_receipt(receipt: xdomea.Receipt, *, name: str = "") -> bool:
+    """Apply an e-file's receipt (0629, 0630); False for one that names no message of ours."""
     with transaction.atomic():
         filing = (
             Filing.objects.select_for_update()

@@ -118,6 +118,19 @@ class OfficeRecords(models.Model):
         default=True,
         help_text=_("Clerks can also file a running case from its page."),
     )
+    archive_connector = models.CharField(
+        _("archive connection"),
+        max_length=50,
+        blank=True,
+        help_text=_(
+            "How closed cases are offered and handed to the archive when their retention "
+            "ends; empty: they are erased without an offer."
+        ),
+    )
+    archive_folder = models.CharField(_("folder of the archive"), max_length=255, blank=True)
+    archive_name = models.CharField(
+        _("name of the archive"), max_length=200, default="Stadtarchiv", blank=True
+    )
 
     class Meta:
         verbose_name = _("records of an office")
@@ -213,3 +226,75 @@ class Filing(models.Model):
     @property
     def open(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.FAILED)
+
+
+def transfer_path(instance: ArchiveTransfer, filename: str) -> str:
+    return f"archive/{instance.process_id}/{filename}"
+
+
+class ArchiveTransfer(models.Model):
+    """One hand-over process with the archive (one ProzessID for 0501 to 0507)."""
+
+    class State(models.TextChoices):
+        OFFERED = "offered", _("Offered, waiting for the appraisal")
+        HANDED_OVER = "handed_over", _("Handed over, waiting for the import")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Could not be sent")
+
+    process_id = models.UUIDField(_("message id"), default=uuid.uuid4, unique=True)
+    connector = models.CharField(_("connection"), max_length=50)
+    folder = models.CharField(_("folder"), max_length=255, blank=True)
+    archive_name = models.CharField(_("archive"), max_length=200, blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.OFFERED, db_index=True
+    )
+    offer = models.FileField(
+        _("offer list (0501)"), upload_to=transfer_path, storage=private_storage, blank=True
+    )
+    delivery = models.FileField(
+        _("hand-over (0503)"), upload_to=transfer_path, storage=private_storage, blank=True
+    )
+    last_error = models.TextField(_("last error"), blank=True)
+    received = models.TextField(_("receipts of the archive"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    appraised_at = models.DateTimeField(_("appraised at"), null=True, blank=True)
+    handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("hand-over to the archive")
+        verbose_name_plural = _("hand-overs to the archive")
+
+    def __str__(self) -> str:
+        return str(self.process_id)
+
+
+class ArchiveCase(models.Model):
+    """A closed case on its way to the archive (or to erasure)."""
+
+    class State(models.TextChoices):
+        OFFERED = "offered", _("Offered to the archive")
+        TO_ARCHIVE = "to_archive", _("Chosen by the archive")
+        DECLINED = "declined", _("Declined by the archive, erased")
+        HANDED_OVER = "handed_over", _("Handed over")
+        ARCHIVED = "archived", _("In the archive, erased here")
+        FAILED = "failed", _("Not imported by the archive")
+
+    case = models.OneToOneField(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="archive_state"
+    )
+    transfer = models.ForeignKey(
+        ArchiveTransfer, verbose_name=_("hand-over"), on_delete=models.PROTECT, related_name="cases"
+    )
+    state = models.CharField(_("state"), max_length=12, choices=State.choices)
+    archive_reference = models.CharField(_("reference in the archive"), max_length=255, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case offered to the archive")
+        verbose_name_plural = _("cases offered to the archive")
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.get_state_display()}"

@@ -15,7 +15,14 @@ from portal_site.connectors import connector_choices
 from portal_site.core.read_only import ReadOnlyPermissionPolicy
 from portal_site.processes import process_choices
 
-from .models import FilePlanUnit, Filing, OfficeRecords, ProcessRecords
+from .models import (
+    ArchiveCase,
+    ArchiveTransfer,
+    FilePlanUnit,
+    Filing,
+    OfficeRecords,
+    ProcessRecords,
+)
 from .views import import_plan, retry
 
 
@@ -76,6 +83,12 @@ class OfficeRecordsViewSet(ModelViewSet):
         FieldPanel("efile_folder"),
         FieldPanel("efile_name"),
         FieldPanel("file_on_close"),
+        FieldPanel(
+            "archive_connector",
+            widget=forms.Select(choices=lambda: [("", "–"), *connector_choices("records")]),
+        ),
+        FieldPanel("archive_folder"),
+        FieldPanel("archive_name"),
     ]
 
 
@@ -122,11 +135,33 @@ class FilingViewSet(ModelViewSet):
     exclude_form_fields = []
 
 
+class ArchiveCaseViewSet(ModelViewSet):
+    """Every case offered to the archive, with what the archive decided."""
+
+    model = ArchiveCase
+    name = "records_archive_cases"
+    icon = "folder-inverse"
+    menu_label = _("Hand-over to the archive")
+    url_prefix = "aussonderung"
+    inspect_view_enabled = True
+    list_display = ["case", "state", "archive_reference", "note", "decided_at", "transfer"]
+    list_filter = ["state"]
+    search_fields = ["case__number"]
+    search_backend_name = None
+    exclude_form_fields = []
+
+
 class RecordsGroup(ViewSetGroup):
     menu_label = _("E-file and archive")
     menu_icon = "folder-open-inverse"
     menu_order = 850
-    items = (FilingViewSet, OfficeRecordsViewSet, ProcessRecordsViewSet, FilePlanViewSet)
+    items = (
+        FilingViewSet,
+        ArchiveCaseViewSet,
+        OfficeRecordsViewSet,
+        ProcessRecordsViewSet,
+        FilePlanViewSet,
+    )
 
 
 @hooks.register("register_admin_viewset")
@@ -143,3 +178,5 @@ def records_urls():
 
 
 register_permission_policy(Filing, ReadOnlyPermissionPolicy(Filing))
+register_permission_policy(ArchiveCase, ReadOnlyPermissionPolicy(ArchiveCase))
+register_permission_policy(ArchiveTransfer, ReadOnlyPermissionPolicy(ArchiveTransfer))

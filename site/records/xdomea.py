@@ -36,6 +36,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from defusedxml import ElementTree as SafeET
+from defusedxml.ElementTree import ParseError as SafeParseError
 from django.conf import settings
 
 NS = "urn:xoev-de:xdomea:schema:3.0.0"
@@ -148,6 +149,8 @@ class Record:
     opened: datetime.date
     closed: datetime.date | None
     file_plan: FilePlanUnit | None = None
+    disposal: str = ""  # Aussonderungsart the file plan proposes: A, B or V
+    retention_years: int | None = None
     parties: list[Party] = field(default_factory=list)
     history: list[HistoryEntry] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
@@ -197,7 +200,10 @@ def _contact(parent: ET.Element, name: str, *, institution: str, office: str = "
         _el(_el(contact, "Organisationseinheit"), "Name", office)
 
 
-def _head(root: ET.Element, code: str, process_id: str, to: Correspondents, now) -> None:
+def _basic_head(
+    root: ET.Element, code: str, process_id: str, to: Correspondents, now, *, answer=False
+) -> ET.Element:
+    """The head every message has (NkBasisType); ``answer``: written by the receiver."""
     head = _el(root, "Kopf")
     _el(head, "ProzessID", process_id)
     kind = _el(head, "Nachrichtentyp")
@@ -206,12 +212,21 @@ def _head(root: ET.Element, code: str, process_id: str, to: Correspondents, now)
     ET.SubElement(kind, "code").text = code
     ET.SubElement(kind, "name").text = MESSAGE_NAMES[code]
     _el(head, "Erstellungszeitpunkt", now)
+    if answer:
+        _contact(head, "Absender", institution=to.receiver)
+        _contact(head, "Empfaenger", institution=to.institution, office=to.office)
+        return head
     _contact(head, "Absender", institution=to.institution, office=to.office)
     _contact(head, "Empfaenger", institution=to.receiver)
     system = _el(head, "SendendesSystem")
     _el(system, "Produktname", to.system)
     if to.system_version:
         _el(system, "Version", to.system_version)
+    return head
+
+
+def _head(root: ET.Element, code: str, process_id: str, to: Correspondents, now) -> None:
+    head = _basic_head(root, code, process_id, to, now)
     _el(head, "Empfangsbestaetigung", True)
     _el(head, "Importbestaetigung", True)
     _el(head, "Erstellerkennung", to.sender_id)
@@ -306,10 +321,28 @@ def _portal_fields(parent: ET.Element, fields: dict[str, str]) -> None:
         _el(item, "Wert", value)
 
 
-def _vorgang(parent: ET.Element, record: Record) -> None:
+def _archival(parent: ET.Element, record: Record) -> None:
+    if not record.disposal and record.retention_years is None:
+        return
+    archival = _el(parent, "ArchivspezifischeMetadaten")
+    if record.retention_years is not None:
+        _el(_el(archival, "Aufbewahrungsdauer"), "AnzahlJahre", record.retention_years)
+    if record.disposal:
+        kind = _el(archival, "Aussonderungsart")
+        _code(
+            kind,
+            "Aussonderungsart",
+            record.disposal,
+            list_uri="urn:xoev-de:xdomea:codeliste:aussonderungsart",
+            version="1.0",
+        )
+
+
+def _vorgang(parent: ET.Element, record: Record, *, documents: bool = True) -> None:
     vorgang = _el(parent, "Vorgang")
     _el(_el(vorgang, "Identifikation"), "ID", record.id)
     _general(vorgang, record)
+    _archival(vorgang, record)
     _el(vorgang, "Typ", record.process)
     _el(vorgang, "ZdA", record.closed is not None)
     if record.closed is not None:
@@ -319,7 +352,7 @@ def _vorgang(parent: ET.Element, record: Record) -> None:
     if record.closed is not None:
         _el(period, "Ende", record.closed)
     _history(vorgang, record.history)
-    for position, document in enumerate(record.documents, start=1):
+    for position, document in enumerate(record.documents if documents else [], start=1):
         _document(vorgang, document, position)
     for party in record.parties:
         _party(vorgang, party)
@@ -400,6 +433,124 @@ def update_metadata(
     return _serialise(root)
 
 
+# --- Aussonderung: handing closed records to the archive -------------------------------
+
+
+def offer_list(
+    *, process_id: str, to: Correspondents, records: list[Record], now: datetime.datetime
+) -> bytes:
+    """0501 Aussonderung.Anbieteverzeichnis: the records offered to the archive, with their
+    metadata and the file plan's proposal, without their documents."""
+    root = ET.Element(f"{{{NS}}}Aussonderung.Anbieteverzeichnis.0501")
+    head = _basic_head(root, "0501", process_id, to, now)
+    _el(head, "Empfangsbestaetigung", True)
+    for record in records:
+        _vorgang(_el(root, "Schriftgutobjekt"), record, documents=False)
+    return _serialise(root)
+
+
+def hand_over(
+    *, process_id: str, to: Correspondents, records: list[Record], now: datetime.datetime
+) -> bytes:
+    """0503 Aussonderung.Aussonderung: the records the archive chose, with every document."""
+    root = ET.Element(f"{{{NS}}}Aussonderung.Aussonderung.0503")
+    head = _basic_head(root, "0503", process_id, to, now)
+    _el(head, "Importbestaetigung", True)
+    _el(head, "RueckmeldungArchivkennung", True)
+    _el(head, "Empfangsbestaetigung", True)
+    for record in records:
+        _vorgang(_el(root, "Schriftgutobjekt"), record)
+    return _serialise(root)
+
+
+def confirmation(
+    *, code: str, process_id: str, to: Correspondents, now: datetime.datetime, answer: bool
+) -> bytes:
+    """A bare receipt (0504, 0505, 0507): ``answer`` when the archive writes it."""
+    root = ET.Element(f"{{{NS}}}{MESSAGE_NAMES[code]}.{code}")
+    _basic_head(root, code, process_id, to, now, answer=answer)
+    return _serialise(root)
+
+
+def appraisal(
+    *, process_id: str, to: Correspondents, decisions: dict[str, str], now: datetime.datetime
+) -> bytes:
+    """0502 Aussonderung.Bewertungsverzeichnis as an archive writes it (``decisions``:
+    record id -> A archive / V destroy); for the demo archive and the tests."""
+    root = ET.Element(f"{{{NS}}}Aussonderung.Bewertungsverzeichnis.0502")
+    head = _basic_head(root, "0502", process_id, to, now, answer=True)
+    _el(head, "Empfangsbestaetigung", True)
+    for record_id, decision in decisions.items():
+        item = _el(root, "BewertetesObjekt")
+        _el(item, "ID", record_id)
+        _code(
+            _el(item, "Aussonderungsart"),
+            "Aussonderungsart",
+            decision,
+            list_uri="urn:xoev-de:xdomea:codeliste:aussonderungsart",
+            version="1.0",
+        )
+    return _serialise(root)
+
+
+def import_result(
+    *,
+    process_id: str,
+    to: Correspondents,
+    results: dict[str, tuple[bool, str]],
+    now: datetime.datetime,
+) -> bytes:
+    """0506 Aussonderung.AussonderungImportBestaetigen as an archive writes it
+    (``results``: record id -> (imported, archive reference or error))."""
+    root = ET.Element(f"{{{NS}}}Aussonderung.AussonderungImportBestaetigen.0506")
+    _basic_head(root, "0506", process_id, to, now, answer=True)
+    for record_id, (imported, text) in results.items():
+        item = _el(root, "AusgesondertesSGO")
+        _el(item, "IDSGO", record_id)
+        _el(item, "Erfolgreich", imported)
+        if imported:
+            _el(item, "Archivkennung", text)
+        else:
+            _el(item, "Fehlermeldung", text)
+    return _serialise(root)
+
+
+@dataclass(frozen=True)
+class ArchiveAnswer:
+    process_id: str
+    code: str
+    decisions: dict[str, str] = field(default_factory=dict)  # 0502: id -> A / V
+    results: dict[str, tuple[bool, str]] = field(default_factory=dict)  # 0506
+
+
+def read_archive_answer(xml: bytes) -> ArchiveAnswer:
+    """An archive's 0502, 0504, 0506 or 0507, validated; raises :class:`InvalidMessage`."""
+    validate(xml)
+    root = SafeET.fromstring(xml)
+    code = root.tag.rsplit(".", 1)[-1]
+    if code not in ("0502", "0504", "0506", "0507"):
+        raise InvalidMessage(f"message {code} is no answer of an archive")
+    process_id = _find_text(root, "x:Kopf/x:ProzessID")
+    decisions: dict[str, str] = {}
+    results: dict[str, tuple[bool, str]] = {}
+    for item in root.iterfind("x:BewertetesObjekt", {"x": NS}):
+        decision = (
+            item.findtext("x:Aussonderungsart/x:Aussonderungsart/code", "", {"x": NS}) or ""
+        ).strip()
+        decisions[_find_text(item, "x:ID")] = decision
+    for item in root.iterfind("x:AusgesondertesSGO", {"x": NS}):
+        imported = _find_text(item, "x:Erfolgreich") in ("true", "1")
+        text = (
+            _find_text(item, "x:Archivkennung")
+            if imported
+            else "; ".join(
+                (e.text or "").strip() for e in item.iterfind("x:Fehlermeldung", {"x": NS})
+            )
+        )
+        results[_find_text(item, "x:IDSGO")] = (imported, text)
+    return ArchiveAnswer(process_id, code, decisions, results)
+
+
 # --- schema ---------------------------------------------------------------------------
 
 
@@ -438,8 +589,11 @@ def validate(xml: bytes) -> None:
 
 
 def message_code(xml: bytes) -> str:
-    root = SafeET.fromstring(xml)
-    return root.tag.rsplit(".", 1)[-1]
+    try:
+        root = SafeET.fromstring(xml)
+    except (SafeParseError, ValueError) as exc:
+        raise InvalidMessage(f"not well-formed XML: {exc}") from exc
+    return str(root.tag).rsplit(".", 1)[-1]
 
 
 def base_name(process_id: str, code: str) -> str:

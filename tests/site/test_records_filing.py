@@ -12,10 +12,10 @@ from portal_site.accounts.models import OrgUnit
 from portal_site.cases.models import CaseFile, CaseStatus
 from portal_site.cases.services import attach_file, change_status
 from portal_site.records import demo_efile, xdomea
+from portal_site.records.answers import collect_answers
 from portal_site.records.connectors.demo import DemoConnector
 from portal_site.records.filing import (
     RecordsError,
-    collect_answers,
     request_filing,
     retry_filing,
     send_now,
@@ -241,7 +241,7 @@ def test_answers_that_are_not_ours_or_not_valid_change_nothing(office, records_f
         now=__import__("django.utils.timezone").utils.timezone.now(),
     )
     (inbox / "stranger.xml").write_bytes(stranger)
-    from portal_site.records.filing import handle_answer
+    from portal_site.records.answers import handle_answer
 
     for path in sorted(inbox.iterdir()):
         assert handle_answer(path.read_bytes(), name=path.name) is False

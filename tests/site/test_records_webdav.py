@@ -14,8 +14,9 @@ from portal_site.accounts.models import OrgUnit
 from portal_site.cases.models import CaseFile, CaseStatus
 from portal_site.cases.services import attach_file, change_status
 from portal_site.records import demo_efile
+from portal_site.records.answers import collect_answers
 from portal_site.records.connectors.webdav import WebDAVConnector
-from portal_site.records.filing import collect_answers, send_due_filings
+from portal_site.records.filing import send_due_filings
 from portal_site.records.models import CaseRecord, Filing, OfficeRecords
 from tests import webdav_server
 from tests.factories import case_for
