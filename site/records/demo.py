@@ -1,5 +1,7 @@
 """The demo's records: a small example file plan, the processes mapped to it, and every
-department filing through the demo connection (``var/records/outbox``).
+department filing through the demo connection (``var/records/outbox``), its civil-status
+cases offered to the city archive (``var/records/outbox/Archiv``) when their retention
+ends.
 
 The file plan is an example in the shape of a municipal one, not a real city's."""
 
@@ -52,7 +54,14 @@ def load_records_demo() -> dict[str, int]:
         if office is None:
             continue
         OfficeRecords.objects.get_or_create(
-            office=office, defaults={"efile_connector": "demo", "efile_folder": folder}
+            office=office,
+            defaults={
+                "efile_connector": "demo",
+                "efile_folder": folder,
+                "archive_connector": "demo",
+                "archive_folder": "Archiv",
+                "archive_name": "Stadtarchiv Kassel",
+            },
         )
         offices += 1
     return {"file_plan_units": len(units), "offices_filing": offices}
