@@ -16,6 +16,15 @@ class MediaArchiveConfig(AppConfig):
 
         search_index.connect()
 
+        from portal_site.connectors import register_connector
+        from portal_site.core.periodic import register_periodic
+
+        from .sync import synchronise_all
+        from .sync_sources.webdav import WebDAVSource
+
+        register_connector(WebDAVSource())
+        register_periodic("media_archive.sync", synchronise_all)
+
         roles.register_role_permissions(
             roles.ARCHIVE,
             "wagtailimages.add_image",
@@ -24,4 +33,5 @@ class MediaArchiveConfig(AppConfig):
             "media_archive.add_series",
             "media_archive.change_series",
             "media_archive.view_series",
+            "media_archive.view_syncrun",
         )

@@ -189,3 +189,48 @@ class ArchiveRendition(AbstractRendition):
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+class SyncedItem(models.Model):
+    """An item of a synchronised source (media_archive.sync) and the version last taken."""
+
+    source = models.CharField(_("source"), max_length=50)
+    item_id = models.CharField(_("item in the source"), max_length=1000)
+    version = models.CharField(_("version"), max_length=255)
+    fields_hash = models.CharField(_("metadata checksum"), max_length=64)
+    image = models.ForeignKey(
+        ArchiveImage, verbose_name=_("image"), null=True, on_delete=models.SET_NULL
+    )
+    synced_at = models.DateTimeField(_("synchronised at"), auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "item_id"], name="media_synced_item_once")
+        ]
+        verbose_name = _("synchronised item")
+        verbose_name_plural = _("synchronised items")
+
+    def __str__(self) -> str:
+        return self.item_id
+
+
+class SyncRun(models.Model):
+    """One synchronisation run with its report."""
+
+    source = models.CharField(_("source"), max_length=50)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    created = models.PositiveIntegerField(_("new"), default=0)
+    updated = models.PositiveIntegerField(_("changed"), default=0)
+    removed = models.PositiveIntegerField(_("removed"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    refused = models.JSONField(_("refused"), default=list, blank=True)
+    error = models.TextField(_("broke off with"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("archive synchronisation")
+        verbose_name_plural = _("archive synchronisations")
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.started_at:%Y-%m-%d %H:%M}"

@@ -3,9 +3,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
+
+from portal_site.core.read_only import ReadOnlyPermissionPolicy
 
 from . import admin_views
-from .models import Series
+from .models import Series, SyncRun
 from .operations import WatermarkOperation
 
 
@@ -46,3 +49,27 @@ def archive_import_menu_item():
     return ImportMenuItem(
         _("Archive import"), reverse("media_archive_import"), icon_name="image", order=310
     )
+
+
+class SyncRunViewSet(ModelViewSet):
+    """Every synchronisation of the holdings with its report (media_archive.sync)."""
+
+    model = SyncRun
+    icon = "resubmit"
+    menu_label = _("Archive synchronisation")
+    url_prefix = "archiv-abgleich"
+    add_to_admin_menu = True
+    menu_order = 311
+    inspect_view_enabled = True
+    list_display = ["source", "started_at", "created", "updated", "removed", "unchanged", "error"]
+    list_filter = ["source"]
+    search_backend_name = None
+    exclude_form_fields = []
+
+
+@hooks.register("register_admin_viewset")
+def register_sync_runs():
+    return SyncRunViewSet()
+
+
+register_permission_policy(SyncRun, ReadOnlyPermissionPolicy(SyncRun))

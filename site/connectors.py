@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 KINDS: dict[str, str | Promise] = {
     "payments": gettext_lazy("Online payment"),
     "records": gettext_lazy("E-file and archive"),
+    "media": gettext_lazy("Sources of the media archive"),
 }
 
 

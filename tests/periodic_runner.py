@@ -38,7 +38,7 @@ def main(barrier: Path, peers: int, job_seconds: float) -> None:
     from portal_site.core import periodic
 
     for name, job in periodic.periodic_jobs().items():
-        periodic.register_periodic(name, _slowed(job, job_seconds))
+        periodic.register_periodic(name, _slowed(job, job_seconds), replace=True)
     (barrier / uuid.uuid4().hex).touch()
     deadline = time.monotonic() + 120
     while len(list(barrier.iterdir())) < peers:

@@ -15,9 +15,11 @@ USER, PASSWORD = "portal", "geheim-123"
 
 @dataclass
 class Faults:
-    """Set ``break_uploads`` to make the next PUTs fail after half their body."""
+    """``break_uploads``: the next PUTs fail after half their body; ``fail_downloads_after``:
+    image downloads fail once that many have been served."""
 
     break_uploads: int = 0
+    fail_downloads_after: int = -1  # GETs of images served before the server fails
     broken: list[str] = field(default_factory=list)
 
 
@@ -33,6 +35,16 @@ class _BreakingUploads:
             self.faults.broken.append(environ["PATH_INFO"])
             start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
             return [b"storage went away"]
+        if (
+            environ["REQUEST_METHOD"] == "GET"
+            and self.faults.fail_downloads_after >= 0
+            and environ["PATH_INFO"].lower().endswith((".jpg", ".png"))
+        ):
+            if self.faults.fail_downloads_after == 0:
+                self.faults.broken.append(environ["PATH_INFO"])
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"storage went away"]
+            self.faults.fail_downloads_after -= 1
         return self.app(environ, start_response)
 
 

@@ -29,8 +29,8 @@ _JOBS: Registry[str, Callable[[], object]] = Registry("periodic jobs")
 SKIPPED = "skipped: running elsewhere"
 
 
-def register_periodic(name: str, job: Callable[[], object]) -> None:
-    _JOBS.register(name, job)
+def register_periodic(name: str, job: Callable[[], object], *, replace: bool = False) -> None:
+    _JOBS.register(name, job, replace=replace)
 
 
 def periodic_jobs() -> dict[str, Callable[[], object]]:

@@ -342,6 +342,11 @@ RECORDS_WEBDAV_PASSWORD = env_str("RECORDS_WEBDAV_PASSWORD", "")
 RECORDS_WEBDAV_OUTBOX = env_str("RECORDS_WEBDAV_OUTBOX", "eingang")
 RECORDS_WEBDAV_REPLIES = env_str("RECORDS_WEBDAV_REPLIES", "antworten")
 RECORDS_WEBDAV_TIMEOUT = env_int("RECORDS_WEBDAV_TIMEOUT", 60)
+# The media archive's holdings from a WebDAV folder (media_archive.sync).
+ARCHIVE_SYNC_WEBDAV_URL = env_str("ARCHIVE_SYNC_WEBDAV_URL", "")
+ARCHIVE_SYNC_WEBDAV_USER = env_str("ARCHIVE_SYNC_WEBDAV_USER", "")
+ARCHIVE_SYNC_WEBDAV_PASSWORD = env_str("ARCHIVE_SYNC_WEBDAV_PASSWORD", "")
+ARCHIVE_SYNC_WEBDAV_FOLDER = env_str("ARCHIVE_SYNC_WEBDAV_FOLDER", "")
 # Another copy of the official xdomea schemas (folder holding 3.0.0/xdomea.xsd);
 # empty: the copy shipped in portal_site/records/schemas.
 XDOMEA_SCHEMA_DIR = env_str("XDOMEA_SCHEMA_DIR", "")

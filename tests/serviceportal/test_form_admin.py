@@ -20,6 +20,10 @@ BLANK = (
 )
 
 
+def _no_start(**kwargs) -> None:
+    """The start of a test-only process (one function: registering it again is harmless)."""
+
+
 def form_page_data(*, process_key: str, label: str, **overrides: str) -> dict[str, str]:
     """The page editor's POST for a published form "Hundesteuer anmelden" of one step with
     one required single-line field ``label`` and the applicant's e-mail; ``overrides`` by form
@@ -79,7 +83,7 @@ def test_editor_opens_a_demo_form_in_the_page_editor(editor):
 
 
 def test_editor_creates_a_form_choosing_a_registered_process(editor):
-    register_process(key="demo_process", label="Demo-Prozess", start=lambda **kw: None)
+    register_process(key="demo_process", label="Demo-Prozess", start=_no_start)
     index = Page.objects.get(locale__language_code="de", slug="online-dienste")
     add_url = f"/admin/pages/add/serviceportal/serviceformpage/{index.pk}/"
     form_page = editor.get(add_url)
@@ -166,7 +170,7 @@ def test_one_menu_holds_the_submissions_catalogues_and_organisations(client, dem
 
 
 def test_saving_a_field_clears_the_options_of_other_types(editor):
-    register_process(key="demo_process", label="Demo-Prozess", start=lambda **kw: None)
+    register_process(key="demo_process", label="Demo-Prozess", start=_no_start)
     index = Page.objects.get(locale__language_code="de", slug="online-dienste")
     data = form_page_data(
         process_key="demo_process",

@@ -31,6 +31,18 @@ def _setting(name: str, default: str = "") -> str:
     return str(getattr(settings, name, "") or default)
 
 
+@contextmanager
+def webdav_client(url: str, *, user: str = "", password: str = "", timeout: float = 60):
+    """A ``webdav4`` client, closed afterwards (also used by the media archive's sync)."""
+    from webdav4.client import Client
+
+    client = Client(url, auth=(user, password) if user else None, timeout=timeout, retry=False)
+    try:
+        yield client
+    finally:
+        client.http.close()
+
+
 class WebDAVConnector(RecordsConnector):
     key = "webdav"
     label = gettext_lazy("WebDAV server (DMS, SharePoint on premises)")
@@ -46,19 +58,13 @@ class WebDAVConnector(RecordsConnector):
 
     @contextmanager
     def client(self) -> Iterator:
-        from webdav4.client import Client
-
-        user, password = _setting("RECORDS_WEBDAV_USER"), _setting("RECORDS_WEBDAV_PASSWORD")
-        client = Client(
+        with webdav_client(
             _setting("RECORDS_WEBDAV_URL"),
-            auth=(user, password) if user else None,
+            user=_setting("RECORDS_WEBDAV_USER"),
+            password=_setting("RECORDS_WEBDAV_PASSWORD"),
             timeout=float(_setting("RECORDS_WEBDAV_TIMEOUT", "60")),
-            retry=False,
-        )
-        try:
+        ) as client:
             yield client
-        finally:
-            client.http.close()
 
     def check_config(self) -> list[str]:
         from webdav4.client import HTTPError, ResourceNotFound
