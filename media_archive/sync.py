@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -59,6 +60,10 @@ class Listing:
 
 class SyncSource(Connector):
     kind = "media"
+
+    def opened(self):
+        """A context for one run (one connection for the listing and every fetch)."""
+        return nullcontext()
 
     def listing(self) -> Listing:
         raise NotImplementedError
@@ -122,12 +127,13 @@ def synchronise(source: SyncSource) -> SyncRun:
     """One run over ``source``; the run is saved with its report, also when it broke off."""
     run = SyncRun.objects.create(source=source.key)
     try:
-        listing = source.listing()
-        known = {s.item_id: s for s in SyncedItem.objects.filter(source=source.key)}
-        seen: set[str] = set()
-        for item in listing.items:
-            seen.add(item.id)
-            _take(source, item, known.get(item.id), run)
+        with source.opened():
+            listing = source.listing()
+            known = {s.item_id: s for s in SyncedItem.objects.filter(source=source.key)}
+            seen: set[str] = set()
+            for item in listing.items:
+                seen.add(item.id)
+                _take(source, item, known.get(item.id), run)
         if listing.complete:
             _remove_missing(source, seen, run)
     except Exception as exc:  # noqa: BLE001 - the report says where it stopped

@@ -12,6 +12,7 @@ metadata are its row.
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager, nullcontext
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -42,12 +43,25 @@ class WebDAVSource(SyncSource):
     def folder(self) -> str:
         return clean_name(_setting("ARCHIVE_SYNC_WEBDAV_FOLDER"))
 
+    _open = None  # the client of the run in progress (opened())
+
     def client(self):
+        if self._open is not None:
+            return nullcontext(self._open)
         return webdav_client(
             _setting("ARCHIVE_SYNC_WEBDAV_URL"),
             user=_setting("ARCHIVE_SYNC_WEBDAV_USER"),
             password=_setting("ARCHIVE_SYNC_WEBDAV_PASSWORD"),
         )
+
+    @contextmanager
+    def opened(self):
+        with self.client() as client:
+            self._open = client
+            try:
+                yield
+            finally:
+                self._open = None
 
     def check_config(self) -> list[str]:
         if not self.is_enabled():
