@@ -35,9 +35,8 @@ def _holdings(folder: Path, items: int) -> None:
     for number in range(items):
         name = f"bild{number:06d}.jpg"
         (folder / name).write_bytes(picture)
-        rows.append(
-            f"{name};B-{number};Bild {number};{1900 + number % 120};Kassel;Serie {number % 50};Stadtarchiv"
-        )
+        year, series = 1900 + number % 120, number % 50
+        rows.append(f"{name};B-{number};Bild {number};{year};Kassel;Serie {series};Stadtarchiv")
     (folder / "metadaten.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
@@ -46,11 +45,12 @@ def _timed(label: str, run, count: int, target: float):
     result = run()
     seconds = time.perf_counter() - started
     rate = count / seconds
+    broke = f", broke off: {result.error}" if result.error else ""
     print(
-        f"  {label:<28} {count:6d} items in {seconds:7.1f} s = {rate:7.1f} items/s "
+        f"  {label:<32} {count:6d} items in {seconds:7.1f} s = {rate:7.1f} items/s "
         f"(target {target}/s: x{rate / target:.2f})  "
         f"[{result.created} new, {result.updated} changed, {result.removed} removed, "
-        f"{result.unchanged} unchanged, {len(result.refused)} refused{', ' + result.error if result.error else ''}]"
+        f"{result.unchanged} unchanged, {len(result.refused)} refused{broke}]"
     )
     return rate
 
@@ -88,16 +88,20 @@ def main(argv: list[str] | None = None) -> int:
                 from media_archive.sync_sources.webdav import WebDAVSource
 
                 source = WebDAVSource()
+
+                def run(source=source):
+                    return synchronise(source)
+
                 print(f"archive sync on {connection.vendor}: {args.items} items over WebDAV")
                 first = _timed(
                     "first run (all new)",
-                    lambda: synchronise(source),
+                    run,
                     args.items,
                     TARGET_NEW_PER_SECOND,
                 )
                 second = _timed(
                     "next run (nothing changed)",
-                    lambda: synchronise(source),
+                    run,
                     args.items,
                     TARGET_UNCHANGED_PER_SECOND,
                 )
@@ -111,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
                     (holdings / f"bild{number:06d}.jpg").unlink()
                 third = _timed(
                     "run after 1 % changed, 1 % gone",
-                    lambda: synchronise(source),
+                    run,
                     args.items,
                     TARGET_UNCHANGED_PER_SECOND,
                 )

@@ -71,21 +71,11 @@ def import_container(content: bytes) -> tuple[str, Imported, bytes]:
         process_id=process_id,
         to=to,
         success=True,
-        object_id=object_id if _uuid(object_id) else "",
+        object_id=object_id if xdomea.is_uuid(object_id) else "",
         location=f"Demo-E-Akte/{object_id}",
         now=timezone.now(),
     )
     return process_id, Imported("", True, object_id), answer
-
-
-def _uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 def run(outbox: Path, inbox: Path) -> list[Imported]:

@@ -357,13 +357,10 @@ def _container_id(case: Case) -> str:
 
 def _record_object_id(case: Case) -> str:
     """The record's id as a UUID (IDSGO): the e-file's when it gave one, else ours."""
-    import uuid
-
     case_record = CaseRecord.objects.get(case=case)
-    try:
-        return str(uuid.UUID(case_record.efile_id))
-    except ValueError:
-        return str(case_record.record_id)
+    if xdomea.is_uuid(case_record.efile_id):
+        return case_record.efile_id
+    return str(case_record.record_id)
 
 
 # -- sending -----------------------------------------------------------------------------
@@ -496,7 +493,7 @@ def apply_receipt(receipt: xdomea.Receipt, *, name: str = "") -> bool:
             .select_related("case")
             .filter(process_id=receipt.process_id)
             .first()
-            if _is_uuid(receipt.process_id)
+            if xdomea.is_uuid(receipt.process_id)
             else None
         )
         if filing is None:
@@ -533,14 +530,4 @@ def apply_receipt(receipt: xdomea.Receipt, *, name: str = "") -> bool:
         case_record.save()
         case_id = filing.case_id
         transaction.on_commit(lambda: send_filings.enqueue(case_id))
-    return True
-
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
     return True

@@ -192,6 +192,27 @@ def _code(parent: ET.Element, name: str, code: str, *, list_uri: str, version: s
     ET.SubElement(element, "code").text = code  # unqualified, as XÖV codes are
 
 
+def _electronic(parent: ET.Element) -> None:
+    _code(
+        parent,
+        "Medium",
+        ELECTRONIC,
+        list_uri="urn:xoev-de:xdomea:codeliste:medium",
+        version=MEDIUM_VERSION,
+    )
+
+
+def is_uuid(value: str) -> bool:
+    """Whether ``value`` is a UUID (the schema's IDs, ProzessIDs)."""
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
 def _contact(parent: ET.Element, name: str, *, institution: str, office: str = "") -> None:
     contact = _el(parent, name)
     if institution:
@@ -248,13 +269,7 @@ def _document(parent: ET.Element, document: Document, position: int) -> None:
     _el(identification, "NummerImUebergeordnetenContainer", position)
     general = _el(element, "AllgemeineMetadaten")
     _el(general, "Betreff", document.title)
-    _code(
-        general,
-        "Medium",
-        ELECTRONIC,
-        list_uri="urn:xoev-de:xdomea:codeliste:medium",
-        version=MEDIUM_VERSION,
-    )
+    _electronic(general)
     _el(element, "DatumDesSchreibens", document.created_at.date())
     if document.kind:
         _el(element, "Typ", document.kind)
@@ -282,13 +297,7 @@ def _general(parent: ET.Element, record: Record) -> None:
         _el(general, "Kennzeichen", record.reference)
     if record.office:
         _el(general, "Federfuehrung", record.office)
-    _code(
-        general,
-        "Medium",
-        ELECTRONIC,
-        list_uri="urn:xoev-de:xdomea:codeliste:medium",
-        version=MEDIUM_VERSION,
-    )
+    _electronic(general)
     if record.file_plan is not None:
         unit = _el(general, "Aktenplaneinheit")
         _el(unit, "Kennzeichen", record.file_plan.code)
