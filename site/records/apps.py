@@ -17,6 +17,7 @@ class RecordsConfig(AppConfig):
         from .answers import collect_answers
         from .connectors.demo import DemoConnector
         from .connectors.dropfolder import DropFolderConnector
+        from .connectors.sharepoint import SharePointConnector
         from .connectors.webdav import WebDAVConnector
         from .erasure import erase_records
         from .filing import file_when_closed, send_due_filings
@@ -24,6 +25,7 @@ class RecordsConfig(AppConfig):
         register_connector(DemoConnector())
         register_connector(DropFolderConnector())
         register_connector(WebDAVConnector())
+        register_connector(SharePointConnector())
         register_case_closed("records.file_when_closed", file_when_closed)
         register_periodic("records.collect_answers", collect_answers)
         register_periodic("records.send_due", send_due_filings)

@@ -402,7 +402,12 @@ def send_now(*, case_id: int) -> str:
             connector = connector_for(office) if office else None
             if connector is None:
                 raise RecordsError(_("No e-file is set for the case's office."))
-            where = connector.deliver(folder=filing.folder, name=name, content=content)
+            where = connector.deliver(
+                folder=filing.folder,
+                name=name,
+                content=content,
+                metadata=_columns(filing),
+            )
         except Exception as exc:  # noqa: BLE001 - every failure is kept and retried
             logger.warning("Filing %s of case %s failed: %s", filing.pk, case_id, exc)
             filing.attempts += 1
@@ -421,6 +426,23 @@ def send_now(*, case_id: int) -> str:
             update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"]
         )
         return f"sent {name} to {where}"
+
+
+def _columns(filing: Filing) -> dict[str, str]:
+    """What a library with columns keeps beside the container (SharePoint)."""
+    from portal_site.processes import UnknownProcess, get_process
+
+    case = filing.case
+    try:
+        process = str(get_process(case.process_key).label)
+    except UnknownProcess:
+        process = case.process_key
+    return {
+        "Vorgangsnummer": case.number,
+        "Verfahren": process[:255],
+        "Aktenzeichen": aktenzeichen(case),
+        "Nachricht": filing.message,
+    }
 
 
 def _create_confirmed(case_id: int) -> bool:

@@ -11,6 +11,8 @@ is not its business (:mod:`portal_site.records.xdomea`).
 - :mod:`.dropfolder`: the import directory of a DMS (``RECORDS_DROP_OUTBOX``), answers
   from its reply directory (``RECORDS_DROP_INBOX``).
 - :mod:`.webdav`: a WebDAV server (many DMS, SharePoint on premises): ``RECORDS_WEBDAV_*``.
+- :mod:`.sharepoint`: a SharePoint Online document library through Microsoft Graph
+  (Office365-REST-Python-Client): ``RECORDS_SHAREPOINT_*``.
 
 Delivery is all or nothing on the other side: a container is written under a temporary
 name and renamed (moved) when complete, so a receiver never picks up half a file, and
@@ -33,8 +35,12 @@ class Answer:
 class RecordsConnector(Connector):
     kind = "records"
 
-    def deliver(self, *, folder: str, name: str, content: bytes) -> str:
-        """Put the container ``name`` into ``folder`` on the other side; returns where."""
+    def deliver(
+        self, *, folder: str, name: str, content: bytes, metadata: dict[str, str] | None = None
+    ) -> str:
+        """Put the container ``name`` into ``folder`` on the other side; returns where.
+        ``metadata`` (case number, process, Aktenzeichen) is for transports that keep
+        columns beside a file (SharePoint); the others have it in the message."""
         raise NotImplementedError
 
     def answers(self) -> list[Answer]:

@@ -59,7 +59,9 @@ class DropFolderConnector(RecordsConnector):
             raise OSError(f"{setting} is not set")
         return folder
 
-    def deliver(self, *, folder: str, name: str, content: bytes) -> str:
+    def deliver(
+        self, *, folder: str, name: str, content: bytes, metadata: dict[str, str] | None = None
+    ) -> str:
         target_folder = self._required(self.outbox(), "RECORDS_DROP_OUTBOX") / clean_name(folder)
         target_folder.mkdir(parents=True, exist_ok=True)
         target = target_folder / clean_name(name)

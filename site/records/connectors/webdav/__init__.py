@@ -101,7 +101,9 @@ class WebDAVConnector(RecordsConnector):
             if not client.exists(current):
                 client.mkdir(current)
 
-    def deliver(self, *, folder: str, name: str, content: bytes) -> str:
+    def deliver(
+        self, *, folder: str, name: str, content: bytes, metadata: dict[str, str] | None = None
+    ) -> str:
         target_folder = "/".join(p for p in (self.outbox(), clean_name(folder)) if p)
         target = f"{target_folder}/{clean_name(name)}" if target_folder else clean_name(name)
         partial = f"{target_folder}/.{clean_name(name)}.part" if target_folder else f".{name}.part"
