@@ -59,7 +59,7 @@ class FilePlanUnit(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("file plan unit")
-        verbose_name_plural = _("file plan")
+        verbose_name_plural = _("file plan units")
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"

@@ -12,6 +12,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import register_permission_policy
 
 from portal_site.connectors import connector_choices
+from portal_site.core.admin_columns import yes_no
 from portal_site.core.read_only import ReadOnlyPermissionPolicy
 from portal_site.processes import process_choices
 
@@ -48,7 +49,14 @@ class FilePlanViewSet(ModelViewSet):
     icon = "list-ul"
     menu_label = _("File plan")
     url_prefix = "aktenplan"
-    list_display = ["code", "title", "parent", "disposal", "retention_years", "retired"]
+    list_display = [
+        "code",
+        "title",
+        "parent",
+        "disposal",
+        "retention_years",
+        yes_no("retired", FilePlanUnit),
+    ]
     search_fields = ["code", "title"]
     search_backend_name = None
     form_fields = ["code", "title", "parent", "disposal", "retention_years", "retired"]
@@ -59,7 +67,11 @@ class ProcessRecordsViewSet(ModelViewSet):
     icon = "cogs"
     menu_label = _("Case types")
     url_prefix = "akten-der-vorgangsarten"
-    list_display = ["process_key", "file_plan_unit", "offer_to_archive"]
+    list_display = [
+        "process_key",
+        "file_plan_unit",
+        yes_no("offer_to_archive", ProcessRecords),
+    ]
     search_backend_name = None
     panels = [
         FieldPanel("process_key", widget=forms.Select(choices=process_choices)),
@@ -73,7 +85,13 @@ class OfficeRecordsViewSet(ModelViewSet):
     icon = "group"
     menu_label = _("Offices")
     url_prefix = "akten-der-aemter"
-    list_display = ["office", "efile_connector", "efile_folder", "file_on_close"]
+    list_display = [
+        "office",
+        "efile_connector",
+        "efile_folder",
+        yes_no("file_on_close", OfficeRecords),
+        "archive_connector",
+    ]
     search_backend_name = None
     panels = [
         FieldPanel("office"),
