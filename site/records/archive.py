@@ -122,7 +122,7 @@ def _correspondents(office: OfficeRecords, case: Case) -> xdomea.Correspondents:
 
 
 def _record_data(case: Case, *, documents: bool) -> tuple[xdomea.Record, dict[str, bytes]]:
-    from .filing import _documents, _new_documents, process_records
+    from .filing import _documents, document_entries, sheet_entry
 
     CaseRecord.objects.get_or_create(
         case=case, defaults={"state": CaseRecord.State.PENDING, "reference": ""}
@@ -130,26 +130,8 @@ def _record_data(case: Case, *, documents: bool) -> tuple[xdomea.Record, dict[st
     files: dict[str, bytes] = {}
     docs: list[xdomea.Document] = []
     if documents:
-        entries = _new_documents_all(case) + _new_documents(case, with_sheet=True)[-1:]
-        docs, files = _documents(case, entries)
-    data = as_record(case, docs)
-    settings_row = process_records(case.process_key)
-    unit = settings_row.file_plan_unit if settings_row else None
-    if unit is not None:
-        data.disposal = unit.disposal
-        data.retention_years = unit.retention_years
-    return data, files
-
-
-def _new_documents_all(case: Case) -> list[dict]:
-    import uuid
-
-    from portal_site.cases.models import CaseFile
-
-    return [
-        {"file": f.pk, "id": str(uuid.uuid4())}
-        for f in case.files.filter(status=CaseFile.Status.READY).exclude(file="").order_by("pk")
-    ]
+        docs, files = _documents(case, [*document_entries(case, filed_too=True), sheet_entry()])
+    return as_record(case, docs, archival=True), files
 
 
 def _deliver(transfer: ArchiveTransfer, connector, xml: bytes, files: dict[str, bytes], field):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -133,17 +134,17 @@ def _filed_file_ids(case: Case) -> set[int]:
     return ids
 
 
-def _new_documents(case: Case, *, with_sheet: bool) -> list[dict[str, Any]]:
-    import uuid
-
-    filed = _filed_file_ids(case)
+def document_entries(case: Case, *, filed_too: bool = False) -> list[dict[str, Any]]:
+    """The case's ready files as message entries with fresh document ids; without those a
+    filing already carried, unless ``filed_too`` (the archive gets every document)."""
+    filed: set[int] = set() if filed_too else _filed_file_ids(case)
     files = case.files.filter(status=CaseFile.Status.READY).exclude(file="").order_by("pk")
-    documents: list[dict[str, Any]] = [
-        {"file": f.pk, "id": str(uuid.uuid4())} for f in files if f.pk not in filed
-    ]
-    if with_sheet:
-        documents.append({"sheet": True, "id": str(uuid.uuid4())})
-    return documents
+    return [{"file": f.pk, "id": str(uuid.uuid4())} for f in files if f.pk not in filed]
+
+
+def sheet_entry() -> dict[str, Any]:
+    """A message entry for a case sheet rendered when the message is built."""
+    return {"sheet": True, "id": str(uuid.uuid4())}
 
 
 @transaction.atomic
@@ -169,12 +170,11 @@ def request_filing(*, case: Case, actor: User | None = None, reason: str = "") -
     last = Filing.objects.filter(case=locked).aggregate(last=Max("sequence"))["last"] or 0
     new: list[tuple[str, list[dict[str, Any]]]] = []
     if not created.exists():
-        new.append((Filing.Message.CREATE, _new_documents(locked, with_sheet=True)))
+        new.append((Filing.Message.CREATE, [*document_entries(locked), sheet_entry()]))
     else:
-        documents = _new_documents(locked, with_sheet=False)
+        documents = document_entries(locked)
         if documents:
-            documents.append(_new_documents(locked, with_sheet=True)[-1])
-            new.append((Filing.Message.FILE, documents))
+            new.append((Filing.Message.FILE, [*documents, sheet_entry()]))
         new.append((Filing.Message.UPDATE, []))
     filings = [
         Filing.objects.create(
@@ -281,13 +281,21 @@ def _documents(case: Case, entries: list[dict[str, Any]]):
     return documents, contents
 
 
-def as_record(case: Case, documents: list[xdomea.Document] | None = None) -> xdomea.Record:
+def _process_label(case: Case) -> str:
+    """The case type's name (its key when the process is no longer registered)."""
     from portal_site.processes import UnknownProcess, get_process
 
     try:
-        process = str(get_process(case.process_key).label)
+        return str(get_process(case.process_key).label)
     except UnknownProcess:
-        process = case.process_key
+        return case.process_key
+
+
+def as_record(
+    case: Case, documents: list[xdomea.Document] | None = None, *, archival: bool = False
+) -> xdomea.Record:
+    """The case as the e-file or the archive keeps it; ``archival`` adds the file plan's
+    retention and Aussonderungsart (for the archive's offer list and hand-over)."""
     case_record = CaseRecord.objects.filter(case=case).first()
     settings_row = process_records(case.process_key)
     unit = settings_row.file_plan_unit if settings_row else None
@@ -296,13 +304,18 @@ def as_record(case: Case, documents: list[xdomea.Document] | None = None) -> xdo
         for entry in TimelineEntry.objects.filter(case=case).order_by("at", "pk")
     ]
     closed = timezone.localtime(case.closed_at).date() if case.closed_at else None
+    archival_data = (
+        {"disposal": unit.disposal, "retention_years": unit.retention_years}
+        if archival and unit is not None
+        else {}
+    )
     return xdomea.Record(
         id=str(case_record.record_id) if case_record else "",
         number=case.number,
         subject=case.title,
         reference=case_record.reference if case_record else reference_for(case),
         office=case.office.name if case.office else "",
-        process=process,
+        process=_process_label(case),
         status=str(case.get_status_display()),
         channel=str(case.get_channel_display()),
         opened=timezone.localtime(case.received_at).date(),
@@ -313,6 +326,7 @@ def as_record(case: Case, documents: list[xdomea.Document] | None = None) -> xdo
         else [],
         history=history,
         documents=documents or [],
+        **archival_data,
     )
 
 
@@ -430,16 +444,10 @@ def send_now(*, case_id: int) -> str:
 
 def _columns(filing: Filing) -> dict[str, str]:
     """What a library with columns keeps beside the container (SharePoint)."""
-    from portal_site.processes import UnknownProcess, get_process
-
     case = filing.case
-    try:
-        process = str(get_process(case.process_key).label)
-    except UnknownProcess:
-        process = case.process_key
     return {
         "Vorgangsnummer": case.number,
-        "Verfahren": process[:255],
+        "Verfahren": _process_label(case)[:255],
         "Aktenzeichen": aktenzeichen(case),
         "Nachricht": filing.message,
     }
@@ -485,8 +493,6 @@ def send_due_filings() -> int:
 def retry_filing(filing: Filing) -> Filing:
     """Send a failed message again; a refused one goes as a new message (a new ProzessID:
     the e-file has answered the old one)."""
-    import uuid
-
     locked = Filing.objects.select_for_update().get(pk=filing.pk)
     if locked.status == Filing.Status.REFUSED:
         if locked.container:
