@@ -122,10 +122,10 @@ def _correspondents(office: OfficeRecords, case: Case) -> xdomea.Correspondents:
 
 
 def _record_data(case: Case, *, documents: bool) -> tuple[xdomea.Record, dict[str, bytes]]:
-    from .filing import _documents, document_entries, sheet_entry
+    from .filing import _documents, document_entries, reference_for, sheet_entry
 
     CaseRecord.objects.get_or_create(
-        case=case, defaults={"state": CaseRecord.State.PENDING, "reference": ""}
+        case=case, defaults={"state": CaseRecord.State.PENDING, "reference": reference_for(case)}
     )
     files: dict[str, bytes] = {}
     docs: list[xdomea.Document] = []

@@ -93,6 +93,7 @@ def test_a_round_trip_hands_over_the_chosen_case_and_erases_the_declined_one(arc
     xdomea.validate(xml)
     assert b"Mustermann" in xml and b"Primaerdokument" not in xml  # metadata, no documents
     assert b"<code>A</code>" in xml  # the file plan's proposal
+    assert f"3.2-{kept.number}".encode() in xml  # the Aktenzeichen, filed before or not
     assert offer_to_archive() == []  # offered once
 
     keep_id = str(CaseRecord.objects.get(case=kept).record_id)
