@@ -20,8 +20,10 @@ class MediaArchiveConfig(AppConfig):
         from portal_site.core.periodic import register_periodic
 
         from .sync import synchronise_all
+        from .sync_sources.sharepoint import SharePointSource
         from .sync_sources.webdav import WebDAVSource
 
+        register_connector(SharePointSource())
         register_connector(WebDAVSource())
         register_periodic("media_archive.sync", synchronise_all)
 

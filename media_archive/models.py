@@ -226,6 +226,8 @@ class SyncRun(models.Model):
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     refused = models.JSONField(_("refused"), default=list, blank=True)
     error = models.TextField(_("broke off with"), blank=True)
+    # A change-tracking source's position (Graph's delta link) after this run.
+    cursor = models.TextField(_("continue from"), blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at"]

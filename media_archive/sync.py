@@ -1,6 +1,8 @@
 """Keeping the archive's holdings in step with a folder the archive maintains elsewhere
-(the seed's *Medienserver*): a WebDAV folder (SharePoint on premises, a DMS, a file
-server) with its images and a metadata sheet.
+(the seed's *Medienserver*): a SharePoint Online document library whose columns hold
+the metadata (:mod:`media_archive.sync_sources.sharepoint`, incremental through Graph
+delta), or a WebDAV folder (SharePoint on premises, a DMS, a file server) with its
+images and a metadata sheet (:mod:`media_archive.sync_sources.webdav`).
 
 A source (:class:`SyncSource`, a connector of kind ``media``) lists its items with a
 version (the ETag) and their metadata in the columns of the bulk import
@@ -17,7 +19,8 @@ version (the ETag) and their metadata in the columns of the bulk import
   reason in the run's report;
 - is resumable: every item is committed on its own and remembered with its version, so a
   run broken off (the server gone mid-way) is finished by the next one, which skips what
-  the broken run had done.
+  the broken run had done; a change-tracking source's cursor (the delta link) is kept
+  only from a run that finished, so the next run asks again from the last good one.
 
 Each run is kept (:class:`media_archive.models.SyncRun`) and shown under *Archiv →
 Abgleich*; ``manage.py sync_archive`` runs it, and the periodic job
@@ -54,8 +57,14 @@ class RemoteItem:
 
 @dataclass
 class Listing:
+    """What a source answers: every item (``complete``: the ones missing were removed),
+    or, for a source that tracks changes (Graph delta), what changed since ``cursor`` of
+    the last finished run, with the ids of the items ``removed`` since."""
+
     items: list[RemoteItem]
-    complete: bool = True  # every item of the source: the ones missing were removed
+    complete: bool = True
+    removed: list[str] = field(default_factory=list)
+    cursor: str = ""  # where the next run continues from (kept only when this run finished)
 
 
 class SyncSource(Connector):
@@ -65,8 +74,14 @@ class SyncSource(Connector):
         """A context for one run (one connection for the listing and every fetch)."""
         return nullcontext()
 
-    def listing(self) -> Listing:
+    def listing(self, cursor: str = "") -> Listing:
+        """The items; ``cursor`` is the one the last finished run ended with."""
         raise NotImplementedError
+
+    def described(self, item: RemoteItem) -> RemoteItem:
+        """The item with its metadata, for a source that reads them per item (called
+        item by item, so a run broken off keeps what it took before)."""
+        return item
 
     def fetch(self, item: RemoteItem) -> bytes:
         raise NotImplementedError
@@ -81,6 +96,7 @@ def _fields_hash(fields: dict[str, str]) -> str:
 
 
 def _take(source: SyncSource, item: RemoteItem, known: SyncedItem | None, run: SyncRun) -> None:
+    item = source.described(item)
     fields_hash = _fields_hash(item.fields)
     if known and known.version == item.version and known.fields_hash == fields_hash:
         run.unchanged += 1
@@ -111,8 +127,12 @@ def _take(source: SyncSource, item: RemoteItem, known: SyncedItem | None, run: S
         run.updated += 1
 
 
-def _remove_missing(source: SyncSource, seen: set[str], run: SyncRun) -> None:
-    gone = SyncedItem.objects.filter(source=source.key).exclude(item_id__in=seen)
+def _remove(source: SyncSource, listing: Listing, seen: set[str], run: SyncRun) -> None:
+    synced_items = SyncedItem.objects.filter(source=source.key)
+    if listing.complete:
+        gone = synced_items.exclude(item_id__in=seen)
+    else:
+        gone = synced_items.filter(item_id__in=set(listing.removed) - seen)
     for synced in gone.select_related("image"):
         with transaction.atomic():
             if synced.image is not None:
@@ -125,17 +145,24 @@ def _remove_missing(source: SyncSource, seen: set[str], run: SyncRun) -> None:
 
 def synchronise(source: SyncSource) -> SyncRun:
     """One run over ``source``; the run is saved with its report, also when it broke off."""
+    last = (
+        SyncRun.objects.filter(source=source.key, error="", finished_at__isnull=False)
+        .exclude(cursor="")
+        .order_by("-started_at", "-pk")
+        .values_list("cursor", flat=True)
+        .first()
+    )
     run = SyncRun.objects.create(source=source.key)
     try:
         with source.opened():
-            listing = source.listing()
+            listing = source.listing(cursor=last or "")
             known = {s.item_id: s for s in SyncedItem.objects.filter(source=source.key)}
             seen: set[str] = set()
             for item in listing.items:
                 seen.add(item.id)
                 _take(source, item, known.get(item.id), run)
-        if listing.complete:
-            _remove_missing(source, seen, run)
+        _remove(source, listing, seen, run)
+        run.cursor = listing.cursor
     except Exception as exc:  # noqa: BLE001 - the report says where it stopped
         logger.exception("Archive sync from %s broke off", source.key)
         run.error = str(exc)[:2000] or exc.__class__.__name__

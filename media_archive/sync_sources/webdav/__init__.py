@@ -78,7 +78,7 @@ class WebDAVSource(SyncSource):
     def _path(self, name: str) -> str:
         return f"{self.folder()}/{name}" if self.folder() else name
 
-    def listing(self) -> Listing:
+    def listing(self, cursor: str = "") -> Listing:
         with self.client() as client:
             entries = [e for e in client.ls(self.folder(), detail=True) if e["type"] == "file"]
             sheet = next(

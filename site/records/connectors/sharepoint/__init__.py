@@ -47,16 +47,20 @@ def _setting(name: str, default: str = "") -> str:
     return str(getattr(settings, name, "") or default)
 
 
-def _client():
-    """A GraphClient: against Microsoft (MSAL client credentials), or against the
-    address in ``RECORDS_SHAREPOINT_GRAPH_URL`` (the loopback stand-in of the tests)."""
+def graph_client(prefix: str = "RECORDS_SHAREPOINT"):
+    """A GraphClient from the settings ``{prefix}_TENANT``, ``_CLIENT_ID`` and
+    ``_CLIENT_SECRET``: against Microsoft (MSAL client credentials), or against the
+    address in ``{prefix}_GRAPH_URL`` with a token from ``{prefix}_TOKEN_URL`` (the
+    loopback stand-in of the tests). The media archive's SharePoint source uses it too."""
     from office365.graph_client import GraphClient
     from office365.graph_request import GraphRequest
 
-    base = _setting("RECORDS_SHAREPOINT_GRAPH_URL").rstrip("/")
+    client_id = _setting(f"{prefix}_CLIENT_ID")
+    client_secret = _setting(f"{prefix}_CLIENT_SECRET")
+    base = _setting(f"{prefix}_GRAPH_URL").rstrip("/")
     if not base:
-        return GraphClient(tenant=_setting("RECORDS_SHAREPOINT_TENANT")).with_client_secret(
-            _setting("RECORDS_SHAREPOINT_CLIENT_ID"), _setting("RECORDS_SHAREPOINT_CLIENT_SECRET")
+        return GraphClient(tenant=_setting(f"{prefix}_TENANT")).with_client_secret(
+            client_id, client_secret
         )
 
     class ElsewhereRequest(GraphRequest):
@@ -64,20 +68,24 @@ def _client():
         def service_root_url(self) -> str:
             return f"{base}/v1.0"
 
+    cached: dict[str, str] = {}
+
     def token() -> dict[str, str]:
-        answer = requests.post(
-            _setting("RECORDS_SHAREPOINT_TOKEN_URL"),
-            data={
-                "grant_type": "client_credentials",
-                "client_id": _setting("RECORDS_SHAREPOINT_CLIENT_ID"),
-                "client_secret": _setting("RECORDS_SHAREPOINT_CLIENT_SECRET"),
-                "scope": "https://graph.microsoft.com/.default",
-            },
-            timeout=30,
-        )
-        answer.raise_for_status()
-        body = answer.json()
-        return {"tokenType": body["token_type"], "accessToken": body["access_token"]}
+        if not cached:  # one token per client, as MSAL's cache gives against Microsoft
+            answer = requests.post(
+                _setting(f"{prefix}_TOKEN_URL"),
+                data={
+                    "grant_type": "client_credentials",
+                    "client_id": client_id,
+                    "client_secret": client_secret,
+                    "scope": "https://graph.microsoft.com/.default",
+                },
+                timeout=30,
+            )
+            answer.raise_for_status()
+            body = answer.json()
+            cached.update(tokenType=body["token_type"], accessToken=body["access_token"])
+        return dict(cached)
 
     class ElsewhereClient(GraphClient):
         def pending_request(self):
@@ -117,7 +125,7 @@ class SharePointConnector(RecordsConnector):
         if missing:
             return [_("%(setting)s is not set.") % {"setting": name} for name in missing]
         try:
-            client = _client()
+            client = graph_client()
             for folder in (self.outbox(), self.replies()):
                 self.drive(client).root.get_by_path(folder).get().execute_query()
         except Exception as exc:  # noqa: BLE001 - the administrator reads what failed
@@ -128,7 +136,7 @@ class SharePointConnector(RecordsConnector):
         self, *, folder: str, name: str, content: bytes, metadata: dict[str, str] | None = None
     ) -> str:
         path = "/".join(p for p in (self.outbox(), clean_name(folder)) if p)
-        client = _client()
+        client = graph_client()
         target = self.drive(client).root.get_by_path(path)
         if len(content) < SMALL:
             item = target.upload(clean_name(name), content).execute_query()
@@ -152,7 +160,7 @@ class SharePointConnector(RecordsConnector):
         return f"{path}/{clean_name(name)}"
 
     def answers(self) -> list[Answer]:
-        client = _client()
+        client = graph_client()
         children = (
             self.drive(client).root.get_by_path(self.replies()).children.get().execute_query()
         )
@@ -166,7 +174,7 @@ class SharePointConnector(RecordsConnector):
         return found
 
     def done(self, name: str) -> None:
-        client = _client()
+        client = graph_client()
         item = (
             self.drive(client)
             .root.get_by_path(f"{self.replies()}/{clean_name(name)}")
