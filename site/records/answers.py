@@ -28,7 +28,9 @@ def collect_answers() -> int:
     """Periodic job: read the answers of every connection in use; returns how many were
     applied."""
     in_use = set(
-        Filing.objects.filter(status__in=[Filing.Status.SENT, Filing.Status.RECEIVED])
+        Filing.objects.filter(
+            status__in=[Filing.Status.SENDING, Filing.Status.SENT, Filing.Status.RECEIVED]
+        )
         .values_list("connector", flat=True)
         .distinct()
     ) | set(

@@ -46,6 +46,9 @@ from .models import CaseRecord, Filing, OfficeRecords, ProcessRecords
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 12
+# How long a claimed message may take to reach the e-file before another worker resends it
+# (the sender was killed mid-upload): longer than the slowest upload the timeouts allow.
+SEND_LEASE = datetime.timedelta(minutes=15)
 
 FILING_REQUESTED = events.define(
     "records_filing_requested",
@@ -394,14 +397,18 @@ def _next(case_id: int) -> Filing | None:
     )
 
 
-def send_now(*, case_id: int) -> str:
-    """Send the case's next message if it is due; returns what happened."""
+def _claim(case_id: int) -> Filing | str:
+    """The case's next message, claimed for sending (status *sending* with a lease), or
+    why nothing is sent. Short: the case row serialises the claims of two workers, a
+    retry and the command, and is released before anything goes over the network."""
     with transaction.atomic():
-        # the case row serialises senders of one case (two workers, a retry, the command)
         Case.objects.select_for_update().filter(pk=case_id).first()
         filing = _next(case_id)
         if filing is None:
             return "nothing to send"
+        now = timezone.now()
+        if filing.status == Filing.Status.SENDING and (filing.next_attempt_at or now) > now:
+            return f"{filing.process_id} is being sent"
         if filing.status in (Filing.Status.SENT, Filing.Status.RECEIVED):
             return f"waiting for the answer to {filing.process_id}"
         if filing.status == Filing.Status.REFUSED:
@@ -410,36 +417,59 @@ def send_now(*, case_id: int) -> str:
             return f"{filing.process_id} failed {filing.attempts} times"
         if filing.message != Filing.Message.CREATE and not _create_confirmed(case_id):
             return "waiting for the record to be created"
-        try:
-            name, content = _container(filing)
-            office = office_records(filing.case)
-            connector = connector_for(office) if office else None
-            if connector is None:
-                raise RecordsError(_("No e-file is set for the case's office."))
-            where = connector.deliver(
-                folder=filing.folder,
-                name=name,
-                content=content,
-                metadata=_columns(filing),
+        # a worker killed mid-upload leaves the lease to run out; the periodic job resends
+        filing.status = Filing.Status.SENDING
+        filing.next_attempt_at = now + SEND_LEASE
+        filing.save(update_fields=["status", "next_attempt_at"])
+        return filing
+
+
+def _settle(filing: Filing, error: Exception | None) -> None:
+    """Record how the upload went, unless an answer of the e-file came first."""
+    with transaction.atomic():
+        current = Filing.objects.select_for_update().get(pk=filing.pk)
+        current.attempts += 1
+        if current.status != Filing.Status.SENDING:  # answered before we got here
+            current.save(update_fields=["attempts"])
+            return
+        current.next_attempt_at = None
+        if error is None:
+            current.status, current.sent_at, current.last_error = (
+                Filing.Status.SENT,
+                timezone.now(),
+                "",
             )
-        except Exception as exc:  # noqa: BLE001 - every failure is kept and retried
-            logger.warning("Filing %s of case %s failed: %s", filing.pk, case_id, exc)
-            filing.attempts += 1
-            filing.status = Filing.Status.FAILED
-            filing.last_error = str(exc)[:2000]
-            filing.next_attempt_at = timezone.now() + retry_delay(filing.attempts)
-            filing.save(update_fields=["attempts", "status", "last_error", "next_attempt_at"])
-            CaseRecord.objects.filter(case_id=case_id).update(state=CaseRecord.State.FAILED)
-            return f"failed: {exc}"
-        filing.attempts += 1
-        filing.status = Filing.Status.SENT
-        filing.sent_at = timezone.now()
-        filing.last_error = ""
-        filing.next_attempt_at = None
-        filing.save(
+        else:
+            current.status, current.last_error = Filing.Status.FAILED, str(error)[:2000]
+            current.next_attempt_at = timezone.now() + retry_delay(current.attempts)
+            CaseRecord.objects.filter(case_id=filing.case_id).update(state=CaseRecord.State.FAILED)
+        current.save(
             update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"]
         )
-        return f"sent {name} to {where}"
+
+
+def send_now(*, case_id: int) -> str:
+    """Send the case's next message if it is due; returns what happened. No transaction
+    and no lock is held while the container travels (a large one takes minutes)."""
+    claimed = _claim(case_id)
+    if isinstance(claimed, str):
+        return claimed
+    filing = claimed
+    try:
+        name, content = _container(filing)
+        office = office_records(filing.case)
+        connector = connector_for(office) if office else None
+        if connector is None:
+            raise RecordsError(_("No e-file is set for the case's office."))
+        where = connector.deliver(
+            folder=filing.folder, name=name, content=content, metadata=_columns(filing)
+        )
+    except Exception as exc:  # noqa: BLE001 - every failure is kept and retried
+        logger.warning("Filing %s of case %s failed: %s", filing.pk, case_id, exc)
+        _settle(filing, exc)
+        return f"failed: {exc}"
+    _settle(filing, None)
+    return f"sent {name} to {where}"
 
 
 def _columns(filing: Filing) -> dict[str, str]:
@@ -471,13 +501,15 @@ def _container(filing: Filing) -> tuple[str, bytes]:
 
 
 def send_due_filings() -> int:
-    """Periodic job: send again what failed and is due (and what a lost task left)."""
+    """Periodic job: send again what failed and is due, what a lost task left queued and
+    what a worker killed mid-upload left *sending* (its lease ran out)."""
     now = timezone.now()
     lost_before = now - datetime.timedelta(minutes=10)
     due = (
         Filing.objects.filter(
             Q(status=Filing.Status.FAILED, next_attempt_at__lte=now, attempts__lt=MAX_ATTEMPTS)
             | Q(status=Filing.Status.QUEUED, created_at__lt=lost_before)
+            | Q(status=Filing.Status.SENDING, next_attempt_at__lte=now)
         )
         .values_list("case_id", flat=True)
         .distinct()

@@ -176,6 +176,7 @@ class Filing(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent, no answer yet")
         RECEIVED = "received", _("Received by the e-file")
         CONFIRMED = "confirmed", _("Filed")

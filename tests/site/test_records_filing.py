@@ -3,10 +3,13 @@ through the demo connection and the demo e-file (a stand-in receiver)."""
 
 from __future__ import annotations
 
+import datetime
 import zipfile
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
 
 from portal_site.accounts.models import OrgUnit
 from portal_site.cases.models import CaseFile, CaseStatus
@@ -18,6 +21,7 @@ from portal_site.records.filing import (
     RecordsError,
     request_filing,
     retry_filing,
+    send_due_filings,
     send_now,
 )
 from portal_site.records.models import (
@@ -137,6 +141,63 @@ def test_a_retry_after_a_lost_answer_sends_the_same_container_and_files_nothing_
     send_now(case_id=case.pk)
     assert _outbox(records_folder) == [container] and container.read_bytes() == first
     assert send_now(case_id=case.pk).startswith("waiting for the answer")
+
+
+def test_a_worker_killed_mid_upload_leaves_a_lease_after_which_the_message_goes_again(
+    office, records_folder
+):
+    case = _case(office)
+    request_filing(case=case)  # the task is not run: no worker took it yet
+    [filing] = Filing.objects.filter(case=case)
+    # a worker claimed the message and died while it travelled
+    Filing.objects.filter(pk=filing.pk).update(
+        status=Filing.Status.SENDING, next_attempt_at=timezone.now() + datetime.timedelta(minutes=5)
+    )
+    assert send_now(case_id=case.pk).endswith("is being sent")  # the lease still runs
+    assert send_due_filings() == 0 and _outbox(records_folder) == []
+    Filing.objects.filter(pk=filing.pk).update(
+        next_attempt_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert send_due_filings() == 1
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.SENT and len(_outbox(records_folder)) == 1
+
+
+def test_an_answer_that_overtakes_the_upload_is_not_overwritten(
+    office, records_folder, monkeypatch
+):
+    case = _case(office)
+    request_filing(case=case)
+    [filing] = Filing.objects.filter(case=case)
+    deliver = DemoConnector.deliver
+
+    def deliver_and_answer(self, **kwargs):
+        where = deliver(self, **kwargs)
+        _answer_all()  # the e-file imports it at once and its receipt is read
+        collect_answers()
+        return where
+
+    monkeypatch.setattr(DemoConnector, "deliver", deliver_and_answer)
+    send_now(case_id=case.pk)
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.CONFIRMED and filing.attempts == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_held_open_while_the_container_travels(office, records_folder, monkeypatch):
+    case = _case(office)
+    request_filing(case=case)  # sent at once on commit; as if its worker had been lost:
+    Filing.objects.filter(case=case).update(status=Filing.Status.QUEUED)
+    seen = []
+    deliver = DemoConnector.deliver
+
+    def watched(self, **kwargs):
+        seen.append(connection.in_atomic_block)  # a transaction would hold the case row
+        return deliver(self, **kwargs)
+
+    monkeypatch.setattr(DemoConnector, "deliver", watched)
+    assert send_now(case_id=case.pk).startswith("sent ")
+    assert seen == [False]
 
 
 def test_later_messages_wait_for_the_record_and_follow_in_order(
