@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -36,13 +37,14 @@ from portal_site.cases.access import can_act_on_case, led_unit_ids
 from portal_site.cases.models import Case
 from portal_site.core.admin_columns import yes_no
 
-from .bpmn import BpmnError, export_bpmn, import_bpmn
+from .bpmn import BpmnError, export_bpmn
+from .bpmn_import import ChoosePool, import_bpmn
 from .definition import problems
 from .diagram import svg_data_url
 from .flow import retry
 from .models import ProcessDesign, Resource
 from .services import changes, history, publish, restore
-from .sharing import export_design, import_bpmn_draft, import_design
+from .sharing import export_design, import_bpmn_draft, import_design, lane_assignment
 from .testrun import end_test_runs, start_test_run, test_cases
 
 
@@ -218,6 +220,7 @@ class ImportForm(forms.Form):
 
     file = forms.FileField(
         label=gettext_lazy("File"),
+        required=False,
         help_text=gettext_lazy("A process exported as JSON, or a BPMN 2.0 file (.bpmn, .xml)."),
     )
     office = forms.ModelChoiceField(
@@ -225,6 +228,34 @@ class ImportForm(forms.Form):
         queryset=OrgUnit.objects.all(),
         required=False,
     )
+    # A file with several pools: the file comes back with the chosen pool.
+    pool = forms.CharField(
+        label=gettext_lazy("Pool to import"), required=False, widget=forms.Select
+    )
+    kept = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def content(self) -> bytes:
+        upload = self.cleaned_data.get("file")
+        if upload is not None:
+            if upload.size > MAX_IMPORT_BYTES:
+                raise ValidationError(_("The file is larger than 2 MB."))
+            return upload.read()
+        try:
+            content = base64.b64decode(self.cleaned_data.get("kept") or "", validate=True)
+        except ValueError:
+            content = b""
+        if not content or len(content) > MAX_IMPORT_BYTES:
+            raise ValidationError(_("Choose a file."))
+        return content
+
+    def ask_for_pool(self, content: bytes, choice: ChoosePool) -> None:
+        """Show the pools of ``content``; the next post brings it back with one chosen."""
+        field = self.fields["pool"]
+        field.widget.choices = [(p.id, f"{p.name} ({p.size})") for p in choice.pools]
+        field.help_text = _("The others are not imported; import them one by one.")
+        self.data = self.data.copy()
+        self.data["kept"] = base64.b64encode(content).decode()
+        self.add_error("pool", str(choice))
 
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -236,16 +267,18 @@ def import_view(request):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        content = b""
         try:
-            if upload.size > MAX_IMPORT_BYTES:
-                raise ValidationError(_("The file is larger than 2 MB."))
+            content = form.content()
             # refused before anything is written: another office's file or key
-            design = _import(
-                upload.read(),
+            design, notes = _import(
+                content,
                 office=form.cleaned_data["office"],
                 office_ids=None if request.user.is_superuser else design_office_ids(request.user),
+                pool=form.cleaned_data.get("pool") or "",
             )
+        except ChoosePool as choice:
+            form.ask_for_pool(content, choice)
         except (ValidationError, BpmnError) as error:
             for message in getattr(error, "messages", [str(error)]):
                 form.add_error("file", message)
@@ -255,13 +288,15 @@ def import_view(request):
                 _("“%(name)s” is imported as a draft; check it and publish it.")
                 % {"name": design.name},
             )
+            for note in notes:
+                messages.warning(request, note)
             return redirect("flows_design_publish", pk=design.pk)
     return TemplateResponse(request, "flows/designer/import.html", {"form": form})
 
 
 def _import(
-    content: bytes, *, office: OrgUnit | None, office_ids: set[int] | None
-) -> ProcessDesign:
+    content: bytes, *, office: OrgUnit | None, office_ids: set[int] | None, pool: str = ""
+) -> tuple[ProcessDesign, list[str]]:
     text = content.lstrip()
     if text.startswith(b"{"):
         try:
@@ -270,12 +305,13 @@ def _import(
             raise ValidationError(_("The file is not readable JSON.")) from error
         if not isinstance(data, dict):
             raise ValidationError(_("This file is not a process definition of this portal."))
-        return import_design(data, office_ids=office_ids)
+        return import_design(data, office_ids=office_ids), []
     if office is None:
         raise ValidationError(_("Choose the responsible office for a BPMN file."))
     if office_ids is not None and office.pk not in office_ids:
         raise ValidationError(_("You may only import processes of your own office."))
-    return import_bpmn_draft(import_bpmn(content), office=office)
+    data = import_bpmn(content, pool=pool, who=lambda lane: lane_assignment(lane, office))
+    return import_bpmn_draft(data, office=office), data["notes"]
 
 
 @require_POST

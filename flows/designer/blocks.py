@@ -214,6 +214,15 @@ class TaskBlock(blocks.StructBlock):
         ),
     )
     next = next_step(required=False)
+    to_complete = blocks.CharBlock(
+        label=_("To be completed"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Left by an import from another modelling tool: what is still to decide about "
+            "this step. Empty it once the step is complete; until then it cannot be published."
+        ),
+    )
 
     class Meta:
         icon = "user"

@@ -1,4 +1,5 @@
-"""BPMN 2.0 XML for a designed process: export to share it, import as a draft to complete.
+"""BPMN 2.0 XML for a designed process: the export, and what export and import share
+(the import of any tool's files is :mod:`.bpmn_import`).
 
 The export uses only what the step model has: a start event, user tasks (tasks),
 exclusive gateways (branches, with the default flow and each condition as a
@@ -7,10 +8,9 @@ a join after them), service tasks (e-mails, documents, fees, reservations, statu
 changes), timer events (waits) and end events.
 What BPMN cannot say about a step (a task's decision options, an e-mail's text)
 travels in extension elements of this portal's namespace, so a file exported
-here comes back whole. An import from another tool takes those elements and
-makes a draft whose gaps the check on the publish page names; elements the step
-model does not have (message events, sub-processes, …) are refused with a German
-message naming them.
+here comes back whole. The diagram (BPMN DI) is always written, laid out in Python
+(:mod:`.bpmn_layout`), and every export is valid against OMG's schema
+(:mod:`.bpmn_schema`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 from xml.etree import ElementTree
 
-from defusedxml import ElementTree as SafeTree
 from django.utils.translation import gettext as _
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -34,24 +33,6 @@ ElementTree.register_namespace("di", DI)
 ElementTree.register_namespace("xsi", XSI)
 ElementTree.register_namespace("sp", SP)
 
-SUPPORTED = {
-    "startEvent",
-    "userTask",
-    "serviceTask",
-    "task",
-    "exclusiveGateway",
-    "parallelGateway",
-    "endEvent",
-    "sequenceFlow",
-    "extensionElements",
-    "documentation",
-    "conditionExpression",
-    "intermediateCatchEvent",
-    "incoming",
-    "outgoing",
-}
-
-
 ASSIGNMENT = (("assignee", "assignee"), ("person", "person"), ("earlier_task", "earlierTask"))
 # A task's settings BPMN has no attribute for: extension settings (JSON values).
 TASK_SETTINGS = (
@@ -61,6 +42,7 @@ TASK_SETTINGS = (
     "escalate_after_days",
     "not_by_applicant",
     "not_by_steps",
+    "to_complete",
 )
 SERVICE_KINDS = ("email", "status", "document", "fee", "reserve")
 OTHER_EXITS = ("unpaid", "refused")  # a fee's exit after a Storno, a refused reservation
@@ -114,11 +96,11 @@ def export_bpmn(*, key: str, name: str, definition: dict) -> bytes:
             element.set(_q(SP, "value"), condition.get("value") or "")
             if condition.get("also"):
                 element.set(_q(SP, "also"), json.dumps(condition["also"], ensure_ascii=False))
-    _diagram_interchange(root, process, definition, flows)
+    _diagram_interchange(root, process, flows)
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-# BPMN shape sizes (px) by element; positions come from Graphviz's layout of the steps.
+# BPMN shape sizes (px) by element; positions from bpmn_layout (computed here).
 SIZES = {
     "userTask": (100, 80),
     "serviceTask": (100, 80),
@@ -128,55 +110,26 @@ SIZES = {
     "endEvent": (36, 36),
     "intermediateCatchEvent": (36, 36),
 }
-POINTS = 72  # Graphviz lays out in inches
 
 
-def _layout(definition: dict) -> dict[str, tuple[float, float]] | None:
-    """The centre of each step (and of the start) in px, as Graphviz lays the diagram out;
-    None without Graphviz (the export then has no drawing)."""
-    import graphviz
+def _diagram_interchange(root, process, flows: list) -> None:
+    """BPMN DI: shapes and edges, so modelling tools (bpmn-js, Camunda Modeler) draw it.
+    Always written: the layout is computed in Python (:mod:`.bpmn_layout`)."""
+    from .bpmn_layout import centres, waypoints
 
-    from .diagram import dot_source
-
-    try:
-        plain = dot_source(definition).pipe(format="plain").decode()
-    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError, OSError):
-        return None
-    centres, height = {}, 0.0
-    for line in plain.splitlines():
-        parts = line.split()
-        if parts and parts[0] == "graph":
-            height = float(parts[3])
-        elif parts and parts[0] == "node":
-            name = parts[1].strip('"')
-            centres[name] = (
-                float(parts[2]) * POINTS * 1.6,
-                (height - float(parts[3])) * POINTS * 1.6,
-            )
-    return centres
-
-
-def _diagram_interchange(root, process, definition: dict, flows: list) -> None:
-    """BPMN DI: shapes and edges, so modelling tools (bpmn-js, Camunda Modeler) draw it."""
-    centres = _layout(definition)
-    if centres is None:
-        return
-    centres["start"] = centres.pop("__start", (0.0, 0.0))
-    for step in definition.get("steps") or []:  # a join sits just above its next step
-        if step["kind"] == "parallel" and step.get("next") in centres:
-            x, y = centres[step["next"]]
-            centres[step["id"] + JOIN] = (x, y - 70)
+    shapes = [e for e in process if _local(e) in SIZES]
+    placed = centres(
+        [e.get("id") for e in shapes], [(source, target) for _id, source, target, *_ in flows]
+    )
     diagram = ElementTree.SubElement(root, _q(BPMNDI, "BPMNDiagram"), {"id": "diagram"})
     plane = ElementTree.SubElement(
         diagram, _q(BPMNDI, "BPMNPlane"), {"id": "plane", "bpmnElement": process.get("id")}
     )
     bounds = {}
-    for element in process:
-        element_id, kind = element.get("id"), _local(element)
-        if kind not in SIZES or element_id not in centres:
-            continue
-        width, height = SIZES[kind]
-        x, y = centres[element_id]
+    for element in shapes:
+        element_id = element.get("id")
+        width, height = SIZES[_local(element)]
+        x, y = placed[element_id]
         bounds[element_id] = (x - width / 2, y - height / 2, width, height)
         shape = ElementTree.SubElement(
             plane,
@@ -199,9 +152,7 @@ def _diagram_interchange(root, process, definition: dict, flows: list) -> None:
         edge = ElementTree.SubElement(
             plane, _q(BPMNDI, "BPMNEdge"), {"id": f"{flow_id}_di", "bpmnElement": flow_id}
         )
-        sx, sy, sw, sh = bounds[source]
-        tx, ty, tw, th = bounds[target]
-        for x, y in ((sx + sw / 2, sy + sh), (tx + tw / 2, ty)):
+        for x, y in waypoints(bounds[source], bounds[target]):
             ElementTree.SubElement(edge, _q(DI, "waypoint"), {"x": f"{x:.0f}", "y": f"{y:.0f}"})
 
 
@@ -253,8 +204,9 @@ def _export_step(process, step: dict, flows: list, members: dict[str, str]) -> N
             element.set(_q(SP, "days"), str(step["days"]))
         # Who does it (BPMN's own resource roles cannot name a directory lookup).
         for field, attribute in ASSIGNMENT:
-            if step.get(field):
-                element.set(_q(SP, attribute), str(step[field]))
+            value = step.get(field) or ("office" if field == "assignee" else "")
+            if value:  # who does it: the office's queue unless the step says otherwise
+                element.set(_q(SP, attribute), str(value))
         _settings(element, step, TASK_SETTINGS)
     elif kind == "parallel":
         split = ElementTree.SubElement(
@@ -317,174 +269,3 @@ def _export_step(process, step: dict, flows: list, members: dict[str, str]) -> N
 
 def _local(element) -> str:
     return element.tag.rsplit("}", 1)[-1]
-
-
-def import_bpmn(content: bytes) -> dict:
-    """Steps and name from a BPMN 2.0 file: ``{"key", "name", "steps"}``."""
-    try:
-        root = SafeTree.fromstring(content)
-    except Exception as error:
-        raise BpmnError(_("The file is not readable BPMN 2.0 XML.")) from error
-    process = next((e for e in root if _local(e) == "process"), None)
-    if process is None or root.tag != _q(BPMN, "definitions"):
-        raise BpmnError(_("The file holds no BPMN 2.0 process."))
-    unsupported = sorted({_local(e) for e in process if _local(e) not in SUPPORTED})
-    if unsupported:
-        raise BpmnError(
-            _("The process uses elements the designer does not have yet: %(elements)s.")
-            % {"elements": ", ".join(unsupported)}
-        )
-    flows = [e for e in process if _local(e) == "sequenceFlow"]
-    outgoing: dict[str, list] = {}
-    for flow_element in flows:
-        outgoing.setdefault(flow_element.get("sourceRef"), []).append(flow_element)
-    start = next((e for e in process if _local(e) == "startEvent"), None)
-    first = outgoing.get(start.get("id"), [None])[0] if start is not None else None
-    steps = []
-    joins = _joins(process, flows, outgoing)
-    for element in process:
-        kind = _local(element)
-        if kind in ("startEvent", "sequenceFlow") or element.get("id") in joins:
-            continue
-        try:
-            steps.append(_import_step(element, outgoing.get(element.get("id"), []), joins))
-        except (KeyError, TypeError, ValueError) as error:  # e.g. sp:days="five"
-            raise BpmnError(
-                _("The element “%(id)s” cannot be read.") % {"id": element.get("id", "")}
-            ) from error
-    if first is not None:  # the start event's target is the first step
-        steps.sort(key=lambda s: s["id"] != first.get("targetRef"))
-    members = {t for step in steps if step["kind"] == "parallel" for t in step["tasks"]}
-    for step in steps:  # a parallel step's tasks go on at its join: no next step of their own
-        if step["kind"] == "task" and step["id"] in members:
-            step.pop("next", None)
-    return {
-        "key": process.get("id", "importiert").removeprefix("p_").replace("_", "-").lower(),
-        "name": process.get("name") or process.get("id", ""),
-        "steps": steps,
-    }
-
-
-def _joins(process, flows: list, outgoing: dict) -> dict[str, str]:
-    """The converging parallel gateways, each with the step that follows it."""
-    incoming: dict[str, int] = {}
-    for flow_element in flows:
-        target = flow_element.get("targetRef")
-        incoming[target] = incoming.get(target, 0) + 1
-    joins = {}
-    for element in process:
-        if _local(element) != "parallelGateway":
-            continue
-        element_id = element.get("id", "")
-        converging = element.get("gatewayDirection") == "Converging" or (
-            incoming.get(element_id, 0) > 1 and len(outgoing.get(element_id, [])) == 1
-        )
-        if converging:
-            after = outgoing.get(element_id, [])
-            joins[element_id] = _step_id(after[0].get("targetRef", "")) if after else ""
-    return joins
-
-
-def _import_step(element, outgoing: list, joins: dict[str, str]) -> dict:
-    kind, step_id = _local(element), _step_id(element.get("id", ""))
-    normal = [f for f in outgoing if not f.get(_q(SP, "exit"))]
-    targets = [_step_id(f.get("targetRef", "")) for f in normal]
-    exits = {
-        f.get(_q(SP, "exit")): _step_id(f.get("targetRef", ""))
-        for f in outgoing
-        if f.get(_q(SP, "exit"))
-    }
-    if kind == "parallelGateway":
-        join = element.get(_q(SP, "join")) or element.get("id", "") + JOIN
-        return {
-            "kind": "parallel",
-            "id": step_id,
-            "tasks": list(targets),
-            "mode": element.get(_q(SP, "mode")) or "all",
-            "next": joins.get(join, ""),
-        }
-    if kind in ("userTask", "task"):
-        decisions = [
-            {"value": d.get("value"), "label": d.get("label")}
-            for d in element.iter(_q(SP, "decision"))
-        ]
-        documentation = next((e.text for e in element if _local(e) == "documentation"), "")
-        step = {
-            "kind": "task",
-            "id": step_id,
-            "title": element.get("name") or step_id,
-            "instructions": documentation or "",
-            "decisions": decisions or [{"value": "erledigt", "label": _("Done")}],
-            "days": int(element.get(_q(SP, "days"))) if element.get(_q(SP, "days")) else None,
-            "next": targets[0] if targets else "",
-        }
-        for field, attribute in ASSIGNMENT:
-            if element.get(_q(SP, attribute)):  # left out when not given, as in JSON
-                step[field] = element.get(_q(SP, attribute))
-        step.update(_read_settings(element))
-        step.setdefault("assignee", "office")
-        return step
-    if kind == "exclusiveGateway":
-        default_flow = element.get("default")
-        conditions, default = [], ""
-        for flow_element in outgoing:
-            target = _step_id(flow_element.get("targetRef", ""))
-            if flow_element.get("id") == default_flow:
-                default = target
-                continue
-            expression = next(
-                (e.text for e in flow_element if _local(e) == "conditionExpression"), ""
-            )
-            condition = {
-                "source": flow_element.get(_q(SP, "source")) or (expression or "").strip(),
-                "operator": flow_element.get(_q(SP, "operator")) or "equals",
-                "value": flow_element.get(_q(SP, "value")) or "",
-                "next": target,
-            }
-            if flow_element.get(_q(SP, "also")):  # further conditions (and)
-                condition["also"] = json.loads(flow_element.get(_q(SP, "also")))
-            conditions.append(condition)
-        return {"kind": "branch", "id": step_id, "conditions": conditions, "default": default}
-    if kind == "intermediateCatchEvent":
-        timer = next((e for e in element if _local(e) == "timerEventDefinition"), None)
-        if timer is None:
-            raise BpmnError(
-                _("The event “%(id)s” is no timer; the designer only waits for dates.")
-                % {"id": step_id}
-            )
-        duration = next((e.text or "" for e in timer if _local(e) == "timeDuration"), "")
-        days = duration[1:-1] if duration.startswith("P") and duration.endswith("D") else ""
-        return {
-            "kind": "wait",
-            "id": step_id,
-            "days": int(days) if days.isdigit() else None,
-            "until_input": element.get(_q(SP, "untilInput")) or "",
-            "next": targets[0] if targets else "",
-        }
-    if kind == "serviceTask":
-        settings = _read_settings(element)
-        service = element.get(_q(SP, "kind")) or "email"
-        if service not in SERVICE_KINDS:
-            raise BpmnError(_("Unknown kind of step: %(kind)s") % {"kind": service})
-        step = {
-            "kind": service,
-            "id": step_id,
-            **settings,
-            **exits,
-            "next": targets[0] if targets else "",
-        }
-        if service == "email":
-            step.setdefault("to", "applicant")
-            step.setdefault("address", "")
-            step.setdefault("subject", element.get("name") or step_id)
-            step.setdefault("body", "")
-        elif service == "status":
-            step.setdefault("status", "in_progress")
-        return step
-    outcome = element.get(_q(SP, "outcome")) or "completed"
-    return {"kind": "end", "id": step_id, "outcome": outcome}
-
-
-def _step_id(text: str) -> str:
-    cleaned = "".join(c if c.isalnum() or c == "_" else "_" for c in text.lower())
-    return (cleaned if cleaned[:1].isalpha() else "s_" + cleaned)[:40]

@@ -133,6 +133,11 @@ def _step_problems(step: dict, by_id: dict, tasks: dict, inputs: set[str]) -> li
     if step["kind"] in needs_next and not step.get("next"):
         found.append(_("Step “%(id)s” does not say which step follows.") % {"id": name})
     if step["kind"] == "task":
+        if (step.get("to_complete") or "").strip():  # left by a BPMN import
+            found.append(
+                _("Task “%(id)s” is to be completed: %(what)s")
+                % {"id": name, "what": step["to_complete"].strip()}
+            )
         found += _assignee_problems(step, tasks)
         found += _field_problems(step)
         values = [d["value"] for d in step.get("decisions") or []]

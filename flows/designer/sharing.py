@@ -103,6 +103,29 @@ def import_design(data: dict, *, office_ids: set[int] | None = None) -> ProcessD
     return design
 
 
+def lane_assignment(lane: str, office: OrgUnit) -> dict | None:
+    """Who does a task of a BPMN lane: the office or role of the lane's name (its name,
+    short name or English name; a role's key or name), None when nothing here has it."""
+    from django.db.models import Q
+
+    from portal_site.accounts import roles
+
+    name = " ".join(lane.split())
+    if not name:
+        return None
+    unit = OrgUnit.objects.filter(
+        Q(name__iexact=name) | Q(short_name__iexact=name) | Q(english_name__iexact=name)
+    ).first()
+    if unit is not None:
+        if unit.pk == office.pk:
+            return {"assignee": "office"}
+        return {"assignee": "other_office", "office": unit.short_name}
+    for key, role in roles.ROLES.items():
+        if name.lower() in (key.lower(), str(role.group_name).lower()):
+            return {"assignee": "role", "role": key}
+    return None
+
+
 @transaction.atomic
 def import_bpmn_draft(data: dict, *, office: OrgUnit) -> ProcessDesign:
     """A BPMN file's steps as a new draft (under a free key); its gaps are listed by the

@@ -734,7 +734,8 @@ def test_conditions_combine_with_and_inside_one_and_or_across_several(staff, ort
 
 
 def test_an_and_condition_travels_through_bpmn_and_is_checked(staff):
-    from flows.designer.bpmn import export_bpmn, import_bpmn
+    from flows.designer.bpmn import export_bpmn
+    from flows.designer.bpmn_import import import_bpmn
 
     steps = [
         {
