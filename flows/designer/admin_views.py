@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from wagtail.admin.panels import get_edit_handler
 from wagtail.admin.ui.tables import Column
@@ -394,6 +394,23 @@ class DesignFormMixin:
         form = super().get_form(*args, **kwargs)
         _limit_offices(form, self.request.user)
         return form
+
+    def form_valid(self, form):
+        """A draft saves whatever its state (half-done work can be parked); what keeps it
+        from being published is said at once and listed above its panels."""
+        response = super().form_valid(form)
+        found = problems(self.object.definition())
+        if found:
+            messages.warning(
+                self.request,
+                ngettext(
+                    "Saved with %(count)s problem; publishing waits until it is solved.",
+                    "Saved with %(count)s problems; publishing waits until they are solved.",
+                    len(found),
+                )
+                % {"count": len(found)},
+            )
+        return response
 
 
 class DesignCreateView(DesignFormMixin, CreateView):

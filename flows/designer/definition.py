@@ -3,7 +3,7 @@
 A definition is what a version freezes: ``{"inputs": [...], "steps": [...]}``,
 each step a dict with its ``kind`` (task, branch, email, status, end), its ``id``
 and its settings. :func:`problems` lists what keeps a definition from running, in
-German, naming the step; saving a draft with a problem is refused.
+German, naming the step; a draft saves with problems, only publishing needs none.
 """
 
 from __future__ import annotations

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -89,10 +88,9 @@ class ProcessDesign(models.Model):
             ],
         }
 
-    def clean(self) -> None:
-        found = problems(self.definition())
-        if found:
-            raise ValidationError({"steps": found})
+    def problems(self) -> list[str]:
+        """What keeps the draft from being published (it saves with them)."""
+        return problems(self.definition())
 
     def latest_version(self) -> ProcessDesignVersion | None:
         return self.published_versions().order_by("-number").first()

@@ -98,15 +98,34 @@ def test_conditions_come_from_a_fixed_menu_and_never_run_code():
     assert holds({"source": "n", "operator": "empty", "value": ""}, decisions={}, inputs={})
 
 
-def test_saving_a_draft_with_a_problem_is_refused(library):
+def test_a_draft_saves_with_its_problems_and_only_publishing_refuses_them(library, client):
+    from flows.designer.services import publish
+
     sharing.import_design({**TRAUINFO, "key": "probe"})
     design = ProcessDesign.objects.get(key="probe")
     design.steps = json.dumps(
         [{"type": "task", "value": {**step(definition(), "pruefen"), "next": "nirgends"}}]
     )
+    design.full_clean()  # half-done work can be parked
+    design.save()
+    assert any("nirgends" in problem for problem in design.problems())
     with pytest.raises(ValidationError) as error:
-        design.full_clean()
+        publish(design=design)
     assert any("nirgends" in message for message in error.value.messages)
+    assert not design.versions.exists()
+
+    client.force_login(User.objects.get(username="administration"))
+    form = client.get(f"/admin/prozesse/edit/{design.pk}/").context["form"]
+    data = {
+        key: value
+        for key, value in form.initial.items()
+        if not isinstance(value, (list, dict)) and value is not None
+    }
+    data.update({"office": design.office_id, "steps-count": "0", "inputs-count": "0"})
+    saved = client.post(f"/admin/prozesse/edit/{design.pk}/", data, follow=True)
+    design.refresh_from_db()
+    assert design.definition()["steps"] == []  # saved, although it has no steps now
+    assert "Gespeichert mit 1 Problem" in saved.content.decode()
 
 
 def trauinfo_case(nationality: str = "beide deutsch"):
