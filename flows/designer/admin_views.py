@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -253,8 +253,9 @@ class ImportForm(forms.Form):
         field = self.fields["pool"]
         field.widget.choices = [(p.id, f"{p.name} ({p.size})") for p in choice.pools]
         field.help_text = _("The others are not imported; import them one by one.")
-        self.data = self.data.copy()
-        self.data["kept"] = base64.b64encode(content).decode()
+        data = cast(QueryDict, self.data).copy()
+        data["kept"] = base64.b64encode(content).decode()
+        self.data = data
         self.add_error("pool", str(choice))
 
 

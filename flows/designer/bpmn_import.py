@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from defusedxml import ElementTree as SafeTree
 from django.utils.translation import gettext as _
@@ -100,7 +101,7 @@ class Pool:
 
 @dataclass
 class _Reading:
-    process: object
+    process: Any  # the <process> element
     lanes: dict[str, str]  # element id -> its lane's name
     who: Callable[[str], dict | None] | None
     ledger: dict[str, str] = field(default_factory=dict)
