@@ -94,11 +94,12 @@ class FlowsConfig(AppConfig):
 
         from portal_site.core.demo import register_demo_step
 
-        from .designer.demo import load_resources
+        from .designer.demo import load_fees, load_resources
         from .designer.sharing import install_library
 
         # The seed's designed processes ship as definition data, published with the demo
         # before its forms (which choose them), with the room catalogue they reserve from.
+        register_demo_step(order=34, name="process_fees", run=load_fees)
         register_demo_step(order=35, name="process_library", run=install_library)
         register_demo_step(order=36, name="resources", run=load_resources)
 

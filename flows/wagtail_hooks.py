@@ -187,7 +187,7 @@ def training_statistics_menu_item():
 
 @hooks.register("register_admin_viewset")
 def register_process_designer():
-    from .designer.admin_views import ProcessesGroup
+    from .designer.library_views import ProcessesGroup
 
     return ProcessesGroup()
 

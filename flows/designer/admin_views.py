@@ -29,7 +29,6 @@ from wagtail.admin.views.generic.models import (
     InspectView,
 )
 from wagtail.admin.views.generic.usage import UsageView
-from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from portal_site.accounts.models import OrgUnit
@@ -568,13 +567,3 @@ class ResourceViewSet(ModelViewSet):
     search_fields = ["name", "location"]
     search_backend_name = None
     exclude_form_fields: list[str] = []
-
-
-class ProcessesGroup(ViewSetGroup):
-    menu_label = gettext_lazy("Processes")
-    menu_icon = "cogs"
-    menu_order = 64
-    items = (
-        ProcessDesignViewSet("flows_processdesign"),
-        ResourceViewSet("flows_resource"),
-    )

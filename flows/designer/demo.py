@@ -1,4 +1,5 @@
-"""The demo's bookable resources (the room catalogue Raumplanung reserves from)."""
+"""The demo's bookable resources (the room catalogue Raumplanung reserves from) and the
+fee the shipped Sperrmüllanmeldung charges (the city's own fee, not the skeleton's)."""
 
 from __future__ import annotations
 
@@ -30,3 +31,35 @@ def load_resources() -> dict[str, int]:
             },
         )
     return {"resources": Resource.objects.count()}
+
+
+# booking key, name, description, amount, revenue account, cost object
+BULKY_WASTE_FEE = (
+    "520",
+    "Sperrmuellabholung",
+    "Gebühr für die Abholung von Sperrmüll (bis 3 m³)",
+    "30.00",
+    "43120000",
+    "5370100",
+)
+
+
+def load_fees() -> dict[str, int]:
+    """The demo city's fee for bulky-waste pickup (before the library, which uses it)."""
+    from decimal import Decimal
+
+    from shop.models import Direction, Fee
+
+    key, name, description, amount, account, cost_object = BULKY_WASTE_FEE
+    Fee.objects.get_or_create(
+        booking_key=key,
+        defaults={
+            "name": name,
+            "description": description,
+            "direction": Direction.DEBIT,
+            "amount": Decimal(amount),
+            "account": account,
+            "cost_object": cost_object,
+        },
+    )
+    return {"fees": 1}

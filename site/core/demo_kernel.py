@@ -24,6 +24,7 @@ DEMO_USERS = [
     ("stadtkasse", "Karla", "Kassner", roles.CASH_OFFICE, "20.2", "1005"),
     ("stadtarchiv", "Arne", "Archivar", roles.ARCHIVE, "41.2", "1006"),
     ("kaemmerei", "Konrad", "Kämmerer", roles.CLERK, "20", "1007"),
+    ("prozessgestaltung", "Paula", "Planer", roles.PROCESS_DESIGNER, "Bürgerservice", "1008"),
     ("administration", "Ada", "Admin", roles.ADMINISTRATOR, "10", "1000"),
 ]
 
