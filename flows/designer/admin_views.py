@@ -38,7 +38,7 @@ from portal_site.core.admin_columns import yes_no
 
 from .bpmn import BpmnError, export_bpmn
 from .bpmn_import import ChoosePool, import_bpmn
-from .definition import problems
+from .definition import FEE_PLACEHOLDERS, PLACEHOLDERS, RESERVATION_PLACEHOLDERS, problems
 from .diagram import svg_data_url
 from .flow import retry
 from .models import ProcessDesign, Resource
@@ -389,11 +389,32 @@ class OwnResourcesMixin(OwnOfficesMixin):
         return resources_for(user)
 
 
+def builtin_placeholders() -> list[dict[str, str]]:
+    """The values every text of a step may name (the insert menu of the edit form)."""
+    labels = {
+        "case_number": _("case number"),
+        "title": _("title of the case"),
+        "applicant_name": _("name of the applicant"),
+        "office": _("responsible office"),
+        "invoice_reference": _("payment reference (after a fee)"),
+        "invoice_total": _("amount of the invoice (after a fee)"),
+        "resource": _("reserved resource (after a reservation)"),
+        "reservation": _("reserved time (after a reservation)"),
+    }
+    names = (*PLACEHOLDERS, *FEE_PLACEHOLDERS, *RESERVATION_PLACEHOLDERS)
+    return [{"name": name, "label": str(labels.get(name, name))} for name in names]
+
+
 class DesignFormMixin:
     def get_form(self, *args, **kwargs):
         form = super().get_form(*args, **kwargs)
         _limit_offices(form, self.request.user)
         return form
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["placeholders"] = builtin_placeholders()
+        return context
 
     def form_valid(self, form):
         """A draft saves whatever its state (half-done work can be parked); what keeps it

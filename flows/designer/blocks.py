@@ -59,9 +59,31 @@ def role_choices() -> list[tuple[str, str]]:
     return [(key, role.group_name) for key, role in roles.ROLES.items()]
 
 
-def office_field(help_text) -> blocks.CharBlock:
-    return blocks.CharBlock(
-        label=_("Office (short name)"), required=False, max_length=50, help_text=help_text
+def office_choices() -> list[tuple[str, str]]:
+    """Every office, picked by name (the value stays its short name)."""
+    from portal_site.accounts.models import OrgUnit
+
+    return [
+        (short, f"{name} ({short})" if name != short else name)
+        for short, name in OrgUnit.objects.order_by("name").values_list("short_name", "name")
+    ]
+
+
+def fee_choices() -> list[tuple[str, str]]:
+    """The fee schedule's fees, picked by name (the value stays the booking key)."""
+    from shop.models import Fee
+
+    return [
+        (key, f"{key} · {description or name} ({amount} €)")
+        for key, name, description, amount in Fee.objects.order_by("booking_key").values_list(
+            "booking_key", "name", "description", "amount"
+        )
+    ]
+
+
+def office_field(help_text) -> blocks.ChoiceBlock:
+    return blocks.ChoiceBlock(
+        choices=office_choices, label=_("Office"), required=False, help_text=help_text
     )
 
 
@@ -89,7 +111,7 @@ def step_id() -> blocks.CharBlock:
 
 
 def next_step(required: bool = True) -> blocks.CharBlock:
-    return blocks.CharBlock(label=_("Next step (its id)"), required=required, max_length=40)
+    return blocks.CharBlock(label=_("Next step"), required=required, max_length=40)
 
 
 class DecisionBlock(blocks.StructBlock):
@@ -264,7 +286,11 @@ class DocumentBlock(blocks.StructBlock):
 
 
 class FeeLineBlock(blocks.StructBlock):
-    booking_key = blocks.CharBlock(label=_("Booking key (fee schedule)"), max_length=20)
+    booking_key = blocks.ChoiceBlock(
+        choices=fee_choices,
+        label=_("Fee (fee schedule)"),
+        help_text=_("A fee that is not listed yet: create it under Finance → Fee schedule."),
+    )
     quantity_from = blocks.CharBlock(
         label=_("Quantity from the value"),
         required=False,

@@ -15,16 +15,22 @@ ADD_STEP = "button[title='Einen Block einfügen']"
 
 
 def add_step(page, kind: str) -> int:
-    """Append a step of ``kind`` to the steps and return its index."""
+    """Append a step of ``kind`` to the steps and return its index; it has an id at once."""
     before = int(page.locator("input[name='steps-count']").input_value())
     page.locator(ADD_STEP).last.click()
     page.get_by_role("option", name=kind, exact=True).click()
     expect(page.locator(f"input[name='steps-{before}-value-id']")).to_be_visible()
+    expect(page.locator(f"input[name='steps-{before}-value-id']")).not_to_have_value("")
     return before
 
 
 def fill(page, index: int, **values) -> None:
+    """Fill a step's fields; a next-step field is picked from its list of steps."""
     for name, value in values.items():
+        picker = page.locator(f"select[data-picks='steps-{index}-value-{name}']")
+        if picker.count():
+            picker.select_option(value)
+            continue
         field = page.locator(f"[name='steps-{index}-value-{name}']")
         if field.evaluate("element => element.tagName") == "SELECT":
             field.select_option(value)
@@ -36,13 +42,13 @@ def test_a_designer_builds_publishes_and_a_citizen_runs_a_new_process(page, smtp
     admin_login(page, "administration")
     page.goto("/admin/prozesse/new/")
     page.locator("input[name='name']").fill("Sperrmüll-Termin")
-    page.locator("input[name='key']").fill("sperrmuell")
+    page.locator("input[name='key']").fill("sperrmuell-termin")
     page.get_by_role("button", name="Organisationseinheit auswählen").click()
     page.locator(".modal").get_by_role("link", name="Bürgerservice", exact=True).click()
     expect(page.locator("#id_office")).not_to_have_value("")
 
     task = add_step(page, "Aufgabe")
-    fill(page, task, id="pruefen", title="Abholtermin prüfen", next="welcher_termin")
+    fill(page, task, id="pruefen", title="Abholtermin prüfen")
     fill(
         page, task, **{"decisions-0-value-value": "frei", "decisions-0-value-label": "Termin frei"}
     )
@@ -50,6 +56,21 @@ def test_a_designer_builds_publishes_and_a_citizen_runs_a_new_process(page, smtp
     fill(page, task, **{"decisions-1-value-value": "belegt", "decisions-1-value-label": "Belegt"})
 
     branch = add_step(page, "Verzweigung")
+    mail = add_step(page, "E-Mail")
+    fill(page, add_step(page, "Ende"), id="ende", outcome="completed")
+    fill(page, add_step(page, "Ende"), id="abgelehnt", outcome="rejected")
+    fill(page, mail, id="zusage", to="applicant", subject="Ihr Abholtermin ")
+    # Placeholders are picked from the menu beside the text, not typed by heart.
+    page.locator("select[data-inserts-into$='-value-subject']").last.select_option("case_number")
+    body = page.locator(f"[name='steps-{mail}-value-body']")
+    body.fill("Guten Tag , der Sperrmüll wird abgeholt.")
+    body.evaluate("b => b.setSelectionRange(10, 10)")
+    page.locator("select[data-inserts-into$='-value-body']").last.select_option("applicant_name")
+    expect(page.locator(f"[name='steps-{mail}-value-subject']")).to_have_value(
+        "Ihr Abholtermin {case_number}"
+    )
+    # Next steps are picked from the draft's steps (named by their title).
+    fill(page, mail, next="ende")
     fill(
         page,
         branch,
@@ -62,18 +83,7 @@ def test_a_designer_builds_publishes_and_a_citizen_runs_a_new_process(page, smtp
             "conditions-0-value-next": "abgelehnt",
         },
     )
-    mail = add_step(page, "E-Mail")
-    fill(
-        page,
-        mail,
-        id="zusage",
-        to="applicant",
-        subject="Ihr Abholtermin {case_number}",
-        body="Guten Tag {applicant_name}, der Sperrmüll wird abgeholt.",
-        next="ende",
-    )
-    fill(page, add_step(page, "Ende"), id="ende", outcome="completed")
-    fill(page, add_step(page, "Ende"), id="abgelehnt", outcome="rejected")
+    fill(page, task, next="welcher_termin")
     # The diagram above the panels follows the draft before it is saved.
     expect(page.locator("#designer-diagram [data-status]")).to_contain_text(
         "besteht die Prüfung", timeout=10_000
@@ -81,7 +91,7 @@ def test_a_designer_builds_publishes_and_a_citizen_runs_a_new_process(page, smtp
     page.get_by_role("button", name="Erstellen").click()
     expect(page.locator("body")).to_contain_text("Sperrmüll-Termin")
 
-    design = ProcessDesign.objects.get(key="sperrmuell")
+    design = ProcessDesign.objects.get(key="sperrmuell-termin")
     page.goto(f"/admin/prozesse/{design.pk}/veroeffentlichen/")
     page.get_by_role("button", name="Entwurf als neue Version veröffentlichen").click()
     expect(page.locator("body")).to_contain_text("Version 1")
@@ -90,7 +100,7 @@ def test_a_designer_builds_publishes_and_a_citizen_runs_a_new_process(page, smtp
     form = ServiceFormPage.objects.get(locale__language_code="de", slug="briefkasten")
     page.goto(f"/admin/pages/{form.pk}/edit/")
     page.get_by_role("tab", name="Einstellungen").click()
-    page.locator("select[name='process_key']").select_option("gestaltet-sperrmuell")
+    page.locator("select[name='process_key']").select_option("gestaltet-sperrmuell-termin")
     page.locator("button[data-w-dropdown-target='toggle']").last.click()
     page.get_by_role("button", name="Veröffentlichen").click()
     expect(page.locator("body")).to_contain_text("veröffentlicht")
@@ -105,4 +115,4 @@ def test_a_designer_builds_publishes_and_a_citizen_runs_a_new_process(page, smtp
     case = Case.objects.get(number=number)
     assert case.status == CaseStatus.COMPLETED
     bodies = smtp_server.bodies_to("frank.mustermann@kassel.de")
-    assert any("der Sperrmüll wird abgeholt" in body for body in bodies)
+    assert any("Guten Tag Frank" in b and "der Sperrmüll wird abgeholt" in b for b in bodies)

@@ -1,0 +1,200 @@
+// The designer's edit form: pick instead of type.
+// - Every "next step" field (next, default, a condition's next, a fee's step after a
+//   Storno, a reservation's step when refused, a parallel step's tasks) becomes a list
+//   of the draft's steps, named by their title; the field itself stays the form's value.
+// - A new step gets a free id at once (kind and number), so nobody has to invent one.
+// - Subjects and texts of e-mails and documents get an "insert placeholder" list: the
+//   built-in values, the process's inputs and the fields clerks fill in.
+// The lists follow the form while it is edited (steps added, renamed, removed).
+(function () {
+  "use strict";
+  var form = document.getElementById("w-editor-form");
+  var texts = document.getElementById("designer-pickers");
+  if (!form || !texts) {
+    return;
+  }
+  var source = document.getElementById("designer-placeholders");
+  var builtIn = source ? JSON.parse(source.textContent) : [];
+  var NEXT = /^steps-\d+-value-(next|default|unpaid|refused|conditions-\d+-value-next|tasks-\d+-value)$/;
+  var TEXT = /^steps-\d+-value-(subject|body)$/;
+  var ID = /^steps-(\d+)-value-id$/;
+
+  function alive(input) {
+    var match = /^steps-(\d+)-/.exec(input.name);
+    var deleted = match && form.querySelector("input[name='steps-" + match[1] + "-deleted']");
+    return !(deleted && deleted.value === "1");
+  }
+
+  function blockType(input) {
+    var block = input.closest("section");
+    var type = block && block.querySelector(".c-sf-block__type");
+    return type ? type.textContent.trim() : "";
+  }
+
+  function steps() {
+    var found = [];
+    form.querySelectorAll("input[name$='-value-id']").forEach(function (input) {
+      var match = ID.exec(input.name);
+      if (!match || !input.value || !alive(input)) {
+        return;
+      }
+      var prefix = "steps-" + match[1] + "-value-";
+      var named = ["title", "subject"].map(function (field) {
+        var element = form.querySelector("[name='" + prefix + field + "']");
+        return element && element.value;
+      }).filter(Boolean)[0];
+      var kind = blockType(input);
+      var label = (kind ? kind + ": " : "") + (named ? named + " (" + input.value + ")" : input.value);
+      found.push({ id: input.value, label: label });
+    });
+    return found;
+  }
+
+  function values() {
+    var names = builtIn.slice();
+    form.querySelectorAll("input[name^='inputs-'][name$='-value-name'], " +
+      "input[name*='-value-fields-'][name$='-value-name']").forEach(function (input) {
+      if (input.value && alive(input)) {
+        names.push({ name: input.value, label: input.value });
+      }
+    });
+    return names;
+  }
+
+  function option(value, label, selected) {
+    var element = document.createElement("option");
+    element.value = value;
+    element.textContent = label;
+    element.selected = selected;
+    return element;
+  }
+
+  function fillStepPicker(select, input) {
+    var current = input.value;
+    var choices = [option("", texts.dataset.choose, !current)];
+    var known = false;
+    steps().forEach(function (step) {
+      if (step.id === current) {
+        known = true;
+      }
+      choices.push(option(step.id, step.label, step.id === current));
+    });
+    if (current && !known) {  // a step that does not exist (the check names it)
+      choices.push(option(current, current + " (" + texts.dataset.missing + ")", true));
+    }
+    select.replaceChildren.apply(select, choices);
+  }
+
+  function stepPicker(input) {
+    if (input.dataset.picker) {
+      return;
+    }
+    input.dataset.picker = "step";
+    var select = document.createElement("select");
+    select.dataset.picks = input.name;
+    var label = form.querySelector("label[for='" + input.id + "']");
+    select.setAttribute("aria-label", label ? label.textContent.trim() : texts.dataset.choose);
+    if (label) {
+      label.setAttribute("for", "");
+      label.addEventListener("click", function () { select.focus(); });
+    }
+    input.type = "hidden";
+    input.insertAdjacentElement("afterend", select);
+    fillStepPicker(select, input);
+    select.addEventListener("input", function () {
+      input.value = select.value;
+    });
+    select.addEventListener("change", function () {
+      input.value = select.value;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  }
+
+  function placeholderMenu(field) {
+    if (field.dataset.picker) {
+      return;
+    }
+    field.dataset.picker = "placeholder";
+    var select = document.createElement("select");
+    select.dataset.insertsInto = field.name;
+    select.setAttribute("aria-label", texts.dataset.insert);
+    select.className = "designer-placeholders";
+    field.insertAdjacentElement("afterend", select);
+    function refill() {
+      select.replaceChildren(option("", texts.dataset.insert, true));
+      values().forEach(function (value) {
+        select.appendChild(option(value.name, "{" + value.name + "} " +
+          (value.label !== value.name ? "– " + value.label : ""), false));
+      });
+    }
+    select.addEventListener("focus", refill);
+    select.addEventListener("mousedown", refill);
+    select.addEventListener("change", function () {
+      if (!select.value) {
+        return;
+      }
+      var text = "{" + select.value + "}";
+      var start = field.selectionStart != null ? field.selectionStart : field.value.length;
+      var end = field.selectionEnd != null ? field.selectionEnd : start;
+      field.value = field.value.slice(0, start) + text + field.value.slice(end);
+      field.focus();
+      field.setSelectionRange(start + text.length, start + text.length);
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      select.value = "";
+    });
+    refill();
+  }
+
+  function freeId(input) {
+    if (input.value || input.dataset.named) {
+      return;
+    }
+    input.dataset.named = "1";
+    var base = (blockType(input) || "schritt").toLowerCase()
+      .normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^a-z0-9]+/g, "_")
+      .replace(/^_+|_+$/g, "").replace(/^(\d)/, "s_$1").slice(0, 30) || "schritt";
+    var taken = steps().map(function (step) { return step.id; });
+    var number = 1;
+    while (taken.indexOf(base + "_" + number) !== -1) {
+      number += 1;
+    }
+    input.value = base + "_" + number;
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  function attach() {
+    form.querySelectorAll("input[type='text'], input:not([type])").forEach(function (input) {
+      if (NEXT.test(input.name)) {
+        stepPicker(input);
+      } else if (ID.test(input.name)) {
+        freeId(input);
+      }
+    });
+    form.querySelectorAll("input, textarea").forEach(function (field) {
+      if (TEXT.test(field.name)) {
+        placeholderMenu(field);
+      }
+    });
+  }
+
+  function refresh(event) {
+    if (event && event.target && event.target.matches("select[data-picks], select[data-inserts-into]")) {
+      return;  // a pick in progress: its own handlers set the value
+    }
+    form.querySelectorAll("select[data-picks]").forEach(function (select) {
+      var input = form.querySelector("input[name='" + select.dataset.picks + "']");
+      if (input && document.activeElement !== select) {
+        fillStepPicker(select, input);
+      }
+    });
+  }
+
+  // Existing ids are kept as they are: only blocks added from now on get one.
+  form.querySelectorAll("input[name$='-value-id']").forEach(function (input) {
+    input.dataset.named = "1";
+  });
+  attach();
+  new MutationObserver(function () { attach(); }).observe(form, { childList: true, subtree: true });
+  form.addEventListener("input", refresh);
+  form.addEventListener("change", refresh);
+})();
