@@ -75,7 +75,7 @@ ENGLISH_NAMES = {
 
 
 def ensure_fee_schedule() -> None:
-    _load_fees()
+    ensure_fees()
     _load_archive_prices()
 
 
@@ -113,15 +113,17 @@ def _name_in_english(entry) -> None:
         entry.save(update_fields=["name_en"])
 
 
-def _load_fees() -> None:
-    for key, name, description, amount, account, cost_object in FEES:
+def ensure_fees(rows=FEES) -> None:
+    """The fees of ``rows`` (booking key, name, description, amount, revenue account, cost
+    object) that are missing; an existing fee keeps what the cash office set."""
+    for key, name, description, amount, account, cost_object in rows:
         Fee.objects.get_or_create(
             booking_key=key,
             defaults={
                 "name": name,
                 "description": description,
                 "direction": Direction.DEBIT,
-                "amount": amount,
+                "amount": Decimal(amount),
                 "account": account,
                 "cost_object": cost_object,
             },

@@ -46,20 +46,7 @@ BULKY_WASTE_FEE = (
 
 def load_fees() -> dict[str, int]:
     """The demo city's fee for bulky-waste pickup (before the library, which uses it)."""
-    from decimal import Decimal
+    from shop.fee_schedule import ensure_fees
 
-    from shop.models import Direction, Fee
-
-    key, name, description, amount, account, cost_object = BULKY_WASTE_FEE
-    Fee.objects.get_or_create(
-        booking_key=key,
-        defaults={
-            "name": name,
-            "description": description,
-            "direction": Direction.DEBIT,
-            "amount": Decimal(amount),
-            "account": account,
-            "cost_object": cost_object,
-        },
-    )
+    ensure_fees([BULKY_WASTE_FEE])
     return {"fees": 1}
