@@ -116,3 +116,21 @@ def test_a_designer_builds_publishes_and_a_citizen_runs_a_new_process(page, smtp
     assert case.status == CaseStatus.COMPLETED
     bodies = smtp_server.bodies_to("frank.mustermann@kassel.de")
     assert any("Guten Tag Frank" in b and "der Sperrmüll wird abgeholt" in b for b in bodies)
+
+
+def test_the_designer_pages_have_no_serious_accessibility_violations(page):
+    """The library, the import page and the edit form with its pickers (axe); the
+    context is the page's own content, as Wagtail's frame is Wagtail's."""
+    from tests.e2e.test_portal_smoke import serious_violations
+
+    admin_login(page, "prozessgestaltung")
+    page.goto("/admin/prozessbibliothek/")
+    expect(page.get_by_role("button", name="Als Vorlage verwenden").first).to_be_visible()
+    assert serious_violations(page, context="main") == []
+    page.goto("/admin/prozesse/importieren/")
+    assert serious_violations(page, context="main") == []
+    design = ProcessDesign.objects.get(key="sperrmuell")
+    page.goto(f"/admin/prozesse/edit/{design.pk}/")
+    expect(page.locator("select[data-picks$='-value-next']").first).to_be_visible()
+    expect(page.locator("select[data-inserts-into$='-value-body']").first).to_be_attached()
+    assert serious_violations(page, context="main") == []
