@@ -38,8 +38,8 @@ from portal_site.core.admin_columns import yes_no
 
 from .bpmn import BpmnError, export_bpmn
 from .bpmn_import import ChoosePool, import_bpmn
-from .definition import FEE_PLACEHOLDERS, PLACEHOLDERS, RESERVATION_PLACEHOLDERS, problems
-from .diagram import svg_data_url
+from .definition import problems
+from .diagram import built_in_values, failing_steps, svg_data_url
 from .flow import retry
 from .models import ProcessDesign, Resource
 from .services import changes, history, publish, restore
@@ -88,16 +88,17 @@ def publish_view(request, pk: int):
             )
         return redirect("flows_design_publish", pk=design.pk)
     draft, latest = design.definition(), design.latest_version()
+    found = problems(draft)
     return TemplateResponse(
         request,
         "flows/designer/publish.html",
         {
             "design": design,
-            "problems": problems(draft),
+            "problems": found,
             "history": history(design),
             "draft_changes": changes(latest.definition, draft) if latest else [],
             "latest": latest,
-            "image": svg_data_url(draft),
+            "image": svg_data_url(draft, failing=failing_steps(draft, found)),
             "test_form": TestRunForm(inputs=draft.get("inputs") or []),
             "test_cases": test_cases(design),
         },
@@ -172,7 +173,8 @@ def preview_view(request, pk: int | None = None):
     found = problems(draft)
     for field in ("inputs", "steps"):  # a block's own error (e.g. an id with capitals)
         found += [str(e) for e in form.errors.get(field, []) if str(e) not in found]
-    return JsonResponse({"image": svg_data_url(draft), "problems": found})
+    image = svg_data_url(draft, failing=failing_steps(draft, found))
+    return JsonResponse({"image": image, "problems": found})
 
 
 @require_POST
@@ -391,18 +393,7 @@ class OwnResourcesMixin(OwnOfficesMixin):
 
 def builtin_placeholders() -> list[dict[str, str]]:
     """The values every text of a step may name (the insert menu of the edit form)."""
-    labels = {
-        "case_number": _("case number"),
-        "title": _("title of the case"),
-        "applicant_name": _("name of the applicant"),
-        "office": _("responsible office"),
-        "invoice_reference": _("payment reference (after a fee)"),
-        "invoice_total": _("amount of the invoice (after a fee)"),
-        "resource": _("reserved resource (after a reservation)"),
-        "reservation": _("reserved time (after a reservation)"),
-    }
-    names = (*PLACEHOLDERS, *FEE_PLACEHOLDERS, *RESERVATION_PLACEHOLDERS)
-    return [{"name": name, "label": str(labels.get(name, name))} for name in names]
+    return [{"name": name, "label": str(label)} for name, label in built_in_values().items()]
 
 
 class DesignFormMixin:
@@ -457,8 +448,8 @@ class DesignEditView(OwnOfficesMixin, DesignFormMixin, EditView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         draft = self.object.definition()
-        context["diagram"] = svg_data_url(draft)
         context["problems"] = problems(draft)
+        context["diagram"] = svg_data_url(draft, failing=failing_steps(draft, context["problems"]))
         context["preview_url"] = reverse("flows_design_preview", args=[self.object.pk])
         return context
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import logging
 import re
+from collections.abc import Collection
 
 import graphviz
 from django.utils.translation import gettext as _
@@ -36,10 +37,17 @@ SHAPES = {
     "end": {"shape": "box", "style": "rounded,bold", "peripheries": "2"},
 }
 CURRENT = {"color": "#c4001a", "penwidth": "3"}
+FAILING = {"color": "#b00020", "penwidth": "2", "style": "dashed,filled", "fillcolor": "#fde2e2"}
+
+
+def failing_steps(definition: dict, found: list[str]) -> set[str]:
+    """The steps the check's problems name (each problem names its step as „id“)."""
+    named = " ".join(found)
+    return {step["id"] for step in definition.get("steps") or [] if f"„{step['id']}“" in named}
 
 
 # The placeholders every text may use (besides the inputs' and the task fields' names).
-def _BUILT_IN() -> dict[str, str]:  # noqa: N802 - read at call time (translated)
+def built_in_values() -> dict[str, str]:
     return {
         "case_number": _("case number"),
         "title": _("title"),
@@ -63,7 +71,7 @@ class Names:
         definition = definition or {}
         steps = definition.get("steps") or []
         self.tasks = {s["id"]: s.get("title") or s["id"] for s in steps if s["kind"] == "task"}
-        self.values = {**_BUILT_IN()}
+        self.values = {**built_in_values()}
         for item in definition.get("inputs") or []:
             self.values[item["name"]] = item.get("label") or item["name"]
         for step in steps:
@@ -146,7 +154,9 @@ def _part(condition: dict, names: Names) -> str:
     return f"{source} {operator} {condition.get('value') or ''}".strip()
 
 
-def dot_source(definition: dict, *, current: str | None = None) -> graphviz.Digraph:
+def dot_source(
+    definition: dict, *, current: str | None = None, failing: Collection[str] = frozenset()
+) -> graphviz.Digraph:
     graph = graphviz.Digraph(
         graph_attr={"rankdir": "TB", "fontname": "DejaVu Sans", "nodesep": "0.4"},
         node_attr={"fontname": "DejaVu Sans", "fontsize": "11"},
@@ -161,9 +171,13 @@ def dot_source(definition: dict, *, current: str | None = None) -> graphviz.Digr
         graph.edge("__start", steps[0]["id"])
     for step in steps:
         attributes = dict(SHAPES.get(step["kind"], {}))
+        label = step_label(step, names)
+        if step["id"] in failing:  # the draft's problems are marked on their shapes
+            attributes.update(FAILING)
+            label = f"⚠ {label}"
         if step["id"] == current:
             attributes.update(CURRENT)
-        graph.node(step["id"], step_label(step, names), **attributes)
+        graph.node(step["id"], label, **attributes)
         if step["kind"] == "branch":
             for condition in step["conditions"]:
                 if condition["next"] in ids:
@@ -191,11 +205,13 @@ def dot_source(definition: dict, *, current: str | None = None) -> graphviz.Digr
     return graph
 
 
-def svg_data_url(definition: dict, *, current: str | None = None) -> str:
+def svg_data_url(
+    definition: dict, *, current: str | None = None, failing: Collection[str] = frozenset()
+) -> str:
     """The diagram as a ``data:`` URL for an ``<img>`` (scripts in an image never run);
-    "" when Graphviz cannot draw it."""
+    "" when Graphviz cannot draw it. ``failing`` steps are drawn dashed red with ⚠."""
     try:
-        svg = dot_source(definition, current=current).pipe(format="svg")
+        svg = dot_source(definition, current=current, failing=failing).pipe(format="svg")
     except (graphviz.ExecutableNotFound, graphviz.CalledProcessError, OSError):
         logger.warning("Graphviz could not draw a process diagram", exc_info=True)
         return ""

@@ -613,3 +613,17 @@ def test_the_bpmn_export_carries_a_drawing_modelling_tools_can_show(staff):
             assert x2 <= a1 or a2 <= x1 or y2 <= b1 or b2 <= y1
     assert all(len(list(edge)) >= 2 for edge in edges.values())
     assert [s["id"] for s in import_bpmn(xml)["steps"]] == [s["id"] for s in data["steps"]]
+
+
+def test_the_diagram_marks_the_steps_the_check_names(staff):
+    from flows.designer.diagram import dot_source, failing_steps
+
+    data = definition()
+    step(data, "pruefen").update(assignee="role", role="")  # a role, but none chosen
+    found = problems(data)
+    assert failing_steps(data, found) == {"pruefen"}
+    source = dot_source(data, failing=failing_steps(data, found)).source
+    marked = [line for line in source.splitlines() if line.strip().startswith("pruefen [")]
+    assert marked and "dashed" in marked[0] and "⚠" in marked[0]
+    others = [line for line in source.splitlines() if "⚠" in line]
+    assert others == marked  # only the failing step
