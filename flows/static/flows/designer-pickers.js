@@ -3,6 +3,10 @@
 //   Storno, a reservation's step when refused, a parallel step's tasks) becomes a list
 //   of the draft's steps, named by their title; the field itself stays the form's value.
 // - A new step gets a free id at once (kind and number), so nobody has to invent one.
+// - A branch's conditions pick what they compare (an input, a field clerks fill in, a
+//   task's decision) from a list, and their value offers the decisions' values.
+// - Lists of steps (documents an e-mail attaches, tasks whose decider may not decide
+//   this one) grow by picking a step.
 // - Subjects and texts of e-mails and documents get an "insert placeholder" list: the
 //   built-in values, the process's inputs and the fields clerks fill in.
 // The lists follow the form while it is edited (steps added, renamed, removed).
@@ -15,7 +19,10 @@
   }
   var source = document.getElementById("designer-placeholders");
   var builtIn = source ? JSON.parse(source.textContent) : [];
-  var NEXT = /^steps-\d+-value-(next|default|unpaid|refused|conditions-\d+-value-next|tasks-\d+-value)$/;
+  var NEXT = /^steps-\d+-value-(next|default|unpaid|refused|earlier_task|conditions-\d+-value-next|tasks-\d+-value)$/;
+  var SOURCE = /^steps-\d+-value-conditions-\d+-value-(source|also-\d+-value-source)$/;
+  var VALUE = /^steps-\d+-value-conditions-\d+-value-(value|also-\d+-value-value)$/;
+  var LIST = /^steps-\d+-value-(attach_documents|not_by_steps)$/;
   var TEXT = /^steps-\d+-value-(subject|body)$/;
   var ID = /^steps-(\d+)-value-id$/;
 
@@ -61,6 +68,106 @@
     return names;
   }
 
+  function tasks() {
+    var found = [];
+    form.querySelectorAll("input[name$='-value-id']").forEach(function (input) {
+      var match = ID.exec(input.name);
+      if (!match || !input.value || !alive(input)) {
+        return;
+      }
+      var prefix = "steps-" + match[1] + "-value-";
+      if (!form.querySelector("[name='" + prefix + "decisions-count']")) {
+        return;  // not a task
+      }
+      var title = form.querySelector("[name='" + prefix + "title']");
+      var decisions = [];
+      form.querySelectorAll("input[name^='" + prefix + "decisions-'][name$='-value-value']")
+        .forEach(function (value) {
+          var label = form.querySelector("[name='" + value.name.replace(/-value-value$/, "-value-label") + "']");
+          if (value.value && alive(value)) {
+            decisions.push({ value: value.value, label: label && label.value || value.value });
+          }
+        });
+      found.push({ id: input.value, title: (title && title.value) || input.value, decisions: decisions });
+    });
+    return found;
+  }
+
+  function sources() {
+    var found = values().filter(function (value) { return builtIn.indexOf(value) === -1; })
+      .map(function (value) { return { value: value.name, label: value.label }; });
+    tasks().forEach(function (task) {
+      found.push({ value: "decision:" + task.id, label: texts.dataset.decision + ": " + task.title });
+    });
+    return found;
+  }
+
+  function fillSourcePicker(select, input) {
+    var current = input.value;
+    var choices = [option("", texts.dataset.source, !current)];
+    var known = false;
+    sources().forEach(function (source) {
+      known = known || source.value === current;
+      choices.push(option(source.value, source.label, source.value === current));
+    });
+    if (current && !known) {
+      choices.push(option(current, current + " (" + texts.dataset.missing + ")", true));
+    }
+    select.replaceChildren.apply(select, choices);
+  }
+
+  function decisionValues() {
+    var list = document.getElementById("designer-decision-values");
+    if (!list) {
+      list = document.createElement("datalist");
+      list.id = "designer-decision-values";
+      form.appendChild(list);
+    }
+    var seen = {};
+    var choices = [];
+    tasks().forEach(function (task) {
+      task.decisions.forEach(function (decision) {
+        if (!seen[decision.value]) {
+          seen[decision.value] = true;
+          choices.push(option(decision.value, decision.label + " (" + task.title + ")", false));
+        }
+      });
+    });
+    var signature = choices.map(function (c) { return c.value + "=" + c.textContent; }).join("|");
+    if (list.dataset.signature !== signature) {  // unchanged: no DOM change, no observer call
+      list.dataset.signature = signature;
+      list.replaceChildren.apply(list, choices);
+    }
+    return list;
+  }
+
+  function listPicker(input) {
+    if (input.dataset.picker) {
+      return;
+    }
+    input.dataset.picker = "list";
+    var select = document.createElement("select");
+    select.dataset.addsTo = input.name;
+    select.setAttribute("aria-label", texts.dataset.add);
+    input.insertAdjacentElement("afterend", select);
+    function refill() {
+      select.replaceChildren(option("", texts.dataset.add, true));
+      steps().forEach(function (step) { select.appendChild(option(step.id, step.label, false)); });
+    }
+    select.addEventListener("focus", refill);
+    select.addEventListener("mousedown", refill);
+    select.addEventListener("change", function () {
+      var ids = input.value.split(",").map(function (id) { return id.trim(); }).filter(Boolean);
+      if (select.value && ids.indexOf(select.value) === -1) {
+        ids.push(select.value);
+      }
+      input.value = ids.join(", ");
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      select.value = "";
+    });
+    refill();
+  }
+
   function option(value, label, selected) {
     var element = document.createElement("option");
     element.value = value;
@@ -85,11 +192,12 @@
     select.replaceChildren.apply(select, choices);
   }
 
-  function stepPicker(input) {
+  function stepPicker(input, fill) {
     if (input.dataset.picker) {
       return;
     }
-    input.dataset.picker = "step";
+    fill = fill || fillStepPicker;
+    input.dataset.picker = fill === fillStepPicker ? "step" : "source";
     var select = document.createElement("select");
     select.dataset.picks = input.name;
     var label = form.querySelector("label[for='" + input.id + "']");
@@ -100,7 +208,7 @@
     }
     input.type = "hidden";
     input.insertAdjacentElement("afterend", select);
-    fillStepPicker(select, input);
+    fill(select, input);
     select.addEventListener("input", function () {
       input.value = select.value;
     });
@@ -166,6 +274,13 @@
     form.querySelectorAll("input[type='text'], input:not([type])").forEach(function (input) {
       if (NEXT.test(input.name)) {
         stepPicker(input);
+      } else if (SOURCE.test(input.name)) {
+        stepPicker(input, fillSourcePicker);
+      } else if (VALUE.test(input.name) && !input.dataset.picker) {
+        input.dataset.picker = "value";
+        input.setAttribute("list", "designer-decision-values");
+      } else if (LIST.test(input.name)) {
+        listPicker(input);
       } else if (ID.test(input.name)) {
         freeId(input);
       }
@@ -178,15 +293,17 @@
   }
 
   function refresh(event) {
-    if (event && event.target && event.target.matches("select[data-picks], select[data-inserts-into]")) {
+    var own = "select[data-picks], select[data-inserts-into], select[data-adds-to]";
+    if (event && event.target && event.target.matches(own)) {
       return;  // a pick in progress: its own handlers set the value
     }
     form.querySelectorAll("select[data-picks]").forEach(function (select) {
       var input = form.querySelector("input[name='" + select.dataset.picks + "']");
       if (input && document.activeElement !== select) {
-        fillStepPicker(select, input);
+        (input.dataset.picker === "source" ? fillSourcePicker : fillStepPicker)(select, input);
       }
     });
+    decisionValues();
   }
 
   // Existing ids are kept as they are: only blocks added from now on get one.
@@ -194,6 +311,7 @@
     input.dataset.named = "1";
   });
   attach();
+  decisionValues();
   new MutationObserver(function () { attach(); }).observe(form, { childList: true, subtree: true });
   form.addEventListener("input", refresh);
   form.addEventListener("change", refresh);
