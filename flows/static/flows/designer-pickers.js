@@ -38,14 +38,18 @@
     return type ? type.textContent.trim() : "";
   }
 
-  function steps() {
-    var found = [];
+  function eachStep(visit) {
     form.querySelectorAll("input[name$='-value-id']").forEach(function (input) {
       var match = ID.exec(input.name);
-      if (!match || !input.value || !alive(input)) {
-        return;
+      if (match && input.value && alive(input)) {
+        visit(input, "steps-" + match[1] + "-value-");
       }
-      var prefix = "steps-" + match[1] + "-value-";
+    });
+  }
+
+  function steps() {
+    var found = [];
+    eachStep(function (input, prefix) {
       var named = ["title", "subject"].map(function (field) {
         var element = form.querySelector("[name='" + prefix + field + "']");
         return element && element.value;
@@ -70,12 +74,7 @@
 
   function tasks() {
     var found = [];
-    form.querySelectorAll("input[name$='-value-id']").forEach(function (input) {
-      var match = ID.exec(input.name);
-      if (!match || !input.value || !alive(input)) {
-        return;
-      }
-      var prefix = "steps-" + match[1] + "-value-";
+    eachStep(function (input, prefix) {
       if (!form.querySelector("[name='" + prefix + "decisions-count']")) {
         return;  // not a task
       }
