@@ -6,6 +6,7 @@ import logging
 
 from django.contrib.admin.utils import unquote as admin_unquote
 from django.core.exceptions import ValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.datastructures import MultiValueDictKeyError
 from django.views.defaults import bad_request, page_not_found
@@ -26,8 +27,19 @@ def parse_id(value: object) -> int | None:
     return number if 0 < number <= MAX_DATABASE_ID else None
 
 
-# What Wagtail's admin views raise on a malformed request they read without checking.
-MALFORMED = (ValueError, KeyError, TypeError, AttributeError, IndexError, ValidationError)
+# What Wagtail's admin views raise on a malformed request they read without checking
+# (a number too large for the database in "chosen-multiple?id=…": OverflowError on
+# SQLite, DataError on PostgreSQL).
+MALFORMED = (
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    ValidationError,
+    OverflowError,
+    DataError,
+)
 
 
 def _in_wagtail_admin(match) -> bool:

@@ -220,6 +220,8 @@ def _staff(username: str = "redaktion") -> Client:
         ("post", "/admin/choose-external-link/", {}),
         ("post", "/admin/choose-phone-link/", {}),
         ("get", "/admin/choose-page/chosen-multiple/?id=abc", None),
+        ("get", f"/admin/images/chooser/chosen-multiple/?id={10**30}", None),
+        ("get", f"/admin/documents/chooser/chosen-multiple/?id={10**30}", None),
         ("post", "/admin/redirects/import/", {}),
     ],
 )
