@@ -594,14 +594,10 @@ def _parallel_shapes(reading, steps, joins, outgoing, target_of, element_of) -> 
             task_element = element_of.get(task_id)
             leaving = outgoing.get(task_element.get("id"), []) if task_element is not None else []
             ends_at = [f.get("targetRef") for f in leaving]
-            if task is None or task["kind"] != "task" or len(ends_at) != 1:
-                reading.refused.append(
-                    _("parallel branch %(name)s: each branch is one task that meets the others")
-                    % {"name": _label(element) if element is not None else step["id"]}
-                )
-                return
-            join = ends_at[0]
-            if join not in joins or (join_id in joins and join != join_id):
+            join = ends_at[0] if len(ends_at) == 1 else None
+            one_task = task is not None and task["kind"] == "task"
+            meets = join in joins and not (join_id in joins and join != join_id)
+            if task is None or not one_task or not meets:
                 reading.refused.append(
                     _("parallel branch %(name)s: each branch is one task that meets the others")
                     % {"name": _label(element) if element is not None else step["id"]}

@@ -13,7 +13,6 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
@@ -29,7 +28,7 @@ from .admin_views import (
 )
 from .diagram import svg_data_url
 from .models import ProcessDesign
-from .sharing import LIBRARY, import_design
+from .sharing import LIBRARY, free_key, import_design
 
 
 def shipped() -> dict[str, dict]:
@@ -90,11 +89,7 @@ def use_template_view(request, key: str):
         messages.error(request, _("Choose one of your offices."))
         return redirect("prozessbibliothek:index")
     office = form.cleaned_data["office"]
-    base = slugify(f"{data['key']}-{office.short_name}")[:45]
-    new_key, number = base, 1
-    while ProcessDesign.objects.filter(key=new_key).exists():
-        number += 1
-        new_key = f"{base}-{number}"
+    new_key = free_key(f"{data['key']}-{office.short_name}", fallback=data["key"])
     copy = {**data, "key": new_key, "office": office.short_name}
     copy["name"] = f"{data['name']} ({office.short_name})"[:200]
     office_ids = None if request.user.is_superuser else design_office_ids(request.user)

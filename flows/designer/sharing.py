@@ -103,6 +103,16 @@ def import_design(data: dict, *, office_ids: set[int] | None = None) -> ProcessD
     return design
 
 
+def free_key(wanted: str, *, fallback: str) -> str:
+    """A design key not taken yet: ``wanted`` as a slug, else with -2, -3 … after it."""
+    base = slugify(wanted)[:45] or fallback
+    key, number = base, 1
+    while ProcessDesign.objects.filter(key=key).exists():
+        number += 1
+        key = f"{base}-{number}"
+    return key
+
+
 def lane_assignment(lane: str, office: OrgUnit) -> dict | None:
     """Who does a task of a BPMN lane: the office or role of the lane's name (its name,
     short name or English name; a role's key or name), None when nothing here has it."""
@@ -130,11 +140,7 @@ def lane_assignment(lane: str, office: OrgUnit) -> dict | None:
 def import_bpmn_draft(data: dict, *, office: OrgUnit) -> ProcessDesign:
     """A BPMN file's steps as a new draft (under a free key); its gaps are listed by the
     check on the publish page, and it is published only once they are filled."""
-    base = slugify(data["key"])[:45] or "bpmn"
-    key, number = base, 1
-    while ProcessDesign.objects.filter(key=key).exists():
-        number += 1
-        key = f"{base}-{number}"
+    key = free_key(data["key"], fallback="bpmn")
     design = ProcessDesign(key=key, name=data["name"][:200] or key, office=office)
     try:
         design.steps = stream(_items(data["steps"]), "kind")

@@ -101,20 +101,6 @@
     return found;
   }
 
-  function fillSourcePicker(select, input) {
-    var current = input.value;
-    var choices = [option("", texts.dataset.source, !current)];
-    var known = false;
-    sources().forEach(function (source) {
-      known = known || source.value === current;
-      choices.push(option(source.value, source.label, source.value === current));
-    });
-    if (current && !known) {
-      choices.push(option(current, current + " (" + texts.dataset.missing + ")", true));
-    }
-    select.replaceChildren.apply(select, choices);
-  }
-
   function decisionValues() {
     var list = document.getElementById("designer-decision-values");
     if (!list) {
@@ -175,28 +161,31 @@
     return element;
   }
 
-  function fillStepPicker(select, input) {
+  // A step's or a source's list: the choices, the current value kept (also one that
+  // does not exist any more: the check names it).
+  function fillPicker(select, input) {
     var current = input.value;
-    var choices = [option("", texts.dataset.choose, !current)];
-    var known = false;
-    steps().forEach(function (step) {
-      if (step.id === current) {
-        known = true;
-      }
-      choices.push(option(step.id, step.label, step.id === current));
+    var isSource = input.dataset.picker === "source";
+    var entries = isSource ? sources() : steps().map(function (step) {
+      return { value: step.id, label: step.label };
     });
-    if (current && !known) {  // a step that does not exist (the check names it)
+    var choices = [option("", isSource ? texts.dataset.source : texts.dataset.choose, !current)];
+    var known = false;
+    entries.forEach(function (entry) {
+      known = known || entry.value === current;
+      choices.push(option(entry.value, entry.label, entry.value === current));
+    });
+    if (current && !known) {
       choices.push(option(current, current + " (" + texts.dataset.missing + ")", true));
     }
     select.replaceChildren.apply(select, choices);
   }
 
-  function stepPicker(input, fill) {
+  function stepPicker(input, kind) {
     if (input.dataset.picker) {
       return;
     }
-    fill = fill || fillStepPicker;
-    input.dataset.picker = fill === fillStepPicker ? "step" : "source";
+    input.dataset.picker = kind;
     var select = document.createElement("select");
     select.dataset.picks = input.name;
     var label = form.querySelector("label[for='" + input.id + "']");
@@ -207,7 +196,7 @@
     }
     input.type = "hidden";
     input.insertAdjacentElement("afterend", select);
-    fill(select, input);
+    fillPicker(select, input);
     select.addEventListener("input", function () {
       input.value = select.value;
     });
@@ -272,9 +261,9 @@
   function attach() {
     form.querySelectorAll("input[type='text'], input:not([type])").forEach(function (input) {
       if (NEXT.test(input.name)) {
-        stepPicker(input);
+        stepPicker(input, "step");
       } else if (SOURCE.test(input.name)) {
-        stepPicker(input, fillSourcePicker);
+        stepPicker(input, "source");
       } else if (VALUE.test(input.name) && !input.dataset.picker) {
         input.dataset.picker = "value";
         input.setAttribute("list", "designer-decision-values");
@@ -299,7 +288,7 @@
     form.querySelectorAll("select[data-picks]").forEach(function (select) {
       var input = form.querySelector("input[name='" + select.dataset.picks + "']");
       if (input && document.activeElement !== select) {
-        (input.dataset.picker === "source" ? fillSourcePicker : fillStepPicker)(select, input);
+        fillPicker(select, input);
       }
     });
     decisionValues();
