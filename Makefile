@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Directory (LDAP) support needs C headers to build python-ldap; add it when present.
 LDAP_EXTRA := $(shell test -f /usr/include/ldap.h && test -f /usr/include/sasl/sasl.h && echo ",ldap")
 
-.PHONY: start test install lint check messages typecheck
+.PHONY: start test install lint check messages typecheck vendor-bpmn-js
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,3 +55,18 @@ check: install
 ## Rewrites the German and English catalogues from the source.
 messages: install
 	$(BIN)/python manage.py translations --update
+
+## Refresh the vendored BPMN modeller (bpmn-js, from the npm registry, pinned here):
+## copies its built files and licence into flows/static/flows/vendor/bpmn-js/.
+BPMN_JS_VERSION ?= 18.31.1
+BPMN_JS_DIR := flows/static/flows/vendor/bpmn-js
+vendor-bpmn-js:
+	rm -rf /tmp/bpmn-js-vendor && mkdir -p /tmp/bpmn-js-vendor
+	cd /tmp/bpmn-js-vendor && npm pack --silent bpmn-js@$(BPMN_JS_VERSION) && tar xzf bpmn-js-$(BPMN_JS_VERSION).tgz
+	rm -rf $(BPMN_JS_DIR) && mkdir -p $(BPMN_JS_DIR)/assets/bpmn-font
+	cp /tmp/bpmn-js-vendor/package/dist/bpmn-modeler.production.min.js /tmp/bpmn-js-vendor/package/LICENSE $(BPMN_JS_DIR)/
+	cp /tmp/bpmn-js-vendor/package/dist/assets/diagram-js.css /tmp/bpmn-js-vendor/package/dist/assets/bpmn-js.css $(BPMN_JS_DIR)/assets/
+	mkdir -p $(BPMN_JS_DIR)/assets/bpmn-font/css
+	cp /tmp/bpmn-js-vendor/package/dist/assets/bpmn-font/css/bpmn.css $(BPMN_JS_DIR)/assets/bpmn-font/css/
+	cp -r /tmp/bpmn-js-vendor/package/dist/assets/bpmn-font/font $(BPMN_JS_DIR)/assets/bpmn-font/
+	echo "bpmn-js $(BPMN_JS_VERSION) from the npm registry (make vendor-bpmn-js)" > $(BPMN_JS_DIR)/VERSION

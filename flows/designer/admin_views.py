@@ -32,12 +32,14 @@ from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from portal_site.accounts.models import OrgUnit
-from portal_site.cases.access import can_act_on_case, led_unit_ids
+from portal_site.cases.access import can_act_on_case
 from portal_site.cases.models import Case
 from portal_site.core.admin_columns import yes_no
 
+from .access import design_office_ids, designs_for
 from .bpmn import BpmnError, export_bpmn
 from .bpmn_import import ChoosePool, import_bpmn
+from .canvas_views import canvas_view
 from .definition import problems
 from .diagram import built_in_values, failing_steps, svg_data_url
 from .flow import retry
@@ -45,22 +47,6 @@ from .models import ProcessDesign, Resource
 from .services import changes, history, publish, restore
 from .sharing import export_design, import_bpmn_draft, import_design, lane_assignment
 from .testrun import end_test_runs, start_test_run, test_cases
-
-
-def design_office_ids(user) -> set[int]:
-    """The offices whose processes a designer composes: their own and those they lead."""
-    ids = led_unit_ids(user=user)
-    if user.org_unit_id:
-        ids.add(user.org_unit_id)
-    return ids
-
-
-def designs_for(user) -> QuerySet[ProcessDesign]:
-    """Administrators see every design, a designer those of their offices."""
-    designs = ProcessDesign.objects.select_related("office")
-    if user.is_superuser:
-        return designs
-    return designs.filter(office_id__in=design_office_ids(user))
 
 
 def _limit_offices(form, user) -> None:
@@ -88,7 +74,7 @@ def publish_view(request, pk: int):
             )
         return redirect("flows_design_publish", pk=design.pk)
     draft, latest = design.definition(), design.latest_version()
-    found = problems(draft)
+    found = design.problems()
     return TemplateResponse(
         request,
         "flows/designer/publish.html",
@@ -347,6 +333,7 @@ def admin_urls():
             name="flows_design_export",
         ),
         path("prozesse/importieren/", import_view, name="flows_design_import"),
+        path("prozesse/<int:pk>/zeichnen/", canvas_view, name="flows_design_canvas"),
     ]
 
 
@@ -448,7 +435,8 @@ class DesignEditView(OwnOfficesMixin, DesignFormMixin, EditView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         draft = self.object.definition()
-        context["problems"] = problems(draft)
+        context["problems"] = self.object.problems()
+        context["canvas_url"] = reverse("flows_design_canvas", args=[self.object.pk])
         context["diagram"] = svg_data_url(draft, failing=failing_steps(draft, context["problems"]))
         context["preview_url"] = reverse("flows_design_preview", args=[self.object.pk])
         return context

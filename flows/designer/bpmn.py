@@ -57,7 +57,10 @@ def _q(namespace: str, tag: str) -> str:
     return f"{{{namespace}}}{tag}"
 
 
-def export_bpmn(*, key: str, name: str, definition: dict) -> bytes:
+def export_bpmn(*, key: str, name: str, definition: dict, layout: dict | None = None) -> bytes:
+    """The definition as BPMN 2.0 XML; ``layout`` is where the canvas placed the shapes and
+    arrows (``{"shapes": {id: [x, y, w, h]}, "edges": {"source>target": [[x, y], …]}}``),
+    missing ones are laid out here."""
     root = ElementTree.Element(
         _q(BPMN, "definitions"),
         {"id": f"defs_{key}", "targetNamespace": "https://stadtportal.example/prozesse"},
@@ -67,8 +70,9 @@ def export_bpmn(*, key: str, name: str, definition: dict) -> bytes:
     )
     steps = definition.get("steps") or []
     flows: list[tuple] = []  # id, source, target, condition (or None), exit (or "")
+    # Always a start (a new draft on the canvas begins with it).
+    ElementTree.SubElement(process, _q(BPMN, "startEvent"), {"id": "start", "name": _("Start")})
     if steps:
-        ElementTree.SubElement(process, _q(BPMN, "startEvent"), {"id": "start", "name": _("Start")})
         flows.append(("flow_start", "start", steps[0]["id"], None, ""))
     members = {t: step["id"] for step in steps if step["kind"] == "parallel" for t in step["tasks"]}
     for step in steps:
@@ -96,7 +100,7 @@ def export_bpmn(*, key: str, name: str, definition: dict) -> bytes:
             element.set(_q(SP, "value"), condition.get("value") or "")
             if condition.get("also"):
                 element.set(_q(SP, "also"), json.dumps(condition["also"], ensure_ascii=False))
-    _diagram_interchange(root, process, flows)
+    _diagram_interchange(root, process, flows, layout or {})
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
@@ -112,9 +116,10 @@ SIZES = {
 }
 
 
-def _diagram_interchange(root, process, flows: list) -> None:
+def _diagram_interchange(root, process, flows: list, layout: dict) -> None:
     """BPMN DI: shapes and edges, so modelling tools (bpmn-js, Camunda Modeler) draw it.
-    Always written: the layout is computed in Python (:mod:`.bpmn_layout`)."""
+    Always written: where the canvas placed a shape or arrow (``layout``) it stays there,
+    the rest is laid out in Python (:mod:`.bpmn_layout`)."""
     from .bpmn_layout import centres, waypoints
 
     shapes = [e for e in process if _local(e) in SIZES]
@@ -126,10 +131,15 @@ def _diagram_interchange(root, process, flows: list) -> None:
         diagram, _q(BPMNDI, "BPMNPlane"), {"id": "plane", "bpmnElement": process.get("id")}
     )
     bounds = {}
+    saved_shapes, saved_edges = layout.get("shapes") or {}, layout.get("edges") or {}
     for element in shapes:
         element_id = element.get("id")
         width, height = SIZES[_local(element)]
         x, y = placed[element_id]
+        saved = saved_shapes.get(element_id)
+        if _numbers(saved, 4):
+            left, top, width, height = (float(v) for v in saved)
+            x, y = left + width / 2, top + height / 2
         bounds[element_id] = (x - width / 2, y - height / 2, width, height)
         shape = ElementTree.SubElement(
             plane,
@@ -142,8 +152,8 @@ def _diagram_interchange(root, process, flows: list) -> None:
             {
                 "x": f"{x - width / 2:.0f}",
                 "y": f"{y - height / 2:.0f}",
-                "width": str(width),
-                "height": str(height),
+                "width": f"{width:.0f}",
+                "height": f"{height:.0f}",
             },
         )
     for flow_id, source, target, _condition, _exit in flows:
@@ -152,8 +162,20 @@ def _diagram_interchange(root, process, flows: list) -> None:
         edge = ElementTree.SubElement(
             plane, _q(BPMNDI, "BPMNEdge"), {"id": f"{flow_id}_di", "bpmnElement": flow_id}
         )
-        for x, y in waypoints(bounds[source], bounds[target]):
+        saved = saved_edges.get(f"{source}>{target}")
+        drawn = saved_shapes.get(source) and saved_shapes.get(target)
+        points = saved if drawn and saved and all(_numbers(p, 2) for p in saved) else None
+        for x, y in points or waypoints(bounds[source], bounds[target]):
             ElementTree.SubElement(edge, _q(DI, "waypoint"), {"x": f"{x:.0f}", "y": f"{y:.0f}"})
+
+
+def _numbers(value, count: int) -> bool:
+    """A saved position: ``count`` finite numbers (a hand-edited layout may hold anything)."""
+    return (
+        isinstance(value, list)
+        and len(value) == count
+        and all(isinstance(v, int | float) and abs(v) < 1e7 for v in value)
+    )
 
 
 def _xml_id(text: str) -> str:

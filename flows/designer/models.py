@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -47,6 +48,13 @@ class ProcessDesign(models.Model):
     )
     inputs = StreamField(InputsBlock(), verbose_name=_("inputs"), blank=True)
     steps = StreamField(StepsBlock(), verbose_name=_("steps"), blank=True)
+    layout = models.JSONField(
+        _("diagram layout"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("Where the canvas placed each step and arrow (element id → position)."),
+    )
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 
     panels = [
@@ -90,7 +98,30 @@ class ProcessDesign(models.Model):
 
     def problems(self) -> list[str]:
         """What keeps the draft from being published (it saves with them)."""
-        return problems(self.definition())
+        return self.field_problems() + problems(self.definition())
+
+    def field_problems(self) -> list[str]:
+        """Settings the panels would refuse (a required text left empty, a step without
+        its arrow), one sentence per step: a draft saved from the canvas may hold them."""
+        block = self._meta.get_field("steps").stream_block
+        try:
+            block.clean(self.steps)
+        except ValidationError as error:
+            found = []
+            for index, step_error in sorted((getattr(error, "block_errors", None) or {}).items()):
+                child = self.steps[index]
+                name = child.value.get("title") or child.value.get("subject") or child.block_type
+                labels = [
+                    str(child.block.child_blocks[f].label or f)
+                    for f in getattr(step_error, "block_errors", None) or {}
+                    if f in child.block.child_blocks
+                ]
+                found.append(
+                    _("Step „%(step)s“: fill in %(fields)s.")
+                    % {"step": name, "fields": ", ".join(labels) or _("its settings")}
+                )
+            return found or [" ".join(error.messages)]
+        return []
 
     def latest_version(self) -> ProcessDesignVersion | None:
         return self.published_versions().order_by("-number").first()

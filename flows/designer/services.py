@@ -24,7 +24,7 @@ def publish(*, design: ProcessDesign, actor: User | None = None) -> ProcessDesig
     """Freeze the draft as the next version; running cases keep theirs."""
     design = ProcessDesign.objects.select_for_update().get(pk=design.pk)
     definition = design.definition()
-    found = problems(definition)
+    found = design.field_problems() + problems(definition)
     if found:
         raise ValidationError(found)
     last = design.published_versions().aggregate(last=Max("number"))["last"] or 0
