@@ -218,6 +218,30 @@ SERVICES = [
             "personal@kassel.de",
         ),
     },
+    {
+        "slug": "sperrmuell",
+        "topic": "buergerservice",
+        "office": "Bürgerservice",
+        "fee_keys": [],
+        "documents": "",
+        "title": "Sperrmüll zur Abholung anmelden",
+        "summary": (
+            "Sperrige Möbel und Gegenstände abholen lassen: online anmelden, die Gebühr "
+            "bezahlen, den Abholtermin per E-Mail erhalten."
+        ),
+        "fees": "30,00 € je Abholung (bis 3 m³)",
+        "processing_time": "Abholtermin in der Regel innerhalb von zwei Wochen",
+        "text": (
+            "Melden Sie an, was abgeholt werden soll, und bezahlen Sie die Gebühr online. "
+            "Der Bürgerservice plant die Abholung ein und nennt Ihnen den Termin."
+        ),
+        "contact": (
+            "Bürgerservice",
+            "Obere Königsstraße 8\n34117 Kassel",
+            "0561 115",
+            "buergerservice@kassel.de",
+        ),
+    },
 ]
 
 ARCHIVE_TERMS = "nutzungsbedingungen-stadtarchiv"

@@ -131,6 +131,20 @@ SERVICES: dict[str, dict[str, str]] = {
         ),
         "contact": "Organisation team",
     },
+    "sperrmuell": {
+        "title": "Book a bulky-waste pickup",
+        "summary": (
+            "Have bulky furniture and items collected: book online, pay the fee, get the "
+            "pickup date by e-mail."
+        ),
+        "fees": "€30.00 per pickup (up to 3 m³)",
+        "processing_time": "a pickup date usually within two weeks",
+        "text": (
+            "Tell us what is to be collected and pay the fee online. The citizens' service "
+            "plans the pickup and tells you the date."
+        ),
+        "contact": "Citizens' service",
+    },
     "auskunft-eheschliessung": {
         "title": "Trauinfo: information on getting married",
         "summary": (
@@ -200,6 +214,7 @@ FORMS = {
     "raum-buchen": "Book a meeting room",
     "trauinfo": "Wedding information: questions about getting married",
     "wiederbesetzung": "Apply to refill a permanent post",
+    "sperrmuell-anmelden": "Book a bulky-waste pickup",
 }
 
 CONFIRMATION_TEXT = "<p>Thank you! Your application has been received.</p>"
@@ -245,6 +260,12 @@ FORM_TEXTS: dict[str, str] = {
     "Ort": "Town",
     "Straße/Hausnummer/Zusatz": "Street and house number",
     "E-Mail": "E-mail",
+    "Abholung": "Pickup",
+    "Abholadresse": "Pickup address",
+    "Gegenstände": "Items",
+    "Zum Beispiel: Sofa, zwei Stühle, ein Schrank (bis 3 m³).": (
+        "For example: a sofa, two chairs, a wardrobe (up to 3 m³)."
+    ),
     "Frage": "Question",
     "Welche Urkundenart wollen Sie anfordern?": "Which kind of certificate do you need?",
     "Bei der Anforderung von verschiedenen Urkunden ist jeweils ein neuer Antrag "

@@ -438,6 +438,32 @@ def marriage_info_steps() -> list[tuple]:
     ]
 
 
+def bulky_waste_steps() -> list[tuple]:
+    return [
+        step(
+            "Abholung",
+            [
+                f("Ihr Name", name="name", role="full_name"),
+                f("E-Mail", "email", name="email", role="email"),
+                f("Abholadresse", name="adresse"),
+                f(
+                    "Gegenstände",
+                    "multiline",
+                    name="gegenstaende",
+                    help_text="Zum Beispiel: Sofa, zwei Stühle, ein Schrank (bis 3 m³).",
+                ),
+                f(
+                    "Wunschtermin",
+                    "date",
+                    name="wunschtermin",
+                    required=False,
+                    rules={"date_rule": "future"},
+                ),
+            ],
+        ),
+    ]
+
+
 def reappointment_steps() -> list[tuple]:
     return [
         step(
@@ -546,6 +572,15 @@ FORMS = [
         "Anfrage zur Eheschließung",
     ),
     (
+        "sperrmuell-anmelden",
+        "Sperrmüll zur Abholung anmelden",
+        "sperrmuell",
+        "gestaltet-sperrmuell",
+        "Bürgerservice",
+        IdentificationMode.ANYONE,
+        "Sperrmüllanmeldung",
+    ),
+    (
         "wiederbesetzung",
         "Wiederbesetzung einer Planstelle beantragen",
         "wiederbesetzung-planstelle",
@@ -574,6 +609,7 @@ def load_form_demo() -> dict[str, int]:
         "raum-buchen": room_booking_steps(),
         "trauinfo": marriage_info_steps(),
         "wiederbesetzung": reappointment_steps(),
+        "sperrmuell-anmelden": bulky_waste_steps(),
     }
     _demo_organisation()
     created = 0

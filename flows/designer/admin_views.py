@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -30,6 +31,7 @@ from wagtail.admin.views.generic.models import (
 )
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 
 from portal_site.accounts.models import OrgUnit
 from portal_site.cases.access import can_act_on_case
@@ -39,7 +41,7 @@ from portal_site.core.admin_columns import yes_no
 from .access import design_office_ids, designs_for
 from .bpmn import BpmnError, export_bpmn
 from .bpmn_import import ChoosePool, import_bpmn
-from .canvas_views import canvas_view
+from .canvas_views import canvas_view, new_drawing_view
 from .definition import problems
 from .diagram import built_in_values, failing_steps, svg_data_url
 from .flow import retry
@@ -334,6 +336,7 @@ def admin_urls():
         ),
         path("prozesse/importieren/", import_view, name="flows_design_import"),
         path("prozesse/<int:pk>/zeichnen/", canvas_view, name="flows_design_canvas"),
+        path("prozesse/neu-zeichnen/", new_drawing_view, name="flows_design_draw_new"),
     ]
 
 
@@ -347,6 +350,17 @@ class PublishColumn(Column):
 class DesignIndexView(IndexView):
     def get_base_queryset(self):
         return designs_for(self.request.user)
+
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.request.user.has_perm("flows.add_processdesign"):
+            buttons.append(
+                HeaderButton(
+                    _("Draw a new process"), url=reverse("flows_design_draw_new"), icon_name="plus"
+                )
+            )
+        return buttons
 
 
 def resources_for(user) -> QuerySet[Resource]:

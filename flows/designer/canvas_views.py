@@ -5,19 +5,56 @@ loads and saves is :mod:`.canvas`."""
 from __future__ import annotations
 
 import json
+from typing import cast
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
-from .access import designs_for
+from portal_site.accounts.models import OrgUnit
+
+from .access import design_office_ids, designs_for
 from .bpmn import BpmnError
 from .canvas import canvas_state, form_inputs, panel_schema, save_canvas
 from .diagram import built_in_values
+from .models import ProcessDesign
+from .sharing import free_key
+
+
+class NewDrawingForm(forms.Form):
+    """A new draft to draw: its name and office (the key is made from the name)."""
+
+    name = forms.CharField(label=gettext_lazy("Name of the process"), max_length=200)
+    office = forms.ModelChoiceField(
+        label=gettext_lazy("Responsible office"), queryset=OrgUnit.objects.order_by("name")
+    )
+
+
+def new_drawing_view(request):
+    """A new, empty draft opened on the canvas (``/admin/prozesse/neu-zeichnen/``)."""
+    if not request.user.has_perm("flows.add_processdesign"):
+        raise PermissionDenied
+    form = NewDrawingForm(request.POST or None)
+    if not request.user.is_superuser:
+        field = cast(forms.ModelChoiceField, form.fields["office"])
+        field.queryset = field.queryset.filter(pk__in=design_office_ids(request.user))
+    offices = cast(forms.ModelChoiceField, form.fields["office"]).queryset
+    if len(offices) == 1:
+        form.fields["office"].initial = offices[0].pk
+    if request.method == "POST" and form.is_valid():
+        name = form.cleaned_data["name"]
+        design = ProcessDesign.objects.create(
+            key=free_key(name, fallback="prozess"), name=name, office=form.cleaned_data["office"]
+        )
+        log(instance=design, action="wagtail.create", user=request.user)
+        return redirect("flows_design_canvas", pk=design.pk)
+    return TemplateResponse(request, "flows/designer/new_drawing.html", {"form": form})
 
 
 def canvas_view(request, pk: int):

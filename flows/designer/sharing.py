@@ -14,10 +14,10 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from portal_site.accounts.models import OrgUnit, User
+from serviceportal.slugs import german_slug
 
 from .definition import problems
 from .models import ProcessDesign, draft_from, stream
@@ -105,7 +105,7 @@ def import_design(data: dict, *, office_ids: set[int] | None = None) -> ProcessD
 
 def free_key(wanted: str, *, fallback: str) -> str:
     """A design key not taken yet: ``wanted`` as a slug, else with -2, -3 … after it."""
-    base = slugify(wanted)[:45] or fallback
+    base = german_slug(wanted)[:45] or fallback  # "Sperrmüll" -> "sperrmuell"
     key, number = base, 1
     while ProcessDesign.objects.filter(key=key).exists():
         number += 1

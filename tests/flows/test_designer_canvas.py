@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from flows.designer import sharing
 from flows.designer.bpmn import export_bpmn
 from flows.designer.canvas import canvas_state, panel_schema, save_canvas
+from flows.designer.demo import load_fees as ensure_fees
 from flows.designer.models import ProcessDesign
 from flows.designer.services import publish
 from flows.designer.sharing import install_library
 from portal_site.accounts.models import OrgUnit
-from flows.designer.demo import load_fees as ensure_fees
 
 pytestmark = pytest.mark.django_db
 

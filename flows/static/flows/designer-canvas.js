@@ -26,6 +26,7 @@
   var statusLine = document.getElementById("canvas-status");
   var errorBox = document.getElementById("canvas-errors");
   var dirty = false;
+  var loaded = false;
   var selected = null;
 
   var ICONS = {
@@ -174,7 +175,7 @@
     var entries = {};
     var kind = kindOf(element);
     if (element.type !== "bpmn:EndEvent" && element.type !== "bpmn:SequenceFlow" && element.type !== "label") {
-      ["task", "email", "branch", "end"].forEach(function (next) {
+      ["task", "email", "document", "fee", "status", "branch", "wait", "end"].forEach(function (next) {
         entries["append." + next] = {
           group: "model",
           className: ICONS[next],
@@ -592,19 +593,38 @@
     steps = newState.steps;
     conditions = newState.conditions;
     inputs = newState.inputs;
-    var viewbox = null;
-    try { viewbox = services.canvas.viewbox(); } catch (error) { viewbox = null; }
+    var viewbox = loaded ? services.canvas.viewbox() : null;
     return modeler.importXML(newState.xml).then(function () {
-      if (viewbox && viewbox.width) {
-        services.canvas.viewbox(viewbox);
+      if (viewbox) {
+        services.canvas.viewbox(viewbox);  // after a save: where the designer was
       } else {
-        services.canvas.zoom("fit-viewport", "auto");
+        place();
       }
+      loaded = true;
       mark(newState.failing);
       markExits();
       showProblems(newState.problems);
       selected = null;
       render();
+    });
+  }
+
+  // The first view: the drawing at its size, clear of the palette on the left; a
+  // drawing larger than the canvas is zoomed out to fit.
+  function place() {
+    var box = services.canvas.viewbox();
+    var inner = box.inner;
+    var room = { width: box.outer.width - 160, height: box.outer.height - 60 };
+    if (inner.width > room.width || inner.height > room.height) {
+      var scale = Math.min(room.width / inner.width, room.height / inner.height);
+      services.canvas.viewbox({
+        x: inner.x - 140 / scale, y: inner.y - 30 / scale,
+        width: box.outer.width / scale, height: box.outer.height / scale
+      });
+      return;
+    }
+    services.canvas.viewbox({
+      x: inner.x - 140, y: inner.y - 40, width: box.outer.width, height: box.outer.height
     });
   }
 
@@ -685,6 +705,7 @@
     }
   });
   document.getElementById("canvas-save").addEventListener("click", save);
+  document.getElementById("canvas-fit").addEventListener("click", place);
   window.addEventListener("beforeunload", function (event) {
     if (dirty) {
       event.preventDefault();
