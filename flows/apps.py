@@ -68,6 +68,10 @@ class FlowsConfig(AppConfig):
             "flows.add_resource",
             "flows.change_resource",
             "flows.view_resource",
+            # a fee a new process charges is created in place on the canvas; its revenue
+            # account and cost object stay for the cash office to fill in
+            "shop.add_fee",
+            "shop.view_fee",
         )
         roles.register_role_permissions(
             roles.HR_DEVELOPMENT,

@@ -41,7 +41,7 @@ from portal_site.core.admin_columns import yes_no
 from .access import design_office_ids, designs_for
 from .bpmn import BpmnError, export_bpmn
 from .bpmn_import import ChoosePool, import_bpmn
-from .canvas_views import canvas_view, new_drawing_view
+from .canvas_views import canvas_view, new_drawing_view, new_fee_view
 from .definition import problems
 from .diagram import built_in_values, failing_steps, svg_data_url
 from .flow import retry
@@ -337,6 +337,7 @@ def admin_urls():
         path("prozesse/importieren/", import_view, name="flows_design_import"),
         path("prozesse/<int:pk>/zeichnen/", canvas_view, name="flows_design_canvas"),
         path("prozesse/neu-zeichnen/", new_drawing_view, name="flows_design_draw_new"),
+        path("prozesse/gebuehr-anlegen/", new_fee_view, name="flows_design_new_fee"),
     ]
 
 

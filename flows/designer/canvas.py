@@ -37,6 +37,7 @@ STRUCTURAL = frozenset(
 )
 # Fields that pick from the draft itself (the panel fills these lists from the canvas).
 PICKERS = {
+    "person": "person",
     "earlier_task": "task",
     "until_input": "input",
     "resource_from": "input",

@@ -15,11 +15,14 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
-from portal_site.accounts.models import OrgUnit
+from portal_site.accounts.models import OrgUnit, User
+from shop.models import Fee
 
 from .access import design_office_ids, designs_for
+from .blocks import fee_choices
 from .bpmn import BpmnError
 from .canvas import canvas_state, form_inputs, panel_schema, save_canvas
 from .diagram import built_in_values
@@ -57,6 +60,44 @@ def new_drawing_view(request):
     return TemplateResponse(request, "flows/designer/new_drawing.html", {"form": form})
 
 
+class NewFeeForm(forms.ModelForm):
+    class Meta:
+        model = Fee
+        fields = ["booking_key", "name", "amount"]
+
+
+@require_POST
+def new_fee_view(request):
+    """A fee created in place from the canvas's fee lines (JSON in, the new choice out)."""
+    if not (
+        request.user.has_perm("flows.change_processdesign")
+        and request.user.has_perm("shop.add_fee")
+    ):
+        raise PermissionDenied
+    try:
+        data = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        data = None
+    if not isinstance(data, dict):
+        return JsonResponse(
+            {"errors": [_("The diagram could not be read; reload the page.")]}, status=400
+        )
+    form = NewFeeForm({k: str(data.get(k) or "") for k in ("booking_key", "name", "amount")})
+    if not form.is_valid():
+        errors = [
+            f"{form.fields[name].label}: {' '.join(messages)}"
+            for name, messages in form.errors.items()
+            if name in form.fields
+        ]
+        return JsonResponse({"errors": errors or [_("The fee could not be created.")]}, status=400)
+    fee = form.save(commit=False)
+    fee.description = fee.name
+    fee.save()
+    log(instance=fee, action="wagtail.create", user=request.user)
+    label = dict(fee_choices())[fee.booking_key]
+    return JsonResponse({"value": fee.booking_key, "label": label})
+
+
 def canvas_view(request, pk: int):
     """GET: the canvas page; POST (JSON): save the drawing as the draft."""
     if not request.user.has_perm("flows.change_processdesign"):
@@ -84,7 +125,11 @@ def canvas_view(request, pk: int):
         {
             "design": design,
             "state": canvas_state(design),
-            "schema": panel_schema(),
+            "schema": {
+                **panel_schema(),
+                "people": people(),
+                "canAddFee": request.user.has_perm("shop.add_fee"),
+            },
             "texts": canvas_texts(),
             "forms": form_inputs(),
             "placeholders": [
@@ -137,5 +182,23 @@ def canvas_texts() -> dict[str, str]:
         "exitUnpaid": _("The way after a Storno (not paid in time)"),
         "exitRefused": _("The way when the resource is not available"),
         "exitTitle": _("Which way is this arrow?"),
+        "newFee": _("New fee …"),
+        "newFeeKey": _("Booking key"),
+        "newFeeName": _("Name"),
+        "newFeeAmount": _("Amount (€)"),
+        "newFeeCreate": _("Create the fee"),
         "networkError": _("The server could not be reached; nothing is lost, try again."),
     }
+
+
+def people(limit: int = 3000) -> list[list[str]]:
+    """Staff a task may go to by name (the person picker): login and name with office."""
+    users = (
+        User.objects.filter(is_active=True, org_unit__isnull=False)
+        .select_related("org_unit")
+        .order_by("last_name", "first_name")[:limit]
+    )
+    return [
+        [user.username, f"{user.get_full_name() or user.username} ({user.org_unit.name})"]
+        for user in users
+    ]

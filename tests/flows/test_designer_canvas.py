@@ -269,3 +269,45 @@ def test_the_library_sperrmuell_design_passes_through_the_canvas(staff):
     design.refresh_from_db()
     assert design.definition() == before
     assert sharing.LIBRARY.exists()
+
+
+def test_a_designer_creates_a_missing_fee_in_place(design, client):
+    from portal_site.accounts import roles
+    from shop.models import Fee
+    from tests.factories import UserFactory
+
+    url = "/admin/prozesse/gebuehr-anlegen/"
+    designer = UserFactory(role=roles.PROCESS_DESIGNER, org_unit=design.office)
+    client.force_login(designer)
+    created = client.post(
+        url, {"booking_key": "530", "name": "Grünschnitt", "amount": "12.50"}, "application/json"
+    )
+    assert created.status_code == 200, created.content
+    assert created.json()["value"] == "530" and "12.50 €" in created.json()["label"]
+    fee = Fee.objects.get(booking_key="530")
+    assert fee.description == "Grünschnitt" and fee.account == ""  # for the cash office
+    for wrong in (
+        {"booking_key": "530", "name": "Doppelt", "amount": "1"},
+        {"booking_key": "531", "name": "Negativ", "amount": "-1"},
+        {"booking_key": "532", "name": "", "amount": "zwölf"},
+    ):
+        refused = client.post(url, wrong, "application/json", HTTP_ACCEPT_LANGUAGE="de")
+        assert refused.status_code == 400 and refused.json()["errors"]
+    assert Fee.objects.filter(booking_key__in=["531", "532"]).count() == 0
+    assert client.post(url, b"[", "application/json").status_code == 400
+    assert client.get(url).status_code == 405
+    clerk = UserFactory(role=roles.CLERK, org_unit=design.office)
+    client.force_login(clerk)
+    denied = client.post(url, {"booking_key": "533", "name": "x", "amount": "1"}, "application/json")
+    assert denied.status_code in (302, 403)  # Wagtail's admin: back to the dashboard
+    assert not Fee.objects.filter(booking_key="533").exists()
+
+
+def test_the_person_picker_lists_staff_by_name(design, client):
+    from portal_site.accounts.models import User
+
+    client.force_login(User.objects.filter(is_superuser=True).first())
+    page = client.get(f"/admin/prozesse/{design.pk}/zeichnen/")
+    people = dict(page.context["schema"]["people"])
+    clerk = User.objects.filter(org_unit__isnull=False, is_active=True).first()
+    assert clerk.username in people and clerk.org_unit.name in people[clerk.username]

@@ -80,15 +80,15 @@ def test_a_service_shows_its_office_fees_and_documents(client, demo):
 def test_a_new_service_page_appears_in_the_catalogue_without_more_work(client, demo):
     index = Page.objects.get(locale__language_code="de", slug="online-dienste")
     service = ServicePage(
-        title="Sperrmüll anmelden",
-        slug="sperrmuell",
+        title="Grünschnitt abholen lassen",
+        slug="gruenschnitt",
         summary="Abholung vereinbaren.",
         topic="bauen",
     )
     index.add_child(instance=service)
     service.save_revision().publish()
     page = client.get(CATALOGUE).content.decode().replace("\xad", "")
-    assert "Bauen, Wohnen und Umwelt" in page and "Sperrmüll anmelden" in page
+    assert "Bauen, Wohnen und Umwelt" in page and "Grünschnitt abholen lassen" in page
 
 
 def test_a_leika_key_has_fourteen_digits(demo):

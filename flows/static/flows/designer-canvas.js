@@ -203,6 +203,12 @@
     return entries;
   };
 
+  var people = el("datalist", { id: "canvas-people" });
+  (schema.people || []).forEach(function (person) {
+    people.appendChild(el("option", { value: person[0], label: person[1] }));
+  });
+  document.body.appendChild(people);
+
   var modeler = new window.BpmnJS({
     container: host,
     keyboard: { bindTo: document },
@@ -346,6 +352,9 @@
         .map(function (s) { return [s.id, s.label]; }), value, set);
     } else if (field.picker === "source") {
       input = select(sources(), value, field.required);
+    } else if (field.picker === "person") {
+      input = el("input", { type: "text", list: "canvas-people", autocomplete: "off" });
+      input.value = value || "";
     } else if (field.picker === "input") {
       input = select(sources().filter(function (s) { return s[0].indexOf(":") === -1; }), value, field.required);
     } else if (field.type === "choice") {
@@ -422,6 +431,53 @@
     }
   }
 
+  // A fee that is not in the schedule yet: created here, then picked for a new line.
+  function newFee(field, items, onChange) {
+    var details = el("details", { "class": "designer-canvas-new-fee" }, [el("summary", { text: T.newFee })]);
+    var inputs = {};
+    [["booking_key", T.newFeeKey, "text"], ["name", T.newFeeName, "text"], ["amount", T.newFeeAmount, "number"]]
+      .forEach(function (spec) {
+        var id = "canvas-field-" + (uid += 1);
+        inputs[spec[0]] = el("input", { type: spec[2], id: id, step: "0.01", min: "0" });
+        details.appendChild(el("div", { "class": "w-field__wrapper designer-canvas-field" }, [
+          el("label", { "for": id, "class": "w-field__label", text: spec[1] }), inputs[spec[0]]]));
+      });
+    var message = el("p", { "class": "error-message", role: "alert" });
+    var create = el("button", { type: "button", "class": "button button-small", text: T.newFeeCreate });
+    create.addEventListener("click", function () {
+      var body = {};
+      Object.keys(inputs).forEach(function (key) { body[key] = inputs[key].value; });
+      fetch(host.dataset.newFeeUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify(body)
+      }).then(function (response) {
+        return response.json().then(function (answer) { return { ok: response.ok, answer: answer }; });
+      }).then(function (result) {
+        if (!result.ok) {
+          message.textContent = (result.answer.errors || []).join(" ");
+          return;
+        }
+        field.item.forEach(function (sub) {
+          if (sub.name === "booking_key") {
+            sub.choices.push([result.answer.value, result.answer.label]);
+          }
+        });
+        items.push({ booking_key: result.answer.value, quantity_from: "" });
+        onChange(field.name);
+        render();
+      })["catch"](function () { message.textContent = T.networkError; });
+    });
+    details.appendChild(create);
+    details.appendChild(message);
+    return details;
+  }
+
+  function csrfToken() {
+    return document.querySelector("input[name='csrfmiddlewaretoken']").value;
+  }
+
   function listNode(field, values, onChange) {
     var items = Array.isArray(values[field.name]) ? values[field.name] : [];
     values[field.name] = items;
@@ -440,6 +496,9 @@
       group.appendChild(remove);
       box.appendChild(group);
     });
+    if (field.name === "lines" && schema.canAddFee) {
+      box.appendChild(newFee(field, items, onChange));
+    }
     var add = el("button", { type: "button", "class": "button button-small", text: T.add });
     add.addEventListener("click", function () {
       var item = {};
@@ -648,7 +707,7 @@
   }
 
   function save() {
-    var token = document.querySelector("input[name='csrfmiddlewaretoken']").value;
+    var token = csrfToken();
     statusLine.textContent = T.saving;
     errorBox.hidden = true;
     return modeler.saveXML({ format: false }).then(function (result) {
