@@ -89,11 +89,13 @@ class FlowsConfig(AppConfig):
         register_process_source("designer", published_processes)
         from portal_site.cases.erasure import register_eraser
 
-        from .designer.flow import DesignedFlow, erase_designed_data, resume_waits
+        from .designer.erasure import erase_designed_data
+        from .designer.flow import DesignedFlow, resume_waits, schedule_untimed_waits
         from .paying import register_payment_wait
 
         register_eraser("flows.designer", erase_designed_data)
         register_periodic("flows.designer.resume_waits", resume_waits)
+        register_setup_step(order=91, name="designer-waits", run=schedule_untimed_waits)
         register_payment_wait(DesignedFlow.await_payment)
 
         from portal_site.core.demo import register_demo_step

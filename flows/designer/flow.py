@@ -12,46 +12,40 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
-from django import forms
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from viewflow import jsonstore, this
+from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.nodes.split import SplitActivation
 
-from portal_site.accounts import roles
-from portal_site.accounts.models import Employee, OrgUnit, User
-from portal_site.accounts.selectors import department_head_of, team_lead_of
 from portal_site.cases import events
 from portal_site.cases.models import Case
 from portal_site.cases.processes import case_of
 from portal_site.cases.services import change_status, record
 from portal_site.processes import inputs_of
 
-from ..case_process import CaseProcess
 from ..paying import WaitForPayment, invoice_paid, storno_case
-from ..steps import HumanTask, NotBy, StepContext, StepForm, record_decision
+from ..steps import HumanTask, StepContext, record_decision
 from . import effects
-from .blocks import Assignee, FieldKind, ParallelMode
+from .blocks import ParallelMode
 from .definition import arm_holds, steps_by_id
-from .models import ProcessDesignVersion, Resource
+from .models import ProcessDesignVersion
+from .process import DefinitionError, DesignedProcess
+from .routing import designed_not_by, route
+from .task_forms import DesignedTaskForm
 
 logger = logging.getLogger(__name__)
 MAX_AUTOMATIC_STEPS = 200
 DIAGRAM_SECONDS = 24 * 3600  # also how long a drawing made without Graphviz stays a list
-
-
-class DefinitionError(Exception):
-    """The frozen definition cannot go on (a step missing, a loop of automatic steps)."""
 
 
 @contextmanager
@@ -69,121 +63,6 @@ def _acting(step: dict):
         raise DefinitionError(
             _("The step “%(id)s” failed: %(error)s") % {"id": step.get("id"), "error": error}
         ) from error
-
-
-class DesignedProcess(CaseProcess):
-    """Which version the case runs on, where it stands, and what the clerks decided."""
-
-    version_id = jsonstore.IntegerField(null=True, blank=True)
-    step = jsonstore.CharField(max_length=40, blank=True)
-    decisions = jsonstore.JSONField(default=dict, blank=True)
-    error = jsonstore.TextField(blank=True)
-    wait_until = jsonstore.CharField(max_length=10, blank=True)  # ISO date of a Warten step
-    values = jsonstore.JSONField(default=dict, blank=True)  # the clerks' fields, by name
-    documents = jsonstore.JSONField(default=dict, blank=True)  # document step id -> file id
-    invoice_id = jsonstore.IntegerField(null=True, blank=True)  # of a Gebühr step
-
-    class Meta:
-        proxy = True
-        verbose_name = gettext_lazy("designed process")
-        verbose_name_plural = gettext_lazy("designed processes")
-
-    def definition(self) -> dict:
-        """The frozen version (read once per process object: versions never change)."""
-        cached = self.__dict__.get("_definition")
-        if cached is None or cached[0] != self.version_id:
-            version = ProcessDesignVersion.objects.get(pk=self.version_id)
-            cached = self.__dict__["_definition"] = (self.version_id, version.definition)
-        return cached[1]
-
-    def current_step(self) -> dict:
-        return self.step_of(self.step)
-
-    def step_of(self, step_id: str) -> dict:
-        try:
-            return steps_by_id(self.definition())[step_id]
-        except KeyError:
-            message = _("The step “%(id)s” does not exist.") % {"id": step_id}
-            raise DefinitionError(message) from None
-
-    def task_step(self, task) -> dict:
-        """The designed task a workspace task stands for (a parallel one says so itself)."""
-        return self.step_of((task.data or {}).get("designed_step") or self.step)
-
-
-class DesignedTaskForm(StepForm):
-    """The designed task's fields (as the designer listed them), its decision, a comment."""
-
-    decision = forms.ChoiceField(label=gettext_lazy("Decision"), widget=forms.RadioSelect)
-    comment = forms.CharField(
-        label=gettext_lazy("Comment (internal)"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        process = DesignedProcess.objects.get(pk=self.task.process_id)
-        step = process.task_step(self.task)
-        decision = self.fields.pop("decision")
-        comment = self.fields.pop("comment")
-        assert isinstance(decision, forms.ChoiceField)
-        known = process.values or {}
-        for spec in step.get("fields") or []:
-            field = clerk_field(spec)
-            field.initial = known.get(spec["name"])
-            self.fields[f"field_{spec['name']}"] = field
-        decision.choices = [(d["value"], d["label"]) for d in step["decisions"]]
-        decision.label = step["title"]
-        decision.help_text = step.get("instructions") or ""
-        self.fields["decision"] = decision
-        self.fields["comment"] = comment
-
-    def field_values(self) -> dict[str, Any]:
-        """The filled-in fields as JSON values (dates as ISO text), by their names."""
-        found = {}
-        for key, value in self.cleaned_data.items():
-            if key.startswith("field_"):
-                if isinstance(value, time):
-                    value = value.strftime("%H:%M")
-                found[key[len("field_") :]] = (
-                    value.isoformat() if hasattr(value, "isoformat") else value
-                )
-        return found
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        data["values"] = self.field_values()
-        return data
-
-
-def clerk_field(spec: dict) -> forms.Field:
-    """The form field of a field the designer gave a task."""
-    kind, required, label = spec["kind"], bool(spec.get("required")), spec["label"]
-    common: dict[str, Any] = {"label": label, "required": required}
-    if kind == FieldKind.LONG_TEXT:
-        return forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), **common)
-    if kind == FieldKind.NUMBER:
-        return forms.DecimalField(max_digits=12, decimal_places=2, **common)
-    if kind == FieldKind.DATE:
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
-    if kind == FieldKind.TIME:  # "10:30"; anything else is refused with Django's message
-        return forms.TimeField(
-            widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            input_formats=["%H:%M", "%H:%M:%S", "%H.%M"],
-            **common,
-        )
-    if kind == FieldKind.YES_NO:
-        return forms.BooleanField(**common)
-    if kind in (FieldKind.CHOICE, FieldKind.RESOURCE):
-        if kind == FieldKind.CHOICE:
-            options = [c.strip() for c in (spec.get("choices") or "").splitlines() if c.strip()]
-        else:
-            options = [str(r) for r in Resource.objects.filter(active=True)]
-        choices = [("", "---------")] if not required else []
-        return forms.ChoiceField(choices=choices + [(o, o) for o in options], **common)
-    return forms.CharField(max_length=500, **common)
 
 
 class FanOutActivation(SplitActivation):
@@ -264,9 +143,12 @@ class DesignedFlow(flow.Flow):
     if_paid = flow.If(invoice_paid).Then(this.paid).Else(this.storno)
     paid = flow.Function(this.after_payment).Next(this.advance)
     storno = flow.Function(this.after_storno).Next(this.advance)
-    # A Warten step: the periodic job flows.designer.resume_waits goes on when it is due.
+    # A Warten step: viewflow's own database timer, due at the start of the day the step
+    # fixed; viewflow's dispatcher fires it (the periodic job flows.designer.resume_waits).
     waiting = (
-        flow.Handle().Annotation(title=gettext_lazy("Waiting until a date")).Next(this.advance)
+        flow.Timer(this.wait_due)
+        .Annotation(title=gettext_lazy("Waiting until a date"))
+        .Next(this.advance)
     )
     # A definition error: the case waits here, its error on the timeline, for a retry.
     failed = (
@@ -397,6 +279,11 @@ class DesignedFlow(flow.Flow):
             )
         process.save(update_fields=["data"])
 
+    def wait_due(self, activation) -> datetime:
+        """When the timer of a Warten step fires: the start of its day (local time)."""
+        day = parse_date(activation.process.wait_until or "") or timezone.localdate()
+        return timezone.make_aware(datetime.combine(day, time.min))
+
     def _wait_over(self, step: dict, process: DesignedProcess, case: Case) -> bool:
         """Whether a Warten step is due; the first time, its date is fixed and noted."""
         if not process.wait_until:
@@ -451,86 +338,35 @@ class DesignedFlow(flow.Flow):
             change_status(case=case, status=step["outcome"])
 
 
-def designed_not_by(task):
-    """Who may not decide a designed task: its step's "not by" setting (the applicant unless
-    switched off, and whoever decided the named tasks)."""
-    from .definition import not_by_steps
-
-    step = DesignedProcess.objects.get(pk=task.process_id).task_step(task)
-    return NotBy(applicant=step.get("not_by_applicant") is not False, steps=not_by_steps(step))
-
-
-def route(activation) -> User | None:
-    """Who gets a new task: a person (returned), or a queue noted on the task (another
-    office's, a role's; None and no note: the responsible office's queue). Its own
-    deadline goes on the task too, where the deadlines job reads it."""
-    process, task = activation.process, activation.task
-    step = process.task_step(task)
-    data = dict(task.data or {})
-    data["designed_step"] = step["id"]
-    if step.get("days"):
-        data["deadline_days"] = int(step["days"])
-    if step.get("escalate_after_days") not in (None, ""):
-        data["escalate_after_days"] = int(step["escalate_after_days"])
-    assignee = step.get("assignee") or Assignee.OFFICE
-    if assignee == Assignee.OTHER_OFFICE:
-        office = OrgUnit.objects.filter(short_name=step.get("office") or "").first()
-        if office is not None:
-            data["queue_office"] = office.pk
-    elif assignee == Assignee.ROLE and step.get("role") in roles.ROLES:
-        data["queue_role"] = step["role"]
-    task.data = data
-    return assignee_of(process, step, task)
-
-
-def assignee_of(process: DesignedProcess, step: dict, task=None) -> User | None:
-    """The person a task goes to; None leaves it in a queue (also when the directory knows
-    no supervisor, which the timeline says)."""
-    assignee = step.get("assignee") or Assignee.OFFICE
-    if assignee in (Assignee.OFFICE, Assignee.OTHER_OFFICE, Assignee.ROLE):
-        return None
-    case = case_of(process)
-    user: User | None = None
-    if assignee == Assignee.PERSON:
-        user = User.objects.filter(username=step.get("person") or "", is_active=True).first()
-    elif assignee in (Assignee.TEAM_LEAD, Assignee.DEPARTMENT_HEAD):
-        number = str((case.data.get("values") or {}).get("personnel_number") or "")
-        employee = Employee.objects.filter(personnel_number=number).first() if number else None
-        if employee is not None:
-            lookup = team_lead_of if assignee == Assignee.TEAM_LEAD else department_head_of
-            user = lookup(employee)
-    elif assignee == Assignee.EARLIER_CLERK:
-        earlier = (
-            process.task_set.filter(flow_task_type="HUMAN", status="DONE", owner__isnull=False)
-            .filter(data__designed_step=step.get("earlier_task"))
-            .order_by("-finished")
-            .first()
-        )
-        user = earlier.owner if earlier else None
-    if user is None or not user.is_active:
-        record(
-            case=case,
-            message=events.TASK_NOBODY_FOUND(task=step["title"]),
-        )
-        return None
-    return user
-
-
 def resume_waits() -> int:
-    """Periodic job: cases whose Warten step is due go on (idempotent, row-locked)."""
+    """Periodic job: the Warten steps whose day has come go on. Their waits are viewflow
+    timers (``flow.Timer``); viewflow's dispatcher fires every due one, each under its
+    process's lock, so two runners never fire one twice."""
+    from viewflow.workflow.timers import fire_due_timers
+
+    return fire_due_timers()
+
+
+def schedule_untimed_waits() -> int:
+    """Setup step after an upgrade: waits that started before they were timers (open
+    tasks of the ``waiting`` node of the kind ``HANDLE``) become scheduled timers."""
     from viewflow.workflow.models import Task
     from viewflow.workflow.status import STATUS
 
     node = DesignedFlow.instance.node("waiting")
-    today = timezone.localdate().isoformat()
-    resumed = 0
-    for task in Task.objects.filter(flow_task=node, status=STATUS.NEW).select_related("process"):
-        until = (task.process.data or {}).get("wait_until") or ""
-        if until and until <= today:
-            with transaction.atomic():
-                node.run(task)
-            resumed += 1
-    return resumed
+    changed = 0
+    for task in Task.objects.filter(
+        flow_task=node, status=STATUS.NEW, flow_task_type="HANDLE"
+    ).select_related("process"):
+        day = parse_date((task.process.data or {}).get("wait_until") or "")
+        task.flow_task_type = "TIMER"
+        task.status = STATUS.SCHEDULED
+        task.scheduled = timezone.make_aware(
+            datetime.combine(day or timezone.localdate(), time.min)
+        )
+        task.save(update_fields=["flow_task_type", "status", "scheduled"])
+        changed += 1
+    return changed
 
 
 def _kind(activation) -> str:
@@ -583,16 +419,3 @@ def diagram_of(case: Case) -> dict | None:
         ],
         "current": current,
     }
-
-
-def erase_designed_data(case: Case) -> None:
-    """The case's erasure (kernel eraser): what clerks filled into a designed process's
-    fields goes with the applicant's data; reservations are released. Decisions (option
-    values the designer defined) and the step stay, so the history stays explainable."""
-    for process in DesignedProcess.objects.filter(
-        flow_class=DesignedFlow, artifact_object_id=case.pk
-    ):
-        if process.values:
-            process.values = {}
-            process.save(update_fields=["data"])
-    effects.active_reservations(case).update(released_at=timezone.now())

@@ -21,8 +21,9 @@ from portal_site.cases.services import discard_test_case, open_case
 
 from ..steps import start_case_process
 from .definition import problems
-from .flow import DesignedFlow, DesignedProcess
+from .flow import DesignedFlow
 from .models import ProcessDesign, ProcessDesignVersion
+from .process import DesignedProcess
 
 TEST_RUN = "test_run"
 

@@ -449,26 +449,76 @@ def test_a_wait_step_holds_the_case_until_its_day_and_the_periodic_job_goes_on(l
     start_process(key="gestaltet-wiedervorlage", case=case)
     assert "flows.designer.resume_waits" in periodic_jobs()
     assert resume_waits() == 0  # not due yet
-    waiting = Task.objects.get(
-        of_cases(case.pk), flow_task=DesignedFlow.instance.node("waiting"), status=STATUS.NEW
-    )
-    process = waiting.process
-    process.data["wait_until"] = timezone.localdate().isoformat()  # three days later
-    process.save(update_fields=["data"])
+    node = DesignedFlow.instance.node("waiting")
+    waiting = Task.objects.get(of_cases(case.pk), flow_task=node, status=STATUS.SCHEDULED)
+    # viewflow's own timer, due at the start of the day three days from now
+    assert waiting.flow_task_type == "TIMER"
+    in_three_days = timezone.localdate() + timedelta(days=3)
+    assert timezone.localtime(waiting.scheduled).date() == in_three_days
+    assert timezone.localtime(waiting.scheduled).hour == 0
+
+    def three_days_later(task) -> None:
+        task.scheduled = timezone.now() - timedelta(seconds=1)
+        task.save(update_fields=["scheduled"])
+        task.process.data["wait_until"] = timezone.localdate().isoformat()
+        task.process.save(update_fields=["data"])
+
+    three_days_later(waiting)
     assert resume_waits() == 1  # on to the second wait, until the input's date
     case.refresh_from_db()
     assert (
         end_reached(case) == ""
         and case.timeline.filter(message__contains=termin.strftime("%d.%m.%Y")).exists()
     )
-    waiting = Task.objects.get(
-        of_cases(case.pk), flow_task=DesignedFlow.instance.node("waiting"), status=STATUS.NEW
-    )
-    waiting.process.data["wait_until"] = timezone.localdate().isoformat()
-    waiting.process.save(update_fields=["data"])
+    waiting = Task.objects.get(of_cases(case.pk), flow_task=node, status=STATUS.SCHEDULED)
+    assert timezone.localtime(waiting.scheduled).date() == termin
+    three_days_later(waiting)
     assert resume_waits() == 1
+    assert resume_waits() == 0  # fired once
     case.refresh_from_db()
     assert case.status == CaseStatus.COMPLETED and end_reached(case) == "end"
+
+
+def test_a_wait_begun_before_waits_were_timers_is_scheduled_after_the_upgrade(library):
+    """An open wait of the old kind (a HANDLE task the periodic job polled) becomes a
+    viewflow timer on its day when the setup step runs, and then fires like any other."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from flows.designer.flow import resume_waits, schedule_untimed_waits
+
+    data = {
+        "format": sharing.FORMAT,
+        "key": "altwarten",
+        "name": "Altes Warten",
+        "office": "34",
+        "inputs": [],
+        "steps": [
+            {"kind": "wait", "id": "warten", "days": 2, "until_input": "", "next": "ende"},
+            {"kind": "end", "id": "ende", "outcome": "completed"},
+        ],
+    }
+    publish(design=sharing.import_design(data))
+    case = case_for("gestaltet-altwarten", office=None, values={}, inputs={})
+    start_process(key="gestaltet-altwarten", case=case)
+    node = DesignedFlow.instance.node("waiting")
+    task = Task.objects.get(of_cases(case.pk), flow_task=node)
+    # as the old flow left it: a HANDLE task waiting, its day only in the process's data
+    task.flow_task_type, task.status, task.scheduled = "HANDLE", STATUS.NEW, None
+    task.save()
+    assert schedule_untimed_waits() == 1
+    assert schedule_untimed_waits() == 0  # once
+    task.refresh_from_db()
+    assert task.status == STATUS.SCHEDULED
+    assert timezone.localtime(task.scheduled).date() == timezone.localdate() + timedelta(days=2)
+    task.scheduled = timezone.now() - timedelta(seconds=1)
+    task.save(update_fields=["scheduled"])
+    task.process.data["wait_until"] = timezone.localdate().isoformat()
+    task.process.save(update_fields=["data"])
+    assert resume_waits() == 1
+    case.refresh_from_db()
+    assert case.status == CaseStatus.COMPLETED
 
 
 def test_a_designer_composes_the_processes_of_their_own_office_only(library, client):

@@ -256,7 +256,7 @@ def test_the_clerk_fills_in_fields_that_later_steps_read(staff):
     case = start(key)
     registrar = User.objects.get(username="standesamt")
     [todo] = open_tasks(case)
-    from flows.designer.flow import DesignedTaskForm
+    from flows.designer.task_forms import DesignedTaskForm
 
     form = DesignedTaskForm(
         data={"field_datum": "2027-05-14", "field_raum": "Mars", "decision": "ja"},

@@ -85,7 +85,7 @@ def test_a_designed_letter_is_filled_in_german_by_the_values_kinds():
 def test_the_designer_s_time_field_takes_a_time_of_day_and_refuses_anything_else():
     from django import forms
 
-    from flows.designer.flow import clerk_field
+    from flows.designer.task_forms import clerk_field
 
     field = clerk_field({"kind": "time", "label": "Uhrzeit", "required": True})
     assert field.clean("10:30") == dt.time(10, 30)
