@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from portal_site.cases.access import led_unit_ids
 
-from .models import ProcessDesign
+from .models import ProcessDesign, Resource
 
 
 def design_office_ids(user) -> set[int]:
@@ -17,9 +17,23 @@ def design_office_ids(user) -> set[int]:
     return ids
 
 
-def designs_for(user) -> QuerySet[ProcessDesign]:
-    """Administrators see every design, a designer those of their offices."""
-    designs = ProcessDesign.objects.select_related("office")
+def of_own_offices(records: QuerySet, user) -> QuerySet:
+    """Administrators see every record, a designer those of their offices."""
+    records = records.select_related("office")
     if user.is_superuser:
-        return designs
-    return designs.filter(office_id__in=design_office_ids(user))
+        return records
+    return records.filter(office_id__in=design_office_ids(user))
+
+
+def designs_for(user) -> QuerySet[ProcessDesign]:
+    return of_own_offices(ProcessDesign.objects.all(), user)
+
+
+def resources_for(user) -> QuerySet[Resource]:
+    return of_own_offices(Resource.objects.all(), user)
+
+
+def limit_offices(field, user) -> None:
+    """An office field offers a designer only their own offices."""
+    if not user.is_superuser:
+        field.queryset = field.queryset.filter(pk__in=design_office_ids(user))

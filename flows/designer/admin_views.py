@@ -38,7 +38,7 @@ from portal_site.cases.access import can_act_on_case
 from portal_site.cases.models import Case
 from portal_site.core.admin_columns import yes_no
 
-from .access import design_office_ids, designs_for
+from .access import design_office_ids, designs_for, limit_offices, resources_for
 from .bpmn import BpmnError, export_bpmn
 from .bpmn_import import ChoosePool, import_bpmn
 from .canvas_views import canvas_view, new_drawing_view, new_fee_view
@@ -52,9 +52,8 @@ from .testrun import end_test_runs, start_test_run, test_cases
 
 
 def _limit_offices(form, user) -> None:
-    if not user.is_superuser and "office" in form.fields:
-        field = form.fields["office"]
-        field.queryset = field.queryset.filter(pk__in=design_office_ids(user))
+    if "office" in form.fields:
+        limit_offices(form.fields["office"], user)
 
 
 def publish_view(request, pk: int):
@@ -362,14 +361,6 @@ class DesignIndexView(IndexView):
                 )
             )
         return buttons
-
-
-def resources_for(user) -> QuerySet[Resource]:
-    """Administrators manage every resource, a designer those of their offices."""
-    resources = Resource.objects.select_related("office")
-    if user.is_superuser:
-        return resources
-    return resources.filter(office_id__in=design_office_ids(user))
 
 
 class OwnOfficesMixin:

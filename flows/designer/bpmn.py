@@ -134,10 +134,11 @@ def _diagram_interchange(root, process, flows: list, layout: dict) -> None:
     saved_shapes, saved_edges = layout.get("shapes") or {}, layout.get("edges") or {}
     for element in shapes:
         element_id = element.get("id")
-        width, height = SIZES[_local(element)]
+        size = SIZES[_local(element)]
+        width, height = float(size[0]), float(size[1])
         x, y = placed[element_id]
         saved = saved_shapes.get(element_id)
-        if _numbers(saved, 4):
+        if saved is not None and _numbers(saved, 4):
             left, top, width, height = (float(v) for v in saved)
             x, y = left + width / 2, top + height / 2
         bounds[element_id] = (x - width / 2, y - height / 2, width, height)

@@ -319,7 +319,7 @@ def _layout(root, ledger: dict, steps: list[dict], drawn: dict) -> dict:
         for f in root.iter(_q(BPMN, "sequenceFlow"))
     ]
     member_of = {t: s["id"] for s in steps if s["kind"] == "parallel" for t in s["tasks"]}
-    names = {}
+    names: dict[str, str] = {}
     for element_id, became in ledger.items():
         if became == "start":
             names.setdefault(element_id, "start")
@@ -338,7 +338,7 @@ def _layout(root, ledger: dict, steps: list[dict], drawn: dict) -> dict:
     for edge in drawn.get("edges") or []:
         if not isinstance(edge, dict):
             continue
-        source, target = names.get(edge.get("source")), names.get(edge.get("target"))
+        source, target = names.get(str(edge.get("source"))), names.get(str(edge.get("target")))
         if source and target:
             edges[f"{source}>{target}"] = edge.get("points")
     return {"shapes": shapes, "edges": edges}
@@ -350,8 +350,9 @@ def save_canvas(design: ProcessDesign, payload: dict) -> dict:
     step model cannot take (nothing is stored then)."""
     xml, steps = payload.get("xml"), payload.get("steps")
     conditions, drawn = payload.get("conditions") or {}, payload.get("layout") or {}
-    valid = isinstance(xml, str) and isinstance(steps, dict)
-    if not valid or not isinstance(conditions, dict) or not isinstance(drawn, dict):
+    if not isinstance(xml, str) or not isinstance(steps, dict):
+        raise BpmnError(_("The diagram could not be read; reload the page."))
+    if not isinstance(conditions, dict) or not isinstance(drawn, dict):
         raise BpmnError(_("The diagram could not be read; reload the page."))
     try:
         root = SafeTree.fromstring(xml.encode("utf-8"))

@@ -21,7 +21,7 @@ from wagtail.log_actions import log
 from portal_site.accounts.models import OrgUnit, User
 from shop.models import Fee
 
-from .access import design_office_ids, designs_for
+from .access import designs_for, limit_offices
 from .blocks import fee_choices
 from .bpmn import BpmnError
 from .canvas import canvas_state, form_inputs, panel_schema, save_canvas
@@ -44,9 +44,7 @@ def new_drawing_view(request):
     if not request.user.has_perm("flows.add_processdesign"):
         raise PermissionDenied
     form = NewDrawingForm(request.POST or None)
-    if not request.user.is_superuser:
-        field = cast(forms.ModelChoiceField, form.fields["office"])
-        field.queryset = field.queryset.filter(pk__in=design_office_ids(request.user))
+    limit_offices(form.fields["office"], request.user)
     offices = cast(forms.ModelChoiceField, form.fields["office"]).queryset
     if len(offices) == 1:
         form.fields["office"].initial = offices[0].pk
@@ -58,6 +56,15 @@ def new_drawing_view(request):
         log(instance=design, action="wagtail.create", user=request.user)
         return redirect("flows_design_canvas", pk=design.pk)
     return TemplateResponse(request, "flows/designer/new_drawing.html", {"form": form})
+
+
+def _json_body(request) -> dict | None:
+    """The request's JSON object (None: not JSON, or no object)."""
+    try:
+        data = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 class NewFeeForm(forms.ModelForm):
@@ -74,11 +81,8 @@ def new_fee_view(request):
         and request.user.has_perm("shop.add_fee")
     ):
         raise PermissionDenied
-    try:
-        data = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        data = None
-    if not isinstance(data, dict):
+    data = _json_body(request)
+    if data is None:
         return JsonResponse(
             {"errors": [_("The diagram could not be read; reload the page.")]}, status=400
         )
@@ -104,11 +108,8 @@ def canvas_view(request, pk: int):
         raise PermissionDenied
     design = get_object_or_404(designs_for(request.user), pk=pk)
     if request.method == "POST":
-        try:
-            payload = json.loads(request.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            payload = None
-        if not isinstance(payload, dict):
+        payload = _json_body(request)
+        if payload is None:
             unreadable = _("The diagram could not be read; reload the page.")
             return JsonResponse({"errors": [unreadable]}, status=400)
         try:
@@ -199,6 +200,6 @@ def people(limit: int = 3000) -> list[list[str]]:
         .order_by("last_name", "first_name")[:limit]
     )
     return [
-        [user.username, f"{user.get_full_name() or user.username} ({user.org_unit.name})"]
+        [user.username, f"{user.get_full_name() or user.username} ({user.org_unit})"]
         for user in users
     ]

@@ -20,12 +20,8 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 
 from portal_site.accounts.models import OrgUnit
 
-from .admin_views import (
-    ProcessDesignViewSet,
-    ResourceViewSet,
-    _limit_offices,
-    design_office_ids,
-)
+from .access import design_office_ids
+from .admin_views import ProcessDesignViewSet, ResourceViewSet, _limit_offices
 from .diagram import svg_data_url
 from .models import ProcessDesign
 from .sharing import LIBRARY, free_key, import_design

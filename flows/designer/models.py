@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -103,7 +104,7 @@ class ProcessDesign(models.Model):
     def field_problems(self) -> list[str]:
         """Settings the panels would refuse (a required text left empty, a step without
         its arrow), one sentence per step: a draft saved from the canvas may hold them."""
-        block = self._meta.get_field("steps").stream_block
+        block = cast(StreamField, self._meta.get_field("steps")).stream_block
         try:
             block.clean(self.steps)
         except ValidationError as error:

@@ -298,7 +298,8 @@ def test_a_designer_creates_a_missing_fee_in_place(design, client):
     assert client.get(url).status_code == 405
     clerk = UserFactory(role=roles.CLERK, org_unit=design.office)
     client.force_login(clerk)
-    denied = client.post(url, {"booking_key": "533", "name": "x", "amount": "1"}, "application/json")
+    fee = {"booking_key": "533", "name": "x", "amount": "1"}
+    denied = client.post(url, fee, "application/json")
     assert denied.status_code in (302, 403)  # Wagtail's admin: back to the dashboard
     assert not Fee.objects.filter(booking_key="533").exists()
 
