@@ -161,7 +161,8 @@ def canvas_state(design: ProcessDesign) -> dict:
     id), each condition (by its arrow's id), and the draft's problems."""
     definition = design.definition()
     xml = _canvas_labels(
-        export_bpmn(key=design.key, name=design.name, definition=definition, layout=design.layout)
+        export_bpmn(key=design.key, name=design.name, definition=definition, layout=design.layout),
+        definition,
     )
     steps = {s["id"]: {"kind": s["kind"], "settings": settings_of(s)} for s in definition["steps"]}
     conditions = {}
@@ -186,13 +187,24 @@ def canvas_state(design: ProcessDesign) -> dict:
     }
 
 
-def _canvas_labels(xml: bytes) -> str:
-    """The export names gateways and waits by their step id (for other tools); the canvas
-    shows no ids: gateways stay unnamed, a wait is named by its days or input."""
+def _canvas_labels(xml: bytes, definition: dict) -> str:
+    """The export names gateways and waits by their step id and a status or an end by
+    its value (for other tools); the canvas shows no ids or values: gateways stay
+    unnamed, a wait is named by its days or input, a status or an end by its label."""
+    from portal_site.cases.models import CaseStatus
+
+    labels = {
+        step["id"]: str(CaseStatus(step.get("status") or step.get("outcome")).label)
+        for step in definition["steps"]
+        if step["kind"] in ("status", "end")
+        and (step.get("status") or step.get("outcome")) in CaseStatus.values
+    }
     root = SafeTree.fromstring(xml)
     for element in root.iter():
         local = element.tag.rsplit("}", 1)[-1]
-        if local in ("exclusiveGateway", "parallelGateway"):
+        if element.get("id") in labels:
+            element.set("name", labels[element.get("id")])
+        elif local in ("exclusiveGateway", "parallelGateway"):
             element.set("name", "")
         elif local == "intermediateCatchEvent":
             duration = element.find(f".//{_q(BPMN, 'timeDuration')}")

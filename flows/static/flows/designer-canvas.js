@@ -657,7 +657,7 @@
       if (viewbox) {
         services.canvas.viewbox(viewbox);  // after a save: where the designer was
       } else {
-        place();
+        place(true);
       }
       loaded = true;
       mark(newState.failing);
@@ -669,13 +669,17 @@
   }
 
   // The first view: the drawing at its size, clear of the palette on the left; a
-  // drawing larger than the canvas is zoomed out to fit.
-  function place() {
+  // drawing larger than the canvas is zoomed out to fit, but never below a readable
+  // size (the rest is reached with the hand tool or the mouse wheel).
+  function place(readable) {
     var box = services.canvas.viewbox();
     var inner = box.inner;
     var room = { width: box.outer.width - 160, height: box.outer.height - 60 };
     if (inner.width > room.width || inner.height > room.height) {
       var scale = Math.min(room.width / inner.width, room.height / inner.height);
+      if (readable === true) {
+        scale = Math.max(0.6, scale);
+      }
       services.canvas.viewbox({
         x: inner.x - 140 / scale, y: inner.y - 30 / scale,
         width: box.outer.width / scale, height: box.outer.height / scale
@@ -764,7 +768,7 @@
     }
   });
   document.getElementById("canvas-save").addEventListener("click", save);
-  document.getElementById("canvas-fit").addEventListener("click", place);
+  document.getElementById("canvas-fit").addEventListener("click", function () { place(false); });
   window.addEventListener("beforeunload", function (event) {
     if (dirty) {
       event.preventDefault();
