@@ -28,7 +28,7 @@ from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.nodes.split import SplitActivation
 
 from portal_site.cases import events
-from portal_site.cases.models import Case
+from portal_site.cases.models import Case, CaseStatus
 from portal_site.cases.processes import case_of
 from portal_site.cases.services import change_status, record
 from portal_site.processes import inputs_of
@@ -207,7 +207,11 @@ class DesignedFlow(flow.Flow):
         process.save(update_fields=["data"])
 
     def after_payment(self, activation) -> None:
+        """Paid: the case is being worked on again (a task may follow the fee)."""
         process = activation.process
+        case = case_of(process)
+        if case.status == CaseStatus.WAITING_FOR_PAYMENT:
+            change_status(case=case, status=CaseStatus.IN_PROGRESS)
         process.step = process.current_step()["next"]
         process.save(update_fields=["data"])
 
@@ -254,7 +258,7 @@ class DesignedFlow(flow.Flow):
                 if step["kind"] == "fee":
                     with _acting(step):
                         effects.issue_fee(step, process=process, case=case)
-                        change_status(case=case, status="waiting_for_payment")
+                        change_status(case=case, status=CaseStatus.WAITING_FOR_PAYMENT)
                     break
                 if step["kind"] == "reserve":
                     with _acting(step):

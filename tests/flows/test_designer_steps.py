@@ -335,6 +335,38 @@ def test_a_fee_step_invoices_waits_for_the_money_and_goes_on_when_paid(staff):
     assert "20,00 €" in thanks.body
 
 
+def test_a_case_paid_for_is_in_progress_again_while_a_task_follows(staff):
+    key = design(
+        [
+            {
+                "kind": "fee",
+                "id": "gebuehr",
+                "subject": "Gebühr",
+                "lines": [{"booking_key": "300"}],
+                "next": "einplanen",
+                "unpaid": "storniert",
+            },
+            task("einplanen", "ende"),
+            {"kind": "end", "id": "storniert", "outcome": "cancelled"},
+            END,
+        ]
+    )
+    case = start(key)
+    invoice = Invoice.objects.get(case=case)
+    assert case.status == CaseStatus.WAITING_FOR_PAYMENT
+    services.confirm_payment_by_hand(
+        invoice=invoice,
+        amount=invoice.total,
+        received_on=timezone.localdate(),
+        note="Kasse",
+        actor=User.objects.get(username="stadtkasse"),
+        token=str(uuid.uuid4()),
+    )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_PROGRESS
+    assert [t.data["designed_step"] for t in open_tasks(case)] == ["einplanen"]
+
+
 def test_an_unpaid_fee_takes_the_storno_and_the_designer_s_exit(staff):
     case = start(fee_design())
     invoice = Invoice.objects.get(case=case)
