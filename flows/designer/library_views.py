@@ -4,17 +4,19 @@ office the designer composes processes for (admin: *Prozesse → Prozessbiblioth
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from django import forms
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 
@@ -23,6 +25,7 @@ from portal_site.accounts.models import OrgUnit
 from .access import design_office_ids
 from .admin_views import ProcessDesignViewSet, ResourceViewSet, _limit_offices
 from .diagram import svg_data_url
+from .flow import DIAGRAM_SECONDS
 from .models import ProcessDesign
 from .sharing import LIBRARY, free_key, import_design
 
@@ -51,6 +54,18 @@ def _may_design(request) -> None:
         raise PermissionDenied
 
 
+def _diagram(key: str, definition: dict) -> str:
+    """A shipped design's drawing, made once per content and language (Graphviz runs a
+    process; the library page lists every design)."""
+    content = json.dumps(definition, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    digest = hashlib.sha256(content).hexdigest()[:16]
+    return cache.get_or_set(
+        f"designer-library-diagram:{key}:{digest}:{get_language()}",
+        lambda: svg_data_url(definition),
+        timeout=DIAGRAM_SECONDS,
+    )
+
+
 def library_view(request):
     _may_design(request)
     entries = []
@@ -64,7 +79,7 @@ def library_view(request):
                 "description": data.get("description", ""),
                 "office": office,
                 "steps": len(data["steps"]),
-                "diagram": svg_data_url(definition),
+                "diagram": _diagram(key, definition),
                 "form": TemplateForm(user=request.user, prefix=key),
                 "own": ProcessDesign.objects.filter(key=key).first(),
             }

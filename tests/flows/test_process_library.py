@@ -69,3 +69,22 @@ def test_a_template_goes_only_to_the_designers_own_offices(library, client):
     assert client.post("/admin/prozessbibliothek/gibtsnicht/verwenden/").status_code == 404
     client.force_login(User.objects.get(username="sachbearbeitung"))  # no designer
     assert client.get("/admin/prozessbibliothek/").status_code in (302, 403)
+
+
+def test_the_library_draws_each_shipped_design_once_not_on_every_view(library, client, monkeypatch):
+    from django.core.cache import cache
+
+    from flows.designer import library_views
+
+    cache.clear()
+    drawn = []
+    real = library_views.svg_data_url
+    monkeypatch.setattr(
+        library_views, "svg_data_url", lambda definition: drawn.append(1) or real(definition)
+    )
+    client.force_login(_designer())
+    assert client.get("/admin/prozessbibliothek/").status_code == 200
+    first = len(drawn)
+    assert first == len(library_views.shipped())
+    assert client.get("/admin/prozessbibliothek/").status_code == 200
+    assert len(drawn) == first  # from the cache
