@@ -42,7 +42,7 @@ from .access import design_office_ids, designs_for, limit_offices, resources_for
 from .bpmn import BpmnError, export_bpmn
 from .bpmn_import import ChoosePool, import_bpmn
 from .canvas_views import canvas_view, new_drawing_view, new_fee_view
-from .definition import problems
+from .check import problems
 from .diagram import built_in_values, failing_steps, svg_data_url
 from .flow import retry
 from .models import ProcessDesign, Resource

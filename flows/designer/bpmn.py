@@ -20,41 +20,24 @@ from xml.etree import ElementTree
 
 from django.utils.translation import gettext as _
 
-BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-XSI = "http://www.w3.org/2001/XMLSchema-instance"
-SP = "https://stadtportal.example/bpmn/1"
-BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
-DC = "http://www.omg.org/spec/DD/20100524/DC"
-DI = "http://www.omg.org/spec/DD/20100524/DI"
-ElementTree.register_namespace("bpmn", BPMN)
-ElementTree.register_namespace("bpmndi", BPMNDI)
-ElementTree.register_namespace("dc", DC)
-ElementTree.register_namespace("di", DI)
-ElementTree.register_namespace("xsi", XSI)
-ElementTree.register_namespace("sp", SP)
-
-ASSIGNMENT = (("assignee", "assignee"), ("person", "person"), ("earlier_task", "earlierTask"))
-# A task's settings BPMN has no attribute for: extension settings (JSON values).
-TASK_SETTINGS = (
-    "office",
-    "role",
-    "fields",
-    "escalate_after_days",
-    "not_by_applicant",
-    "not_by_steps",
-    "to_complete",
+from .bpmn_xml import (  # noqa: F401 - the names the import and the step kinds share
+    ASSIGNMENT,
+    BPMN,
+    BPMNDI,
+    DC,
+    DI,
+    JOIN,
+    OTHER_EXITS,
+    SP,
+    TASK_SETTINGS,
+    XSI,
+    BpmnError,
+    _local,
+    _q,
+    _read_settings,
+    _settings,
 )
-SERVICE_KINDS = ("email", "status", "document", "fee", "reserve")
-OTHER_EXITS = ("unpaid", "refused")  # a fee's exit after a Storno, a refused reservation
-JOIN = "__join"
-
-
-class BpmnError(ValueError):
-    """The file is no BPMN this portal can take (the message is for people)."""
-
-
-def _q(namespace: str, tag: str) -> str:
-    return f"{{{namespace}}}{tag}"
+from .kinds import kind_of
 
 
 def export_bpmn(*, key: str, name: str, definition: dict, layout: dict | None = None) -> bytes:
@@ -183,112 +166,9 @@ def _xml_id(text: str) -> str:
     return "p_" + "".join(c if c.isalnum() else "_" for c in text)
 
 
-def _settings(element, step: dict, fields) -> None:
-    """Settings as ``sp:setting`` extension elements, each value as JSON."""
-    extension = element.find(_q(BPMN, "extensionElements"))
-    if extension is None:
-        extension = ElementTree.SubElement(element, _q(BPMN, "extensionElements"))
-    for field in fields:
-        if step.get(field) not in (None, ""):
-            ElementTree.SubElement(extension, _q(SP, "setting"), {"name": field}).text = json.dumps(
-                step[field], ensure_ascii=False
-            )
-
-
-def _read_settings(element) -> dict:
-    settings = {}
-    for setting in element.iter(_q(SP, "setting")):
-        text = setting.text or ""
-        try:
-            settings[setting.get("name")] = json.loads(text)
-        except ValueError:  # an older export: the value as text
-            settings[setting.get("name")] = text
-    return settings
-
-
 def _export_step(process, step: dict, flows: list, members: dict[str, str]) -> None:
-    kind, step_id = step["kind"], step["id"]
-    if kind == "task" and step_id in members:  # goes on at its parallel step's join
-        flows.append((f"flow_{step_id}_join", step_id, members[step_id] + JOIN, None, ""))
-    if kind == "task":
-        element = ElementTree.SubElement(
-            process, _q(BPMN, "userTask"), {"id": step_id, "name": step["title"]}
-        )
-        if step.get("instructions"):
-            ElementTree.SubElement(element, _q(BPMN, "documentation")).text = step["instructions"]
-        extension = ElementTree.SubElement(element, _q(BPMN, "extensionElements"))
-        for decision in step["decisions"]:
-            ElementTree.SubElement(
-                extension,
-                _q(SP, "decision"),
-                {"value": decision["value"], "label": decision["label"]},
-            )
-        if step.get("days"):
-            element.set(_q(SP, "days"), str(step["days"]))
-        # Who does it (BPMN's own resource roles cannot name a directory lookup).
-        for field, attribute in ASSIGNMENT:
-            value = step.get(field) or ("office" if field == "assignee" else "")
-            if value:  # who does it: the office's queue unless the step says otherwise
-                element.set(_q(SP, attribute), str(value))
-        _settings(element, step, TASK_SETTINGS)
-    elif kind == "parallel":
-        split = ElementTree.SubElement(
-            process,
-            _q(BPMN, "parallelGateway"),
-            {"id": step_id, "name": step_id, "gatewayDirection": "Diverging"},
-        )
-        split.set(_q(SP, "mode"), step.get("mode") or "all")
-        split.set(_q(SP, "join"), step_id + JOIN)
-        ElementTree.SubElement(
-            process,
-            _q(BPMN, "parallelGateway"),
-            {"id": step_id + JOIN, "name": step_id, "gatewayDirection": "Converging"},
-        )
-        for number, task in enumerate(step["tasks"], start=1):
-            flows.append((f"flow_{step_id}_{number}", step_id, task, None, ""))
-        flows.append((f"flow_{step_id}_next", step_id + JOIN, step["next"], None, ""))
-        return
-    elif kind == "branch":
-        element = ElementTree.SubElement(
-            process, _q(BPMN, "exclusiveGateway"), {"id": step_id, "name": step_id}
-        )
-        for number, condition in enumerate(step["conditions"], start=1):
-            flows.append((f"flow_{step_id}_{number}", step_id, condition["next"], condition, ""))
-        if step.get("default"):
-            default = f"flow_{step_id}_default"
-            element.set("default", default)
-            flows.append((default, step_id, step["default"], None, ""))
-        return
-    elif kind in SERVICE_KINDS:
-        label = step.get("subject") or step.get("title") or step.get("status") or step_id
-        element = ElementTree.SubElement(
-            process, _q(BPMN, "serviceTask"), {"id": step_id, "name": label}
-        )
-        element.set(_q(SP, "kind"), kind)
-        settings = [k for k in step if k not in ("kind", "id", "next", *OTHER_EXITS)]
-        _settings(element, step, settings)
-        for other in OTHER_EXITS:
-            if step.get(other):
-                flows.append((f"flow_{step_id}_{other}", step_id, step[other], None, other))
-    elif kind == "wait":
-        element = ElementTree.SubElement(
-            process, _q(BPMN, "intermediateCatchEvent"), {"id": step_id, "name": step_id}
-        )
-        timer = ElementTree.SubElement(element, _q(BPMN, "timerEventDefinition"))
-        if step.get("days"):
-            duration = ElementTree.SubElement(timer, _q(BPMN, "timeDuration"))
-            duration.text = f"P{int(step['days'])}D"
-        else:
-            element.set(_q(SP, "untilInput"), step.get("until_input") or "")
-    else:  # end
-        element = ElementTree.SubElement(
-            process, _q(BPMN, "endEvent"), {"id": step_id, "name": step["outcome"]}
-        )
-        element.set(_q(SP, "outcome"), step["outcome"])
-        return
-    if step.get("next"):
-        flows.append((f"flow_{step_id}_next", step_id, step["next"], None, ""))
-
-
-def _local(element) -> str:
-    return element.tag.rsplit("}", 1)[-1]
+    """The step as its kind maps it (:meth:`.kinds.StepKind.export`); a parallel step's
+    task goes on at its step's join."""
+    if step["id"] in members:
+        flows.append((f"flow_{step['id']}_join", step["id"], members[step["id"]] + JOIN, None, ""))
+    kind_of(step).export(process, step, flows)

@@ -33,7 +33,8 @@ from defusedxml import ElementTree as SafeTree
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from .bpmn import ASSIGNMENT, BPMN, JOIN, SERVICE_KINDS, SP, BpmnError, _q, _read_settings
+from .bpmn_xml import ASSIGNMENT, BPMN, JOIN, SP, BpmnError, _q, _read_settings
+from .kinds import get as get_kind
 
 FOREIGN_TASKS = ("serviceTask", "sendTask", "receiveTask", "scriptTask", "businessRuleTask")
 TASKS = ("userTask", "manualTask", "task", *FOREIGN_TASKS)
@@ -519,18 +520,12 @@ def _task(reading: _Reading, element, step_id: str, nxt: str) -> dict:
 
 
 def _service(reading, element, step_id, service, leaving, nxt, target_of) -> dict:
-    if service not in SERVICE_KINDS:
+    kind = get_kind(service)
+    if kind is None or kind.bpmn_type != "bpmn:ServiceTask":
         raise BpmnError(_("Unknown kind of step: %(kind)s") % {"kind": service})
     exits = {f.get(_q(SP, "exit")): target_of(f) for f in leaving if f.get(_q(SP, "exit"))}
     step = {"kind": service, "id": step_id, **_read_settings(element), **exits, "next": nxt}
-    if service == "email":
-        step.setdefault("to", "applicant")
-        step.setdefault("address", "")
-        step.setdefault("subject", element.get("name") or step_id)
-        step.setdefault("body", "")
-    elif service == "status":
-        step.setdefault("status", "in_progress")
-    return step
+    return kind.imported(step, element)
 
 
 def _branch(element, step_id: str, leaving: list, target_of) -> dict:

@@ -25,10 +25,12 @@ from defusedxml import ElementTree as SafeTree
 from django.utils.translation import gettext as _
 from wagtail import blocks
 
-from .blocks import ConditionBlock, InputBlock, StepsBlock
-from .bpmn import BPMN, JOIN, OTHER_EXITS, SERVICE_KINDS, SP, BpmnError, _q, export_bpmn
+from .blocks import InputBlock
+from .bpmn import BPMN, JOIN, OTHER_EXITS, SP, BpmnError, _q, export_bpmn
 from .bpmn_import import import_bpmn
 from .diagram import failing_steps
+from .kinds import StepsBlock, all_kinds, get
+from .kinds.branch import ConditionBlock
 from .models import ProcessDesign, stream
 
 # What arrows say (drawn on the canvas), never a setting in the properties panel.
@@ -112,7 +114,18 @@ def panel_schema() -> dict:
             for name, child in block.child_blocks.items()
             if name not in STRUCTURAL and (described := _field(name, child, PICKERS))
         ]
-        kinds[kind] = {"label": str(block.meta.label or kind), "fields": fields}
+        meta = get(kind)
+        kinds[kind] = {
+            "label": str(block.meta.label or kind),
+            "fields": fields,
+            "bpmnType": meta.bpmn_type if meta else "bpmn:ServiceTask",
+            "icon": meta.icon if meta else "",
+            "labelField": meta.label_field if meta else "",
+            "onContextPad": bool(meta and meta.on_context_pad),
+            "exits": list(meta.exits) if meta else ["next"],
+            "exitLabels": {k: str(v) for k, v in meta.exit_labels.items()} if meta else {},
+            "conditional": bool(meta and meta.conditional),
+        }
     condition = [
         described
         for name, child in ConditionBlock().child_blocks.items()
@@ -127,29 +140,10 @@ def panel_schema() -> dict:
 
 
 def new_step_settings() -> dict[str, dict]:
-    """What a step drawn from the palette starts with: every required text filled, so a
-    new step is complete but for its arrows."""
-    letter = _("Dear Sir or Madam,\n\n…\n\nKind regards")
-    return {
-        "task": {
-            "title": _("New task"),
-            "assignee": "office",
-            "decisions": [{"value": "erledigt", "label": _("Done")}],
-        },
-        "email": {
-            "to": "applicant",
-            "subject": _("Your application {case_number}"),
-            "body": letter,
-        },
-        "document": {"title": _("Letter"), "subject": _("Notice"), "body": letter},
-        "fee": {"subject": _("Fee"), "lines": []},
-        "reserve": {},
-        "status": {"status": "in_progress"},
-        "wait": {"days": 14},
-        "end": {"outcome": "completed"},
-        "branch": {},
-        "parallel": {"mode": "all"},
-    }
+    """What a step drawn from the palette starts with (each kind says:
+    :meth:`.kinds.StepKind.new_settings`): every required text filled, so a new step is
+    complete but for its arrows."""
+    return {kind.name: kind.new_settings() for kind in all_kinds()}
 
 
 def settings_of(step: dict) -> dict:
@@ -268,43 +262,23 @@ def _coerce(settings: dict, fields: list[dict], *, complete: bool = False) -> di
 
 
 def _patch(root, steps: dict, conditions: dict) -> None:
-    """Write what the import reads from attributes (a service step's kind, a wait's days,
-    an end's outcome, a condition and the default way) into the drawn diagram."""
+    """Write what the import reads from attributes into the drawn diagram: each step's
+    kind does its own (:meth:`.kinds.StepKind.drawn`), here the conditions and exits."""
     for process in root.iter(_q(BPMN, "process")):
         for element in process:
             element_id = element.get("id", "")
             kind = (steps.get(element_id) or {}).get("kind")
             settings = (steps.get(element_id) or {}).get("settings") or {}
             local = element.tag.rsplit("}", 1)[-1]
-            if kind in SERVICE_KINDS and local == "serviceTask":
-                element.set(_q(SP, "kind"), kind)
-            elif kind == "wait":
-                _timer(element, settings)
-            elif kind == "end":
-                element.set(_q(SP, "outcome"), str(settings.get("outcome") or "completed"))
-            elif kind == "parallel":
-                element.set(_q(SP, "mode"), str(settings.get("mode") or "all"))
+            known = get(kind or "")
+            if known is not None:  # the kind writes what the import reads of it
+                known.drawn(element, settings)
             if local == "sequenceFlow" and element_id in conditions:
                 exit_name = conditions[element_id].get("exit")
                 if exit_name in OTHER_EXITS:  # a fee's way after a Storno, a refused booking
                     element.set(_q(SP, "exit"), exit_name)
                 else:
                     _condition(process, element, conditions[element_id])
-
-
-def _timer(element, settings: dict) -> None:
-    timer = element.find(_q(BPMN, "timerEventDefinition"))
-    if timer is None:
-        timer = ElementTree.SubElement(element, _q(BPMN, "timerEventDefinition"))
-    for old in list(timer):
-        timer.remove(old)
-    days = settings.get("days")
-    if isinstance(days, int) and not isinstance(days, bool) and days > 0:
-        ElementTree.SubElement(timer, _q(BPMN, "timeDuration")).text = f"P{days}D"
-    else:
-        # Neither set yet: a stand-in lets the import take the wait (the settings
-        # overwrite it; the check then asks for days or a date).
-        element.set(_q(SP, "untilInput"), str(settings.get("until_input") or "-"))
 
 
 def _condition(process, flow, condition: dict) -> None:

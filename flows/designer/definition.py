@@ -1,9 +1,9 @@
-"""A designed process's definition as data, its check, and how its values are read.
+"""A designed process's definition as data, the checks the step kinds share, and how
+its values are read.
 
-A definition is what a version freezes: ``{"inputs": [...], "steps": [...]}``,
-each step a dict with its ``kind`` (task, branch, email, status, end), its ``id``
-and its settings. :func:`problems` lists what keeps a definition from running, in
-German, naming the step; a draft saves with problems, only publishing needs none.
+A definition is what a version freezes: ``{"inputs": [...], "steps": [...]}``, each
+step a dict with its ``kind`` (:mod:`.kinds`), its ``id`` and its settings. The check
+of a whole definition is :func:`.check.problems`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from portal_site.notifications.letters import placeholders_in
-
 from .blocks import Assignee, FieldKind, Operator, Recipient
 
 PLACEHOLDERS = ("case_number", "title", "applicant_name", "office")
@@ -22,27 +20,17 @@ FEE_PLACEHOLDERS = ("invoice_reference", "invoice_total")
 RESERVATION_PLACEHOLDERS = ("resource", "reservation")
 RESERVE_VALUES = ("resource_from", "date_from", "start_from", "end_from", "count_from")
 DECISION = "decision:"
+
+
+class DefinitionError(Exception):
+    """The frozen definition cannot go on (a step missing, a loop of automatic steps)."""
+
+
 NUMERIC = (Operator.LESS, Operator.GREATER)
 
 
 def steps_by_id(definition: dict) -> dict[str, dict]:
     return {step["id"]: step for step in definition["steps"]}
-
-
-def successors(step: dict) -> list[str]:
-    """The steps a step can lead to (a parallel step: its tasks, then its next step)."""
-    kind = step["kind"]
-    if kind == "end":
-        return []
-    if kind == "branch":
-        targets = [condition["next"] for condition in step["conditions"]]
-        return targets + ([step["default"]] if step.get("default") else [])
-    targets = list(step.get("tasks") or []) if kind == "parallel" else []
-    targets += [step["next"]] if step.get("next") else []
-    for other in ("unpaid", "refused"):
-        if step.get(other):
-            targets.append(step[other])
-    return targets
 
 
 def parallel_of(definition: dict) -> dict[str, dict]:
@@ -59,21 +47,8 @@ def value_names(definition: dict) -> set[str]:
     """What steps can read by name: the inputs and the fields clerks fill in."""
     names = {item["name"] for item in definition.get("inputs") or []}
     for step in definition.get("steps") or []:
-        if step["kind"] == "task":
-            names |= {field["name"] for field in step.get("fields") or []}
+        names |= {field["name"] for field in step.get("fields") or []}
     return names
-
-
-def _reachable(graph: dict[str, list[str]], start: str) -> set[str]:
-    seen: set[str] = set()
-    todo = [start]
-    while todo:
-        current = todo.pop()
-        if current in seen or current not in graph:
-            continue
-        seen.add(current)
-        todo.extend(graph[current])
-    return seen
 
 
 def _number(text: str) -> Decimal | None:
@@ -81,128 +56,6 @@ def _number(text: str) -> Decimal | None:
         return Decimal(str(text).replace(",", ".").strip())
     except (InvalidOperation, ValueError):
         return None
-
-
-def problems(definition: dict) -> list[str]:
-    """What keeps the definition from running, one German sentence each (empty: none)."""
-    steps = definition.get("steps") or []
-    if not steps:
-        return [_("The process has no steps.")]
-    inputs = value_names(definition)
-    members = parallel_of(definition)
-    found: list[str] = []
-    ids = [step["id"] for step in steps]
-    for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
-        found.append(_("Two steps have the id “%(id)s”.") % {"id": duplicate})
-    by_id = {step["id"]: step for step in steps}
-    tasks = {step["id"]: step for step in steps if step["kind"] == "task"}
-    for step in steps:
-        found += _step_problems(step, by_id, tasks, inputs)
-        found += _member_problems(step, members, by_id)
-    if not any(step["kind"] == "end" for step in steps):
-        found.append(_("The process has no end."))
-    graph = {step["id"]: [t for t in successors(step) if t in by_id] for step in steps}
-    for task_id, parallel in members.items():  # a parallel task goes on with its step's next
-        if task_id in graph:
-            after = parallel.get("next") or ""
-            graph[task_id] = [after] if after in by_id else []
-    reachable = _reachable(graph, steps[0]["id"])
-    ends = {step["id"] for step in steps if step["kind"] == "end"}
-    for step in steps:
-        if step["id"] not in reachable:
-            found.append(
-                _("Step “%(id)s” cannot be reached from the first step.") % {"id": step["id"]}
-            )
-        elif ends and not _reachable(graph, step["id"]) & ends:
-            found.append(
-                _("Step “%(id)s” never reaches an end (a loop without exit).") % {"id": step["id"]}
-            )
-    return found
-
-
-def _step_problems(step: dict, by_id: dict, tasks: dict, inputs: set[str]) -> list[str]:
-    found = []
-    name = step["id"]
-    for target in successors(step):
-        if target not in by_id:
-            found.append(
-                _("Step “%(id)s” continues with “%(next)s”, which does not exist.")
-                % {"id": name, "next": target}
-            )
-    needs_next = ("email", "status", "wait", "parallel", "document", "fee", "reserve")
-    if step["kind"] in needs_next and not step.get("next"):
-        found.append(_("Step “%(id)s” does not say which step follows.") % {"id": name})
-    if step["kind"] == "task":
-        if (step.get("to_complete") or "").strip():  # left by a BPMN import
-            found.append(
-                _("Task “%(id)s” is to be completed: %(what)s")
-                % {"id": name, "what": step["to_complete"].strip()}
-            )
-        found += _assignee_problems(step, tasks)
-        found += _field_problems(step)
-        values = [d["value"] for d in step.get("decisions") or []]
-        if not values:
-            found.append(_("Task “%(id)s” has no decision options.") % {"id": name})
-        for value in sorted({v for v in values if values.count(v) > 1}):
-            found.append(
-                _("Task “%(id)s”: the decision “%(value)s” is offered twice.")
-                % {"id": name, "value": value}
-            )
-    if step["kind"] == "branch":
-        if not step.get("default"):
-            found.append(_("Branch “%(id)s” has no default step.") % {"id": name})
-        for condition in step["conditions"]:
-            for part in (condition, *(condition.get("also") or [])):
-                found += _condition_problems(name, part, tasks, inputs)
-    if step["kind"] == "wait":
-        until = (step.get("until_input") or "").strip()
-        if bool(step.get("days")) == bool(until):
-            found.append(
-                _("Wait “%(id)s” needs either a number of days or a date input.") % {"id": name}
-            )
-        elif until and until not in inputs:
-            found.append(
-                _("Wait “%(id)s” waits for the input “%(input)s”, which does not exist.")
-                % {"id": name, "input": until}
-            )
-    if step["kind"] == "email":
-        found += _recipient_problems(step, by_id)
-    if step["kind"] in ("email", "document"):
-        known = set(PLACEHOLDERS) | set(FEE_PLACEHOLDERS) | set(RESERVATION_PLACEHOLDERS) | inputs
-        for placeholder in placeholders_in(step["subject"] + step["body"]):
-            if placeholder not in known:
-                found.append(
-                    _("Step “%(id)s” uses the placeholder {%(name)s}, which does not exist.")
-                    % {"id": name, "name": placeholder}
-                )
-    if step["kind"] == "parallel":
-        for task_id in step.get("tasks") or []:
-            if task_id not in tasks:
-                found.append(
-                    _("Parallel step “%(id)s” names “%(task)s”, which is no task.")
-                    % {"id": name, "task": task_id}
-                )
-    if step["kind"] == "fee":
-        found += _fee_problems(step, inputs)
-    if step["kind"] == "reserve":
-        if not step.get("refused"):
-            found.append(
-                _("Reservation “%(id)s” does not say what follows when it is refused.")
-                % {"id": name}
-            )
-        for setting in RESERVE_VALUES:
-            value = (step.get(setting) or "").strip()
-            if value and value not in inputs:
-                found.append(
-                    _("Step “%(id)s” reads the value “%(value)s”, which does not exist.")
-                    % {"id": name, "value": value}
-                )
-            elif not value and setting != "count_from":
-                found.append(
-                    _("Reservation “%(id)s” does not say where its %(what)s comes from.")
-                    % {"id": name, "what": _RESERVE_LABELS()[setting]}
-                )
-    return found
 
 
 def _RESERVE_LABELS() -> dict[str, str]:  # noqa: N802 - read at call time (translated)
@@ -214,26 +67,28 @@ def _RESERVE_LABELS() -> dict[str, str]:  # noqa: N802 - read at call time (tran
     }
 
 
-def _member_problems(step: dict, members: dict[str, dict], by_id: dict) -> list[str]:
-    name = step["id"]
-    if step["kind"] != "task":
-        return []
-    if name in members:
-        if step.get("next"):
-            return [
-                _(
-                    "Task “%(id)s” is part of the parallel step “%(parallel)s”: leave its next "
-                    "step empty (the parallel step says what follows)."
-                )
-                % {"id": name, "parallel": members[name]["id"]}
-            ]
-        return []
-    if not step.get("next"):
-        return [_("Step “%(id)s” does not say which step follows.") % {"id": name}]
-    return []
+def reserve_problems(step: dict, inputs: set[str]) -> list[str]:
+    name, found = step["id"], []
+    if not step.get("refused"):
+        found.append(
+            _("Reservation “%(id)s” does not say what follows when it is refused.") % {"id": name}
+        )
+    for setting in RESERVE_VALUES:
+        value = (step.get(setting) or "").strip()
+        if value and value not in inputs:
+            found.append(
+                _("Step “%(id)s” reads the value “%(value)s”, which does not exist.")
+                % {"id": name, "value": value}
+            )
+        elif not value and setting != "count_from":
+            found.append(
+                _("Reservation “%(id)s” does not say where its %(what)s comes from.")
+                % {"id": name, "what": _RESERVE_LABELS()[setting]}
+            )
+    return found
 
 
-def _field_problems(step: dict) -> list[str]:
+def field_problems(step: dict) -> list[str]:
     found = []
     names = [field["name"] for field in step.get("fields") or []]
     for duplicate in sorted({n for n in names if names.count(n) > 1}):
@@ -250,7 +105,7 @@ def _field_problems(step: dict) -> list[str]:
     return found
 
 
-def _recipient_problems(step: dict, by_id: dict) -> list[str]:
+def recipient_problems(step: dict, by_id: dict) -> list[str]:
     from portal_site.accounts.models import OrgUnit
 
     name, to = step["id"], step["to"]
@@ -275,7 +130,7 @@ def _recipient_problems(step: dict, by_id: dict) -> list[str]:
     return found
 
 
-def _fee_problems(step: dict, inputs: set[str]) -> list[str]:
+def fee_problems(step: dict, inputs: set[str]) -> list[str]:
     from shop.models import Fee
 
     name = step["id"]
@@ -309,7 +164,7 @@ def not_by_steps(step: dict) -> tuple[str, ...]:
     )
 
 
-def _assignee_problems(step: dict, tasks: dict) -> list[str]:
+def assignee_problems(step: dict, tasks: dict) -> list[str]:
     from portal_site.accounts.models import User
 
     name, assignee = step["id"], step.get("assignee") or Assignee.OFFICE
@@ -350,7 +205,7 @@ def _assignee_problems(step: dict, tasks: dict) -> list[str]:
     return []
 
 
-def _condition_problems(name: str, condition: dict, tasks: dict, inputs: set[str]) -> list[str]:
+def condition_problems(name: str, condition: dict, tasks: dict, inputs: set[str]) -> list[str]:
     source = condition["source"].strip()
     if source.startswith(DECISION):
         task = tasks.get(source[len(DECISION) :])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from portal_site.accounts.models import OrgUnit
 
-from .models import Resource
+from .resources import Resource
 
 # (name, kind, capacity, equipment, location)
 DEMO_RESOURCES = [

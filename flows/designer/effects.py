@@ -40,7 +40,7 @@ from shop.services import (
 )
 
 from .blocks import Recipient
-from .models import Reservation, Resource
+from .resources import Reservation, Resource
 
 
 class StepFailed(Exception):

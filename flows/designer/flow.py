@@ -11,12 +11,10 @@ waits in ``failed`` with the error on its timeline until someone retries it.
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -31,38 +29,21 @@ from portal_site.cases import events
 from portal_site.cases.models import Case, CaseStatus
 from portal_site.cases.processes import case_of
 from portal_site.cases.services import change_status, record
-from portal_site.processes import inputs_of
 
 from ..paying import WaitForPayment, invoice_paid, storno_case
 from ..steps import HumanTask, StepContext, record_decision
 from . import effects
 from .blocks import ParallelMode
-from .definition import arm_holds, steps_by_id
+from .definition import DefinitionError, steps_by_id
+from .kinds import Run, kind_of
 from .models import ProcessDesignVersion
-from .process import DefinitionError, DesignedProcess
+from .process import DesignedProcess
 from .routing import designed_not_by, route
 from .task_forms import DesignedTaskForm
 
 logger = logging.getLogger(__name__)
 MAX_AUTOMATIC_STEPS = 200
 DIAGRAM_SECONDS = 24 * 3600  # also how long a drawing made without Graphviz stays a list
-
-
-@contextmanager
-def _acting(step: dict):
-    """One step's effects in a savepoint: if it fails unexpectedly, what it did is undone
-    and the case waits in the error state with the reason (the clerk's action that led
-    here still counts), instead of the whole request failing."""
-    try:
-        with transaction.atomic():
-            yield
-    except (DefinitionError, effects.StepFailed):
-        raise
-    except Exception as error:  # noqa: BLE001 - any failure of a step: error state, logged
-        logger.exception("Designed step %s failed", step.get("id"))
-        raise DefinitionError(
-            _("The step “%(id)s” failed: %(error)s") % {"id": step.get("id"), "error": error}
-        ) from error
 
 
 class FanOutActivation(SplitActivation):
@@ -106,10 +87,10 @@ class DesignedFlow(flow.Flow):
     where = (
         flow.Switch()
         .Case(this.failed, lambda activation: bool(activation.process.error))
-        .Case(this.task, lambda activation: _kind(activation) == "task")
-        .Case(this.parallel, lambda activation: _kind(activation) == "parallel")
-        .Case(this.waiting, lambda activation: _kind(activation) == "wait")
-        .Case(this.await_payment, lambda activation: _kind(activation) == "fee")
+        .Case(this.task, lambda activation: _waits_in(activation) == "task")
+        .Case(this.parallel, lambda activation: _waits_in(activation) == "parallel")
+        .Case(this.waiting, lambda activation: _waits_in(activation) == "waiting")
+        .Case(this.await_payment, lambda activation: _waits_in(activation) == "await_payment")
         .Default(this.end)
     )
     task = (
@@ -224,54 +205,19 @@ class DesignedFlow(flow.Flow):
         process.save(update_fields=["data"])
 
     def run_automatic_steps(self, activation) -> None:
-        """Branches, status changes and e-mails up to the next task or the end.
-
-        A step's next step is looked up before the step acts, so a definition error
-        stops in front of the step; a retry runs it once, not twice.
-        """
+        """The automatic steps (branches, status changes, e-mails …) up to the next step a
+        case waits at, or the end: each step runs as its kind says
+        (:meth:`.kinds.StepKind.proceed`)."""
         process = activation.process
         process.error = ""
         case = case_of(process)
+        run = Run(process=process, case=case, steps=steps_by_id(process.definition()), flow=self)
         try:
-            steps = steps_by_id(process.definition())
             for _count in range(MAX_AUTOMATIC_STEPS):
                 step = process.current_step()
-                if step["kind"] in ("task", "parallel", "end"):
-                    if step["kind"] == "end":
-                        self._end(step, case)
+                target = kind_of(step).proceed(step, run)
+                if target is None:
                     break
-                if step["kind"] == "wait" and not self._wait_over(step, process, case):
-                    break
-                if step["kind"] == "fee" and (case.data or {}).get("test_run"):
-                    # A test run charges nothing: no Kassenzeichen, no booking.
-                    from .diagram import Names
-
-                    fees = Names(None)
-                    record(
-                        case=case,
-                        message=events.TEST_RUN_FEE_SKIPPED(
-                            fee=", ".join(fees.fee(line["booking_key"]) for line in step["lines"])
-                        ),
-                    )
-                    process.step = step["next"]
-                    continue
-                if step["kind"] == "fee":
-                    with _acting(step):
-                        effects.issue_fee(step, process=process, case=case)
-                        change_status(case=case, status=CaseStatus.WAITING_FOR_PAYMENT)
-                    break
-                if step["kind"] == "reserve":
-                    with _acting(step):
-                        target = self._reserve(step, process=process, case=case)
-                else:
-                    target = self._target(step, process=process, case=case)
-                    if target not in steps:
-                        raise DefinitionError(
-                            _("The step “%(id)s” continues with “%(next)s”, which does not exist.")
-                            % {"id": step["id"], "next": target}
-                        )
-                    with _acting(step):
-                        self._act(step, process=process, case=case)
                 process.step = target
             else:
                 raise DefinitionError(_("More than 200 automatic steps in a row: a loop."))
@@ -287,59 +233,6 @@ class DesignedFlow(flow.Flow):
         """When the timer of a Warten step fires: the start of its day (local time)."""
         day = parse_date(activation.process.wait_until or "") or timezone.localdate()
         return timezone.make_aware(datetime.combine(day, time.min))
-
-    def _wait_over(self, step: dict, process: DesignedProcess, case: Case) -> bool:
-        """Whether a Warten step is due; the first time, its date is fixed and noted."""
-        if not process.wait_until:
-            if step.get("days"):
-                until = timezone.localdate() + timedelta(days=int(step["days"]))
-            else:
-                value = inputs_of(case).get(step.get("until_input") or "")
-                until = parse_date(str(value or "")) or timezone.localdate()
-            process.wait_until = until.isoformat()
-            record(
-                case=case,
-                message=events.WAITING_UNTIL(date=until),
-            )
-        due = parse_date(process.wait_until) or timezone.localdate()
-        if due > timezone.localdate():
-            return False
-        process.wait_until = ""
-        return True
-
-    def _target(self, step: dict, *, process: DesignedProcess, case: Case) -> str:
-        """The id of the step that follows an automatic step."""
-        if step["kind"] == "branch":
-            values = effects.values_of(process, case)
-            for condition in step["conditions"]:
-                if arm_holds(condition, decisions=process.decisions or {}, inputs=values):
-                    return condition["next"]
-            return step["default"]
-        if step["kind"] in ("status", "email", "wait", "document"):
-            return step["next"]
-        raise DefinitionError(_("Unknown kind of step: %(kind)s") % {"kind": step["kind"]})
-
-    def _act(self, step: dict, *, process: DesignedProcess, case: Case) -> None:
-        if step["kind"] == "status":
-            change_status(case=case, status=step["status"])
-        elif step["kind"] == "email":
-            effects.send_email(step, process=process, case=case)
-        elif step["kind"] == "document":
-            effects.file_document(step, process=process, case=case)
-
-    def _reserve(self, step: dict, *, process: DesignedProcess, case: Case) -> str:
-        try:
-            done, message = effects.reserve(step, process=process, case=case)
-        except effects.StepFailed as error:  # e.g. "9 Uhr": not available, with the reason
-            done, message = False, events.RESERVATION_REFUSED(reason=str(error))
-        record(case=case, message=message)
-        return step["next"] if done else step["refused"]
-
-    def _end(self, step: dict, case: Case) -> None:
-        if step["outcome"] != "completed":
-            effects.release_reservations(case)
-        if case.status != step["outcome"]:
-            change_status(case=case, status=step["outcome"])
 
 
 def resume_waits() -> int:
@@ -373,8 +266,9 @@ def schedule_untimed_waits() -> int:
     return changed
 
 
-def _kind(activation) -> str:
-    return activation.process.current_step()["kind"]
+def _waits_in(activation) -> str:
+    """The interpreter's node the case waits in at its current step ("": none)."""
+    return kind_of(activation.process.current_step()).waits_in
 
 
 def retry(case: Case) -> bool:

@@ -59,11 +59,12 @@ def _diagram(key: str, definition: dict) -> str:
     process; the library page lists every design)."""
     content = json.dumps(definition, sort_keys=True, ensure_ascii=False).encode("utf-8")
     digest = hashlib.sha256(content).hexdigest()[:16]
-    return cache.get_or_set(
+    drawn = cache.get_or_set(
         f"designer-library-diagram:{key}:{digest}:{get_language()}",
         lambda: svg_data_url(definition),
         timeout=DIAGRAM_SECONDS,
     )
+    return str(drawn or "")
 
 
 def library_view(request):

@@ -9,12 +9,8 @@ from django.utils.translation import gettext_lazy
 from viewflow import jsonstore
 
 from ..case_process import CaseProcess
-from .definition import steps_by_id
+from .definition import DefinitionError, steps_by_id
 from .models import ProcessDesignVersion
-
-
-class DefinitionError(Exception):
-    """The frozen definition cannot go on (a step missing, a loop of automatic steps)."""
 
 
 class DesignedProcess(CaseProcess):

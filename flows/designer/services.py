@@ -14,7 +14,7 @@ from portal_site.cases.models import Case
 from portal_site.processes import ProcessDefinition, ProcessInput
 
 from ..steps import start_case_process
-from .definition import problems
+from .check import problems
 from .flow import DesignedFlow
 from .models import ProcessDesign, ProcessDesignVersion, draft_from
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from portal_site.accounts.models import OrgUnit, User
 from serviceportal.slugs import german_slug
 
-from .definition import problems
+from .check import problems
 from .models import ProcessDesign, draft_from, stream
 from .services import publish
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from ..steps import StepForm
 from .blocks import FieldKind
-from .models import Resource
 from .process import DesignedProcess
+from .resources import Resource
 
 
 class DesignedTaskForm(StepForm):

@@ -20,7 +20,7 @@ from portal_site.cases.models import Case
 from portal_site.cases.services import discard_test_case, open_case
 
 from ..steps import start_case_process
-from .definition import problems
+from .check import problems
 from .flow import DesignedFlow
 from .models import ProcessDesign, ProcessDesignVersion
 from .process import DesignedProcess

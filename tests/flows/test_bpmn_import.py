@@ -19,7 +19,7 @@ from flows.designer import sharing
 from flows.designer.bpmn import BPMN, BpmnError, export_bpmn
 from flows.designer.bpmn_import import ChoosePool, import_bpmn, pools
 from flows.designer.bpmn_schema import validate
-from flows.designer.definition import problems
+from flows.designer.check import problems
 
 FILES = sorted((Path(__file__).parent.parent / "data" / "bpmn").rglob("*.bpmn"))
 KEPT = {"start", "joined", "arrow", "note", "lane"}  # besides the ids of steps

@@ -13,7 +13,8 @@ from viewflow.workflow.status import STATUS
 
 from flows import selectors, workspace
 from flows.designer import sharing
-from flows.designer.definition import holds, problems
+from flows.designer.check import problems
+from flows.designer.definition import holds
 from flows.designer.flow import DesignedFlow, retry
 from flows.designer.models import ProcessDesign, ProcessDesignVersion, draft_from
 from flows.designer.services import publish

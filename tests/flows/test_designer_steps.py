@@ -16,7 +16,7 @@ from viewflow.workflow.status import STATUS
 
 from flows import deadlines, selectors, workspace
 from flows.designer import sharing
-from flows.designer.definition import problems
+from flows.designer.check import problems
 from flows.designer.effects import active_reservations
 from flows.designer.flow import DesignedFlow
 from flows.designer.models import Reservation, Resource
@@ -836,3 +836,64 @@ def test_erasing_a_case_erases_what_clerks_filled_in_and_frees_its_room(rooms):
     process.refresh_from_db()
     assert process.values == {} and process.decisions == {"warten": "ja"}
     assert not active_reservations(case).exists()
+
+
+# -- a kind is one module
+
+
+def test_a_new_kind_is_one_module_and_check_drawing_bpmn_and_interpreter_read_it(staff):
+    """What a kind module holds is all the designer needs of it: a kind registered
+    here (not in any central list) is checked, drawn, exported, imported and run."""
+    from wagtail import blocks
+
+    from flows.designer.bpmn import export_bpmn
+    from flows.designer.bpmn_import import import_bpmn
+    from flows.designer.diagram import dot_source
+    from flows.designer.kinds import base
+    from flows.designer.models import ProcessDesign, ProcessDesignVersion
+    from flows.designer.process import DesignedProcess
+    from portal_site.accounts.models import OrgUnit
+
+    @base.register
+    class Note(base.StepKind):
+        name = "note"
+        order = 999
+
+        def block(self):
+            return blocks.StructBlock([("text", blocks.CharBlock())])
+
+        def problems(self, step, check):
+            found = super().problems(step, check)
+            return found + ([] if step.get("text") else [f"„{step['id']}“ has no text"])
+
+        def label(self, step, names):
+            return f"Notiz: {step['text']}"
+
+        def act(self, step, run):
+            run.process.values = {**(run.process.values or {}), "notiz": step["text"]}
+
+    try:
+        definition = {
+            "inputs": [],
+            "steps": [
+                {"kind": "note", "id": "merken", "text": "Akte anlegen", "next": "ende"},
+                END,
+            ],
+        }
+        assert problems(definition) == []
+        assert problems({**definition, "steps": [{**definition["steps"][0], "text": ""}, END]})
+        assert "Notiz: Akte anlegen" in dot_source(definition).source
+        xml = export_bpmn(key="notiz", name="Notiz", definition=definition)
+        assert b'sp:kind="note"' in xml
+        assert import_bpmn(xml)["steps"][0] == definition["steps"][0]
+
+        design = ProcessDesign.objects.create(
+            key="notiz", name="Notiz", office=OrgUnit.objects.get(short_name="34")
+        )
+        ProcessDesignVersion.objects.create(design=design, number=1, definition=definition)
+        case = start("gestaltet-notiz")
+        process = DesignedProcess.objects.get(artifact_object_id=case.pk)
+        assert process.values == {"notiz": "Akte anlegen"}
+        assert case.status == CaseStatus.COMPLETED
+    finally:
+        base._KINDS.pop("note", None)

@@ -14,7 +14,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from flows import segregation, selectors, workspace
-from flows.designer.definition import problems
+from flows.designer.check import problems
 from flows.designer.sharing import install_library
 from flows.models import TaskExclusion
 from portal_site.accounts import roles

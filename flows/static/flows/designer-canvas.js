@@ -29,32 +29,19 @@
   var loaded = false;
   var selected = null;
 
-  var ICONS = {
-    task: "bpmn-icon-user-task",
-    email: "bpmn-icon-send-task",
-    document: "bpmn-icon-script-task",
-    fee: "bpmn-icon-service-task",
-    reserve: "bpmn-icon-business-rule-task",
-    status: "bpmn-icon-manual-task",
-    branch: "bpmn-icon-gateway-xor",
-    parallel: "bpmn-icon-gateway-parallel",
-    wait: "bpmn-icon-intermediate-event-catch-timer",
-    end: "bpmn-icon-end-event-none"
-  };
-  var TYPES = {
-    task: "bpmn:UserTask",
-    email: "bpmn:ServiceTask",
-    document: "bpmn:ServiceTask",
-    fee: "bpmn:ServiceTask",
-    reserve: "bpmn:ServiceTask",
-    status: "bpmn:ServiceTask",
-    branch: "bpmn:ExclusiveGateway",
-    parallel: "bpmn:ParallelGateway",
-    wait: "bpmn:IntermediateCatchEvent",
-    end: "bpmn:EndEvent"
-  };
-  var LABEL_FIELD = { task: "title", document: "title", email: "subject", fee: "subject" };
-  var KINDS = Object.keys(TYPES);
+  // Each kind's drawing comes from its module on the server (flows/designer/kinds/):
+  // the BPMN element, the palette icon, the setting that names the shape.
+  var KINDS = Object.keys(schema.kinds);
+  var ICONS = {};
+  var TYPES = {};
+  var LABEL_FIELD = {};
+  KINDS.forEach(function (kind) {
+    ICONS[kind] = schema.kinds[kind].icon;
+    TYPES[kind] = schema.kinds[kind].bpmnType;
+    if (schema.kinds[kind].labelField) {
+      LABEL_FIELD[kind] = schema.kinds[kind].labelField;
+    }
+  });
 
   function clone(value) {
     return JSON.parse(JSON.stringify(value === undefined ? null : value)) || {};
@@ -71,20 +58,23 @@
     return kind + "_" + number;
   }
 
+  // A shape is named by its kind's naming setting: a text as it is, a choice by its
+  // label, a number of days as such.
   function labelFor(kind, settings) {
-    if (LABEL_FIELD[kind]) {
-      return settings[LABEL_FIELD[kind]] || "";
+    var name = LABEL_FIELD[kind];
+    if (!name) {
+      return "";
     }
-    if (kind === "end" || kind === "status") {
-      var field = schema.kinds[kind].fields.filter(function (f) { return f.type === "choice"; })[0];
-      var value = settings[field.name];
+    var field = schema.kinds[kind].fields.filter(function (f) { return f.name === name; })[0];
+    var value = settings[name];
+    if (field && field.type === "choice") {
       var choice = field.choices.filter(function (c) { return c[0] === value; })[0];
       return choice ? choice[1] : "";
     }
-    if (kind === "wait") {
-      return settings.days ? settings.days + " d" : settings.until_input || "";
+    if (field && field.type === "int") {
+      return value ? value + " " + T.days : settings.until_input || "";
     }
-    return "";
+    return value || "";
   }
 
   function newShape(kind) {
@@ -98,7 +88,7 @@
     }
     var businessObject = services.bpmnFactory.create(TYPES[kind], attrs);
     var shape = { type: TYPES[kind], businessObject: businessObject };
-    if (kind === "wait") {
+    if (TYPES[kind] === "bpmn:IntermediateCatchEvent") {
       shape.eventDefinitionType = "bpmn:TimerEventDefinition";
     }
     return services.elementFactory.createShape(shape);
@@ -153,7 +143,7 @@
         self.create.start(event, newShape(kind));
       }
       entries["create." + kind] = {
-        group: kind === "branch" || kind === "parallel" ? "gateway" : kind === "wait" || kind === "end" ? "event" : "activity",
+        group: /Gateway$/.test(TYPES[kind]) ? "gateway" : /Event$/.test(TYPES[kind]) ? "event" : "activity",
         className: ICONS[kind],
         title: T[kind],
         action: { dragstart: start, click: start }
@@ -175,7 +165,7 @@
     var entries = {};
     var kind = kindOf(element);
     if (element.type !== "bpmn:EndEvent" && element.type !== "bpmn:SequenceFlow" && element.type !== "label") {
-      ["task", "email", "document", "fee", "status", "branch", "wait", "end"].forEach(function (next) {
+      KINDS.filter(function (kind) { return schema.kinds[kind].onContextPad; }).forEach(function (next) {
         entries["append." + next] = {
           group: "model",
           className: ICONS[next],
@@ -557,10 +547,11 @@
       panel.appendChild(el("h2", { text: T.arrow }));
       var source = element.source;
       var sourceKind = kindOf(source);
-      if (sourceKind === "fee" || sourceKind === "reserve") {
-        var other = sourceKind === "fee" ? "unpaid" : "refused";
+      var exits = sourceKind && schema.kinds[sourceKind] ? schema.kinds[sourceKind].exits : [];
+      if (exits.length > 1) {
+        var other = exits[1];
         var exit = conditions[element.id] = conditions[element.id] || {};
-        var way = select([["", T.exitNormal], [other, other === "unpaid" ? T.exitUnpaid : T.exitRefused]], exit.exit || "", true);
+        var way = select([["", T.exitNormal], [other, schema.kinds[sourceKind].exitLabels[other] || other]], exit.exit || "", true);
         way.addEventListener("change", function () {
           exit.exit = way.value;
           markExits();
@@ -572,7 +563,7 @@
           el("label", { "for": wayId, "class": "w-field__label", text: T.exitTitle }), way]));
         return;
       }
-      if (!source || sourceKind !== "branch") {
+      if (!source || !sourceKind || !schema.kinds[sourceKind] || !schema.kinds[sourceKind].conditional) {
         panel.appendChild(el("p", { text: T.plainArrow }));
         return;
       }
@@ -594,7 +585,7 @@
     schema.kinds[kind].fields.forEach(function (field) {
       panel.appendChild(fieldNode(field, step.settings, function (name) {
         changed();
-        if (name === LABEL_FIELD[kind] || kind === "end" || kind === "status" || kind === "wait") {
+        if (name === LABEL_FIELD[kind]) {
           services.modeling.updateLabel(element, labelFor(kind, step.settings));
         }
       }));
@@ -627,13 +618,14 @@
   services.eventBus.on("commandStack.connection.create.postExecuted", function (event) {
     var connection = event.context.connection;
     var kind = kindOf(connection.source);
-    if (kind !== "fee" && kind !== "reserve") {
+    var exits = kind && schema.kinds[kind] ? schema.kinds[kind].exits : [];
+    if (exits.length < 2) {
       return;
     }
     var others = (connection.source.outgoing || []).filter(function (c) { return c !== connection; });
     var taken = others.some(function (c) { return (conditions[c.id] || {}).exit; });
     if (others.length && !taken) {
-      conditions[connection.id] = { exit: kind === "fee" ? "unpaid" : "refused" };
+      conditions[connection.id] = { exit: exits[1] };
       markExits();
     }
   });
