@@ -37,3 +37,9 @@ def limit_offices(field, user) -> None:
     """An office field offers a designer only their own offices."""
     if not user.is_superuser:
         field.queryset = field.queryset.filter(pk__in=design_office_ids(user))
+
+
+def limit_form_offices(form, user) -> None:
+    """A form's office field offers a designer only their own offices."""
+    if "office" in form.fields:
+        limit_offices(form.fields["office"], user)

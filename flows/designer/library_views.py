@@ -22,8 +22,8 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 
 from portal_site.accounts.models import OrgUnit
 
-from .access import design_office_ids
-from .admin_views import ProcessDesignViewSet, ResourceViewSet, _limit_offices
+from .access import design_office_ids, limit_form_offices
+from .admin_views import ProcessDesignViewSet, ResourceViewSet
 from .diagram import svg_data_url
 from .flow import DIAGRAM_SECONDS
 from .models import ProcessDesign
@@ -46,7 +46,7 @@ class TemplateForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        _limit_offices(self, user)
+        limit_form_offices(self, user)
 
 
 def _may_design(request) -> None:
