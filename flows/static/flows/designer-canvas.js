@@ -749,7 +749,10 @@
   services.eventBus.on("element.changed", function (event) {
     var element = event.element;
     var step = steps[element.id];
-    if (step && LABEL_FIELD[step.kind] && element.businessObject && element.businessObject.name !== undefined) {
+    var named = step && schema.kinds[step.kind].fields.filter(function (f) {
+      return f.name === LABEL_FIELD[step.kind] && (f.type === "char" || f.type === "text");
+    }).length;
+    if (named && element.businessObject && element.businessObject.name !== undefined) {
       var name = element.businessObject.name || "";
       if (name !== step.settings[LABEL_FIELD[step.kind]]) {
         step.settings[LABEL_FIELD[step.kind]] = name;  // typed on the canvas
