@@ -316,11 +316,8 @@ def fee_design(**line):
     )
 
 
-def test_a_fee_step_invoices_waits_for_the_money_and_goes_on_when_paid(staff):
-    case = start(fee_design(quantity_from="anzahl"), anzahl="2")
-    invoice = Invoice.objects.get(case=case)
-    assert invoice.total == Decimal("20.00") and invoice.lines.count() == 2
-    assert case.status == CaseStatus.WAITING_FOR_PAYMENT
+def pay(invoice) -> None:
+    """The cash office books the whole amount by hand."""
     services.confirm_payment_by_hand(
         invoice=invoice,
         amount=invoice.total,
@@ -329,6 +326,14 @@ def test_a_fee_step_invoices_waits_for_the_money_and_goes_on_when_paid(staff):
         actor=User.objects.get(username="stadtkasse"),
         token=str(uuid.uuid4()),
     )
+
+
+def test_a_fee_step_invoices_waits_for_the_money_and_goes_on_when_paid(staff):
+    case = start(fee_design(quantity_from="anzahl"), anzahl="2")
+    invoice = Invoice.objects.get(case=case)
+    assert invoice.total == Decimal("20.00") and invoice.lines.count() == 2
+    assert case.status == CaseStatus.WAITING_FOR_PAYMENT
+    pay(invoice)
     case.refresh_from_db()
     assert case.status == CaseStatus.COMPLETED
     [thanks] = [m for m in mail.outbox if m.subject == f"Bezahlt: {invoice.reference}"]
@@ -354,14 +359,7 @@ def test_a_case_paid_for_is_in_progress_again_while_a_task_follows(staff):
     case = start(key)
     invoice = Invoice.objects.get(case=case)
     assert case.status == CaseStatus.WAITING_FOR_PAYMENT
-    services.confirm_payment_by_hand(
-        invoice=invoice,
-        amount=invoice.total,
-        received_on=timezone.localdate(),
-        note="Kasse",
-        actor=User.objects.get(username="stadtkasse"),
-        token=str(uuid.uuid4()),
-    )
+    pay(invoice)
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_PROGRESS
     assert [t.data["designed_step"] for t in open_tasks(case)] == ["einplanen"]

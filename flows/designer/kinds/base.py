@@ -106,6 +106,7 @@ class StepKind:
     # The ways out besides "next", as the arrow's panel names them; a branch's arrows
     # carry conditions instead.
     exit_labels: ClassVar[dict[str, Any]] = {}
+    exit_edges: ClassVar[dict[str, Any]] = {}  # the drawing's label of such an arrow
     conditional: ClassVar[bool] = False
     # The drawing (Graphviz attributes of its shape).
     shape: ClassVar[dict[str, str]] = {"shape": "box", "style": "filled", "fillcolor": "#f2f2f2"}
@@ -132,8 +133,19 @@ class StepKind:
         raise NotImplementedError
 
     def edges(self, step: dict, names: Names) -> list[tuple[str, dict[str, str]]]:
-        """The drawing's arrows from this step: (target, Graphviz attributes)."""
-        return [(target, {}) for target in self.successors(step)]
+        """The drawing's arrows from this step: (target, Graphviz attributes); a way out
+        besides "next" is dashed, with its label."""
+        edges: list[tuple[str, dict[str, str]]] = []
+        for exit_name in self.exits:
+            target = step.get(exit_name)
+            if not target or (exit_name != "next" and target == step.get("next")):
+                continue
+            if exit_name == "next":
+                edges.append((target, {}))
+            else:
+                label = str(self.exit_edges.get(exit_name, ""))
+                edges.append((target, {"label": label, "style": "dashed"}))
+        return edges
 
     # -- BPMN
     def export(self, process, step: dict, flows: list) -> ElementTree.Element | None:

@@ -59,6 +59,7 @@ class Fee(StepKind):
     exits = ("next", "unpaid")
     waits_in = "await_payment"
     exit_labels = {"unpaid": _("The way after a Storno (not paid in time)")}
+    exit_edges = {"unpaid": _("not paid")}
     icon = "bpmn-icon-service-task"
     label_field = "subject"
     shape = {"shape": "box", "style": "filled", "fillcolor": "#fde8e8"}
@@ -76,12 +77,6 @@ class Fee(StepKind):
         return gettext("Fee: %(keys)s") % {
             "keys": ", ".join(names.fee(line["booking_key"]) for line in step["lines"])
         }
-
-    def edges(self, step: dict, names: Names) -> list[tuple[str, dict[str, str]]]:
-        edges: list[tuple[str, dict[str, str]]] = [(step["next"], {})] if step.get("next") else []
-        if step.get("unpaid") and step["unpaid"] != step.get("next"):
-            edges.append((step["unpaid"], {"label": gettext("not paid"), "style": "dashed"}))
-        return edges
 
     def proceed(self, step: dict, run: Run) -> str | None:
         if (run.case.data or {}).get("test_run"):

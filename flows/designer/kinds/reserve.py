@@ -51,6 +51,7 @@ class Reserve(StepKind):
     order = 70
     exits = ("next", "refused")
     exit_labels = {"refused": _("The way when the resource is not available")}
+    exit_edges = {"refused": _("not available")}
     icon = "bpmn-icon-business-rule-task"
     shape = {"shape": "box", "style": "filled", "fillcolor": "#e6f6f6"}
 
@@ -62,12 +63,6 @@ class Reserve(StepKind):
 
     def label(self, step: dict, names: Names) -> str:
         return gettext("Reservation: %(value)s") % {"value": names.value(step["resource_from"])}
-
-    def edges(self, step: dict, names: Names) -> list[tuple[str, dict[str, str]]]:
-        edges: list[tuple[str, dict[str, str]]] = [(step["next"], {})] if step.get("next") else []
-        if step.get("refused") and step["refused"] != step.get("next"):
-            edges.append((step["refused"], {"label": gettext("not available"), "style": "dashed"}))
-        return edges
 
     def proceed(self, step: dict, run: Run) -> str | None:
         with acting(step):
