@@ -26,6 +26,7 @@ from .blocks import fee_choices
 from .bpmn import BpmnError
 from .canvas import canvas_state, form_inputs, panel_schema, save_canvas
 from .diagram import built_in_values
+from .kinds import all_kinds
 from .models import ProcessDesign
 from .sharing import free_key
 
@@ -133,9 +134,7 @@ def canvas_view(request, pk: int):
             },
             "texts": canvas_texts(),
             "forms": form_inputs(),
-            "placeholders": [
-                {"name": name, "label": str(label)} for name, label in built_in_values().items()
-            ],
+            "placeholders": placeholders(),
             "edit_url": reverse("flows_processdesign:edit", args=[design.pk]),
             "publish_url": reverse("flows_design_publish", args=[design.pk]),
         },
@@ -201,4 +200,14 @@ def people(limit: int = 3000) -> list[list[str]]:
     return [
         [user.username, f"{user.get_full_name() or user.username} ({user.org_unit})"]
         for user in users
+    ]
+
+
+def placeholders() -> list[dict[str, str]]:
+    """The built-in placeholders for the insert menus; ``after``: the kind of step that
+    must come first (the menu offers them only after such a step)."""
+    after = {name: kind.name for kind in all_kinds() for name in kind.provides}
+    return [
+        {"name": name, "label": str(label), "after": after.get(name, "")}
+        for name, label in built_in_values().items()
     ]

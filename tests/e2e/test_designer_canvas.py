@@ -100,6 +100,8 @@ def draw_sperrmuell(page) -> tuple[int, ProcessDesign]:
     # The confirmation, with placeholders picked from the menu.
     act.click(pad(page, "append.email"))
     menus = page.locator("#canvas-panel select[aria-label='Platzhalter einfügen …']")
+    # after the fee and the task: the invoice's reference and the pickup date are offered
+    expect(menus.first.locator("option[value='{invoice_reference}']")).to_have_count(1)
     act.pick(menus.first, value="{abholtermin}")
     act.pick(menus.last, value="{abholtermin}")
     expect(field(page, "Betreff *")).to_have_value(re.compile(r"\{abholtermin\}"))

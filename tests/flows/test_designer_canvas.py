@@ -129,6 +129,9 @@ def test_a_drawn_process_becomes_the_draft_with_its_settings_and_arrows(design):
     exported = export_bpmn(key="k", name="n", definition=definition, layout=design.layout)
     assert b'bpmnElement="task_1"><dc:Bounds x="300" y="40"' in exported
     assert b'<di:waypoint x="46" y="38" /><di:waypoint x="150" y="38" />' in exported
+    from flows.designer.bpmn_schema import validate
+
+    assert validate(exported) == []  # the canvas's layout keeps the export valid
 
 
 def test_the_canvas_and_the_panels_edit_one_definition(staff):
@@ -312,3 +315,11 @@ def test_the_person_picker_lists_staff_by_name(design, client):
     people = dict(page.context["schema"]["people"])
     clerk = User.objects.filter(org_unit__isnull=False, is_active=True).first()
     assert clerk.username in people and clerk.org_unit.name in people[clerk.username]
+
+
+def test_the_insert_menus_offer_the_invoice_only_after_a_fee():
+    from flows.designer.canvas_views import placeholders
+
+    after = {p["name"]: p["after"] for p in placeholders()}
+    assert after["invoice_reference"] == after["invoice_total"] == "fee"
+    assert after["resource"] == "reserve" and after["case_number"] == ""

@@ -107,6 +107,8 @@ class StepKind:
     # carry conditions instead.
     exit_labels: ClassVar[dict[str, Any]] = {}
     exit_edges: ClassVar[dict[str, Any]] = {}  # the drawing's label of such an arrow
+    # The placeholders the steps after it may use (the invoice's reference after a fee).
+    provides: ClassVar[tuple[str, ...]] = ()
     conditional: ClassVar[bool] = False
     # The drawing (Graphviz attributes of its shape).
     shape: ClassVar[dict[str, str]] = {"shape": "box", "style": "filled", "fillcolor": "#f2f2f2"}

@@ -60,6 +60,7 @@ class Fee(StepKind):
     waits_in = "await_payment"
     exit_labels = {"unpaid": _("The way after a Storno (not paid in time)")}
     exit_edges = {"unpaid": _("not paid")}
+    provides = ("invoice_reference", "invoice_total")
     icon = "bpmn-icon-service-task"
     label_field = "subject"
     shape = {"shape": "box", "style": "filled", "fillcolor": "#fde8e8"}

@@ -52,6 +52,7 @@ class Reserve(StepKind):
     exits = ("next", "refused")
     exit_labels = {"refused": _("The way when the resource is not available")}
     exit_edges = {"refused": _("not available")}
+    provides = ("resource", "reservation")
     icon = "bpmn-icon-business-rule-task"
     shape = {"shape": "box", "style": "filled", "fillcolor": "#e6f6f6"}
 

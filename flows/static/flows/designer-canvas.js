@@ -241,9 +241,27 @@
     });
   }
 
+  // The steps a case may have passed before the selected one (backwards along the
+  // arrows): what a step may read is what those steps and the application provide.
+  function before() {
+    var at = selected && selected.waypoints ? selected.source : selected;
+    var seen = {};
+    var todo = at ? (at.incoming || []).map(function (c) { return c.source; }) : [];
+    while (todo.length) {
+      var element = todo.pop();
+      if (!element || seen[element.id]) {
+        continue;
+      }
+      seen[element.id] = true;
+      (element.incoming || []).forEach(function (c) { todo.push(c.source); });
+    }
+    return seen;
+  }
+
   function sources() {
+    var earlier = before();
     var found = state.inputs.map(function (input) { return [input.name, input.label || input.name]; });
-    stepsOf(["task"]).forEach(function (task) {
+    stepsOf(["task"]).filter(function (task) { return earlier[task.id]; }).forEach(function (task) {
       (steps[task.id].settings.fields || []).forEach(function (field) {
         if (field.name) {
           found.push([field.name, (field.label || field.name) + " (" + task.label + ")"]);
@@ -285,7 +303,11 @@
   }
 
   function placeholderMenu(input) {
-    var options = placeholders.map(function (p) { return ["{" + p.name + "}", p.label + " {" + p.name + "}"]; })
+    var earlier = before();
+    var kindsBefore = Object.keys(earlier).map(function (id) { return (steps[id] || {}).kind; });
+    var options = placeholders.filter(function (p) {
+      return !p.after || kindsBefore.indexOf(p.after) !== -1;  // e.g. the invoice after a fee
+    }).map(function (p) { return ["{" + p.name + "}", p.label + " {" + p.name + "}"]; })
       .concat(sources().filter(function (s) { return s[0].indexOf(":") === -1; })
         .map(function (s) { return ["{" + s[0] + "}", s[1] + " {" + s[0] + "}"]; }));
     var menu = select(options, "", false);
