@@ -36,7 +36,7 @@ from portal_site.cases.models import Case
 from portal_site.core.admin_columns import yes_no
 
 from .access import designs_for, limit_form_offices, resources_for
-from .canvas_views import canvas_view, new_drawing_view, new_fee_view
+from .canvas_views import canvas_view, new_drawing_view, new_fee_view, people_view
 from .check import problems
 from .diagram import built_in_values, failing_steps, svg_data_url
 from .flow import retry
@@ -205,6 +205,7 @@ def admin_urls():
         path("prozesse/<int:pk>/zeichnen/", canvas_view, name="flows_design_canvas"),
         path("prozesse/neu-zeichnen/", new_drawing_view, name="flows_design_draw_new"),
         path("prozesse/gebuehr-anlegen/", new_fee_view, name="flows_design_new_fee"),
+        path("prozesse/personen/", people_view, name="flows_design_people"),
     ]
 
 

@@ -73,7 +73,10 @@ def _parse(content: bytes):
 
 def pools(content: bytes) -> list[Pool]:
     """The file's processes that hold flow elements, named by their pool."""
-    root = _parse(content)
+    return _pools(_parse(content))
+
+
+def _pools(root) -> list[Pool]:
     names = {
         p.get("processRef", "").rsplit(":", 1)[-1]: (p.get("name") or "").strip()
         for p in root.iter(_q(BPMN, "participant"))
@@ -97,7 +100,7 @@ def import_bpmn(
     lane's name to a task's assignment (``{"assignee": "other_office", "office": …}``)
     or None when nothing of that name exists."""
     root = _parse(content)
-    found = pools(content)
+    found = _pools(root)  # the file is parsed once
     if not found:
         raise BpmnError(_("The file holds no BPMN 2.0 process."))
     if len(found) > 1 and not pool:

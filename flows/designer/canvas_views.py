@@ -9,6 +9,7 @@ from typing import cast
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -129,7 +130,6 @@ def canvas_view(request, pk: int):
             "state": canvas_state(design),
             "schema": {
                 **panel_schema(),
-                "people": people(),
                 "canAddFee": request.user.has_perm("shop.add_fee"),
             },
             "texts": canvas_texts(),
@@ -190,17 +190,30 @@ def canvas_texts() -> dict[str, str]:
     }
 
 
-def people(limit: int = 3000) -> list[list[str]]:
-    """Staff a task may go to by name (the person picker): login and name with office."""
-    users = (
-        User.objects.filter(is_active=True, org_unit__isnull=False)
-        .select_related("org_unit")
-        .order_by("last_name", "first_name")[:limit]
+def people_view(request):
+    """The person picker's search (``?q=`` part of a name or login): at most 20 active staff,
+    login and name with office, as JSON."""
+    if not request.user.has_perm("flows.change_processdesign"):
+        raise PermissionDenied
+    query = " ".join(str(request.GET.get("q") or "").split())[:100]
+    if len(query) < 2:
+        return JsonResponse({"people": []})
+    users = User.objects.filter(is_active=True, org_unit__isnull=False).select_related("org_unit")
+    for word in query.split(" ")[:4]:
+        users = users.filter(
+            Q(username__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+        )
+    found = users.order_by("last_name", "first_name", "username")[:20]
+    return JsonResponse(
+        {
+            "people": [
+                [user.username, f"{user.get_full_name() or user.username} ({user.org_unit})"]
+                for user in found
+            ]
+        }
     )
-    return [
-        [user.username, f"{user.get_full_name() or user.username} ({user.org_unit})"]
-        for user in users
-    ]
 
 
 def placeholders() -> list[dict[str, str]]:

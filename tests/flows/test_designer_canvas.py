@@ -307,14 +307,19 @@ def test_a_designer_creates_a_missing_fee_in_place(design, client):
     assert not Fee.objects.filter(booking_key="533").exists()
 
 
-def test_the_person_picker_lists_staff_by_name(design, client):
+def test_the_person_picker_finds_staff_by_name(design, client):
     from portal_site.accounts.models import User
 
     client.force_login(User.objects.filter(is_superuser=True).first())
-    page = client.get(f"/admin/prozesse/{design.pk}/zeichnen/")
-    people = dict(page.context["schema"]["people"])
-    clerk = User.objects.filter(org_unit__isnull=False, is_active=True).first()
-    assert clerk.username in people and clerk.org_unit.name in people[clerk.username]
+    clerk = User.objects.filter(org_unit__isnull=False, is_active=True).exclude(last_name="")[0]
+    url = "/admin/prozesse/personen/"
+    found = dict(client.get(url, {"q": clerk.last_name[:4]}).json()["people"])
+    assert clerk.username in found and clerk.last_name in found[clerk.username]
+    both = dict(client.get(url, {"q": f"{clerk.first_name} {clerk.last_name}"}).json()["people"])
+    assert clerk.username in both
+    assert client.get(url, {"q": "x"}).json() == {"people": []}  # two letters at least
+    assert client.get(url, {"q": "zz-nobody-zz"}).json() == {"people": []}
+    assert len(client.get(url, {"q": "e" * 5000}).json()["people"]) == 0
 
 
 def test_the_insert_menus_offer_the_invoice_only_after_a_fee():

@@ -193,11 +193,23 @@
     return entries;
   };
 
+  // The person picker: staff found by name as one types (a city has thousands).
   var people = el("datalist", { id: "canvas-people" });
-  (schema.people || []).forEach(function (person) {
-    people.appendChild(el("option", { value: person[0], label: person[1] }));
-  });
   document.body.appendChild(people);
+  var searching = null;
+  function findPeople(text) {
+    window.clearTimeout(searching);
+    searching = window.setTimeout(function () {
+      fetch(host.dataset.peopleUrl + "?q=" + encodeURIComponent(text), { credentials: "same-origin" })
+        .then(function (response) { return response.json(); })
+        .then(function (answer) {
+          people.textContent = "";
+          (answer.people || []).forEach(function (person) {
+            people.appendChild(el("option", { value: person[0], label: person[1] }));
+          });
+        })["catch"](function () { return null; });
+    }, 200);
+  }
 
   var modeler = new window.BpmnJS({
     container: host,
@@ -367,6 +379,7 @@
     } else if (field.picker === "person") {
       input = el("input", { type: "text", list: "canvas-people", autocomplete: "off" });
       input.value = value || "";
+      input.addEventListener("input", function () { findPeople(input.value); });
     } else if (field.picker === "input") {
       input = select(sources().filter(function (s) { return s[0].indexOf(":") === -1; }), value, field.required);
     } else if (field.type === "choice") {
